@@ -1,0 +1,47 @@
+export const DEFAULT_CAPACITY = {
+    capacityPerServer: 100,
+    targetUtilization: 0.7,
+    headroom: 0,
+    baseServers: 0,
+    minServers: 1,
+    maxServers: Number.POSITIVE_INFINITY,
+    rounding: 'ceil',
+    planOn: 'upper',
+};
+/**
+ * servers = round(base + planned / (capacity per server × target utilisation) × (1 + headroom)),
+ * clamped to [min, max]. With base 2, capacity 100, utilisation 1, headroom 0.2, floor rounding,
+ * min 2 and planning on the point forecast this is the first design's max(2, floor(2 + load/100 × 1.2)).
+ */
+export function serversFor(planned, s) {
+    const raw = s.baseServers +
+        (Math.max(0, planned) / (s.capacityPerServer * s.targetUtilization)) * (1 + s.headroom);
+    // Round away float noise first, so that 140 / (100 × 0.7) = 2.0000000000000004 needs 2 servers.
+    const cleaned = Math.round(raw * 1e9) / 1e9;
+    const rounded = s.rounding === 'floor'
+        ? Math.floor(cleaned)
+        : s.rounding === 'round'
+            ? Math.round(cleaned)
+            : Math.ceil(cleaned);
+    return Math.min(s.maxServers, Math.max(s.minServers, rounded));
+}
+export function planCapacity(forecast, settings) {
+    const plannedLoad = settings.planOn === 'point' ? forecast.point : forecast.upper;
+    const servers = new Int32Array(plannedLoad.length);
+    let cappedSteps = 0;
+    plannedLoad.forEach((load, i) => {
+        servers[i] = serversFor(load, settings);
+        if (serversFor(load, { ...settings, maxServers: Number.POSITIVE_INFINITY }) > servers[i])
+            cappedSteps++;
+    });
+    return {
+        start: forecast.start,
+        stepMs: forecast.stepMs,
+        forecast: forecast.point,
+        plannedLoad,
+        servers,
+        settings,
+        cappedSteps,
+    };
+}
+//# sourceMappingURL=servers.js.map

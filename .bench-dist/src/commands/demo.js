@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { planCommand } from './plan.js';
+/** The bundled history: NYC taxi passengers per 30 minutes (Numenta Anomaly Benchmark, MIT). */
+export const DEMO_DATA = fileURLToPath(new URL('../../data/nyc_taxi.csv', import.meta.url));
+/** Settings for the demo: passengers summed per hour, one server per 2,000 passengers an hour. */
+export const DEMO_SETTINGS = {
+    timezone: 'America/New_York',
+    agg: 'sum',
+    capacityPerServer: '2000',
+    minServers: '2',
+    unit: 'passengers/h',
+};
+export async function demoCommand(options) {
+    const output = await planCommand(DEMO_DATA, { ...options, ...DEMO_SETTINGS });
+    return {
+        ...output,
+        text: [
+            `headroom demo: planning NYC taxi demand (data/nyc_taxi.csv) as if each server handled 2,000 passengers an hour.`,
+            '',
+            output.text,
+            '',
+            `Open ${options.outDir}/summary.md, ${options.outDir}/forecast.png and ${options.outDir}/plan.png to see the plan.`,
+            `Run the same on your data: headroom plan your.csv --capacity-per-server N`,
+        ].join('\n'),
+    };
+}
+//# sourceMappingURL=demo.js.map

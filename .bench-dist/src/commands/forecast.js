@@ -1,0 +1,54 @@
+import { writeFilesAtomically } from '../report/atomic.js';
+import { forecastCsv, forecastRows } from '../report/tables.js';
+import { formatDuration } from '../util/duration.js';
+import { formatShort } from '../util/time.js';
+import { table } from './output.js';
+import { forecastFromCsv } from './shared.js';
+import { formatNumber } from '../report/tables.js';
+const PREVIEW_ROWS = 12;
+export async function forecastCommand(csv, options) {
+    const { ingested, result, zone } = await forecastFromCsv(csv, options);
+    const { forecast } = result;
+    const [written] = await writeFilesAtomically([
+        { path: options.out, content: forecastCsv(forecast, zone) },
+    ]);
+    const rows = forecastRows(forecast, zone);
+    const q = forecast.quantile;
+    const text = [
+        `${ingested.file}: ${ingested.rows} rows of '${ingested.valueColumn}' → ${ingested.series.values.length} × ${formatDuration(ingested.series.stepMs)}`,
+        `model ${forecast.model}; band ${formatNumber((1 - q) * 100)}–${formatNumber(q * 100)}% from ${forecast.intervalMethod}`,
+        '',
+        table(['time', 'forecast', 'lower', 'upper'], Array.from(forecast.point.slice(0, PREVIEW_ROWS), (p, i) => [
+            formatShort(forecast.start + i * forecast.stepMs, zone),
+            Number(formatNumber(p)),
+            Number(formatNumber(forecast.lower[i])),
+            Number(formatNumber(forecast.upper[i])),
+        ])),
+        forecast.point.length > PREVIEW_ROWS
+            ? `… ${forecast.point.length - PREVIEW_ROWS} more rows`
+            : '',
+        `wrote ${written}`,
+    ].join('\n');
+    return {
+        json: {
+            input: {
+                file: ingested.file,
+                timestampColumn: ingested.timestampColumn,
+                valueColumn: ingested.valueColumn,
+                rows: ingested.rows,
+            },
+            model: forecast.model,
+            quantile: q,
+            intervalMethod: forecast.intervalMethod,
+            interval: formatDuration(forecast.stepMs),
+            timezone: zone,
+            forecast: rows,
+            files: [written],
+            warnings: ingested.warnings,
+        },
+        text,
+        warnings: ingested.warnings,
+        notes: ingested.notes,
+    };
+}
+//# sourceMappingURL=forecast.js.map

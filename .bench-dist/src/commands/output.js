@@ -1,0 +1,12 @@
+/** A plain aligned table; numbers right-aligned. */
+export function table(header, rows) {
+    const cells = [header, ...rows.map((r) => r.map(String))];
+    const widths = header.map((_, j) => Math.max(...cells.map((r) => (r[j] ?? '').length)));
+    const numeric = header.map((_, j) => rows.length > 0 && rows.every((r) => typeof r[j] === 'number'));
+    const line = (r) => r
+        .map((c, j) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j])))
+        .join('  ')
+        .trimEnd();
+    return [line(cells[0]), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
+}
+//# sourceMappingURL=output.js.map

@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import { planFromForecast } from '../pipeline.js';
+import { writeFilesAtomically } from '../report/atomic.js';
+import { renderForecastChart, renderPlanChart } from '../report/charts.js';
+import { planFigures, summaryMarkdown } from '../report/summary.js';
+import { forecastCsv, formatNumber, planCsv, scheduleCsv, scheduleEntries, } from '../report/tables.js';
+import { formatDuration } from '../util/duration.js';
+import { formatShort, formatTimestamp } from '../util/time.js';
+import { capacitySettings } from './options.js';
+import { table } from './output.js';
+import { forecastFromCsv } from './shared.js';
+export const SCHEDULE_FORMAT = 'headroom.schedule/v1';
+export async function planCommand(csv, options) {
+    const settings = capacitySettings(options);
+    const { ingested, result, zone } = await forecastFromCsv(csv, options);
+    const { forecast, training } = result;
+    const { plan, schedule } = planFromForecast(forecast, settings);
+    const figures = planFigures(plan, schedule);
+    const warnings = [...ingested.warnings];
+    const notes = [...ingested.notes];
+    if (options.capacityPerServer === undefined) {
+        notes.push(`assuming --capacity-per-server ${settings.capacityPerServer} (the first design's figure); set it to the load one server handles at 100%`);
+    }
+    if (plan.cappedSteps > 0) {
+        warnings.push({
+            code: 'max-servers',
+            count: plan.cappedSteps,
+            message: `${plan.cappedSteps} interval(s) need more than --max-servers ${settings.maxServers}; planned at the maximum, under-provisioned`,
+        });
+    }
+    const path = (name) => join(options.outDir, name);
+    const chartOptions = { zone, unit: options.unit ?? ingested.valueColumn };
+    const scheduleJson = {
+        format: SCHEDULE_FORMAT,
+        timezone: zone,
+        interval: formatDuration(schedule.stepMs),
+        start: formatTimestamp(schedule.start, zone),
+        end: formatTimestamp(schedule.end, zone),
+        source: {
+            file: ingested.file,
+            valueColumn: ingested.valueColumn,
+            model: forecast.model,
+            quantile: forecast.quantile,
+        },
+        capacity: {
+            ...settings,
+            maxServers: Number.isFinite(settings.maxServers) ? settings.maxServers : null,
+        },
+        summary: {
+            ...figures,
+            peakForecastAt: formatTimestamp(figures.peakForecastAt, zone),
+            peakServersAt: formatTimestamp(figures.peakServersAt, zone),
+        },
+        entries: scheduleEntries(schedule, zone),
+    };
+    const files = await writeFilesAtomically([
+        { path: path('forecast.csv'), content: forecastCsv(forecast, zone) },
+        { path: path('plan.csv'), content: planCsv(plan, zone) },
+        { path: path('schedule.csv'), content: scheduleCsv(schedule, zone) },
+        { path: path('schedule.json'), content: JSON.stringify(scheduleJson, null, 2) + '\n' },
+        { path: path('forecast.png'), content: renderForecastChart(training, forecast, chartOptions) },
+        { path: path('plan.png'), content: renderPlanChart(forecast, plan, chartOptions) },
+        {
+            path: path('summary.md'),
+            content: summaryMarkdown({
+                file: ingested.file,
+                valueColumn: ingested.valueColumn,
+                zone,
+                forecast,
+                plan,
+                schedule,
+                warnings,
+                charts: { forecast: 'forecast.png', plan: 'plan.png' },
+            }),
+        },
+    ]);
+    const text = [
+        `${ingested.file}: ${ingested.rows} rows of '${ingested.valueColumn}' → ${ingested.series.values.length} × ${formatDuration(ingested.series.stepMs)}; learned from the last ${formatDuration(training.values.length * training.stepMs)}`,
+        `model ${forecast.model}; planning on the ${settings.planOn === 'upper' ? `${forecast.quantile} quantile (${forecast.intervalMethod})` : 'point forecast'}`,
+        '',
+        table(['', 'value'], [
+            [
+                'horizon',
+                `${formatDuration(forecast.point.length * forecast.stepMs)} from ${formatShort(forecast.start, zone)} ${zone}`,
+            ],
+            [
+                'peak forecast',
+                `${formatNumber(figures.peakForecast)} at ${formatShort(figures.peakForecastAt, zone)}`,
+            ],
+            ['peak planned load', formatNumber(figures.peakPlannedLoad)],
+            ['servers', `${figures.minServers}–${figures.peakServers}`],
+            ['server-hours', formatNumber(figures.serverHours)],
+            ['scaling changes', String(figures.changes)],
+        ]),
+        '',
+        `wrote ${files.length} files to ${options.outDir}: ${files.map((f) => f.slice(options.outDir.length).replace(/^[\\/]/, '')).join(', ')}`,
+    ].join('\n');
+    return {
+        json: { ...scheduleJson, warnings, notes, files },
+        text,
+        warnings,
+        notes,
+    };
+}
+//# sourceMappingURL=plan.js.map

@@ -1,0 +1,62 @@
+import { InputError } from '../errors.js';
+import { formatTimestamp } from '../util/time.js';
+export const DUPLICATE_POLICIES = ['mean', 'sum', 'first', 'last', 'error'];
+/** Sorts samples by time (stable, so "first"/"last" keep file order) and merges equal timestamps. */
+export function sortAndMerge(points, policy, file) {
+    const { times, values, lines } = points;
+    const n = times.length;
+    let outOfOrder = 0;
+    for (let i = 1; i < n; i++)
+        if (times[i] < times[i - 1])
+            outOfOrder++;
+    const order = Array.from({ length: n }, (_, i) => i);
+    if (outOfOrder > 0)
+        order.sort((a, b) => times[a] - times[b] || a - b);
+    const outTimes = [];
+    const outValues = [];
+    let duplicateRows = 0;
+    let i = 0;
+    while (i < n) {
+        let j = i + 1;
+        while (j < n && times[order[j]] === times[order[i]])
+            j++;
+        if (j - i > 1) {
+            if (policy === 'error') {
+                throw new InputError(file, lines[order[i + 1]], `duplicate timestamp ${formatTimestamp(times[order[i]])} (also on line ${lines[order[i]]})`, 'merge duplicates with --duplicates mean|sum|first|last');
+            }
+            duplicateRows += j - i - 1;
+        }
+        outTimes.push(times[order[i]]);
+        outValues.push(merge(order.slice(i, j).map((k) => values[k]), policy));
+        i = j;
+    }
+    const warnings = [];
+    if (outOfOrder > 0) {
+        warnings.push({
+            code: 'unsorted',
+            count: outOfOrder,
+            message: `${outOfOrder} row(s) were out of time order; sorted`,
+        });
+    }
+    if (duplicateRows > 0) {
+        warnings.push({
+            code: 'duplicates',
+            count: duplicateRows,
+            message: `${duplicateRows} duplicate-timestamp row(s) merged by ${policy} (--duplicates)`,
+        });
+    }
+    return { times: Float64Array.from(outTimes), values: Float64Array.from(outValues), warnings };
+}
+function merge(group, policy) {
+    switch (policy) {
+        case 'first':
+            return group[0];
+        case 'last':
+            return group[group.length - 1];
+        case 'sum':
+            return group.reduce((a, b) => a + b, 0);
+        default:
+            return group.reduce((a, b) => a + b, 0) / group.length;
+    }
+}
+//# sourceMappingURL=clean.js.map

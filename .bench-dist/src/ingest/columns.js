@@ -1,0 +1,78 @@
+import { UserError } from '../errors.js';
+import { parseTimestamp } from './timestamp.js';
+const TIMESTAMP_NAMES = /^(timestamp|time|ts|datetime|date_?time|ds|date|dteday|period|time_?stamp|epoch|unix_?time|epoch_?(s|ms|seconds|millis))$/i;
+const HOUR_NAMES = /^(hr|hour|hour_of_day)$/i;
+const VALUE_WORDS = /(^value$|^load$|^y$|request|rps|qps|throughput|count|^cnt$|volume|traffic|cpu|util|demand|sessions|connections)/i;
+const isNumeric = (cell) => cell !== '' && Number.isFinite(Number(cell));
+/**
+ * Picks the timestamp, value and (optional) hour columns from the header and a sample of rows.
+ * Explicit requests win; otherwise names are tried first, then the cells' shape.
+ */
+export function chooseColumns(file, header, sample, request) {
+    const notes = [];
+    const listed = header.map((h) => `'${h}'`).join(', ');
+    const find = (name, flag) => {
+        const index = header.findIndex((h) => h === name);
+        const loose = index >= 0 ? index : header.findIndex((h) => h.toLowerCase() === name.toLowerCase());
+        if (loose < 0) {
+            throw new UserError(`${file}: ${flag} '${name}' is not a column; the columns are ${listed}`);
+        }
+        return loose;
+    };
+    const cellsOf = (index) => sample.map((row) => (row[index] ?? '').trim()).filter(Boolean);
+    const looksLikeTime = (index) => {
+        const cells = cellsOf(index);
+        return cells.length > 0 && cells.every((c) => !Number.isNaN(parseTimestamp(c, 'UTC').ms));
+    };
+    let timestamp;
+    if (request.timestampColumn) {
+        timestamp = find(request.timestampColumn, '--timestamp-column');
+    }
+    else {
+        const byName = header.findIndex((h, i) => TIMESTAMP_NAMES.test(h) && looksLikeTime(i));
+        const byShape = header.findIndex((_, i) => looksLikeTime(i) && !cellsOf(i).every((c) => /^\d+(\.\d+)?$/.test(c)));
+        timestamp = byName >= 0 ? byName : byShape;
+        if (timestamp < 0) {
+            throw new UserError(`${file}: found no timestamp column; the columns are ${listed}`, 'name it with --timestamp-column NAME (ISO 8601, YYYY-MM-DD HH:MM:SS or epoch seconds/ms)');
+        }
+        if (byName < 0)
+            notes.push(`using '${header[timestamp]}' as the timestamp column`);
+    }
+    let hour;
+    if (request.hourColumn) {
+        hour = find(request.hourColumn, '--hour-column');
+    }
+    else {
+        const dateOnly = cellsOf(timestamp).every((c) => parseTimestamp(c, 'UTC').dateOnly);
+        const candidate = header.findIndex((h, i) => HOUR_NAMES.test(h) && cellsOf(i).every((c) => /^\d{1,2}$/.test(c) && Number(c) < 24));
+        if (dateOnly && candidate >= 0) {
+            hour = candidate;
+            notes.push(`'${header[timestamp]}' holds dates only; adding the hour from '${header[candidate]}'`);
+        }
+    }
+    let value;
+    if (request.valueColumn) {
+        value = find(request.valueColumn, '--value-column');
+    }
+    else {
+        const numeric = header
+            .map((_, i) => i)
+            .filter((i) => i !== timestamp && i !== hour && cellsOf(i).length > 0)
+            .filter((i) => cellsOf(i).every(isNumeric));
+        if (numeric.length === 0) {
+            throw new UserError(`${file}: found no numeric value column; the columns are ${listed}`, 'name it with --value-column NAME');
+        }
+        const named = numeric.filter((i) => VALUE_WORDS.test(header[i]));
+        // Exports such as the UCI sets put the target last, after the explanatory columns.
+        value = named.length > 0 ? named[named.length - 1] : numeric[numeric.length - 1];
+        if (numeric.length > 1) {
+            const others = numeric.filter((i) => i !== value).map((i) => `'${header[i]}'`);
+            notes.push(`using '${header[value]}' as the value column (others: ${others.join(', ')}); choose with --value-column`);
+        }
+    }
+    if (value === timestamp) {
+        throw new UserError(`${file}: the value column cannot also be the timestamp column`);
+    }
+    return { timestamp, value, hour, notes };
+}
+//# sourceMappingURL=columns.js.map

@@ -1,0 +1,33 @@
+import { UserError } from '../errors.js';
+import { formatDuration } from '../util/duration.js';
+import { sortAndMerge } from './clean.js';
+import { readCsv } from './read-csv.js';
+import { resample } from './resample.js';
+/** Reads a CSV file into a regular series at `intervalMs`, reporting everything it fixed. */
+export async function loadSeries(file, options) {
+    const read = await readCsv(file, options);
+    const clean = sortAndMerge(read.points, options.duplicates, file);
+    if (clean.times.length < 2) {
+        throw new UserError(`${file}: only ${clean.times.length} distinct timestamp(s); need a history`);
+    }
+    const resampled = resample(clean.times, clean.values, {
+        stepMs: options.intervalMs,
+        agg: options.agg,
+        maxFillSteps: Math.floor(options.fillGapsMs / options.intervalMs),
+        fill: options.gapFill,
+    });
+    if (resampled.sampleStepMs > options.intervalMs * 1.5) {
+        throw new UserError(`${file}: samples are ${formatDuration(resampled.sampleStepMs)} apart, coarser than --interval ${formatDuration(options.intervalMs)}`, `add --interval ${formatDuration(resampled.sampleStepMs)} (or longer)`);
+    }
+    return {
+        series: { name: read.valueColumn, ...resampled.series },
+        file,
+        timestampColumn: read.timestampColumn,
+        valueColumn: read.valueColumn,
+        rows: read.points.times.length,
+        sampleStepMs: resampled.sampleStepMs,
+        warnings: [...read.warnings, ...clean.warnings, ...resampled.warnings],
+        notes: read.notes,
+    };
+}
+//# sourceMappingURL=index.js.map

@@ -1,0 +1,142 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { CsvError, parse } from 'csv-parse';
+import { InputError, UserError } from '../errors.js';
+import { chooseColumns } from './columns.js';
+import { parseTimestamp, TIMESTAMP_FORMATS } from './timestamp.js';
+const SAMPLE_ROWS = 200;
+const MISSING = new Set(['', 'nan', 'null', 'na', 'n/a', 'none', '-']);
+/** Streams a CSV file and returns its (timestamp, value) samples, with what was skipped. */
+export async function readCsv(file, options) {
+    await assertReadableFile(file);
+    const parser = createReadStream(file).pipe(parse({ bom: true, skip_empty_lines: true, trim: true, info: true }));
+    let header;
+    const pending = [];
+    let consume;
+    let choice;
+    const times = [];
+    const values = [];
+    const lines = [];
+    let missingValues = 0;
+    let dstGapTimes = 0;
+    const choose = () => {
+        if (!header)
+            throw new UserError(`${file}: the file is empty; expected a header row and data rows`);
+        choice = chooseColumns(file, header, pending.map((r) => r.cells), options);
+        const { timestamp, value, hour } = choice;
+        const names = header;
+        consume = ({ cells, line }) => {
+            const rawTime = cells[timestamp];
+            let extraHours = 0;
+            if (hour !== undefined) {
+                extraHours = Number(cells[hour]);
+                if (!Number.isInteger(extraHours) || extraHours < 0 || extraHours > 23) {
+                    throw new InputError(file, line, `expected an hour 0–23 in column '${names[hour]}', got '${cells[hour]}'`);
+                }
+            }
+            const parsed = parseTimestamp(rawTime, options.timezone, extraHours);
+            if (Number.isNaN(parsed.ms)) {
+                throw new InputError(file, line, `expected a timestamp in column '${names[timestamp]}', got '${rawTime}'`, `accepted: ${TIMESTAMP_FORMATS}; or choose another column with --timestamp-column`);
+            }
+            if (parsed.inDstGap)
+                dstGapTimes++;
+            const rawValue = cells[value];
+            if (MISSING.has(rawValue.toLowerCase())) {
+                missingValues++;
+                return;
+            }
+            const number = Number(rawValue);
+            if (!Number.isFinite(number)) {
+                throw new InputError(file, line, `expected a number in column '${names[value]}', got '${rawValue}'`, 'choose another column with --value-column');
+            }
+            times.push(parsed.ms);
+            values.push(number);
+            lines.push(line);
+        };
+        for (const row of pending)
+            consume(row);
+        pending.length = 0;
+    };
+    try {
+        for await (const { record, info } of parser) {
+            if (!header) {
+                header = record;
+                continue;
+            }
+            const row = { cells: record, line: info.lines };
+            if (consume)
+                consume(row);
+            else {
+                pending.push(row);
+                if (pending.length >= SAMPLE_ROWS)
+                    choose();
+            }
+        }
+    }
+    catch (error) {
+        if (error instanceof CsvError) {
+            const line = error.lines;
+            throw new InputError(file, line, csvProblem(error));
+        }
+        throw error;
+    }
+    if (!consume) {
+        if (header && pending.length === 0) {
+            throw new UserError(`${file}: the file has a header but no data rows`);
+        }
+        choose();
+    }
+    if (!choice || !header)
+        throw new UserError(`${file}: the file is empty`);
+    const warnings = [];
+    if (missingValues > 0) {
+        warnings.push({
+            code: 'missing-values',
+            count: missingValues,
+            message: `${missingValues} row(s) with an empty or NaN value in '${header[choice.value]}' were skipped`,
+        });
+    }
+    if (dstGapTimes > 0) {
+        warnings.push({
+            code: 'dst-gap',
+            count: dstGapTimes,
+            message: `${dstGapTimes} local time(s) fall in a daylight-saving gap of ${options.timezone} and were moved forward an hour`,
+        });
+    }
+    if (times.length === 0) {
+        throw new UserError(`${file}: no rows with a value in column '${header[choice.value]}'`);
+    }
+    return {
+        points: {
+            times: Float64Array.from(times),
+            values: Float64Array.from(values),
+            lines: Int32Array.from(lines),
+        },
+        timestampColumn: header[choice.timestamp] + (choice.hour === undefined ? '' : `+${header[choice.hour]}`),
+        valueColumn: header[choice.value],
+        warnings,
+        notes: choice.notes,
+    };
+}
+async function assertReadableFile(file) {
+    try {
+        const info = await stat(file);
+        if (!info.isFile())
+            throw new UserError(`${file}: not a file`);
+    }
+    catch (error) {
+        if (error instanceof UserError)
+            throw error;
+        throw new UserError(`${file}: cannot read the file (${error.code})`);
+    }
+}
+function csvProblem(error) {
+    if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
+        return 'this row has a different number of fields than the header';
+    }
+    if (error.code.startsWith('CSV_QUOTE') || error.code === 'CSV_INVALID_CLOSING_QUOTE') {
+        return `malformed quoting (${error.message})`;
+    }
+    return error.message;
+}
+//# sourceMappingURL=read-csv.js.map

@@ -1,0 +1,54 @@
+import { DateTime } from 'luxon';
+/** What a timestamp cell may look like; used in error messages. */
+export const TIMESTAMP_FORMATS = 'ISO 8601 (2024-05-01T10:00:00Z, with or without offset), YYYY-MM-DD HH:MM:SS, YYYY-MM-DD, or epoch seconds/milliseconds';
+const CALENDAR = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const EPOCH = /^\d{9,13}(?:\.\d+)?$/;
+const INVALID = { ms: NaN, dateOnly: false, inDstGap: false };
+/**
+ * Parses one timestamp cell. Naive calendar times are read in `zone` (IANA); times with an
+ * offset or Z ignore it. `extraHours` adds whole hours of wall-clock time (a separate hour column).
+ */
+export function parseTimestamp(text, zone, extraHours = 0) {
+    const match = CALENDAR.exec(text);
+    if (match) {
+        const [, y, mo, d, h, mi, s, frac, offset] = match;
+        const hour = Number(h ?? 0) + extraHours;
+        const millis = frac ? Math.round(Number(`0.${frac}`) * 1000) : 0;
+        const fields = [Number(y), Number(mo) - 1, Number(d), hour, Number(mi ?? 0), Number(s ?? 0)];
+        if (fields[1] > 11 || fields[2] < 1 || fields[2] > 31 || fields[4] > 59 || fields[5] > 60) {
+            return INVALID;
+        }
+        const dateOnly = h === undefined;
+        if (offset || zone === 'UTC') {
+            const utc = Date.UTC(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], millis);
+            return { ms: utc - offsetMinutes(offset) * 60_000, dateOnly, inDstGap: false };
+        }
+        const local = DateTime.fromObject({
+            year: fields[0],
+            month: fields[1] + 1,
+            day: fields[2],
+            hour: hour % 24,
+            minute: fields[4],
+            second: fields[5],
+            millisecond: millis,
+        }, { zone }).plus({ days: Math.floor(hour / 24) });
+        if (!local.isValid)
+            return INVALID;
+        const inDstGap = local.hour !== hour % 24;
+        return { ms: local.toMillis(), dateOnly, inDstGap };
+    }
+    if (EPOCH.test(text)) {
+        const value = Number(text);
+        // 1e11 s is the year 5138; anything above it must be milliseconds.
+        return { ms: value >= 1e11 ? value : value * 1000, dateOnly: false, inDstGap: false };
+    }
+    return INVALID;
+}
+function offsetMinutes(offset) {
+    if (!offset || offset.toUpperCase() === 'Z')
+        return 0;
+    const digits = offset.slice(1).replace(':', '');
+    const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
+    return offset[0] === '-' ? -minutes : minutes;
+}
+//# sourceMappingURL=timestamp.js.map

@@ -1,0 +1,47 @@
+import { planCapacity } from './capacity/servers.js';
+import { backtestErrors, sliceSeries, withBand } from './evaluate/intervals.js';
+import { UserError } from './errors.js';
+import { scheduleFromPlan } from './schedule/changes.js';
+import { DAY_MS, formatDuration } from './util/duration.js';
+/** Fewer than two days of history cannot show a daily cycle. */
+export const MIN_HISTORY_MS = 2 * DAY_MS;
+export function trainingWindow(series, trainWindowMs) {
+    const keep = Math.max(1, Math.round(trainWindowMs / series.stepMs));
+    let from = Math.max(0, series.values.length - keep);
+    while (from < series.values.length && Number.isNaN(series.values[from]))
+        from++;
+    return sliceSeries(series, from);
+}
+function assertEnoughHistory(training) {
+    const known = training.values.reduce((n, v) => (Number.isNaN(v) ? n : n + 1), 0);
+    if (known * training.stepMs < MIN_HISTORY_MS) {
+        throw new UserError(`only ${formatDuration(known * training.stepMs)} of history with values; at least 2d is needed to learn a daily cycle`);
+    }
+}
+/** Fits a model on the training window, forecasts the horizon and cuts a band from backtest errors. */
+export function forecastWith(forecaster, series, request) {
+    const training = trainingWindow(series, request.trainWindowMs);
+    assertEnoughHistory(training);
+    const horizon = Math.max(1, Math.round(request.horizonMs / series.stepMs));
+    const errors = backtestErrors(forecaster, training, horizon, request.context);
+    const model = forecaster.fit(training, request.context);
+    return finish(model, training, horizon, errors, request);
+}
+/** Forecasts with a saved model and the error sample saved with it. */
+export function forecastWithSaved(model, errors, series, request) {
+    const training = trainingWindow(series, request.trainWindowMs);
+    const horizon = Math.max(1, Math.round(request.horizonMs / series.stepMs));
+    return finish(model, training, horizon, errors, request);
+}
+function finish(model, training, horizon, errors, request) {
+    const point = model.predict(training, horizon);
+    const nonNegative = training.values.every((v) => Number.isNaN(v) || v >= 0);
+    const start = training.start + training.values.length * training.stepMs;
+    const forecast = withBand(model.name, start, training.stepMs, point, errors, request.quantile, nonNegative);
+    return { forecast, model, training, errors };
+}
+export function planFromForecast(forecast, settings) {
+    const plan = planCapacity(forecast, settings);
+    return { plan, schedule: scheduleFromPlan(plan) };
+}
+//# sourceMappingURL=pipeline.js.map

@@ -1,0 +1,68 @@
+import { formatDuration, HOUR_MS } from '../util/duration.js';
+import { formatShort, formatTimestamp } from '../util/time.js';
+import { formatNumber } from './tables.js';
+export function planFigures(plan, schedule) {
+    let peakForecastIndex = 0;
+    let peakServersIndex = 0;
+    let serverSteps = 0;
+    for (let i = 0; i < plan.servers.length; i++) {
+        if (plan.forecast[i] > plan.forecast[peakForecastIndex])
+            peakForecastIndex = i;
+        if (plan.servers[i] > plan.servers[peakServersIndex])
+            peakServersIndex = i;
+        serverSteps += plan.servers[i];
+    }
+    return {
+        peakForecast: plan.forecast[peakForecastIndex],
+        peakForecastAt: plan.start + peakForecastIndex * plan.stepMs,
+        peakPlannedLoad: Math.max(...plan.plannedLoad),
+        peakServers: plan.servers[peakServersIndex],
+        peakServersAt: plan.start + peakServersIndex * plan.stepMs,
+        minServers: Math.min(...plan.servers),
+        serverHours: (serverSteps * plan.stepMs) / HOUR_MS,
+        changes: schedule.entries.filter((e) => e.action !== 'initial').length,
+        cappedSteps: plan.cappedSteps,
+    };
+}
+const MAX_SCHEDULE_ROWS = 30;
+/** The Markdown summary (renders in CI job summaries and pull requests). */
+export function summaryMarkdown(input) {
+    const { forecast, plan, schedule, zone } = input;
+    const f = planFigures(plan, schedule);
+    const s = plan.settings;
+    const horizon = formatDuration(forecast.point.length * forecast.stepMs);
+    const lines = [
+        `# Capacity plan for \`${input.valueColumn}\``,
+        '',
+        `From \`${input.file}\`: ${horizon} from ${formatShort(forecast.start, zone)} (${zone}) ` +
+            `at ${formatDuration(forecast.stepMs)} steps, model \`${forecast.model}\`.`,
+        '',
+        '| figure | value |',
+        '|---|---|',
+        `| peak forecast | ${formatNumber(f.peakForecast)} at ${formatShort(f.peakForecastAt, zone)} |`,
+        `| peak planned load (${s.planOn === 'upper' ? `${forecast.quantile} quantile` : 'point forecast'}) | ${formatNumber(f.peakPlannedLoad)} |`,
+        `| servers | ${f.minServers} to ${f.peakServers} (peak at ${formatShort(f.peakServersAt, zone)}) |`,
+        `| server-hours | ${formatNumber(f.serverHours)} |`,
+        `| scaling changes | ${f.changes} |`,
+        `| capacity rule | ${s.capacityPerServer} per server at ${Math.round(s.targetUtilization * 100)}% utilisation` +
+            `${s.headroom ? `, +${Math.round(s.headroom * 100)}% headroom` : ''}` +
+            `${s.baseServers ? `, ${s.baseServers} base servers` : ''}, ${s.minServers}–${Number.isFinite(s.maxServers) ? s.maxServers : '∞'} servers |`,
+        `| prediction band | ${forecast.intervalMethod} |`,
+        '',
+    ];
+    if (f.cappedSteps > 0) {
+        lines.push(`> **Warning:** in ${f.cappedSteps} interval(s) the plan needs more than --max-servers ${s.maxServers}; those hours are under-provisioned.`, '');
+    }
+    if (input.warnings.length > 0) {
+        lines.push('## What was fixed in the input', '', ...input.warnings.map((w) => `- ${w.message}`), '');
+    }
+    lines.push('## Schedule', '', '| time | servers | change | action |', '|---|---:|---:|---|', ...schedule.entries
+        .slice(0, MAX_SCHEDULE_ROWS)
+        .map((e) => `| ${formatTimestamp(e.timestamp, zone)} | ${e.capacity} | ${e.change > 0 ? '+' : ''}${e.change} | ${e.action} |`));
+    if (schedule.entries.length > MAX_SCHEDULE_ROWS) {
+        lines.push('', `…and ${schedule.entries.length - MAX_SCHEDULE_ROWS} more rows in \`schedule.csv\`.`);
+    }
+    lines.push('', `![forecast](${input.charts.forecast})`, '', `![plan](${input.charts.plan})`, '');
+    return lines.join('\n');
+}
+//# sourceMappingURL=summary.js.map

@@ -1,0 +1,62 @@
+/** A regular time series: value i sits at `start + i * stepMs` (epoch milliseconds, UTC). NaN = missing. */
+export interface Series {
+    name: string;
+    start: number;
+    stepMs: number;
+    values: Float64Array;
+}
+/** Point forecast with a planning band; `lower`/`upper` are the (1 − q) and q quantiles. */
+export interface Forecast {
+    model: string;
+    start: number;
+    stepMs: number;
+    point: Float64Array;
+    lower: Float64Array;
+    upper: Float64Array;
+    quantile: number;
+    /** How the band was obtained, for reports: e.g. "empirical quantiles of 336 backtest errors". */
+    intervalMethod: string;
+}
+/** A recoverable oddity that was fixed, with how often it happened. */
+export interface Warning {
+    code: string;
+    message: string;
+    count: number;
+}
+export interface CapacitySettings {
+    /** Load one server handles at 100% utilisation. */
+    capacityPerServer: number;
+    targetUtilization: number;
+    /** Extra fraction on top of the load-derived count (the first design's 20%). */
+    headroom: number;
+    /** Servers added before load-derived ones (the first design's base of 2). */
+    baseServers: number;
+    minServers: number;
+    maxServers: number;
+    rounding: 'ceil' | 'floor' | 'round';
+    /** Plan on the forecast's upper quantile (default) or on its point value (the first design). */
+    planOn: 'upper' | 'point';
+}
+export interface CapacityPlan {
+    start: number;
+    stepMs: number;
+    forecast: Float64Array;
+    plannedLoad: Float64Array;
+    servers: Int32Array;
+    settings: CapacitySettings;
+    /** Steps where the clamp to max-servers left planned load uncovered. */
+    cappedSteps: number;
+}
+export type ScaleAction = 'initial' | 'scale_up' | 'scale_down';
+export interface ScheduleEntry {
+    timestamp: number;
+    capacity: number;
+    change: number;
+    action: ScaleAction;
+}
+export interface Schedule {
+    start: number;
+    end: number;
+    stepMs: number;
+    entries: ScheduleEntry[];
+}

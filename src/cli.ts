@@ -1,0 +1,149 @@
+import { Command, CommanderError } from 'commander';
+import pc from 'picocolors';
+import { demoCommand } from './commands/demo.js';
+import { fitCommand, type FitOptions } from './commands/fit.js';
+import { forecastCommand, type ForecastOptions } from './commands/forecast.js';
+import { generateCommand, type GenerateOptions } from './commands/generate.js';
+import { addCapacityOptions, addIngestOptions, addModelOptions } from './commands/options.js';
+import type { CommandOutput } from './commands/output.js';
+import { planCommand, type PlanOptions } from './commands/plan.js';
+import { UserError } from './errors.js';
+import { modelSummaries } from './models/registry.js';
+
+/** Exit codes: 0 success, 1 an internal error (a bug), 2 bad usage or bad input. */
+export const EXIT = { ok: 0, internal: 1, usage: 2 } as const;
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+function buildProgram(io: Io, run: (work: () => Promise<CommandOutput>, json?: boolean) => Promise<void>): Command {
+  const program = new Command('headroom')
+    .description('Forecast load from CSV history and plan the servers it needs, with a scaling schedule.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  addModelOptions(
+    addIngestOptions(
+      program
+        .command('forecast')
+        .description('Forecast the next --horizon of a load history, with a planning band')
+        .argument('<csv>', 'history: a timestamp column and a numeric load column'),
+    ),
+  )
+    .option('--out <file>', 'where to write the forecast CSV', 'reports/forecast.csv')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      examples(
+        'headroom forecast data/nyc_taxi.csv --agg sum --timezone America/New_York',
+        'headroom forecast cpu.csv --horizon 2d --interval 15m --quantile 0.95 --json',
+        'headroom forecast load.csv --model-file model.json',
+      ) + `\nModels:\n${modelSummaries()}\n`,
+    )
+    .action((csv: string, options: ForecastOptions) => run(() => forecastCommand(csv, options), options.json));
+
+  addCapacityOptions(
+    addModelOptions(
+      addIngestOptions(
+        program
+          .command('plan')
+          .description('Forecast, then turn the forecast into servers and a scaling schedule with reports')
+          .argument('<csv>', 'history: a timestamp column and a numeric load column'),
+      ),
+    ),
+  )
+    .option('--out-dir <dir>', 'where to write the reports', 'reports')
+    .option('--unit <label>', 'unit of the load for charts, e.g. "requests/s"')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      examples(
+        'headroom plan requests.csv --capacity-per-server 800 --min-servers 2 --max-servers 40',
+        'headroom plan data/elb_request_count_8c0756.csv --agg sum --capacity-per-server 300',
+        "# the first design's rule max(2, floor(2 + load/100 × 1.2)) on its point forecast:",
+        'headroom plan load.csv --model linear --plan-on point --capacity-per-server 100 \\\n      --target-utilization 1 --headroom 0.2 --base-servers 2 --min-servers 2 --rounding floor',
+      ) +
+        '\nWrites forecast.csv, plan.csv, schedule.csv, schedule.json, forecast.png, plan.png and summary.md.\n',
+    )
+    .action((csv: string, options: PlanOptions) => run(() => planCommand(csv, options), options.json));
+
+  addModelOptions(
+    addIngestOptions(
+      program
+        .command('fit')
+        .description('Fit a model, print its fit statistics, and optionally save it for reuse')
+        .argument('<csv>', 'history: a timestamp column and a numeric load column'),
+    ),
+  )
+    .option('--save <file>', 'save the fitted model (JSON) for --model-file')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      examples(
+        'headroom fit load.csv --model linear --save model.json',
+        'headroom forecast load.csv --model-file model.json',
+      ),
+    )
+    .action((csv: string, options: FitOptions) => run(() => fitCommand(csv, options), options.json));
+
+  addCapacityOptions(addModelOptions(program.command('demo')))
+    .description('Plan capacity for the bundled NYC taxi history and write the reports')
+    .option('--out-dir <dir>', 'where to write the reports', 'reports')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', examples('headroom demo', 'headroom demo --out-dir /tmp/demo --quantile 0.95'))
+    .action((options: PlanOptions) => {
+      const defaults = { timezone: 'UTC', duplicates: 'mean', interval: '1h', agg: 'mean', fillGaps: '6h', gapFill: 'linear' };
+      return run(() => demoCommand({ ...defaults, ...options }), options.json);
+    });
+
+  program
+    .command('generate')
+    .description("Write the first design's synthetic hourly load (daily cycle, quiet weekends, growth, noise)")
+    .option('--days <n>', 'how many days', '30')
+    .option('--seed <n>', 'random seed, for reproducible data', '42')
+    .option('--start <date>', 'first timestamp (UTC)', '2024-01-01')
+    .option('--out <file>', 'write here instead of to stdout')
+    .addHelpText('after', examples('headroom generate --days 30 --out load.csv', 'headroom generate --days 60 --seed 7 > load.csv'))
+    .action((options: GenerateOptions) => run(() => generateCommand(options)));
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never calls process.exit, so tests can call it too. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const run = async (work: () => Promise<CommandOutput>, json?: boolean) => {
+    const output = await work();
+    for (const note of output.notes) io.stderr(`${pc.dim('note:')} ${note}\n`);
+    for (const warning of output.warnings) io.stderr(`${pc.yellow('warning:')} ${warning.message}\n`);
+    io.stdout(json ? JSON.stringify(output.json, null, 2) + '\n' : output.text + '\n');
+  };
+  try {
+    await buildProgram(io, run).parseAsync(argv);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UserError) {
+      io.stderr(`${pc.red('error:')} ${error.message}\n`);
+      if (error.hint) io.stderr(`  ${pc.dim('hint:')} ${error.hint}\n`);
+      return EXIT.usage;
+    }
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr(`${pc.red('internal error')} (this is a bug in headroom; please report it):\n${detail}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,202 @@
+import { Option, type Command } from 'commander';
+import { DEFAULT_CAPACITY } from '../capacity/servers.js';
+import { UserError } from '../errors.js';
+import { DUPLICATE_POLICIES, type DuplicatePolicy } from '../ingest/clean.js';
+import type { IngestOptions } from '../ingest/index.js';
+import { AGGREGATIONS, type Aggregation } from '../ingest/resample.js';
+import { DEFAULT_MODEL, MODEL_NAMES } from '../models/registry.js';
+import type { ForecastRequest } from '../pipeline.js';
+import type { CapacitySettings } from '../types.js';
+import { parseDuration } from '../util/duration.js';
+import { isValidZone } from '../util/time.js';
+
+/** Option values as commander hands them over (strings until parsed here). */
+export interface RawOptions {
+  timestampColumn?: string;
+  valueColumn?: string;
+  hourColumn?: string;
+  timezone: string;
+  duplicates: string;
+  interval: string;
+  agg: string;
+  fillGaps: string;
+  gapFill: string;
+  model: string;
+  modelFile?: string;
+  horizon: string;
+  quantile: string;
+  trainWindow: string;
+  json?: boolean;
+  capacityPerServer?: string;
+  targetUtilization?: string;
+  headroom?: string;
+  baseServers?: string;
+  minServers?: string;
+  maxServers?: string;
+  rounding?: string;
+  planOn?: string;
+}
+
+export function addIngestOptions(command: Command): Command {
+  return command
+    .option('--timestamp-column <name>', 'column holding the time (default: detected)')
+    .option('--value-column <name>', 'column holding the load (default: detected)')
+    .option(
+      '--hour-column <name>',
+      'hour-of-day column that completes a date-only timestamp column',
+    )
+    .option(
+      '--timezone <iana>',
+      'zone of naive timestamps, and of daily/weekly shapes and reports',
+      'UTC',
+    )
+    .addOption(
+      new Option('--duplicates <policy>', 'how rows with the same timestamp are merged')
+        .choices(DUPLICATE_POLICIES)
+        .default('mean'),
+    )
+    .option('--interval <duration>', 'resample to this step (e.g. 15m, 1h, 1d)', '1h')
+    .addOption(
+      new Option(
+        '--agg <aggregation>',
+        'how samples in one interval combine: mean keeps rates and utilisation in their unit; sum turns per-sample counts into per-interval counts; max/p95 plan for peaks inside the interval',
+      )
+        .choices(AGGREGATIONS)
+        .default('mean'),
+    )
+    .option(
+      '--fill-gaps <duration>',
+      'interpolate gaps up to this long; longer ones stay missing',
+      '6h',
+    )
+    .addOption(
+      new Option('--gap-fill <how>', 'value for filled gaps')
+        .choices(['linear', 'zero'])
+        .default('linear'),
+    );
+}
+
+export function addModelOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--model <name>', 'forecasting model').choices(MODEL_NAMES).default(DEFAULT_MODEL),
+    )
+    .option(
+      '--model-file <path>',
+      'use a model saved by `headroom fit --save` instead of fitting one',
+    )
+    .option('--horizon <duration>', 'how far ahead to forecast', '7d')
+    .option('--quantile <q>', 'upper planning quantile; the lower bound is 1 − q', '0.9')
+    .option('--train-window <duration>', 'learn from at most this much recent history', '8w');
+}
+
+export function addCapacityOptions(command: Command): Command {
+  return command
+    .option(
+      '--capacity-per-server <load>',
+      'load one server handles at 100% utilisation (default 100)',
+    )
+    .option('--target-utilization <fraction>', 'plan servers to run at this utilisation', '0.7')
+    .option('--headroom <fraction>', 'extra fraction on top of the load-derived count', '0')
+    .option('--base-servers <n>', 'servers added before the load-derived ones', '0')
+    .option('--min-servers <n>', 'never plan fewer servers', '1')
+    .option('--max-servers <n>', 'never plan more servers (default: no limit)')
+    .addOption(
+      new Option('--rounding <how>', 'how a fractional server count rounds')
+        .choices(['ceil', 'floor', 'round'])
+        .default('ceil'),
+    )
+    .addOption(
+      new Option('--plan-on <what>', 'plan on the upper quantile or on the point forecast')
+        .choices(['upper', 'point'])
+        .default('upper'),
+    );
+}
+
+function number(
+  text: string,
+  flag: string,
+  check: (v: number) => boolean,
+  expected: string,
+): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || !check(value)) {
+    throw new UserError(`${flag}: expected ${expected}, got '${text}'`);
+  }
+  return value;
+}
+
+function zoneOf(raw: RawOptions): string {
+  if (!isValidZone(raw.timezone)) {
+    throw new UserError(
+      `--timezone: '${raw.timezone}' is not an IANA time zone`,
+      'for example UTC, Europe/Berlin, America/New_York',
+    );
+  }
+  return raw.timezone;
+}
+
+export function ingestOptions(raw: RawOptions): IngestOptions {
+  return {
+    timestampColumn: raw.timestampColumn,
+    valueColumn: raw.valueColumn,
+    hourColumn: raw.hourColumn,
+    timezone: zoneOf(raw),
+    duplicates: raw.duplicates as DuplicatePolicy,
+    intervalMs: parseDuration(raw.interval, '--interval'),
+    agg: raw.agg as Aggregation,
+    fillGapsMs: raw.fillGaps === '0' ? 0 : parseDuration(raw.fillGaps, '--fill-gaps'),
+    gapFill: raw.gapFill as 'linear' | 'zero',
+  };
+}
+
+export function forecastRequest(raw: RawOptions): ForecastRequest {
+  return {
+    horizonMs: parseDuration(raw.horizon, '--horizon'),
+    quantile: number(
+      raw.quantile,
+      '--quantile',
+      (q) => q > 0.5 && q < 1,
+      'a number between 0.5 and 1',
+    ),
+    trainWindowMs: parseDuration(raw.trainWindow, '--train-window'),
+    context: { zone: zoneOf(raw) },
+  };
+}
+
+export function capacitySettings(raw: RawOptions): CapacitySettings {
+  const positive = (v: number) => v > 0;
+  const count = (v: number) => Number.isInteger(v) && v >= 0;
+  const settings: CapacitySettings = {
+    capacityPerServer:
+      raw.capacityPerServer === undefined
+        ? DEFAULT_CAPACITY.capacityPerServer
+        : number(raw.capacityPerServer, '--capacity-per-server', positive, 'a positive number'),
+    targetUtilization: number(
+      raw.targetUtilization ?? '0.7',
+      '--target-utilization',
+      (v) => v > 0 && v <= 1,
+      'a fraction in (0, 1]',
+    ),
+    headroom: number(raw.headroom ?? '0', '--headroom', (v) => v >= 0, 'a fraction ≥ 0'),
+    baseServers: number(raw.baseServers ?? '0', '--base-servers', count, 'a whole number ≥ 0'),
+    minServers: number(raw.minServers ?? '1', '--min-servers', count, 'a whole number ≥ 0'),
+    maxServers:
+      raw.maxServers === undefined
+        ? Number.POSITIVE_INFINITY
+        : number(
+            raw.maxServers,
+            '--max-servers',
+            (v) => Number.isInteger(v) && v >= 1,
+            'a whole number ≥ 1',
+          ),
+    rounding: (raw.rounding ?? 'ceil') as CapacitySettings['rounding'],
+    planOn: (raw.planOn ?? 'upper') as CapacitySettings['planOn'],
+  };
+  if (settings.minServers > settings.maxServers) {
+    throw new UserError(
+      `--min-servers ${settings.minServers} is above --max-servers ${settings.maxServers}`,
+    );
+  }
+  return settings;
+}

@@ -1,0 +1,14 @@
+/** headroom as a library: the same pipeline the CLI runs, stage by stage. */
+export type * from './types.js';
+export { UserError, InputError } from './errors.js';
+export { loadSeries, type IngestOptions, type Ingested } from './ingest/index.js';
+export { parseTimestamp } from './ingest/timestamp.js';
+export { resample } from './ingest/resample.js';
+export { sortAndMerge } from './ingest/clean.js';
+export { getForecaster, restoreModel, MODEL_NAMES, DEFAULT_MODEL } from './models/registry.js';
+export type { Forecaster, FittedModel, ModelContext } from './models/types.js';
+export { forecastWith, forecastWithSaved, planFromForecast, type ForecastRequest } from './pipeline.js';
+export { planCapacity, serversFor, DEFAULT_CAPACITY } from './capacity/servers.js';
+export { scheduleFromPlan } from './schedule/changes.js';
+export { renderForecastChart, renderPlanChart } from './report/charts.js';
+export { parseDuration, formatDuration } from './util/duration.js';

@@ -1,0 +1,578 @@
+/**
+ * PNG charts for reports: the load forecast with its planning band, and the capacity plan (planned
+ * load vs. provisioned capacity, plus the server count). Rendered headlessly with Chart.js on
+ * @napi-rs/canvas, with the bundled Inter font so output does not depend on system fonts.
+ * Pure functions of their inputs: no clock, no file writes.
+ */
+import { createRequire } from 'node:module';
+import { type Canvas, createCanvas, GlobalFonts } from '@napi-rs/canvas';
+import {
+  Chart,
+  type ChartConfiguration,
+  type ChartDataset,
+  type ChartItem,
+  type Plugin,
+  registerables,
+  type Scale,
+  type ScriptableScaleContext,
+  type Tick,
+} from 'chart.js';
+import 'chartjs-adapter-luxon';
+import { DateTime } from 'luxon';
+import { UserError } from '../errors.js';
+import type { CapacityPlan, Forecast, Series } from '../types.js';
+
+export interface ChartOptions {
+  /** IANA zone the time axis is displayed in, e.g. "UTC" or "Europe/Berlin". */
+  zone: string;
+  /** Name of the load unit, used in y-axis titles; default "load". */
+  unit?: string;
+  title?: string;
+}
+
+export const FORECAST_CHART_SIZE = { width: 1200, height: 600 };
+export const PLAN_CHART_SIZE = { width: 1200, height: 800 };
+
+/** How much history the forecast chart shows before the forecast. */
+const HISTORY_TAIL_MS = 14 * 86_400_000;
+/** Plan chart: the top panel's share of the height; the rest is the server-count panel. */
+const PLAN_TOP_HEIGHT = 480;
+/** Fixed y-axis width in the plan chart, so that both panels' plot areas line up. */
+const PLAN_Y_AXIS_WIDTH = 76;
+/** Room on the right for the last tick label, equal in both panels (keeps them aligned). */
+const RIGHT_PADDING = 40;
+const LOCALE = 'en-US';
+
+/** A data point; x in epoch ms, y NaN where missing (Chart.js leaves a gap). */
+interface Point {
+  x: number;
+  y: number;
+}
+type LineOptions = NonNullable<ChartConfiguration<'line', Point[]>['options']>;
+type AxisOptions = NonNullable<LineOptions['scales']>[string];
+
+const COLORS = {
+  text: '#334155',
+  muted: '#64748b',
+  grid: '#e8edf3',
+  gridMajor: '#c4cfdc',
+  history: '#475569',
+  forecast: '#2563eb',
+  band: 'rgba(37, 99, 235, 0.16)',
+  bandEdge: 'rgba(37, 99, 235, 0.35)',
+  planned: '#ea580c',
+  capacity: '#16a34a',
+  servers: '#7c3aed',
+  serversFill: 'rgba(124, 58, 237, 0.12)',
+  limit: '#dc2626',
+  marker: '#94a3b8',
+};
+
+let initialised = false;
+
+/** Registers Chart.js components and the bundled Inter font, once per process. */
+function initialise(): void {
+  if (initialised) return;
+  Chart.register(...registerables);
+  const require = createRequire(import.meta.url);
+  for (const weight of [400, 600]) {
+    const file = require.resolve(`@fontsource/inter/files/inter-latin-${weight}-normal.woff2`);
+    if (!GlobalFonts.registerFromPath(file, 'Inter')) {
+      throw new Error(`could not register chart font ${file}`);
+    }
+  }
+  Chart.defaults.font.family = 'Inter';
+  Chart.defaults.font.size = 12;
+  Chart.defaults.color = COLORS.text;
+  initialised = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data helpers
+
+/** Chart.js points for a regular series; non-finite values become NaN, which Chart.js skips. */
+function toPoints(
+  start: number,
+  stepMs: number,
+  values: ArrayLike<number>,
+  from = 0,
+  to = values.length,
+): Point[] {
+  const out: Point[] = [];
+  for (let i = from; i < to; i++) {
+    const v = values[i];
+    out.push({ x: start + i * stepMs, y: Number.isFinite(v) ? v : NaN });
+  }
+  return out;
+}
+
+/**
+ * Points for a stepped line whose value at t holds until t + stepMs: one extra point at the end
+ * so that the last step is drawn over its full interval.
+ */
+function toStepPoints(start: number, stepMs: number, values: ArrayLike<number>): Point[] {
+  const out = toPoints(start, stepMs, values);
+  if (out.length > 0) out.push({ x: start + out.length * stepMs, y: out[out.length - 1].y });
+  return out;
+}
+
+function xRange(...series: Point[][]): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const points of series) {
+    for (const p of points) {
+      if (p.x < min) min = p.x;
+      if (p.x > max) max = p.x;
+    }
+  }
+  if (!Number.isFinite(min)) return { min: 0, max: 86_400_000 };
+  if (max <= min) return { min: min - 3_600_000, max: min + 3_600_000 };
+  return { min, max };
+}
+
+/** 0.9 → "90", 0.975 → "97.5": percentages without float noise. */
+function percent(fraction: number): string {
+  return String(Math.round(fraction * 1000) / 10);
+}
+
+function bandLabel(quantile: number): string {
+  const lo = Math.min(quantile, 1 - quantile);
+  const hi = Math.max(quantile, 1 - quantile);
+  return `${percent(lo)}–${percent(hi)}% band`;
+}
+
+function formatNumber(value: number): string {
+  return value.toLocaleString(LOCALE, { maximumFractionDigits: 2 });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time axis: ticks at calendar boundaries in the display zone, two-line labels.
+
+type TickUnit = 'hour' | 'day' | 'week' | 'month';
+
+function tickPlan(spanMs: number): { unit: TickUnit; step: number } {
+  const hours = spanMs / 3_600_000;
+  if (hours <= 36) return { unit: 'hour', step: 3 };
+  if (hours <= 3 * 24) return { unit: 'hour', step: 6 };
+  if (hours <= 9 * 24) return { unit: 'hour', step: 12 };
+  if (hours <= 32 * 24) return { unit: 'day', step: 1 };
+  if (hours <= 26 * 7 * 24) return { unit: 'week', step: 1 };
+  return { unit: 'month', step: 1 };
+}
+
+/** Ticks between min and max (inclusive), aligned to wall-clock boundaries in `zone`. */
+function timeTicks(min: number, max: number, zone: string): Tick[] {
+  const { unit, step } = tickPlan(max - min);
+  const first = DateTime.fromMillis(min, { zone, locale: LOCALE });
+  const out: Tick[] = [];
+  const add = (t: DateTime, major: boolean): void => {
+    const ms = t.toMillis();
+    if (ms >= min && ms <= max && (out.length === 0 || out[out.length - 1].value < ms)) {
+      out.push({ value: ms, major });
+    }
+  };
+  if (unit === 'hour') {
+    for (let day = first.startOf('day'); day.toMillis() <= max; day = day.plus({ days: 1 })) {
+      // set() keeps wall-clock hours on DST-change days, unlike adding elapsed hours.
+      for (let h = 0; h < 24; h += step) add(day.set({ hour: h }), h === 0);
+    }
+  } else {
+    const start = first.startOf(unit);
+    for (let t = start; t.toMillis() <= max; t = t.plus({ [`${unit}s`]: step })) {
+      add(t, unit === 'day' && t.weekday === 1);
+    }
+  }
+  return out;
+}
+
+function tickLabel(ms: number, unit: TickUnit, zone: string): string | string[] {
+  const t = DateTime.fromMillis(ms, { zone, locale: LOCALE });
+  switch (unit) {
+    case 'hour':
+      return t.hour === 0 && t.minute === 0
+        ? [t.toFormat('HH:mm'), t.toFormat('ccc MMM d')]
+        : t.toFormat('HH:mm');
+    case 'day':
+      return [t.toFormat('ccc'), t.toFormat('MMM d')];
+    case 'week':
+      return t.toFormat('MMM d');
+    case 'month':
+      return t.toFormat('MMM yyyy');
+  }
+}
+
+function timeAxis(
+  range: { min: number; max: number },
+  zone: string,
+  showLabels: boolean,
+): AxisOptions {
+  const { unit } = tickPlan(range.max - range.min);
+  return {
+    type: 'time',
+    min: range.min,
+    max: range.max,
+    adapters: { date: { zone, locale: LOCALE } },
+    afterBuildTicks: (scale: Scale) => {
+      scale.ticks = timeTicks(range.min, range.max, zone);
+    },
+    ticks: {
+      display: showLabels,
+      maxRotation: 0,
+      autoSkip: true,
+      autoSkipPadding: 12,
+      color: COLORS.text,
+      callback: (value) => tickLabel(Number(value), unit, zone),
+    },
+    grid: {
+      color: (ctx: ScriptableScaleContext) => (ctx.tick?.major ? COLORS.gridMajor : COLORS.grid),
+    },
+    title: { display: showLabels, text: `time (${zone})`, color: COLORS.muted },
+  };
+}
+
+function valueAxis(
+  title: string,
+  extra: { integer?: boolean; suggestedMax?: number } = {},
+): AxisOptions {
+  return {
+    type: 'linear',
+    beginAtZero: true,
+    suggestedMax: extra.suggestedMax,
+    ticks: {
+      color: COLORS.text,
+      precision: extra.integer ? 0 : undefined,
+      callback: (value) => formatNumber(Number(value)),
+    },
+    grid: { color: COLORS.grid },
+    border: { display: false },
+    title: { display: true, text: title, color: COLORS.muted },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plugins and rendering
+
+const whiteBackground: Plugin<'line'> = {
+  id: 'headroomWhiteBackground',
+  beforeDraw(chart) {
+    const { ctx, width, height } = chart;
+    ctx.save();
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, width, height);
+    ctx.restore();
+  },
+};
+
+/** Dashed vertical line where the forecast starts, labelled "history" / "forecast" at the top. */
+function forecastStartMarker(at: number): Plugin<'line'> {
+  return {
+    id: 'headroomForecastStart',
+    afterDatasetsDraw(chart) {
+      const { ctx, chartArea } = chart;
+      const x = chart.scales.x.getPixelForValue(at);
+      if (!(x > chartArea.left && x < chartArea.right)) return;
+      ctx.save();
+      ctx.strokeStyle = COLORS.marker;
+      ctx.lineWidth = 1;
+      ctx.setLineDash([5, 4]);
+      ctx.beginPath();
+      ctx.moveTo(Math.round(x) + 0.5, chartArea.top);
+      ctx.lineTo(Math.round(x) + 0.5, chartArea.bottom);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = COLORS.muted;
+      ctx.font = '11px Inter';
+      ctx.textBaseline = 'top';
+      ctx.textAlign = 'right';
+      ctx.fillText('history', x - 6, chartArea.top + 4);
+      ctx.textAlign = 'left';
+      ctx.fillText('forecast', x + 6, chartArea.top + 4);
+      ctx.restore();
+    },
+  };
+}
+
+function requireValidZone(zone: string): void {
+  if (!DateTime.fromMillis(0, { zone }).isValid) {
+    throw new UserError(`unknown time zone "${zone}"`, 'use an IANA zone such as "Europe/Berlin"');
+  }
+}
+
+/** Renders a chart on a fresh canvas, hands the canvas to `use`, then destroys the chart. */
+function withChart<T>(
+  width: number,
+  height: number,
+  config: ChartConfiguration<'line', Point[]>,
+  use: (canvas: Canvas) => T,
+): T {
+  const canvas = createCanvas(width, height);
+  // @napi-rs/canvas's context implements the 2D API Chart.js uses but is not the DOM type.
+  const chart = new Chart(canvas.getContext('2d') as unknown as ChartItem, config);
+  try {
+    // Use the canvas before destroy(): destroying a chart clears its canvas.
+    return use(canvas);
+  } finally {
+    chart.destroy();
+  }
+}
+
+const baseOptions: LineOptions = {
+  responsive: false,
+  animation: false,
+  devicePixelRatio: 1,
+  locale: LOCALE,
+  events: [],
+  color: COLORS.text,
+  elements: { point: { radius: 0, hoverRadius: 0 }, line: { tension: 0 } },
+};
+
+const titleFont = { size: 18, weight: 600 } as const;
+
+function legendOptions(hidden: (datasetIndex: number) => boolean = () => false) {
+  return {
+    position: 'top' as const,
+    align: 'start' as const,
+    labels: {
+      usePointStyle: true,
+      boxWidth: 28,
+      boxHeight: 10,
+      padding: 16,
+      filter: (item: { datasetIndex?: number }) => !hidden(item.datasetIndex ?? -1),
+    },
+  };
+}
+
+function line(
+  label: string,
+  data: Point[],
+  color: string,
+  extra: Partial<ChartDataset<'line', Point[]>> = {},
+): ChartDataset<'line', Point[]> {
+  return {
+    label,
+    data,
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: 2,
+    pointRadius: 0,
+    pointStyle: 'line',
+    spanGaps: false,
+    fill: false,
+    ...extra,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+
+/**
+ * History tail (last 14 days), point forecast and its planning band, as a 1200×600 PNG.
+ */
+export function renderForecastChart(
+  history: Series,
+  forecast: Forecast,
+  options: ChartOptions,
+): Buffer {
+  initialise();
+  requireValidZone(options.zone);
+  const unit = options.unit ?? 'load';
+  const { width, height } = FORECAST_CHART_SIZE;
+
+  const n = history.values.length;
+  const tail = Math.min(n, Math.max(1, Math.ceil(HISTORY_TAIL_MS / history.stepMs)));
+  const historyPoints = toPoints(history.start, history.stepMs, history.values, n - tail, n);
+  const point = toPoints(forecast.start, forecast.stepMs, forecast.point);
+  const lower = toPoints(forecast.start, forecast.stepMs, forecast.lower);
+  const upper = toPoints(forecast.start, forecast.stepMs, forecast.upper);
+  const range = xRange(historyPoints, point, lower, upper);
+
+  // Dataset indices matter: the band's upper edge fills to dataset index LOWER ("-1").
+  const LOWER = 2;
+  const datasets: ChartDataset<'line', Point[]>[] = [
+    line('history', historyPoints, COLORS.history, { borderWidth: 1.5, order: 1 }),
+    line(`forecast (${forecast.model})`, point, COLORS.forecast, { order: 0 }),
+    line('band lower', lower, COLORS.bandEdge, { borderWidth: 1, order: 2 }),
+    line(bandLabel(forecast.quantile), upper, COLORS.bandEdge, {
+      borderWidth: 1,
+      backgroundColor: COLORS.band,
+      fill: '-1',
+      pointStyle: 'rect',
+      order: 2,
+    }),
+  ];
+
+  const subtitle = forecast.intervalMethod
+    ? `${bandLabel(forecast.quantile)}: ${forecast.intervalMethod}`
+    : '';
+  const config: ChartConfiguration<'line', Point[]> = {
+    type: 'line',
+    data: { datasets },
+    options: {
+      ...baseOptions,
+      layout: { padding: { left: 12, right: RIGHT_PADDING, top: 12, bottom: 8 } },
+      scales: { x: timeAxis(range, options.zone, true), y: valueAxis(unit) },
+      plugins: {
+        title: {
+          display: true,
+          text: options.title ?? 'Load forecast',
+          align: 'start',
+          font: titleFont,
+          padding: { top: 0, bottom: subtitle ? 2 : 8 },
+        },
+        subtitle: {
+          display: subtitle !== '',
+          text: subtitle,
+          align: 'start',
+          color: COLORS.muted,
+          padding: { bottom: 8 },
+        },
+        legend: legendOptions((i) => i === LOWER),
+        tooltip: { enabled: false },
+      },
+    },
+    plugins: [whiteBackground, forecastStartMarker(forecast.start)],
+  };
+  return withChart(width, height, config, (canvas) => canvas.toBuffer('image/png'));
+}
+
+/**
+ * Two stacked panels as a 1200×800 PNG: forecast, planned load and the capacity the planned servers
+ * give at target utilisation (top), and the server count (bottom), on a shared time axis.
+ */
+export function renderPlanChart(
+  forecast: Forecast,
+  plan: CapacityPlan,
+  options: ChartOptions,
+): Buffer {
+  initialise();
+  requireValidZone(options.zone);
+  const unit = options.unit ?? 'load';
+  const { width, height } = PLAN_CHART_SIZE;
+  const s = plan.settings;
+
+  const usable = s.capacityPerServer * s.targetUtilization;
+  const capacity = Array.from(plan.servers, (count) => count * usable);
+  const capacityPoints = toStepPoints(plan.start, plan.stepMs, capacity);
+  const plannedPoints = toPoints(plan.start, plan.stepMs, plan.plannedLoad);
+  const forecastPoints = toPoints(forecast.start, forecast.stepMs, forecast.point);
+  const serverPoints = toStepPoints(plan.start, plan.stepMs, plan.servers);
+  const range = xRange(capacityPoints, plannedPoints, forecastPoints);
+
+  const plannedLabel =
+    s.planOn === 'upper'
+      ? `planned load (upper ${percent(Math.max(forecast.quantile, 1 - forecast.quantile))}%)`
+      : 'planned load (point forecast)';
+  const facts = [
+    `${formatNumber(s.capacityPerServer)} ${unit} per server`,
+    `target utilisation ${percent(s.targetUtilization)}%`,
+    ...(s.headroom !== 0 ? [`headroom ${percent(s.headroom)}%`] : []),
+    ...(s.baseServers !== 0 ? [`base ${s.baseServers} servers`] : []),
+    ...(plan.cappedSteps > 0
+      ? [`${plan.cappedSteps} steps capped at ${s.maxServers} servers`]
+      : []),
+  ];
+
+  const yAxisWidth = (scale: Scale): void => {
+    scale.width = PLAN_Y_AXIS_WIDTH;
+  };
+  const layout = { padding: { left: 12, right: RIGHT_PADDING, top: 12, bottom: 8 } };
+
+  const top: ChartConfiguration<'line', Point[]> = {
+    type: 'line',
+    data: {
+      datasets: [
+        line(`forecast (${forecast.model})`, forecastPoints, COLORS.forecast, {
+          borderWidth: 1.5,
+        }),
+        line(plannedLabel, plannedPoints, COLORS.planned, { borderDash: [6, 4] }),
+        line(
+          `capacity at ${percent(s.targetUtilization)}% utilisation`,
+          capacityPoints,
+          COLORS.capacity,
+          { stepped: 'before', borderWidth: 2.5 },
+        ),
+      ],
+    },
+    options: {
+      ...baseOptions,
+      layout: { padding: { ...layout.padding, bottom: 0 } },
+      scales: {
+        x: timeAxis(range, options.zone, false),
+        y: { ...valueAxis(unit), afterFit: yAxisWidth },
+      },
+      plugins: {
+        title: {
+          display: true,
+          text: options.title ?? 'Capacity plan',
+          align: 'start',
+          font: titleFont,
+          padding: { top: 0, bottom: 2 },
+        },
+        subtitle: {
+          display: true,
+          text: facts.join('  ·  '),
+          align: 'start',
+          color: COLORS.muted,
+          padding: { bottom: 8 },
+        },
+        legend: legendOptions(),
+        tooltip: { enabled: false },
+      },
+    },
+    plugins: [whiteBackground],
+  };
+
+  const maxServers = plan.servers.reduce((m, v) => Math.max(m, v), 0);
+  const limitShown = plan.cappedSteps > 0 && Number.isFinite(s.maxServers);
+  const bottomDatasets = [
+    line('servers', serverPoints, COLORS.servers, {
+      stepped: 'before',
+      fill: 'origin',
+      backgroundColor: COLORS.serversFill,
+      pointStyle: 'rect',
+    }),
+  ];
+  if (limitShown) {
+    bottomDatasets.push(
+      line(
+        `max servers (${s.maxServers})`,
+        [
+          { x: range.min, y: s.maxServers },
+          { x: range.max, y: s.maxServers },
+        ],
+        COLORS.limit,
+        { borderWidth: 1.5, borderDash: [4, 4] },
+      ),
+    );
+  }
+  const bottom: ChartConfiguration<'line', Point[]> = {
+    type: 'line',
+    data: { datasets: bottomDatasets },
+    options: {
+      ...baseOptions,
+      layout: { padding: { ...layout.padding, top: 4 } },
+      scales: {
+        x: timeAxis(range, options.zone, true),
+        y: {
+          ...valueAxis('servers', { integer: true, suggestedMax: maxServers + 1 }),
+          afterFit: yAxisWidth,
+        },
+      },
+      plugins: {
+        legend: { ...legendOptions(), display: limitShown },
+        tooltip: { enabled: false },
+      },
+    },
+    plugins: [whiteBackground],
+  };
+
+  const out = createCanvas(width, height);
+  const ctx = out.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, width, height);
+  withChart(width, PLAN_TOP_HEIGHT, top, (canvas) => ctx.drawImage(canvas, 0, 0));
+  withChart(width, height - PLAN_TOP_HEIGHT, bottom, (canvas) =>
+    ctx.drawImage(canvas, 0, PLAN_TOP_HEIGHT),
+  );
+  return out.toBuffer('image/png');
+}

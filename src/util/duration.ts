@@ -1,0 +1,37 @@
+import { UserError } from '../errors.js';
+
+const UNIT_MS: Record<string, number> = {
+  s: 1000,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+export const HOUR_MS = UNIT_MS.h;
+export const DAY_MS = UNIT_MS.d;
+export const WEEK_MS = UNIT_MS.w;
+
+/** Parses "15m", "1h", "7d", "2w", "90s" (or a bare number of seconds) into milliseconds. */
+export function parseDuration(text: string, flag = 'duration'): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d|w)?\s*$/i.exec(text);
+  if (!match) {
+    throw new UserError(
+      `${flag}: expected a duration like 30m, 1h, 7d or 2w, got '${text}'`,
+      'units: s, m, h, d, w',
+    );
+  }
+  const ms = Number(match[1]) * UNIT_MS[(match[2] ?? 's').toLowerCase()];
+  if (!(ms > 0)) throw new UserError(`${flag}: must be greater than zero, got '${text}'`);
+  return ms;
+}
+
+/** The shortest exact spelling of a duration: 3600000 → "1h", 5400000 → "90m". */
+export function formatDuration(ms: number): string {
+  for (const unit of ['w', 'd', 'h', 'm', 's']) {
+    const size = UNIT_MS[unit];
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
