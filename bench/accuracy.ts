@@ -311,7 +311,7 @@ function printSeriesTable(results: SeriesResult[]): void {
   console.log(
     'MASE per series (mean of 2 windows; ridge cov = share of hours with actual <= 0.9 upper bound)',
   );
-  printTable(headers, rows);
+  printTable(headers, rows, 1);
 }
 
 function printSummary(summary: SummaryRow[], seriesCount: number): void {
@@ -332,18 +332,22 @@ function printSummary(summary: SummaryRow[], seriesCount: number): void {
     signedPct(s.medianExcess),
   ]);
   console.log(`Summary (median over ${seriesCount} series)`);
-  printTable(headers, rows);
+  printTable(headers, rows, 2);
+  console.log(
+    'MASE is of the line each method forecasts: both ridge rows score the point forecast, ' +
+      'seasonal-naive+q90 its shifted line.',
+  );
 }
 
-/** Left-aligned first two columns, right-aligned numbers. */
-function printTable(headers: string[], rows: string[][]): void {
+/** Plain aligned text: the first `leftColumns` columns left-aligned, the rest right-aligned. */
+function printTable(headers: string[], rows: string[][], leftColumns: number): void {
   const widths = headers.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
   const line = (cells: string[]) =>
     cells
-      .map((cell, j) => (j < 2 && isNaN(Number(cell)) ? cell.padEnd(widths[j]) : cell.padStart(widths[j])))
+      .map((cell, j) => (j < leftColumns ? cell.padEnd(widths[j]) : cell.padStart(widths[j])))
       .join('  ')
       .trimEnd();
-  console.log(line(headers.map((h, j) => (j === 0 ? h.padEnd(widths[j]) : h))));
+  console.log(line(headers));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
 }

@@ -27,9 +27,14 @@ function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
 
-function buildProgram(io: Io, run: (work: () => Promise<CommandOutput>, json?: boolean) => Promise<void>): Command {
+function buildProgram(
+  io: Io,
+  run: (work: () => Promise<CommandOutput>, json?: boolean) => Promise<void>,
+): Command {
   const program = new Command('headroom')
-    .description('Forecast load from CSV history and plan the servers it needs, with a scaling schedule.')
+    .description(
+      'Forecast load from CSV history and plan the servers it needs, with a scaling schedule.',
+    )
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -53,14 +58,18 @@ function buildProgram(io: Io, run: (work: () => Promise<CommandOutput>, json?: b
         'headroom forecast load.csv --model-file model.json',
       ) + `\nModels:\n${modelSummaries()}\n`,
     )
-    .action((csv: string, options: ForecastOptions) => run(() => forecastCommand(csv, options), options.json));
+    .action((csv: string, options: ForecastOptions) =>
+      run(() => forecastCommand(csv, options), options.json),
+    );
 
   addCapacityOptions(
     addModelOptions(
       addIngestOptions(
         program
           .command('plan')
-          .description('Forecast, then turn the forecast into servers and a scaling schedule with reports')
+          .description(
+            'Forecast, then turn the forecast into servers and a scaling schedule with reports',
+          )
           .argument('<csv>', 'history: a timestamp column and a numeric load column'),
       ),
     ),
@@ -78,7 +87,9 @@ function buildProgram(io: Io, run: (work: () => Promise<CommandOutput>, json?: b
       ) +
         '\nWrites forecast.csv, plan.csv, schedule.csv, schedule.json, forecast.png, plan.png and summary.md.\n',
     )
-    .action((csv: string, options: PlanOptions) => run(() => planCommand(csv, options), options.json));
+    .action((csv: string, options: PlanOptions) =>
+      run(() => planCommand(csv, options), options.json),
+    );
 
   addModelOptions(
     addIngestOptions(
@@ -97,26 +108,46 @@ function buildProgram(io: Io, run: (work: () => Promise<CommandOutput>, json?: b
         'headroom forecast load.csv --model-file model.json',
       ),
     )
-    .action((csv: string, options: FitOptions) => run(() => fitCommand(csv, options), options.json));
+    .action((csv: string, options: FitOptions) =>
+      run(() => fitCommand(csv, options), options.json),
+    );
 
   addCapacityOptions(addModelOptions(program.command('demo')))
     .description('Plan capacity for the bundled NYC taxi history and write the reports')
     .option('--out-dir <dir>', 'where to write the reports', 'reports')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', examples('headroom demo', 'headroom demo --out-dir /tmp/demo --quantile 0.95'))
+    .addHelpText(
+      'after',
+      examples('headroom demo', 'headroom demo --out-dir /tmp/demo --quantile 0.95'),
+    )
     .action((options: PlanOptions) => {
-      const defaults = { timezone: 'UTC', duplicates: 'mean', interval: '1h', agg: 'mean', fillGaps: '6h', gapFill: 'linear' };
+      const defaults = {
+        timezone: 'UTC',
+        duplicates: 'mean',
+        interval: '1h',
+        agg: 'mean',
+        fillGaps: '6h',
+        gapFill: 'linear',
+      };
       return run(() => demoCommand({ ...defaults, ...options }), options.json);
     });
 
   program
     .command('generate')
-    .description("Write the first design's synthetic hourly load (daily cycle, quiet weekends, growth, noise)")
+    .description(
+      "Write the first design's synthetic hourly load (daily cycle, quiet weekends, growth, noise)",
+    )
     .option('--days <n>', 'how many days', '30')
     .option('--seed <n>', 'random seed, for reproducible data', '42')
     .option('--start <date>', 'first timestamp (UTC)', '2024-01-01')
     .option('--out <file>', 'write here instead of to stdout')
-    .addHelpText('after', examples('headroom generate --days 30 --out load.csv', 'headroom generate --days 60 --seed 7 > load.csv'))
+    .addHelpText(
+      'after',
+      examples(
+        'headroom generate --days 30 --out load.csv',
+        'headroom generate --days 60 --seed 7 > load.csv',
+      ),
+    )
     .action((options: GenerateOptions) => run(() => generateCommand(options)));
 
   return program;
@@ -127,7 +158,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const run = async (work: () => Promise<CommandOutput>, json?: boolean) => {
     const output = await work();
     for (const note of output.notes) io.stderr(`${pc.dim('note:')} ${note}\n`);
-    for (const warning of output.warnings) io.stderr(`${pc.yellow('warning:')} ${warning.message}\n`);
+    for (const warning of output.warnings)
+      io.stderr(`${pc.yellow('warning:')} ${warning.message}\n`);
     io.stdout(json ? JSON.stringify(output.json, null, 2) + '\n' : output.text + '\n');
   };
   try {
@@ -143,7 +175,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return EXIT.usage;
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.stderr(`${pc.red('internal error')} (this is a bug in headroom; please report it):\n${detail}\n`);
+    io.stderr(
+      `${pc.red('internal error')} (this is a bug in headroom; please report it):\n${detail}\n`,
+    );
     return EXIT.internal;
   }
 }

@@ -7,7 +7,12 @@ export { resample } from './ingest/resample.js';
 export { sortAndMerge } from './ingest/clean.js';
 export { getForecaster, restoreModel, MODEL_NAMES, DEFAULT_MODEL } from './models/registry.js';
 export type { Forecaster, FittedModel, ModelContext } from './models/types.js';
-export { forecastWith, forecastWithSaved, planFromForecast, type ForecastRequest } from './pipeline.js';
+export {
+  forecastWith,
+  forecastWithSaved,
+  planFromForecast,
+  type ForecastRequest,
+} from './pipeline.js';
 export { planCapacity, serversFor, DEFAULT_CAPACITY } from './capacity/servers.js';
 export { scheduleFromPlan } from './schedule/changes.js';
 export { renderForecastChart, renderPlanChart } from './report/charts.js';

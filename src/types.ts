@@ -46,7 +46,7 @@ export interface CapacityPlan {
   stepMs: number;
   forecast: Float64Array;
   plannedLoad: Float64Array;
-  servers: Int32Array;
+  servers: Float64Array;
   settings: CapacitySettings;
   /** Steps where the clamp to max-servers left planned load uncovered. */
   cappedSteps: number;

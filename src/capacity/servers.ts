@@ -33,7 +33,7 @@ export function serversFor(planned: number, s: CapacitySettings): number {
 
 export function planCapacity(forecast: Forecast, settings: CapacitySettings): CapacityPlan {
   const plannedLoad = settings.planOn === 'point' ? forecast.point : forecast.upper;
-  const servers = new Int32Array(plannedLoad.length);
+  const servers = new Float64Array(plannedLoad.length);
   let cappedSteps = 0;
   plannedLoad.forEach((load, i) => {
     servers[i] = serversFor(load, settings);

@@ -6,7 +6,7 @@ import type { RawOptions } from './options.js';
 import type { CommandOutput } from './output.js';
 import { table } from './output.js';
 import { forecastFromCsv } from './shared.js';
-import { formatNumber } from '../report/tables.js';
+import { formatNumber, formatReadable } from '../report/tables.js';
 
 export interface ForecastOptions extends RawOptions {
   out: string;
@@ -33,9 +33,9 @@ export async function forecastCommand(
       ['time', 'forecast', 'lower', 'upper'],
       Array.from(forecast.point.slice(0, PREVIEW_ROWS), (p, i) => [
         formatShort(forecast.start + i * forecast.stepMs, zone),
-        Number(formatNumber(p)),
-        Number(formatNumber(forecast.lower[i])),
-        Number(formatNumber(forecast.upper[i])),
+        formatReadable(p),
+        formatReadable(forecast.lower[i]),
+        formatReadable(forecast.upper[i]),
       ]),
     ),
     forecast.point.length > PREVIEW_ROWS

@@ -13,7 +13,7 @@ export function table(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, j) => Math.max(...cells.map((r) => (r[j] ?? '').length)));
   const numeric = header.map(
-    (_, j) => rows.length > 0 && rows.every((r) => typeof r[j] === 'number'),
+    (_, j) => rows.length > 0 && rows.every((r) => /^[-+]?[\d,]*\.?\d+%?$|^–$/.test(String(r[j]))),
   );
   const line = (r: string[]) =>
     r

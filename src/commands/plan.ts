@@ -5,7 +5,7 @@ import { renderForecastChart, renderPlanChart } from '../report/charts.js';
 import { planFigures, summaryMarkdown } from '../report/summary.js';
 import {
   forecastCsv,
-  formatNumber,
+  formatReadable,
   planCsv,
   scheduleCsv,
   scheduleEntries,
@@ -106,11 +106,11 @@ export async function planCommand(csv: string, options: PlanOptions): Promise<Co
         ],
         [
           'peak forecast',
-          `${formatNumber(figures.peakForecast)} at ${formatShort(figures.peakForecastAt, zone)}`,
+          `${formatReadable(figures.peakForecast)} at ${formatShort(figures.peakForecastAt, zone)}`,
         ],
-        ['peak planned load', formatNumber(figures.peakPlannedLoad)],
+        ['peak planned load', formatReadable(figures.peakPlannedLoad)],
         ['servers', `${figures.minServers}–${figures.peakServers}`],
-        ['server-hours', formatNumber(figures.serverHours)],
+        ['server-hours', formatReadable(figures.serverHours)],
         ['scaling changes', String(figures.changes)],
       ],
     ),

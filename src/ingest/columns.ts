@@ -22,7 +22,11 @@ const HOUR_NAMES = /^(hr|hour|hour_of_day)$/i;
 const VALUE_WORDS =
   /(^value$|^load$|^y$|request|rps|qps|throughput|count|^cnt$|volume|traffic|cpu|util|demand|sessions|connections)/i;
 
-const isNumeric = (cell: string) => cell !== '' && Number.isFinite(Number(cell));
+/** Cells that mean "no value" rather than a broken row. */
+export const MISSING_CELLS = new Set(['', 'nan', 'null', 'na', 'n/a', 'none', '-']);
+
+const isNumeric = (cell: string) => Number.isFinite(Number(cell));
+const isMissing = (cell: string) => MISSING_CELLS.has(cell.toLowerCase());
 
 /**
  * Picks the timestamp, value and (optional) hour columns from the header and a sample of rows.
@@ -93,7 +97,11 @@ export function chooseColumns(
     const numeric = header
       .map((_, i) => i)
       .filter((i) => i !== timestamp && i !== hour && cellsOf(i).length > 0)
-      .filter((i) => cellsOf(i).every(isNumeric));
+      .filter((i) => {
+        // Mostly numbers: a stray bad cell is then reported with its line, not as "no column".
+        const present = cellsOf(i).filter((c) => !isMissing(c));
+        return present.length > 0 && present.filter(isNumeric).length * 2 >= present.length;
+      });
     if (numeric.length === 0) {
       throw new UserError(
         `${file}: found no numeric value column; the columns are ${listed}`,

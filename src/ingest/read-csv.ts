@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { InputError, UserError } from '../errors.js';
 import type { Warning } from '../types.js';
-import { chooseColumns, type ColumnRequest } from './columns.js';
+import { chooseColumns, MISSING_CELLS, type ColumnRequest } from './columns.js';
 import { parseTimestamp, TIMESTAMP_FORMATS } from './timestamp.js';
 
 /** Samples as read, in file order: parallel arrays of time, value and 1-based file line. */
@@ -26,7 +26,6 @@ export interface ReadOptions extends ColumnRequest {
 }
 
 const SAMPLE_ROWS = 200;
-const MISSING = new Set(['', 'nan', 'null', 'na', 'n/a', 'none', '-']);
 
 interface Row {
   cells: string[];
@@ -84,7 +83,7 @@ export async function readCsv(file: string, options: ReadOptions): Promise<ReadR
       }
       if (parsed.inDstGap) dstGapTimes++;
       const rawValue = cells[value];
-      if (MISSING.has(rawValue.toLowerCase())) {
+      if (MISSING_CELLS.has(rawValue.toLowerCase())) {
         missingValues++;
         return;
       }

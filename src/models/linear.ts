@@ -20,13 +20,15 @@ interface LinearState extends SavedState {
 }
 
 /** Standardise columns; a constant column gets scale 1 so it contributes nothing. */
-function standardise(rows: number[][]): { means: number[]; scales: number[] } {
+function standardise(rows: number[][]): { means: number[]; scales: number[]; constant: boolean[] } {
   const width = rows[0].length;
   const means = new Array<number>(width).fill(0);
   const scales = new Array<number>(width).fill(0);
   for (const row of rows) row.forEach((v, j) => (means[j] += v / rows.length));
   for (const row of rows) row.forEach((v, j) => (scales[j] += (v - means[j]) ** 2 / rows.length));
-  return { means, scales: scales.map((s) => (s > 0 ? Math.sqrt(s) : 1)) };
+  // Summing v / n leaves rounding noise, so "constant" is a spread tiny next to the mean.
+  const constant = scales.map((s, j) => Math.sqrt(s) <= 1e-9 * Math.max(1, Math.abs(means[j])));
+  return { means, scales: scales.map((s, j) => (constant[j] ? 1 : Math.sqrt(s))), constant };
 }
 
 class FittedLinear implements FittedModel {
@@ -73,10 +75,16 @@ export const linearForecaster: Forecaster = {
       rows.push(firstDesignRow(times[i], context.zone));
       targets.push([v]);
     });
-    const { means, scales } = standardise(rows);
-    const x = rows.map((row) => row.map((v, j) => (v - means[j]) / scales[j]));
+    const { means, scales, constant } = standardise(rows);
+    // A feature that never varies in training (month, over 30 days) gets weight 0, as a
+    // minimum-norm least-squares fit would give it; fitting it would divide by ~0.
+    const used = FIRST_DESIGN_FEATURES.map((_, j) => j).filter((j) => !constant[j]);
+    const x = rows.map((row) => used.map((j) => (row[j] - means[j]) / scales[j]));
     const regression = new MultivariateLinearRegression(x, targets, { statistics: false });
-    const weights = regression.weights.map((w) => w[0]);
+    const fitted = regression.weights.map((w) => w[0]);
+    const weights = new Array<number>(FIRST_DESIGN_FEATURES.length + 1).fill(0);
+    used.forEach((j, k) => (weights[j] = fitted[k]));
+    weights[FIRST_DESIGN_FEATURES.length] = fitted[used.length];
     const state: LinearState = {
       model: 'linear',
       zone: context.zone,

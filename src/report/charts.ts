@@ -54,7 +54,8 @@ type AxisOptions = NonNullable<LineOptions['scales']>[string];
 const COLORS = {
   text: '#334155',
   muted: '#64748b',
-  grid: '#e8edf3',
+  grid: '#e5eaf0',
+  gridMinor: '#f3f5f8',
   gridMajor: '#c4cfdc',
   history: '#475569',
   forecast: '#2563eb',
@@ -82,8 +83,6 @@ function initialise(): void {
     }
   }
   Chart.defaults.font.family = 'Inter';
-  Chart.defaults.font.size = 12;
-  Chart.defaults.color = COLORS.text;
   initialised = true;
 }
 
@@ -146,52 +145,83 @@ function formatNumber(value: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Time axis: ticks at calendar boundaries in the display zone, two-line labels.
+// Time axis: ticks at wall-clock boundaries in the display zone. Chart.js's own tick generation
+// aligns ticks to the first data point (e.g. 05:00, 17:00) and auto-skips irregularly, so the
+// ticks are built here: labelled ticks, lighter unlabelled gridlines in between, and a darker
+// gridline at day (or week) starts.
 
-type TickUnit = 'hour' | 'day' | 'week' | 'month';
+type Unit = 'hour' | 'day' | 'week' | 'month';
+interface Spacing {
+  unit: Unit;
+  step: number;
+}
+interface TickLayout {
+  label: Spacing;
+  minor?: Spacing;
+}
+type TickKind = 'minor' | 'label' | 'emphasis';
 
-function tickPlan(spanMs: number): { unit: TickUnit; step: number } {
-  const hours = spanMs / 3_600_000;
-  if (hours <= 36) return { unit: 'hour', step: 3 };
-  if (hours <= 3 * 24) return { unit: 'hour', step: 6 };
-  if (hours <= 9 * 24) return { unit: 'hour', step: 12 };
-  if (hours <= 32 * 24) return { unit: 'day', step: 1 };
-  if (hours <= 26 * 7 * 24) return { unit: 'week', step: 1 };
-  return { unit: 'month', step: 1 };
+const DAY_MS = 86_400_000;
+
+/** At most ~23 labels on a 1,100 px plot, so that two-line labels never collide. */
+function tickLayout(spanMs: number): TickLayout {
+  const days = spanMs / DAY_MS;
+  if (days <= 1.5) return { label: { unit: 'hour', step: 3 }, minor: { unit: 'hour', step: 1 } };
+  if (days <= 3) return { label: { unit: 'hour', step: 6 }, minor: { unit: 'hour', step: 3 } };
+  if (days <= 10) return { label: { unit: 'day', step: 1 }, minor: { unit: 'hour', step: 6 } };
+  if (days <= 22) return { label: { unit: 'day', step: 1 } };
+  if (days <= 70) return { label: { unit: 'week', step: 1 }, minor: { unit: 'day', step: 1 } };
+  if (days <= 400) return { label: { unit: 'month', step: 1 }, minor: { unit: 'week', step: 1 } };
+  return { label: { unit: 'month', step: 3 }, minor: { unit: 'month', step: 1 } };
 }
 
-/** Ticks between min and max (inclusive), aligned to wall-clock boundaries in `zone`. */
-function timeTicks(min: number, max: number, zone: string): Tick[] {
-  const { unit, step } = tickPlan(max - min);
+/** Boundaries of `spacing` in [min, max], in `zone`'s wall-clock time. */
+function boundaries(min: number, max: number, zone: string, spacing: Spacing): DateTime[] {
+  const { unit, step } = spacing;
+  const out: DateTime[] = [];
   const first = DateTime.fromMillis(min, { zone, locale: LOCALE });
-  const out: Tick[] = [];
-  const add = (t: DateTime, major: boolean): void => {
-    const ms = t.toMillis();
-    if (ms >= min && ms <= max && (out.length === 0 || out[out.length - 1].value < ms)) {
-      out.push({ value: ms, major });
-    }
-  };
   if (unit === 'hour') {
     for (let day = first.startOf('day'); day.toMillis() <= max; day = day.plus({ days: 1 })) {
       // set() keeps wall-clock hours on DST-change days, unlike adding elapsed hours.
-      for (let h = 0; h < 24; h += step) add(day.set({ hour: h }), h === 0);
+      for (let h = 0; h < 24; h += step) out.push(day.set({ hour: h }));
     }
+  } else if (unit === 'month') {
+    // Steps of several months start at a quarter or half-year boundary.
+    let t = first.startOf('year');
+    while (t.plus({ months: step }).toMillis() <= min) t = t.plus({ months: step });
+    for (; t.toMillis() <= max; t = t.plus({ months: step })) out.push(t);
   } else {
-    const start = first.startOf(unit);
-    for (let t = start; t.toMillis() <= max; t = t.plus({ [`${unit}s`]: step })) {
-      add(t, unit === 'day' && t.weekday === 1);
-    }
+    const span = unit === 'week' ? { weeks: step } : { days: step };
+    for (let t = first.startOf(unit); t.toMillis() <= max; t = t.plus(span)) out.push(t);
   }
-  return out;
+  return out.filter((t) => t.toMillis() >= min && t.toMillis() <= max);
 }
 
-function tickLabel(ms: number, unit: TickUnit, zone: string): string | string[] {
+function isEmphasised(t: DateTime, unit: Unit): boolean {
+  if (unit === 'hour') return t.hour === 0 && t.minute === 0;
+  if (unit === 'day') return t.weekday === 1;
+  return false;
+}
+
+/** The axis's ticks (sorted) and what kind of gridline each one gets. */
+function timeTicks(min: number, max: number, zone: string): Map<number, TickKind> {
+  const layout = tickLayout(max - min);
+  const kinds = new Map<number, TickKind>();
+  if (layout.minor) {
+    for (const t of boundaries(min, max, zone, layout.minor)) kinds.set(t.toMillis(), 'minor');
+  }
+  for (const t of boundaries(min, max, zone, layout.label)) {
+    kinds.set(t.toMillis(), isEmphasised(t, layout.label.unit) ? 'emphasis' : 'label');
+  }
+  return new Map([...kinds].sort((a, b) => a[0] - b[0]));
+}
+
+/** `withDate`: an hour label that also names the day (midnight, or the first label). */
+function tickLabel(ms: number, unit: Unit, zone: string, withDate: boolean): string | string[] {
   const t = DateTime.fromMillis(ms, { zone, locale: LOCALE });
   switch (unit) {
     case 'hour':
-      return t.hour === 0 && t.minute === 0
-        ? [t.toFormat('HH:mm'), t.toFormat('ccc MMM d')]
-        : t.toFormat('HH:mm');
+      return withDate ? [t.toFormat('HH:mm'), t.toFormat('ccc MMM d')] : t.toFormat('HH:mm');
     case 'day':
       return [t.toFormat('ccc'), t.toFormat('MMM d')];
     case 'week':
@@ -206,25 +236,40 @@ function timeAxis(
   zone: string,
   showLabels: boolean,
 ): AxisOptions {
-  const { unit } = tickPlan(range.max - range.min);
+  const { unit } = tickLayout(range.max - range.min).label;
+  const kinds = timeTicks(range.min, range.max, zone);
+  const firstLabel = [...kinds].find(([, kind]) => kind !== 'minor')?.[0];
+  const gridColors: Record<TickKind, string> = {
+    minor: COLORS.gridMinor,
+    label: COLORS.grid,
+    emphasis: COLORS.gridMajor,
+  };
   return {
     type: 'time',
     min: range.min,
     max: range.max,
     adapters: { date: { zone, locale: LOCALE } },
     afterBuildTicks: (scale: Scale) => {
-      scale.ticks = timeTicks(range.min, range.max, zone);
+      scale.ticks = [...kinds.keys()].map((value): Tick => ({ value }));
     },
     ticks: {
       display: showLabels,
       maxRotation: 0,
-      autoSkip: true,
-      autoSkipPadding: 12,
+      // The ticks above are sized to fit. Chart.js auto-skips whenever source is 'auto', even
+      // with autoSkip off; 'data' only changes the ticks that afterBuildTicks replaces.
+      source: 'data',
+      autoSkip: false,
       color: COLORS.text,
-      callback: (value) => tickLabel(Number(value), unit, zone),
+      callback: (value) => {
+        const ms = Number(value);
+        const kind = kinds.get(ms);
+        if (kind === 'minor') return '';
+        return tickLabel(ms, unit, zone, kind === 'emphasis' || ms === firstLabel);
+      },
     },
     grid: {
-      color: (ctx: ScriptableScaleContext) => (ctx.tick?.major ? COLORS.gridMajor : COLORS.grid),
+      color: (ctx: ScriptableScaleContext) => gridColors[kinds.get(ctx.tick?.value) ?? 'label'],
+      drawTicks: showLabels,
     },
     title: { display: showLabels, text: `time (${zone})`, color: COLORS.muted },
   };
@@ -333,11 +378,15 @@ function legendOptions(hidden: (datasetIndex: number) => boolean = () => false) 
     position: 'top' as const,
     align: 'start' as const,
     labels: {
+      color: COLORS.text,
       usePointStyle: true,
       boxWidth: 28,
       boxHeight: 10,
       padding: 16,
       filter: (item: { datasetIndex?: number }) => !hidden(item.datasetIndex ?? -1),
+      // Dataset order, not drawing order (`order`), which Chart.js would use otherwise.
+      sort: (a: { datasetIndex?: number }, b: { datasetIndex?: number }) =>
+        (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0),
     },
   };
 }
@@ -417,6 +466,7 @@ export function renderForecastChart(
           text: options.title ?? 'Load forecast',
           align: 'start',
           font: titleFont,
+          color: COLORS.text,
           padding: { top: 0, bottom: subtitle ? 2 : 8 },
         },
         subtitle: {
@@ -506,6 +556,7 @@ export function renderPlanChart(
           text: options.title ?? 'Capacity plan',
           align: 'start',
           font: titleFont,
+          color: COLORS.text,
           padding: { top: 0, bottom: 2 },
         },
         subtitle: {

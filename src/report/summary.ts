@@ -1,7 +1,7 @@
 import type { CapacityPlan, Forecast, Schedule, Warning } from '../types.js';
 import { formatDuration, HOUR_MS } from '../util/duration.js';
 import { formatShort, formatTimestamp } from '../util/time.js';
-import { formatNumber } from './tables.js';
+import { formatReadable } from './tables.js';
 
 export interface PlanFigures {
   peakForecast: number;
@@ -64,10 +64,10 @@ export function summaryMarkdown(input: SummaryInput): string {
     '',
     '| figure | value |',
     '|---|---|',
-    `| peak forecast | ${formatNumber(f.peakForecast)} at ${formatShort(f.peakForecastAt, zone)} |`,
-    `| peak planned load (${s.planOn === 'upper' ? `${forecast.quantile} quantile` : 'point forecast'}) | ${formatNumber(f.peakPlannedLoad)} |`,
+    `| peak forecast | ${formatReadable(f.peakForecast)} at ${formatShort(f.peakForecastAt, zone)} |`,
+    `| peak planned load (${s.planOn === 'upper' ? `${forecast.quantile} quantile` : 'point forecast'}) | ${formatReadable(f.peakPlannedLoad)} |`,
     `| servers | ${f.minServers} to ${f.peakServers} (peak at ${formatShort(f.peakServersAt, zone)}) |`,
-    `| server-hours | ${formatNumber(f.serverHours)} |`,
+    `| server-hours | ${formatReadable(f.serverHours)} |`,
     `| scaling changes | ${f.changes} |`,
     `| capacity rule | ${s.capacityPerServer} per server at ${Math.round(s.targetUtilization * 100)}% utilisation` +
       `${s.headroom ? `, +${Math.round(s.headroom * 100)}% headroom` : ''}` +

@@ -59,3 +59,10 @@ export function forecastRows(forecast: Forecast, zone: string) {
 export function scheduleEntries(schedule: Schedule, zone: string) {
   return schedule.entries.map((e) => ({ ...e, timestamp: formatTimestamp(e.timestamp, zone) }));
 }
+
+/** For people: whole numbers with digit grouping from 100 up, three significant digits below. */
+export function formatReadable(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  return String(Number(value.toPrecision(3)));
+}

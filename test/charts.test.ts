@@ -1,0 +1,184 @@
+import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { describe, expect, it } from 'vitest';
+import {
+  FORECAST_CHART_SIZE,
+  PLAN_CHART_SIZE,
+  renderForecastChart,
+  renderPlanChart,
+} from '../src/report/charts.js';
+import type { CapacityPlan, CapacitySettings, Forecast, Series } from '../src/types.js';
+
+const HOUR = 3_600_000;
+const START = Date.UTC(2024, 4, 6);
+
+function dailyLoad(hourIndex: number): number {
+  return 400 + 250 * Math.sin(((hourIndex % 24) - 9) * ((2 * Math.PI) / 24)) + 0.3 * hourIndex;
+}
+
+const historyLength = 21 * 24;
+const history: Series = {
+  name: 'requests',
+  start: START,
+  stepMs: HOUR,
+  values: Float64Array.from({ length: historyLength }, (_, i) =>
+    // A half-day gap, which must not break rendering.
+    i >= 400 && i < 412 ? NaN : dailyLoad(i) + 25 * Math.sin(i * 1.7),
+  ),
+};
+
+const horizon = 7 * 24;
+const point = Float64Array.from({ length: horizon }, (_, i) => dailyLoad(historyLength + i));
+const forecast: Forecast = {
+  model: 'seasonal-naive',
+  start: START + historyLength * HOUR,
+  stepMs: HOUR,
+  point,
+  lower: point.map((v, i) => v - 60 - 0.3 * i),
+  upper: point.map((v, i) => v + 70 + 0.3 * i),
+  quantile: 0.9,
+  intervalMethod: 'empirical quantiles of 336 backtest errors',
+};
+
+const settings: CapacitySettings = {
+  capacityPerServer: 100,
+  targetUtilization: 0.7,
+  headroom: 0,
+  baseServers: 0,
+  minServers: 1,
+  maxServers: 12,
+  rounding: 'ceil',
+  planOn: 'upper',
+};
+const servers = Float64Array.from(forecast.upper, (load) =>
+  Math.min(settings.maxServers, Math.max(settings.minServers, Math.ceil(load / 70))),
+);
+const plan: CapacityPlan = {
+  start: forecast.start,
+  stepMs: HOUR,
+  forecast: forecast.point,
+  plannedLoad: forecast.upper,
+  servers,
+  settings,
+  cappedSteps: forecast.upper.filter((load) => Math.ceil(load / 70) > 12).length,
+};
+
+const options = { zone: 'Europe/Berlin', unit: 'req/s' };
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function expectPng(png: Buffer, size: { width: number; height: number }): void {
+  expect([...png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+  expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+  expect(png.readUInt32BE(16)).toBe(size.width);
+  expect(png.readUInt32BE(20)).toBe(size.height);
+}
+
+type Rgb = [number, number, number];
+
+/** Decodes a PNG and returns a pixel reader. */
+async function decode(png: Buffer): Promise<{
+  at: (x: number, y: number) => Rgb;
+  count: (
+    x0: number,
+    y0: number,
+    x1: number,
+    y1: number,
+    test: (x: number, y: number) => boolean,
+  ) => number;
+}> {
+  const image = await loadImage(png);
+  const canvas = createCanvas(image.width, image.height);
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(image, 0, 0);
+  const { data, width, height } = ctx.getImageData(0, 0, image.width, image.height);
+  const at = (x: number, y: number): Rgb => {
+    if (x < 0 || y < 0 || x >= width || y >= height) return [255, 255, 255];
+    const i = (y * width + x) * 4;
+    return [data[i], data[i + 1], data[i + 2]];
+  };
+  const count = (
+    x0: number,
+    y0: number,
+    x1: number,
+    y1: number,
+    test: (x: number, y: number) => boolean,
+  ): number => {
+    let n = 0;
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (test(x, y)) n++;
+    return n;
+  };
+  return { at, count };
+}
+
+const isWhite = ([r, g, b]: Rgb): boolean => r > 250 && g > 250 && b > 250;
+/** The band's fill, rgba(37, 99, 235, 0.16) over white ≈ (220, 230, 252). */
+const isBandFill = ([r, g, b]: Rgb): boolean =>
+  Math.abs(r - 220) <= 6 && Math.abs(g - 230) <= 6 && b >= 246;
+/** Capacity line (#16a34a). */
+const isGreen = ([r, g, b]: Rgb): boolean => g > 120 && g - r > 60 && g - b > 40;
+/** Server-count line (#7c3aed). */
+const isPurple = ([r, g, b]: Rgb): boolean => b > 200 && r > 90 && r < 160 && g < 100;
+
+describe('renderForecastChart', () => {
+  const png = renderForecastChart(history, forecast, options);
+
+  it('renders a PNG of the declared size', () => {
+    expectPng(png, FORECAST_CHART_SIZE);
+  });
+
+  it('fills the band over the forecast period only, on a white background', async () => {
+    const { at, count } = await decode(png);
+    expect(isWhite(at(2, 2))).toBe(true);
+    const { width, height } = FORECAST_CHART_SIZE;
+    // Inside a filled area, not on an anti-aliased edge of a line that happens to match the colour.
+    const inBand = (x: number, y: number): boolean =>
+      [at(x, y), at(x - 2, y), at(x + 2, y), at(x, y - 2), at(x, y + 2)].every(isBandFill);
+    // 14 days of history then 7 of forecast: the band lies in the right third of the plot.
+    const third = Math.floor(width / 3);
+    expect(count(2 * third, 100, width, height - 80, inBand)).toBeGreaterThan(1_000);
+    expect(count(0, 100, third, height - 80, inBand)).toBe(0);
+  });
+
+  it('is a pure function of its inputs', () => {
+    expect(renderForecastChart(history, forecast, options).equals(png)).toBe(true);
+  });
+
+  it('handles a history shorter than 14 days and an empty history', () => {
+    const short = { ...history, values: history.values.slice(-48) };
+    expectPng(renderForecastChart(short, forecast, options), FORECAST_CHART_SIZE);
+    const empty = { ...history, values: new Float64Array(0) };
+    expectPng(renderForecastChart(empty, forecast, options), FORECAST_CHART_SIZE);
+  });
+
+  it('rejects an unknown time zone', () => {
+    expect(() => renderForecastChart(history, forecast, { zone: 'Mars/Olympus' })).toThrow(
+      /time zone/,
+    );
+  });
+});
+
+describe('renderPlanChart', () => {
+  const png = renderPlanChart(forecast, plan, options);
+
+  it('renders a PNG of the declared size', () => {
+    expectPng(png, PLAN_CHART_SIZE);
+  });
+
+  it('composes both panels: capacity on top, server count below', async () => {
+    const { at, count } = await decode(png);
+    const { width, height } = PLAN_CHART_SIZE;
+    const where = (test: (p: Rgb) => boolean) => (x: number, y: number) => test(at(x, y));
+    const split = Math.round(height * 0.6);
+    expect(count(0, 0, width, split, where(isGreen))).toBeGreaterThan(1_000);
+    expect(count(0, split, width, height, where(isGreen))).toBe(0);
+    expect(count(0, split, width, height, where(isPurple))).toBeGreaterThan(1_000);
+    expect(count(0, 0, width, split, where(isPurple))).toBe(0);
+    // Not a single colour, and white where nothing is drawn.
+    expect(isWhite(at(2, 2))).toBe(true);
+    expect(count(0, 0, width, height, (x, y) => !isWhite(at(x, y)))).toBeGreaterThan(20_000);
+  });
+
+  it('is a pure function of its inputs', () => {
+    expect(renderPlanChart(forecast, plan, options).equals(png)).toBe(true);
+  });
+});
