@@ -156,6 +156,12 @@ describe('resample: gaps', () => {
     expect(warning(out.warnings, 'gaps-filled')).toBeUndefined();
   });
 
+  // Found as a bug (the message said "longer than 0w"); fixed in src.
+  it('does not describe a zero fill limit as "0w"', () => {
+    const out = resample(times, values, opts({ maxFillSteps: 0 }));
+    expect(warning(out.warnings, 'gaps-long')?.message).not.toMatch(/\b0w\b/);
+  });
+
   it('fills with zero when asked', () => {
     const out = resample(times, values, opts({ maxFillSteps: 3, fill: 'zero' }));
     for (const h of [3, 4, 8, 9, 10]) expect(out.series.values[h]).toBe(0);

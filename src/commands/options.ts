@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import { DUPLICATE_POLICIES, type DuplicatePolicy } from '../ingest/clean.js';
 import type { IngestOptions } from '../ingest/index.js';
 import { AGGREGATIONS, type Aggregation } from '../ingest/resample.js';
+import { parseTimestamp, TIMESTAMP_FORMATS } from '../ingest/timestamp.js';
 import { DEFAULT_MODEL, MODEL_NAMES } from '../models/registry.js';
 import type { ForecastRequest } from '../pipeline.js';
 import type { CapacitySettings } from '../types.js';
@@ -15,6 +16,8 @@ export interface RawOptions {
   timestampColumn?: string;
   valueColumn?: string;
   hourColumn?: string;
+  rowInterval?: string;
+  start?: string;
   timezone: string;
   duplicates: string;
   interval: string;
@@ -45,6 +48,11 @@ export function addIngestOptions(command: Command): Command {
       '--hour-column <name>',
       'hour-of-day column that completes a date-only timestamp column',
     )
+    .option(
+      '--row-interval <duration>',
+      'no timestamp column: rows are this far apart (needs --start)',
+    )
+    .option('--start <time>', 'with --row-interval: the time of the first row')
     .option(
       '--timezone <iana>',
       'zone of naive timestamps, and of daily/weekly shapes and reports',
@@ -136,8 +144,34 @@ function zoneOf(raw: RawOptions): string {
   return raw.timezone;
 }
 
+function rowPosition(raw: RawOptions): Pick<IngestOptions, 'rowIntervalMs' | 'rowStart'> {
+  if (raw.rowInterval === undefined) {
+    if (raw.start !== undefined) throw new UserError('--start only applies with --row-interval');
+    return {};
+  }
+  if (raw.timestampColumn !== undefined) {
+    throw new UserError(
+      '--row-interval and --timestamp-column exclude each other: time comes from one or the other',
+    );
+  }
+  if (raw.start === undefined) {
+    throw new UserError(
+      '--row-interval needs --start, the time of the first row',
+      'e.g. --start 2024-01-01T00:00:00Z',
+    );
+  }
+  const rowStart = parseTimestamp(raw.start, zoneOf(raw)).ms;
+  if (Number.isNaN(rowStart))
+    throw new UserError(
+      `--start: expected a timestamp, got '${raw.start}'`,
+      `accepted: ${TIMESTAMP_FORMATS}`,
+    );
+  return { rowIntervalMs: parseDuration(raw.rowInterval, '--row-interval'), rowStart };
+}
+
 export function ingestOptions(raw: RawOptions): IngestOptions {
   return {
+    ...rowPosition(raw),
     timestampColumn: raw.timestampColumn,
     valueColumn: raw.valueColumn,
     hourColumn: raw.hourColumn,

@@ -30,7 +30,13 @@ export function backtestErrors(
   windows = 3,
 ): ErrorSample {
   const n = history.values.length;
-  const width = Math.min(horizon, Math.round(WEEK_MS / history.stepMs));
+  // Short histories get shorter windows rather than none: a regression's errors barely grow
+  // with lead time, so a day-long window still says how wrong it tends to be.
+  const day = Math.round(DAY_MS / history.stepMs);
+  const width = Math.max(
+    day,
+    Math.min(horizon, Math.round(WEEK_MS / history.stepMs), Math.floor(n / 4)),
+  );
   const minTrain = Math.max(Math.round((2 * DAY_MS) / history.stepMs), Math.ceil(n / 2));
   const errors: number[] = [];
   let used = 0;

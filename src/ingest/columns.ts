@@ -2,6 +2,7 @@ import { UserError } from '../errors.js';
 import { parseTimestamp } from './timestamp.js';
 
 export interface ColumnChoice {
+  /** −1 when time comes from the row position (--row-interval). */
   timestamp: number;
   value: number;
   /** A separate hour-of-day column that completes a date-only timestamp column. */
@@ -14,6 +15,8 @@ export interface ColumnRequest {
   timestampColumn?: string;
   valueColumn?: string;
   hourColumn?: string;
+  /** Time comes from the row position, so no timestamp column is looked for. */
+  byPosition?: boolean;
 }
 
 const TIMESTAMP_NAMES =
@@ -56,7 +59,9 @@ export function chooseColumns(
   };
 
   let timestamp: number;
-  if (request.timestampColumn) {
+  if (request.byPosition) {
+    timestamp = -1;
+  } else if (request.timestampColumn) {
     timestamp = find(request.timestampColumn, '--timestamp-column');
   } else {
     const byName = header.findIndex((h, i) => TIMESTAMP_NAMES.test(h) && looksLikeTime(i));
@@ -67,14 +72,16 @@ export function chooseColumns(
     if (timestamp < 0) {
       throw new UserError(
         `${file}: found no timestamp column; the columns are ${listed}`,
-        'name it with --timestamp-column NAME (ISO 8601, YYYY-MM-DD HH:MM:SS or epoch seconds/ms)',
+        'name it with --timestamp-column NAME; if the rows are evenly spaced, give their spacing and the first time instead: --row-interval 5m --start 2024-01-01T00:00:00Z',
       );
     }
     if (byName < 0) notes.push(`using '${header[timestamp]}' as the timestamp column`);
   }
 
   let hour: number | undefined;
-  if (request.hourColumn) {
+  if (timestamp < 0) {
+    hour = undefined;
+  } else if (request.hourColumn) {
     hour = find(request.hourColumn, '--hour-column');
   } else {
     const dateOnly = cellsOf(timestamp).every((c) => parseTimestamp(c, 'UTC').dateOnly);

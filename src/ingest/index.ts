@@ -9,6 +9,9 @@ export interface IngestOptions {
   timestampColumn?: string;
   valueColumn?: string;
   hourColumn?: string;
+  /** No timestamp column: row k is at rowStart + k × rowIntervalMs. */
+  rowIntervalMs?: number;
+  rowStart?: number;
   timezone: string;
   duplicates: DuplicatePolicy;
   intervalMs: number;
@@ -58,6 +61,12 @@ export async function loadSeries(file: string, options: IngestOptions): Promise<
     rows: read.points.times.length,
     sampleStepMs: resampled.sampleStepMs,
     warnings: [...read.warnings, ...clean.warnings, ...resampled.warnings],
-    notes: read.notes,
+    notes:
+      options.rowIntervalMs === undefined
+        ? read.notes
+        : [
+            ...read.notes,
+            `times come from row positions, ${formatDuration(options.rowIntervalMs)} apart; rows missing from the export shift every later time`,
+          ],
   };
 }

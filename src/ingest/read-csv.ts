@@ -23,6 +23,9 @@ export interface ReadResult {
 
 export interface ReadOptions extends ColumnRequest {
   timezone: string;
+  /** Rows are evenly spaced: row k is at rowStart + k × rowIntervalMs (no timestamp column). */
+  rowIntervalMs?: number;
+  rowStart?: number;
 }
 
 const SAMPLE_ROWS = 200;
@@ -51,15 +54,18 @@ export async function readCsv(file: string, options: ReadOptions): Promise<ReadR
   const choose = () => {
     if (!header)
       throw new UserError(`${file}: the file is empty; expected a header row and data rows`);
+    const byPosition = options.rowIntervalMs !== undefined;
     choice = chooseColumns(
       file,
       header,
       pending.map((r) => r.cells),
-      options,
+      { ...options, byPosition },
     );
+    let row = 0;
     const { timestamp, value, hour } = choice;
     const names = header;
-    consume = ({ cells, line }) => {
+    const timeOf = (cells: string[], line: number): number => {
+      if (byPosition) return (options.rowStart ?? 0) + row++ * (options.rowIntervalMs ?? 0);
       const rawTime = cells[timestamp];
       let extraHours = 0;
       if (hour !== undefined) {
@@ -82,6 +88,10 @@ export async function readCsv(file: string, options: ReadOptions): Promise<ReadR
         );
       }
       if (parsed.inDstGap) dstGapTimes++;
+      return parsed.ms;
+    };
+    consume = ({ cells, line }) => {
+      const ms = timeOf(cells, line);
       const rawValue = cells[value];
       if (MISSING_CELLS.has(rawValue.toLowerCase())) {
         missingValues++;
@@ -96,7 +106,7 @@ export async function readCsv(file: string, options: ReadOptions): Promise<ReadR
           'choose another column with --value-column',
         );
       }
-      times.push(parsed.ms);
+      times.push(ms);
       values.push(number);
       lines.push(line);
     };
@@ -160,7 +170,9 @@ export async function readCsv(file: string, options: ReadOptions): Promise<ReadR
       lines: Int32Array.from(lines),
     },
     timestampColumn:
-      header[choice.timestamp] + (choice.hour === undefined ? '' : `+${header[choice.hour]}`),
+      choice.timestamp < 0
+        ? '(row position)'
+        : header[choice.timestamp] + (choice.hour === undefined ? '' : `+${header[choice.hour]}`),
     valueColumn: header[choice.value],
     warnings,
     notes: choice.notes,

@@ -1,5 +1,5 @@
 import type { Series, Warning } from '../types.js';
-import { formatDuration } from '../util/duration.js';
+import { describeDuration, formatDuration } from '../util/duration.js';
 import { formatTimestamp } from '../util/time.js';
 
 export type Aggregation = 'sum' | 'mean' | 'max' | 'p95';
@@ -54,9 +54,9 @@ export function resample(
   let to = length;
   if (sampleStepMs < stepMs && length > 2) {
     const expected = Math.round(stepMs / sampleStepMs);
-    let dropped = 0;
-    if (counts[0] < expected) ((from = 1), dropped++);
-    if (counts[length - 1] < expected) ((to = length - 1), dropped++);
+    if (counts[0] < expected) from = 1;
+    if (counts[length - 1] < expected) to = length - 1;
+    const dropped = from + (length - to);
     if (dropped > 0) {
       warnings.push({
         code: 'partial-buckets',
@@ -138,8 +138,8 @@ export function fillGaps(values: Float64Array, start: number, options: ResampleO
       code: 'gaps-long',
       count: long.length,
       message:
-        `${long.length} gap(s) longer than ${formatDuration(maxFillSteps * stepMs)} left empty; ` +
-        `the longest is ${formatDuration(longest.steps * stepMs)} from ${formatTimestamp(longest.from)} ` +
+        `${long.length} gap(s) ${maxFillSteps === 0 ? 'of one interval or more' : `longer than ${describeDuration(maxFillSteps * stepMs)}`} left empty; ` +
+        `the longest is ${describeDuration(longest.steps * stepMs)} from ${formatTimestamp(longest.from)} ` +
         `(models skip missing intervals; raise --fill-gaps to interpolate)`,
     });
   }

@@ -48,7 +48,11 @@ export function fitStatistics(
 ): { mse: number; r2: number } {
   let n = 0;
   let sum = 0;
-  for (let i = 0; i < actual.length; i++) if (!Number.isNaN(actual[i])) ((sum += actual[i]), n++);
+  for (const value of actual) {
+    if (Number.isNaN(value)) continue;
+    sum += value;
+    n++;
+  }
   const mean = sum / n;
   let sse = 0;
   let sst = 0;

@@ -249,6 +249,9 @@ function timeAxis(
     min: range.min,
     max: range.max,
     adapters: { date: { zone, locale: LOCALE } },
+    // Chart.js generates its own ticks before afterBuildTicks replaces them; left to pick a unit
+    // itself it can choose milliseconds for a panel without labels and throw on the count.
+    time: { unit },
     afterBuildTicks: (scale: Scale) => {
       scale.ticks = [...kinds.keys()].map((value): Tick => ({ value }));
     },
