@@ -141,8 +141,6 @@ describe('linear (the first design)', () => {
     for (let h = 0; h < 168; h++) expect(out[h]).toBeCloseTo(future.values[h], 6);
   });
 
-  // Found as a bug: a constant feature (month, inside one calendar month) got a ~3e-15 scale from
-  // rounding noise in its mean, and forecasts into the next month blew up to ~7e15. Fixed in src.
   it('forecasts sensibly past the end of a month it was not trained on', () => {
     const january = hourly(Date.UTC(2024, 0, 1), 3 * 168, (t) => {
       const [hour, dow] = firstDesignRow(t, 'UTC');

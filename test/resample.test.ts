@@ -156,7 +156,6 @@ describe('resample: gaps', () => {
     expect(warning(out.warnings, 'gaps-filled')).toBeUndefined();
   });
 
-  // Found as a bug (the message said "longer than 0w"); fixed in src.
   it('does not describe a zero fill limit as "0w"', () => {
     const out = resample(times, values, opts({ maxFillSteps: 0 }));
     expect(warning(out.warnings, 'gaps-long')?.message).not.toMatch(/\b0w\b/);

@@ -36,6 +36,8 @@ export function planCapacity(forecast: Forecast, settings: CapacitySettings): Ca
   const servers = new Float64Array(plannedLoad.length);
   let cappedSteps = 0;
   plannedLoad.forEach((load, i) => {
+    if (!Number.isFinite(load))
+      throw new Error(`planned load at step ${i} is ${load}; a model returned no forecast`);
     servers[i] = serversFor(load, settings);
     if (serversFor(load, { ...settings, maxServers: Number.POSITIVE_INFINITY }) > servers[i])
       cappedSteps++;

@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandOutput } from './output.js';
 import { planCommand, type PlanOptions } from './plan.js';
@@ -15,7 +16,9 @@ export const DEMO_SETTINGS = {
 } as const;
 
 export async function demoCommand(options: PlanOptions): Promise<CommandOutput> {
-  const output = await planCommand(DEMO_DATA, { ...options, ...DEMO_SETTINGS });
+  const nearby = relative(process.cwd(), DEMO_DATA);
+  const file = nearby.startsWith('..') || isAbsolute(nearby) ? DEMO_DATA : nearby;
+  const output = await planCommand(file, { ...options, ...DEMO_SETTINGS });
   return {
     ...output,
     text: [

@@ -53,9 +53,11 @@ export function chooseColumns(
     return loose;
   };
   const cellsOf = (index: number) => sample.map((row) => (row[index] ?? '').trim()).filter(Boolean);
+  // Mostly timestamps: a stray bad cell is then reported with its line, not as "no column".
   const looksLikeTime = (index: number) => {
     const cells = cellsOf(index);
-    return cells.length > 0 && cells.every((c) => !Number.isNaN(parseTimestamp(c, 'UTC').ms));
+    const parsed = cells.filter((c) => !Number.isNaN(parseTimestamp(c, 'UTC').ms)).length;
+    return parsed > 0 && parsed * 2 >= cells.length;
   };
 
   let timestamp: number;
@@ -84,7 +86,10 @@ export function chooseColumns(
   } else if (request.hourColumn) {
     hour = find(request.hourColumn, '--hour-column');
   } else {
-    const dateOnly = cellsOf(timestamp).every((c) => parseTimestamp(c, 'UTC').dateOnly);
+    const dateOnly = cellsOf(timestamp).every((c) => {
+      const parsed = parseTimestamp(c, 'UTC');
+      return parsed.dateOnly || Number.isNaN(parsed.ms);
+    });
     const candidate = header.findIndex(
       (h, i) =>
         HOUR_NAMES.test(h) && cellsOf(i).every((c) => /^\d{1,2}$/.test(c) && Number(c) < 24),

@@ -30,9 +30,16 @@ export function parseTimestamp(text: string, zone: string, extraHours = 0): Pars
     const hour = Number(h ?? 0) + extraHours;
     const millis = frac ? Math.round(Number(`0.${frac}`) * 1000) : 0;
     const fields = [Number(y), Number(mo) - 1, Number(d), hour, Number(mi ?? 0), Number(s ?? 0)];
-    if (fields[1] > 11 || fields[2] < 1 || fields[2] > 31 || fields[4] > 59 || fields[5] > 60) {
-      return INVALID;
-    }
+    const daysInMonth = new Date(Date.UTC(fields[0], fields[1] + 1, 0)).getUTCDate();
+    const valid =
+      fields[1] >= 0 &&
+      fields[1] <= 11 &&
+      fields[2] >= 1 &&
+      fields[2] <= daysInMonth &&
+      Number(h ?? 0) <= 23 &&
+      fields[4] <= 59 &&
+      fields[5] <= 59;
+    if (!valid) return INVALID;
     const dateOnly = h === undefined;
     if (offset || zone === 'UTC') {
       const utc = Date.UTC(

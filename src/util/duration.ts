@@ -31,7 +31,8 @@ export function parseDuration(text: string, flag = 'duration'): number {
 export function formatDuration(ms: number): string {
   for (const unit of ['w', 'd', 'h', 'm', 's']) {
     const size = UNIT_MS[unit];
-    if (ms % size === 0) return `${ms / size}${unit}`;
+    // "7d" reads better than "1w"; weeks only from two on.
+    if (ms % size === 0 && (unit !== 'w' || ms >= 2 * size)) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
 }
