@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { loadSeries, type IngestOptions } from '../src/ingest/index.js';
 import { readCsv } from '../src/ingest/read-csv.js';
+import { fillGaps } from '../src/ingest/resample.js';
 import type { Series } from '../src/types.js';
 import { HOUR_MS, WEEK_MS } from '../src/util/duration.js';
 
@@ -134,21 +135,12 @@ function sliceHours(series: Series, from: number, to: number): Series {
 /** A copy with interior runs of NaN linearly interpolated; leading/trailing NaN stay missing. */
 export function interpolateInterior(series: Series): Series {
   const values = series.values.slice();
-  let i = 0;
-  while (i < values.length) {
-    if (!Number.isNaN(values[i])) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < values.length && Number.isNaN(values[j])) j++;
-    if (i > 0 && j < values.length) {
-      const a = values[i - 1];
-      const b = values[j];
-      for (let k = i; k < j; k++) values[k] = a + ((b - a) * (k - i + 1)) / (j - i + 1);
-    }
-    i = j;
-  }
+  fillGaps(values, series.start, {
+    stepMs: series.stepMs,
+    agg: 'mean',
+    maxFillSteps: Number.POSITIVE_INFINITY,
+    fill: 'linear',
+  });
   return { ...series, values };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { gaussian, mulberry32 } from '../src/data/synthetic.js';
 import { UserError } from '../src/errors.js';
 import { withBand } from '../src/evaluate/intervals.js';
 import { quantileSorted } from '../src/evaluate/quantile.js';
@@ -17,26 +18,6 @@ const WEEK = 7 * DAY;
 const UTC = { zone: 'UTC' };
 /** Monday 2024-04-22 00:00 UTC. */
 const MONDAY = Date.UTC(2024, 3, 22);
-
-/** mulberry32: a small seeded PRNG, so every run sees the same "random" data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(uniform: () => number): () => number {
-  return () => {
-    const u = 1 - uniform();
-    const v = uniform();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  };
-}
 
 function hourly(start: number, steps: number, f: (t: number, i: number) => number): Series {
   const values = new Float64Array(steps);
@@ -60,7 +41,7 @@ const mae = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 const roundTrip = (state: SavedState) => JSON.parse(JSON.stringify(state)) as SavedState;
 
 describe('seasonal naive', () => {
-  const random = prng(1);
+  const random = mulberry32(1);
   const threeWeeks = hourly(MONDAY, 3 * 168, () => Math.round(random() * 1000));
   const tenDays = hourly(MONDAY, 240, () => Math.round(random() * 1000));
 
@@ -171,7 +152,7 @@ describe('ridge', () => {
   });
 
   it('beats seasonal naive on a noisy version of the same series', () => {
-    const noise = gaussian(prng(42));
+    const noise = gaussian(mulberry32(42));
     const history = hourly(MONDAY, weeks * 168, (t) => shape(t) + 25 * noise());
     const actual = hourly(MONDAY + weeks * WEEK, 168, (t) => shape(t) + 25 * noise());
     const ridge = ridgeForecaster.fit(history, UTC).predict(history, 168);
@@ -185,7 +166,7 @@ describe('ridge', () => {
 });
 
 describe('every registered model', () => {
-  const noise = gaussian(prng(7));
+  const noise = gaussian(mulberry32(7));
   const makeHistory = () => {
     const series = hourly(MONDAY, 3 * 168, (t) => shape(t) + 10 * noise());
     series.values[100] = NaN;
@@ -245,7 +226,7 @@ describe('forecast bands (intervals and pipeline)', () => {
   const sigma = 20;
   const weeks = 4;
   // One random process; the history and its continuation come from the same stream.
-  const noise = gaussian(prng(2024));
+  const noise = gaussian(mulberry32(2024));
   const series = hourly(MONDAY, weeks * 168, (t) => shape(t) + sigma * noise());
   const continuation = hourly(MONDAY + weeks * WEEK, 168, (t) => shape(t) + sigma * noise());
   const request = (quantile: number): ForecastRequest => ({

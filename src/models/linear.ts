@@ -2,8 +2,7 @@ import MultivariateLinearRegression from 'ml-regression-multivariate-linear';
 import { FIRST_DESIGN_FEATURES, firstDesignRow } from '../features/calendar.js';
 import type { Series } from '../types.js';
 import {
-  fitStatistics,
-  futureTimes,
+  TimeFeatureModel,
   timesOf,
   type FittedModel,
   type Forecaster,
@@ -31,12 +30,8 @@ function standardise(rows: number[][]): { means: number[]; scales: number[]; con
   return { means, scales: scales.map((s, j) => (constant[j] ? 1 : Math.sqrt(s))), constant };
 }
 
-class FittedLinear implements FittedModel {
+class FittedLinear extends TimeFeatureModel<LinearState> {
   readonly name = 'linear';
-  constructor(
-    readonly state: LinearState,
-    readonly inSample: { mse: number; r2: number },
-  ) {}
 
   predictAt(times: Float64Array): Float64Array {
     const { means, scales, coefficients, intercept, zone } = this.state;
@@ -47,9 +42,6 @@ class FittedLinear implements FittedModel {
       ),
     );
   }
-  predict(history: Series, horizon: number): Float64Array {
-    return this.predictAt(futureTimes(history, horizon));
-  }
   describe() {
     const { features, coefficients, intercept } = this.state;
     return {
@@ -57,9 +49,6 @@ class FittedLinear implements FittedModel {
       intercept,
       coefficients: Object.fromEntries(features.map((f, j) => [f, coefficients[j]])),
     };
-  }
-  toJSON(): SavedState {
-    return this.state;
   }
 }
 
@@ -95,11 +84,10 @@ export const linearForecaster: Forecaster = {
       coefficients: weights.slice(0, FIRST_DESIGN_FEATURES.length),
       intercept: weights[FIRST_DESIGN_FEATURES.length],
     };
-    const model = new FittedLinear(state, { mse: NaN, r2: NaN });
-    return new FittedLinear(state, fitStatistics(history.values, model.predictAt(times)));
+    return new FittedLinear(state).scoredOn(history);
   },
 };
 
 export function restoreLinear(state: SavedState): FittedModel {
-  return new FittedLinear(state as LinearState, { mse: NaN, r2: NaN });
+  return new FittedLinear(state as LinearState);
 }

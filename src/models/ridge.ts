@@ -8,8 +8,7 @@ import {
 } from '../features/design.js';
 import type { Series } from '../types.js';
 import {
-  fitStatistics,
-  futureTimes,
+  TimeFeatureModel,
   timesOf,
   type FittedModel,
   type Forecaster,
@@ -36,12 +35,8 @@ interface RidgeState extends SavedState {
   coefficients: number[];
 }
 
-class FittedRidge implements FittedModel {
+class FittedRidge extends TimeFeatureModel<RidgeState> {
   readonly name = 'ridge';
-  constructor(
-    readonly state: RidgeState,
-    readonly inSample: { mse: number; r2: number },
-  ) {}
 
   predictAt(times: Float64Array): Float64Array {
     const { spec, coefficients } = this.state;
@@ -53,18 +48,12 @@ class FittedRidge implements FittedModel {
       return sum;
     });
   }
-  predict(history: Series, horizon: number): Float64Array {
-    return this.predictAt(futureTimes(history, horizon));
-  }
   describe() {
     const { features, coefficients } = this.state;
     const top = features
       .map((f, j) => [f, coefficients[j]] as const)
       .filter(([f]) => !f.startsWith('slot_'));
     return { ...this.inSample, coefficients: Object.fromEntries(top) };
-  }
-  toJSON(): SavedState {
-    return this.state;
   }
 }
 
@@ -109,11 +98,10 @@ export const ridgeForecaster: Forecaster = {
       features: names,
       coefficients: solution.getColumn(0),
     };
-    const model = new FittedRidge(state, { mse: NaN, r2: NaN });
-    return new FittedRidge(state, fitStatistics(history.values, model.predictAt(times)));
+    return new FittedRidge(state).scoredOn(history);
   },
 };
 
 export function restoreRidge(state: SavedState): FittedModel {
-  return new FittedRidge(state as RidgeState, { mse: NaN, r2: NaN });
+  return new FittedRidge(state as RidgeState);
 }

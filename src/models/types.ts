@@ -63,3 +63,28 @@ export function fitStatistics(
   }
   return { mse: sse / n, r2: sst === 0 ? 0 : 1 - sse / sst };
 }
+
+/**
+ * A model whose forecast depends only on the timestamps (calendar features, trend), not on the
+ * recent values: it can predict any instant, and a saved one forecasts from any history's end.
+ */
+export abstract class TimeFeatureModel<State extends SavedState> implements FittedModel {
+  abstract readonly name: string;
+  inSample = { mse: NaN, r2: NaN };
+  constructor(readonly state: State) {}
+
+  abstract predictAt(times: Float64Array): Float64Array;
+  abstract describe(): Record<string, unknown>;
+
+  predict(history: Series, horizon: number): Float64Array {
+    return this.predictAt(futureTimes(history, horizon));
+  }
+  toJSON(): SavedState {
+    return this.state;
+  }
+  /** Records in-sample MSE and R² on the history it was fitted to; returns itself. */
+  scoredOn(history: Series): this {
+    this.inSample = fitStatistics(history.values, this.predictAt(timesOf(history)));
+    return this;
+  }
+}
