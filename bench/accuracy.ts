@@ -216,6 +216,7 @@ function evaluateWindow(
     maxServers: Number.POSITIVE_INFINITY,
     rounding: 'ceil',
     planOn: 'point',
+    peakUtilization: 1,
   };
 
   const naive = seasonalNaive(history, horizon, season);

@@ -1,6 +1,8 @@
 import { planCapacity } from './capacity/servers.js';
 import { backtestErrors, sliceSeries, withBand, type ErrorSample } from './evaluate/intervals.js';
+import { selectModel, type Selection } from './evaluate/select.js';
 import { UserError } from './errors.js';
+import { AUTO, getForecaster } from './models/registry.js';
 import type { FittedModel, Forecaster, ModelContext } from './models/types.js';
 import { scheduleFromPlan } from './schedule/changes.js';
 import type { CapacityPlan, CapacitySettings, Forecast, Schedule, Series } from './types.js';
@@ -20,6 +22,8 @@ export interface ForecastResult {
   /** The part of the history the model learned from. */
   training: Series;
   errors: ErrorSample;
+  /** How `auto` chose the model; absent for a named model. */
+  selection?: Selection;
 }
 
 /** Fewer than two days of history cannot show a daily cycle. */
@@ -53,6 +57,21 @@ export function forecastWith(
   const errors = backtestErrors(forecaster, training, horizon, request.context);
   const model = forecaster.fit(training, request.context);
   return finish(model, training, horizon, errors, request);
+}
+
+/** Forecasts with the named model, or with the one `auto` picks by backtest. */
+export function forecastSeries(
+  modelName: string,
+  series: Series,
+  request: ForecastRequest,
+): ForecastResult {
+  if (modelName !== AUTO) return forecastWith(getForecaster(modelName), series, request);
+  const training = trainingWindow(series, request.trainWindowMs);
+  assertEnoughHistory(training);
+  const horizon = Math.max(1, Math.round(request.horizonMs / series.stepMs));
+  const { forecaster, errors, selection } = selectModel(training, horizon, request.context);
+  const model = forecaster.fit(training, request.context);
+  return { ...finish(model, training, horizon, errors, request), selection };
 }
 
 /** Forecasts with a saved model and the error sample saved with it. */

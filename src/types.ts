@@ -37,8 +37,14 @@ export interface CapacitySettings {
   minServers: number;
   maxServers: number;
   rounding: 'ceil' | 'floor' | 'round';
-  /** Plan on the forecast's upper quantile (default) or on its point value (the first design). */
-  planOn: 'upper' | 'point';
+  /**
+   * What the servers are sized for. 'balanced' (default): the point forecast at the target
+   * utilisation and the upper quantile at `peakUtilization`, whichever needs more; 'upper': the
+   * upper quantile at the target utilisation; 'point': the point forecast (the first design).
+   */
+  planOn: 'balanced' | 'upper' | 'point';
+  /** With 'balanced': how busy servers may be when demand reaches the upper quantile. */
+  peakUtilization: number;
 }
 
 export interface CapacityPlan {

@@ -13,6 +13,7 @@ const settings = (overrides: Partial<CapacitySettings> = {}): CapacitySettings =
   maxServers: Number.POSITIVE_INFINITY,
   rounding: 'ceil',
   planOn: 'upper',
+  peakUtilization: 1,
   ...overrides,
 });
 
@@ -100,13 +101,14 @@ describe('serversFor', () => {
     }
   });
 
-  it('defaults to ceil at 70% of 100 per server, at least 1, no maximum', () => {
+  it('defaults to ceil at 70% of 100 per server, at least 1, no maximum, balanced', () => {
     expect(DEFAULT_CAPACITY).toMatchObject({
       capacityPerServer: 100,
       targetUtilization: 0.7,
       minServers: 1,
       rounding: 'ceil',
-      planOn: 'upper',
+      planOn: 'balanced',
+      peakUtilization: 1,
     });
     expect(serversFor(141, DEFAULT_CAPACITY)).toBe(3);
     expect(serversFor(1e6, DEFAULT_CAPACITY)).toBe(Math.ceil(1e6 / 70));

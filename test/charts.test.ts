@@ -48,6 +48,7 @@ const settings: CapacitySettings = {
   maxServers: 12,
   rounding: 'ceil',
   planOn: 'upper',
+  peakUtilization: 1,
 };
 const servers = Float64Array.from(forecast.upper, (load) =>
   Math.min(settings.maxServers, Math.max(settings.minServers, Math.ceil(load / 70))),

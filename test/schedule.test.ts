@@ -17,6 +17,7 @@ const ONE_PER_UNIT: CapacitySettings = {
   maxServers: Number.POSITIVE_INFINITY,
   rounding: 'ceil',
   planOn: 'point',
+  peakUtilization: 1,
 };
 
 function forecastOf(counts: number[], stepMs = HOUR): Forecast {

@@ -8,7 +8,8 @@ export const DEFAULT_CAPACITY: CapacitySettings = {
   minServers: 1,
   maxServers: Number.POSITIVE_INFINITY,
   rounding: 'ceil',
-  planOn: 'upper',
+  planOn: 'balanced',
+  peakUtilization: 1,
 };
 
 /**
@@ -31,16 +32,27 @@ export function serversFor(planned: number, s: CapacitySettings): number {
   return Math.min(s.maxServers, Math.max(s.minServers, rounded));
 }
 
+/** The load the servers are sized for at the target utilisation. */
+export function plannedLoadFor(point: number, upper: number, s: CapacitySettings): number {
+  if (s.planOn === 'point') return point;
+  if (s.planOn === 'upper') return upper;
+  return Math.max(point, (upper * s.targetUtilization) / s.peakUtilization);
+}
+
 export function planCapacity(forecast: Forecast, settings: CapacitySettings): CapacityPlan {
-  const plannedLoad = settings.planOn === 'point' ? forecast.point : forecast.upper;
+  const plannedLoad = forecast.point.map((point, i) =>
+    plannedLoadFor(point, forecast.upper[i], settings),
+  );
   const servers = new Float64Array(plannedLoad.length);
   let cappedSteps = 0;
   plannedLoad.forEach((load, i) => {
-    if (!Number.isFinite(load))
+    if (!Number.isFinite(load)) {
       throw new Error(`planned load at step ${i} is ${load}; a model returned no forecast`);
+    }
     servers[i] = serversFor(load, settings);
-    if (serversFor(load, { ...settings, maxServers: Number.POSITIVE_INFINITY }) > servers[i])
+    if (serversFor(load, { ...settings, maxServers: Number.POSITIVE_INFINITY }) > servers[i]) {
       cappedSteps++;
+    }
   });
   return {
     start: forecast.start,
@@ -51,4 +63,13 @@ export function planCapacity(forecast: Forecast, settings: CapacitySettings): Ca
     settings,
     cappedSteps,
   };
+}
+
+/** The sizing rule in words, for reports and charts. */
+export function describePlanRule(s: CapacitySettings, quantile: number): string {
+  const pct = (v: number) => `${Math.round(v * 100)}%`;
+  if (s.planOn === 'point') return `point forecast at ${pct(s.targetUtilization)} utilisation`;
+  if (s.planOn === 'upper')
+    return `${quantile} quantile at ${pct(s.targetUtilization)} utilisation`;
+  return `forecast at ${pct(s.targetUtilization)} utilisation and ${quantile} quantile at ${pct(s.peakUtilization)}`;
 }

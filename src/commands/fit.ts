@@ -1,7 +1,6 @@
 import { loadSeries } from '../ingest/index.js';
 import { modelFileContent } from '../models/model-file.js';
-import { getForecaster } from '../models/registry.js';
-import { forecastWith } from '../pipeline.js';
+import { forecastSeries } from '../pipeline.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { formatNumber } from '../report/tables.js';
 import { formatDuration } from '../util/duration.js';
@@ -16,8 +15,8 @@ export interface FitOptions extends RawOptions {
 export async function fitCommand(csv: string, options: FitOptions): Promise<CommandOutput> {
   const ingest = ingestOptions(options);
   const ingested = await loadSeries(csv, ingest);
-  const { model, errors, training } = forecastWith(
-    getForecaster(options.model),
+  const { model, errors, training, selection } = forecastSeries(
+    options.model,
     ingested.series,
     forecastRequest(options),
   );
@@ -36,7 +35,7 @@ export async function fitCommand(csv: string, options: FitOptions): Promise<Comm
     : [];
   const coefficients = (describe.coefficients ?? {}) as Record<string, number>;
   const stats = [
-    ['model', model.name],
+    ['model', selection ? `${model.name} (chosen by auto: ${selection.reason})` : model.name],
     [
       'trained on',
       `${trainedOn.start} → ${trainedOn.end} (${formatDuration(end - training.start)})`,
@@ -60,7 +59,14 @@ export async function fitCommand(csv: string, options: FitOptions): Promise<Comm
     files.length > 0 ? `\nsaved the model to ${files[0]}` : '',
   ].join('\n');
   return {
-    json: { model: model.name, trainedOn, ...describe, bandErrors: errors.method, files },
+    json: {
+      model: model.name,
+      selection,
+      trainedOn,
+      ...describe,
+      bandErrors: errors.method,
+      files,
+    },
     text,
     warnings: ingested.warnings,
     notes: ingested.notes,

@@ -5,7 +5,7 @@ import { formatShort } from '../util/time.js';
 import type { RawOptions } from './options.js';
 import type { CommandOutput } from './output.js';
 import { table } from './output.js';
-import { forecastFromCsv } from './shared.js';
+import { calendarNotes, forecastFromCsv, modelLine } from './shared.js';
 import { formatNumber, formatReadable } from '../report/tables.js';
 
 export interface ForecastOptions extends RawOptions {
@@ -18,7 +18,8 @@ export async function forecastCommand(
   csv: string,
   options: ForecastOptions,
 ): Promise<CommandOutput> {
-  const { ingested, result, zone } = await forecastFromCsv(csv, options);
+  const forecasted = await forecastFromCsv(csv, options);
+  const { ingested, result, zone } = forecasted;
   const { forecast } = result;
   const [written] = await writeFilesAtomically([
     { path: options.out, content: forecastCsv(forecast, zone) },
@@ -27,7 +28,8 @@ export async function forecastCommand(
   const q = forecast.quantile;
   const text = [
     `${ingested.file}: ${ingested.rows} rows of '${ingested.valueColumn}' → ${ingested.series.values.length} × ${formatDuration(ingested.series.stepMs)}`,
-    `model ${forecast.model}; band ${formatNumber((1 - q) * 100)}–${formatNumber(q * 100)}% from ${forecast.intervalMethod}`,
+    modelLine(result),
+    `band ${formatNumber((1 - q) * 100)}–${formatNumber(q * 100)}% from ${forecast.intervalMethod}`,
     '',
     table(
       ['time', 'forecast', 'lower', 'upper'],
@@ -52,6 +54,7 @@ export async function forecastCommand(
         rows: ingested.rows,
       },
       model: forecast.model,
+      selection: result.selection,
       quantile: q,
       intervalMethod: forecast.intervalMethod,
       interval: formatDuration(forecast.stepMs),
@@ -62,6 +65,6 @@ export async function forecastCommand(
     },
     text,
     warnings: ingested.warnings,
-    notes: ingested.notes,
+    notes: [...ingested.notes, ...calendarNotes(forecasted)],
   };
 }

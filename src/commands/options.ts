@@ -29,6 +29,8 @@ export interface RawOptions {
   horizon: string;
   quantile: string;
   trainWindow: string;
+  holidays?: string;
+  events?: string;
   json?: boolean;
   capacityPerServer?: string;
   targetUtilization?: string;
@@ -38,6 +40,7 @@ export interface RawOptions {
   maxServers?: string;
   rounding?: string;
   planOn?: string;
+  peakUtilization?: string;
 }
 
 export function addIngestOptions(command: Command): Command {
@@ -95,7 +98,15 @@ export function addModelOptions(command: Command): Command {
     )
     .option('--horizon <duration>', 'how far ahead to forecast', '7d')
     .option('--quantile <q>', 'upper planning quantile; the lower bound is 1 − q', '0.9')
-    .option('--train-window <duration>', 'learn from at most this much recent history', '8w');
+    .option('--train-window <duration>', 'learn from at most this much recent history', '8w')
+    .option(
+      '--holidays <country>',
+      'public holidays of a country or region (US, US-NY, DE-BY, GB-ENG…): shaped like Sundays, with learned adjustments',
+    )
+    .option(
+      '--events <csv>',
+      'dates of launches, sales, incidents: a CSV with a date column, optional name and end (inclusive)',
+    );
 }
 
 export function addCapacityOptions(command: Command): Command {
@@ -105,6 +116,11 @@ export function addCapacityOptions(command: Command): Command {
       'load one server handles at 100% utilisation (default 100)',
     )
     .option('--target-utilization <fraction>', 'plan servers to run at this utilisation', '0.7')
+    .option(
+      '--peak-utilization <fraction>',
+      'with --plan-on balanced: how busy servers may be at the --quantile bound',
+      '1',
+    )
     .option('--headroom <fraction>', 'extra fraction on top of the load-derived count', '0')
     .option('--base-servers <n>', 'servers added before the load-derived ones', '0')
     .option('--min-servers <n>', 'never plan fewer servers', '1')
@@ -115,9 +131,12 @@ export function addCapacityOptions(command: Command): Command {
         .default('ceil'),
     )
     .addOption(
-      new Option('--plan-on <what>', 'plan on the upper quantile or on the point forecast')
-        .choices(['upper', 'point'])
-        .default('upper'),
+      new Option(
+        '--plan-on <rule>',
+        'balanced: servers for the forecast at --target-utilization and for the --quantile bound at --peak-utilization; upper: the bound at --target-utilization; point: the forecast alone',
+      )
+        .choices(['balanced', 'upper', 'point'])
+        .default('balanced'),
     );
 }
 
@@ -225,7 +244,13 @@ export function capacitySettings(raw: RawOptions): CapacitySettings {
             'a whole number ≥ 1',
           ),
     rounding: (raw.rounding ?? 'ceil') as CapacitySettings['rounding'],
-    planOn: (raw.planOn ?? 'upper') as CapacitySettings['planOn'],
+    planOn: (raw.planOn ?? 'balanced') as CapacitySettings['planOn'],
+    peakUtilization: number(
+      raw.peakUtilization ?? '1',
+      '--peak-utilization',
+      (v) => v > 0 && v <= 1,
+      'a fraction in (0, 1]',
+    ),
   };
   if (settings.minServers > settings.maxServers) {
     throw new UserError(

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { describePlanRule } from '../capacity/servers.js';
 import { planFromForecast } from '../pipeline.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { renderForecastChart, renderPlanChart } from '../report/charts.js';
@@ -15,7 +16,7 @@ import { formatDuration } from '../util/duration.js';
 import { formatShort, formatTimestamp } from '../util/time.js';
 import { capacitySettings, type RawOptions } from './options.js';
 import { table, type CommandOutput } from './output.js';
-import { forecastFromCsv } from './shared.js';
+import { calendarNotes, forecastFromCsv, modelLine } from './shared.js';
 
 export interface PlanOptions extends RawOptions {
   outDir: string;
@@ -27,12 +28,13 @@ export const SCHEDULE_FORMAT = 'headroom.schedule/v1';
 
 export async function planCommand(csv: string, options: PlanOptions): Promise<CommandOutput> {
   const settings = capacitySettings(options);
-  const { ingested, result, zone } = await forecastFromCsv(csv, options);
+  const forecasted = await forecastFromCsv(csv, options);
+  const { ingested, result, zone } = forecasted;
   const { forecast, training } = result;
   const { plan, schedule } = planFromForecast(forecast, settings);
   const figures = planFigures(plan, schedule);
   const warnings: Warning[] = [...ingested.warnings];
-  const notes = [...ingested.notes];
+  const notes = [...ingested.notes, ...calendarNotes(forecasted)];
   if (options.capacityPerServer === undefined) {
     notes.push(
       `assuming --capacity-per-server ${settings.capacityPerServer} (the first design's figure); set it to the load one server handles at 100%`,
@@ -58,6 +60,7 @@ export async function planCommand(csv: string, options: PlanOptions): Promise<Co
       file: ingested.file,
       valueColumn: ingested.valueColumn,
       model: forecast.model,
+      selection: result.selection?.reason,
       quantile: forecast.quantile,
     },
     capacity: {
@@ -87,6 +90,7 @@ export async function planCommand(csv: string, options: PlanOptions): Promise<Co
         forecast,
         plan,
         schedule,
+        selection: result.selection?.reason,
         warnings,
         charts: { forecast: 'forecast.png', plan: 'plan.png' },
       }),
@@ -95,7 +99,8 @@ export async function planCommand(csv: string, options: PlanOptions): Promise<Co
 
   const text = [
     `${ingested.file}: ${ingested.rows} rows of '${ingested.valueColumn}' → ${ingested.series.values.length} × ${formatDuration(ingested.series.stepMs)}; learned from the last ${formatDuration(training.values.length * training.stepMs)}`,
-    `model ${forecast.model}; planning on the ${settings.planOn === 'upper' ? `${forecast.quantile} quantile (${forecast.intervalMethod})` : 'point forecast'}`,
+    modelLine(result),
+    `servers for the ${describePlanRule(settings, forecast.quantile)}; band from ${forecast.intervalMethod}`,
     '',
     table(
       ['', 'value'],

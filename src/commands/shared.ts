@@ -1,15 +1,61 @@
 import { UserError } from '../errors.js';
+import {
+  holidayCalendar,
+  makeCalendar,
+  readEventsCsv,
+  upcoming,
+  type EventCalendar,
+  type EventDay,
+} from '../features/events.js';
 import { loadSeries, type Ingested } from '../ingest/index.js';
 import { readModelFile } from '../models/model-file.js';
-import { getForecaster } from '../models/registry.js';
-import { forecastWith, forecastWithSaved, type ForecastResult } from '../pipeline.js';
+import { forecastSeries, forecastWithSaved, type ForecastResult } from '../pipeline.js';
 import { formatDuration } from '../util/duration.js';
+import type { Series } from '../types.js';
 import { forecastRequest, ingestOptions, type RawOptions } from './options.js';
+
+/**
+ * Holidays (--holidays) and events (--events) from the first year of the history to the year after
+ * the horizon, so that a saved model still knows next year's holidays.
+ */
+export async function buildCalendar(
+  raw: RawOptions,
+  series: Series,
+  horizonMs: number,
+): Promise<EventCalendar | undefined> {
+  if (!raw.holidays && !raw.events) return undefined;
+  const days: EventDay[] = [];
+  const sources: string[] = [];
+  if (raw.holidays) {
+    const from = new Date(series.start).getUTCFullYear();
+    const end = series.start + series.values.length * series.stepMs + horizonMs;
+    const to = new Date(end).getUTCFullYear() + 1;
+    days.push(...holidayCalendar(raw.holidays, from, to));
+    sources.push(`holidays ${raw.holidays} ${from}–${to}`);
+  }
+  if (raw.events) {
+    days.push(...(await readEventsCsv(raw.events)));
+    sources.push(`events ${raw.events}`);
+  }
+  return makeCalendar(days, sources);
+}
+
+/** Holidays and events that fall inside the forecast, as notes for the user. */
+export function calendarNotes(forecasted: Forecasted): string[] {
+  const { calendar, result, zone } = forecasted;
+  if (!calendar) return [];
+  const { forecast } = result;
+  const end = forecast.start + forecast.point.length * forecast.stepMs;
+  return upcoming(calendar, forecast.start, end, zone).map(
+    (day) => `the forecast includes ${day.date} ${day.name} (${day.kind})`,
+  );
+}
 
 export interface Forecasted {
   ingested: Ingested;
   result: ForecastResult;
   zone: string;
+  calendar?: EventCalendar;
 }
 
 /** The shared first half of `forecast` and `plan`: read the CSV, then fit (or load) and forecast. */
@@ -18,8 +64,12 @@ export async function forecastFromCsv(csv: string, raw: RawOptions): Promise<For
   const request = forecastRequest(raw);
   const ingested = await loadSeries(csv, ingest);
   if (!raw.modelFile) {
-    const result = forecastWith(getForecaster(raw.model), ingested.series, request);
-    return { ingested, result, zone: ingest.timezone };
+    const calendar = await buildCalendar(raw, ingested.series, request.horizonMs);
+    const result = forecastSeries(raw.model, ingested.series, {
+      ...request,
+      context: { ...request.context, ...(calendar ? { calendar } : {}) },
+    });
+    return { ingested, result, zone: ingest.timezone, calendar };
   }
   const { model, file } = await readModelFile(raw.modelFile);
   if (file.state.stepMs !== ingest.intervalMs) {
@@ -32,5 +82,14 @@ export async function forecastFromCsv(csv: string, raw: RawOptions): Promise<For
     ...request,
     context: { zone: file.state.zone },
   });
-  return { ingested, result, zone: ingest.timezone };
+  const calendar = (file.state.spec as { calendar?: EventCalendar } | undefined)?.calendar;
+  return { ingested, result, zone: ingest.timezone, calendar };
+}
+
+/** "model ridge (auto: backtest MAE 12.3; …)" or "model ridge". */
+export function modelLine(result: ForecastResult): string {
+  const name = result.forecast.model;
+  return result.selection
+    ? `model ${name} (chosen by auto: ${result.selection.reason})`
+    : `model ${name}`;
 }

@@ -1,5 +1,6 @@
 import { DAY_MS, WEEK_MS } from '../util/duration.js';
 import { calendarFields } from './calendar.js';
+import { eventIndicator, type EventCalendar, type EventFlags } from './events.js';
 
 /**
  * What the regression sees, as data: Fourier orders for the daily and weekly cycles, one-hot
@@ -16,9 +17,11 @@ export interface DesignSpec {
   /** Trend is (t − trendOrigin) / trendScale: 0 at the end of training, −1 at its start. */
   trendOrigin: number;
   trendScale: number;
+  /** Holidays and events: a holiday is shaped like a Sunday, plus learned adjustments. */
+  calendar?: EventCalendar;
 }
 
-export type FeatureGroup = 'intercept' | 'trend' | 'daily' | 'weekly' | 'slot';
+export type FeatureGroup = 'intercept' | 'trend' | 'daily' | 'weekly' | 'slot' | 'calendar';
 
 export interface DesignLayout {
   names: string[];
@@ -26,7 +29,13 @@ export interface DesignLayout {
 }
 
 /** Chooses the features a history of `steps` intervals can support. */
-export function designFor(zone: string, stepMs: number, start: number, steps: number): DesignSpec {
+export function designFor(
+  zone: string,
+  stepMs: number,
+  start: number,
+  steps: number,
+  calendar?: EventCalendar,
+): DesignSpec {
   const end = start + steps * stepMs;
   const hasWeeks = steps * stepMs >= 2 * WEEK_MS;
   const slotsPerWeek = WEEK_MS / stepMs;
@@ -40,6 +49,7 @@ export function designFor(zone: string, stepMs: number, start: number, steps: nu
     slotPeriodMs: stepMs < slotPeriodMs ? slotPeriodMs : 0,
     trendOrigin: end,
     trendScale: Math.max(end - start, DAY_MS),
+    ...(calendar && calendar.days.length > 0 ? { calendar } : {}),
   };
 }
 
@@ -59,16 +69,50 @@ export function layoutOf(spec: DesignSpec): DesignLayout {
     names.push(`slot_${s}`);
     groups.push('slot');
   }
+  if (spec.calendar) {
+    for (const name of CALENDAR_FEATURES) {
+      names.push(name);
+      groups.push('calendar');
+    }
+  }
   return { names, groups };
+}
+
+/** Holiday and event effects: levels, a holiday's own daily shape, and the days around them. */
+const CALENDAR_FEATURES = [
+  'holiday',
+  'holiday_daily_sin1',
+  'holiday_daily_cos1',
+  'holiday_daily_sin2',
+  'holiday_daily_cos2',
+  'event',
+  'day_before',
+  'day_after',
+];
+const SUNDAY = 6;
+const NO_EVENTS: EventFlags = { holiday: false, event: false, dayBefore: false, dayAfter: false };
+const indicators = new WeakMap<EventCalendar, (ms: number) => Readonly<EventFlags>>();
+
+function flagsAt(t: number, spec: DesignSpec): Readonly<EventFlags> {
+  if (!spec.calendar) return NO_EVENTS;
+  let indicator = indicators.get(spec.calendar);
+  if (!indicator) {
+    indicator = eventIndicator(spec.calendar, spec.zone);
+    indicators.set(spec.calendar, indicator);
+  }
+  return indicator(t);
 }
 
 /** Writes the feature row for instant `t` into `out` (length = layout size). */
 export function designRow(t: number, spec: DesignSpec, out: Float64Array): void {
   out.fill(0);
   const c = calendarFields(t, spec.zone);
+  const flags = flagsAt(t, spec);
   const minuteOfDay = c.hour * 60 + c.minute;
   const dayPhase = minuteOfDay / 1440;
-  const weekPhase = (c.dayOfWeek * 1440 + minuteOfDay) / 10080;
+  // Load on a public holiday looks like a Sunday's, whatever weekday it falls on.
+  const dayOfWeek = flags.holiday ? SUNDAY : c.dayOfWeek;
+  const weekPhase = (dayOfWeek * 1440 + minuteOfDay) / 10080;
   let j = 0;
   out[j++] = 1;
   out[j++] = (t - spec.trendOrigin) / spec.trendScale;
@@ -84,5 +128,17 @@ export function designRow(t: number, spec: DesignSpec, out: Float64Array): void 
     const phase = spec.slotPeriodMs === WEEK_MS ? weekPhase : dayPhase;
     const slots = Math.round(spec.slotPeriodMs / spec.stepMs);
     out[j + Math.min(slots - 1, Math.floor(phase * slots + 1e-9))] = 1;
+    j += slots;
+  }
+  if (spec.calendar) {
+    const holiday = flags.holiday ? 1 : 0;
+    out[j++] = holiday;
+    for (let k = 1; k <= 2; k++) {
+      out[j++] = holiday * Math.sin(2 * Math.PI * k * dayPhase);
+      out[j++] = holiday * Math.cos(2 * Math.PI * k * dayPhase);
+    }
+    out[j++] = flags.event ? 1 : 0;
+    out[j++] = flags.dayBefore ? 1 : 0;
+    out[j++] = flags.dayAfter ? 1 : 0;
   }
 }

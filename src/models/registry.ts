@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { linearForecaster, restoreLinear } from './linear.js';
+import { mstlForecaster, restoreMstl } from './mstl.js';
 import { ridgeForecaster, restoreRidge } from './ridge.js';
 import { restoreSeasonalNaive, seasonalNaiveForecaster } from './seasonal-naive.js';
 import type { FittedModel, Forecaster, SavedState } from './types.js';
@@ -15,12 +16,17 @@ const MODELS: Record<string, Entry> = {
     forecaster: ridgeForecaster,
     restore: restoreRidge,
     summary:
-      'regularised regression on daily/weekly Fourier terms, hour-of-week effects and a trend (default)',
+      'robust ridge regression on the log scale: daily/weekly Fourier terms, hour-of-week effects, holidays, a damped trend',
   },
   'seasonal-naive': {
     forecaster: seasonalNaiveForecaster,
     restore: restoreSeasonalNaive,
     summary: 'repeats the last week (or day, with under two weeks of history): the baseline',
+  },
+  mstl: {
+    forecaster: mstlForecaster,
+    restore: restoreMstl,
+    summary: 'MSTL (daily/weekly STL) with an AutoETS trend, from @bsull/augurs',
   },
   linear: {
     forecaster: linearForecaster,
@@ -29,17 +35,26 @@ const MODELS: Record<string, Entry> = {
   },
 };
 
-export const DEFAULT_MODEL = 'ridge';
+/** `auto` is not a model but a choice among these, by backtest (see evaluate/select.ts). */
+export const AUTO = 'auto';
+export const AUTO_CANDIDATES = ['ridge', 'seasonal-naive', 'mstl'];
+export const DEFAULT_MODEL = AUTO;
 export const MODEL_NAMES = Object.keys(MODELS);
 
 export function modelSummaries(): string {
-  return MODEL_NAMES.map((name) => `  ${name.padEnd(15)} ${MODELS[name].summary}`).join('\n');
+  const auto = `chooses among ${AUTO_CANDIDATES.join(', ')} by backtest on your history (default)`;
+  return [`  ${AUTO.padEnd(15)} ${auto}`]
+    .concat(MODEL_NAMES.map((name) => `  ${name.padEnd(15)} ${MODELS[name].summary}`))
+    .join('\n');
 }
 
 export function getForecaster(name: string): Forecaster {
   const entry = MODELS[name];
   if (!entry) {
-    throw new UserError(`unknown model '${name}'`, `choose one of: ${MODEL_NAMES.join(', ')}`);
+    throw new UserError(
+      `unknown model '${name}'`,
+      `choose one of: ${[AUTO, ...MODEL_NAMES].join(', ')}`,
+    );
   }
   return entry.forecaster;
 }

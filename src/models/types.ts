@@ -1,8 +1,11 @@
+import type { EventCalendar } from '../features/events.js';
 import type { Series } from '../types.js';
 
 export interface ModelContext {
   /** IANA zone in which daily and weekly shapes are learned (the users' clock, not UTC). */
   zone: string;
+  /** Holidays and events, for models that can use them (ridge). */
+  calendar?: EventCalendar;
 }
 
 /** Settings only; `fit` learns from a history and returns the learned state. */

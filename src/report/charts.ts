@@ -63,6 +63,7 @@ const COLORS = {
   bandEdge: 'rgba(37, 99, 235, 0.35)',
   planned: '#ea580c',
   capacity: '#16a34a',
+  capacityPeak: '#15803d',
   servers: '#7c3aed',
   serversFill: 'rgba(124, 58, 237, 0.12)',
   limit: '#dc2626',
@@ -511,10 +512,23 @@ export function renderPlanChart(
   const serverPoints = toStepPoints(plan.start, plan.stepMs, plan.servers);
   const range = xRange(capacityPoints, plannedPoints, forecastPoints);
 
+  // Each line the rule sizes for is drawn against the capacity line it must stay under.
+  const quantileLabel = `${percent(forecast.quantile)}% quantile`;
   const plannedLabel =
-    s.planOn === 'upper'
-      ? `planned load (upper ${percent(Math.max(forecast.quantile, 1 - forecast.quantile))}%)`
-      : 'planned load (point forecast)';
+    s.planOn === 'point'
+      ? 'forecast (planned on)'
+      : s.planOn === 'upper'
+        ? `planned load (${quantileLabel})`
+        : `${quantileLabel} of demand`;
+  const plannedLine =
+    s.planOn === 'balanced'
+      ? toPoints(forecast.start, forecast.stepMs, forecast.upper)
+      : plannedPoints;
+  const fullCapacity = toStepPoints(
+    plan.start,
+    plan.stepMs,
+    Array.from(plan.servers, (count) => count * s.capacityPerServer * s.peakUtilization),
+  );
   const facts = [
     `${formatNumber(s.capacityPerServer)} ${unit} per server`,
     `target utilisation ${percent(s.targetUtilization)}%`,
@@ -537,13 +551,25 @@ export function renderPlanChart(
         line(`forecast (${forecast.model})`, forecastPoints, COLORS.forecast, {
           borderWidth: 1.5,
         }),
-        line(plannedLabel, plannedPoints, COLORS.planned, { borderDash: [6, 4] }),
+        ...(s.planOn === 'point'
+          ? []
+          : [line(plannedLabel, plannedLine, COLORS.planned, { borderDash: [6, 4] })]),
         line(
           `capacity at ${percent(s.targetUtilization)}% utilisation`,
           capacityPoints,
           COLORS.capacity,
           { stepped: 'before', borderWidth: 2.5 },
         ),
+        ...(s.planOn === 'balanced'
+          ? [
+              line(
+                `capacity at ${percent(s.peakUtilization)}%`,
+                fullCapacity,
+                COLORS.capacityPeak,
+                { stepped: 'before', borderWidth: 1.5, borderDash: [2, 3] },
+              ),
+            ]
+          : []),
       ],
     },
     options: {

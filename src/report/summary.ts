@@ -1,3 +1,4 @@
+import { describePlanRule } from '../capacity/servers.js';
 import type { CapacityPlan, Forecast, Schedule, Warning } from '../types.js';
 import { formatDuration, HOUR_MS } from '../util/duration.js';
 import { formatShort, formatTimestamp } from '../util/time.js';
@@ -44,6 +45,8 @@ export interface SummaryInput {
   forecast: Forecast;
   plan: CapacityPlan;
   schedule: Schedule;
+  /** Why `auto` chose the model, when it did. */
+  selection?: string;
   warnings: Warning[];
   charts: { forecast: string; plan: string };
 }
@@ -60,12 +63,13 @@ export function summaryMarkdown(input: SummaryInput): string {
     `# Capacity plan for \`${input.valueColumn}\``,
     '',
     `From \`${input.file}\`: ${horizon} from ${formatShort(forecast.start, zone)} (${zone}) ` +
-      `at ${formatDuration(forecast.stepMs)} steps, model \`${forecast.model}\`.`,
+      `at ${formatDuration(forecast.stepMs)} steps, model \`${forecast.model}\`` +
+      (input.selection ? ` (chosen by auto: ${input.selection}).` : '.'),
     '',
     '| figure | value |',
     '|---|---|',
     `| peak forecast | ${formatReadable(f.peakForecast)} at ${formatShort(f.peakForecastAt, zone)} |`,
-    `| peak planned load (${s.planOn === 'upper' ? `${forecast.quantile} quantile` : 'point forecast'}) | ${formatReadable(f.peakPlannedLoad)} |`,
+    `| peak planned load (${describePlanRule(s, forecast.quantile)}) | ${formatReadable(f.peakPlannedLoad)} |`,
     `| servers | ${f.minServers} to ${f.peakServers} (peak at ${formatShort(f.peakServersAt, zone)}) |`,
     `| server-hours | ${formatReadable(f.serverHours)} |`,
     `| scaling changes | ${f.changes} |`,
