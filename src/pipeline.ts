@@ -6,7 +6,7 @@ import { AUTO, getForecaster } from './models/registry.js';
 import type { FittedModel, Forecaster, ModelContext } from './models/types.js';
 import { scheduleFromPlan } from './schedule/changes.js';
 import type { CapacityPlan, CapacitySettings, Forecast, Schedule, Series } from './types.js';
-import { DAY_MS, formatDuration } from './util/duration.js';
+import { DAY_MS, formatDuration, WEEK_MS } from './util/duration.js';
 
 export interface ForecastRequest {
   horizonMs: number;
@@ -24,6 +24,8 @@ export interface ForecastResult {
   errors: ErrorSample;
   /** How `auto` chose the model; absent for a named model. */
   selection?: Selection;
+  /** What the user should know about how the forecast was made (e.g. a short history). */
+  notes: string[];
 }
 
 /** Fewer than two days of history cannot show a daily cycle. */
@@ -93,6 +95,13 @@ function finish(
   errors: ErrorSample,
   request: ForecastRequest,
 ): ForecastResult {
+  const notes: string[] = [];
+  const spanMs = training.values.length * training.stepMs;
+  if (spanMs < 2 * WEEK_MS) {
+    notes.push(
+      `only ${Math.floor((spanMs / DAY_MS) * 10) / 10} days of history: daily seasonality only (a weekly pattern needs 14 days)`,
+    );
+  }
   const point = model.predict(training, horizon);
   const nonNegative = training.values.every((v) => Number.isNaN(v) || v >= 0);
   const start = training.start + training.values.length * training.stepMs;
@@ -105,7 +114,7 @@ function finish(
     request.quantile,
     nonNegative,
   );
-  return { forecast, model, training, errors };
+  return { forecast, model, training, errors, notes };
 }
 
 export interface PlanResult {

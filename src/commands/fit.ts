@@ -15,7 +15,7 @@ export interface FitOptions extends RawOptions {
 export async function fitCommand(csv: string, options: FitOptions): Promise<CommandOutput> {
   const ingest = ingestOptions(options);
   const ingested = await loadSeries(csv, ingest);
-  const { model, errors, training, selection } = forecastSeries(
+  const { model, errors, training, selection, notes } = forecastSeries(
     options.model,
     ingested.series,
     forecastRequest(options),
@@ -69,6 +69,6 @@ export async function fitCommand(csv: string, options: FitOptions): Promise<Comm
     },
     text,
     warnings: ingested.warnings,
-    notes: ingested.notes,
+    notes: [...ingested.notes, ...notes],
   };
 }

@@ -65,6 +65,6 @@ export async function forecastCommand(
     },
     text,
     warnings: ingested.warnings,
-    notes: [...ingested.notes, ...calendarNotes(forecasted)],
+    notes: [...ingested.notes, ...result.notes, ...calendarNotes(forecasted)],
   };
 }

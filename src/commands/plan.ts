@@ -34,7 +34,7 @@ export async function planCommand(csv: string, options: PlanOptions): Promise<Co
   const { plan, schedule } = planFromForecast(forecast, settings);
   const figures = planFigures(plan, schedule);
   const warnings: Warning[] = [...ingested.warnings];
-  const notes = [...ingested.notes, ...calendarNotes(forecasted)];
+  const notes = [...ingested.notes, ...result.notes, ...calendarNotes(forecasted)];
   if (options.capacityPerServer === undefined) {
     notes.push(
       `assuming --capacity-per-server ${settings.capacityPerServer} (the first design's figure); set it to the load one server handles at 100%`,
