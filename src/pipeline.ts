@@ -3,6 +3,7 @@ import { backtestErrors, sliceSeries, withBand, type ErrorSample } from './evalu
 import { selectModel, type Selection } from './evaluate/select.js';
 import { UserError } from './errors.js';
 import { AUTO, getForecaster } from './models/registry.js';
+import { localDate, type EventDay } from './features/events.js';
 import type { FittedModel, Forecaster, ModelContext } from './models/types.js';
 import { scheduleFromPlan } from './schedule/changes.js';
 import type { CapacityPlan, CapacitySettings, Forecast, Schedule, Series } from './types.js';
@@ -14,6 +15,8 @@ export interface ForecastRequest {
   /** Only the most recent part of the history is learned from. */
   trainWindowMs: number;
   context: ModelContext;
+  /** Event days with an expected multiplier, applied to the forecast and its band. */
+  lifts?: EventDay[];
 }
 
 export interface ForecastResult {
@@ -114,7 +117,27 @@ function finish(
     request.quantile,
     nonNegative,
   );
+  notes.push(...applyLifts(forecast, request.lifts ?? [], request.context.zone));
   return { forecast, model, training, errors, notes };
+}
+
+/** Multiplies the forecast and its band on days the user expects a lift; returns notes. */
+function applyLifts(forecast: Forecast, lifts: EventDay[], zone: string): string[] {
+  if (lifts.length === 0) return [];
+  const byDate = new Map<string, EventDay>();
+  for (const day of lifts) byDate.set(day.date, day);
+  const applied = new Map<string, EventDay>();
+  forecast.point.forEach((_, i) => {
+    const day = byDate.get(localDate(forecast.start + i * forecast.stepMs, zone));
+    if (!day?.lift) return;
+    forecast.point[i] *= day.lift;
+    forecast.lower[i] *= day.lift;
+    forecast.upper[i] *= day.lift;
+    applied.set(day.date, day);
+  });
+  return [...applied.values()].map(
+    (day) => `${day.date} ${day.name}: forecast × ${day.lift} (the lift in --events)`,
+  );
 }
 
 export interface PlanResult {

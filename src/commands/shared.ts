@@ -22,8 +22,7 @@ export async function buildCalendar(
   raw: RawOptions,
   series: Series,
   horizonMs: number,
-): Promise<EventCalendar | undefined> {
-  if (!raw.holidays && !raw.events) return undefined;
+): Promise<{ calendar?: EventCalendar; lifts: EventDay[] }> {
   const days: EventDay[] = [];
   const sources: string[] = [];
   if (raw.holidays) {
@@ -37,7 +36,12 @@ export async function buildCalendar(
     days.push(...(await readEventsCsv(raw.events)));
     sources.push(`events ${raw.events}`);
   }
-  return makeCalendar(days, sources);
+  // Days with a lift are applied to the forecast; the rest are learned from history.
+  const learned = days.filter((day) => day.lift === undefined);
+  return {
+    calendar: learned.length > 0 ? makeCalendar(learned, sources) : undefined,
+    lifts: days.filter((day) => day.lift !== undefined),
+  };
 }
 
 /** Holidays and events that fall inside the forecast, as notes for the user. */
@@ -64,9 +68,10 @@ export async function forecastFromCsv(csv: string, raw: RawOptions): Promise<For
   const request = forecastRequest(raw);
   const ingested = await loadSeries(csv, ingest);
   if (!raw.modelFile) {
-    const calendar = await buildCalendar(raw, ingested.series, request.horizonMs);
+    const { calendar, lifts } = await buildCalendar(raw, ingested.series, request.horizonMs);
     const result = forecastSeries(raw.model, ingested.series, {
       ...request,
+      lifts,
       context: { ...request.context, ...(calendar ? { calendar } : {}) },
     });
     return { ingested, result, zone: ingest.timezone, calendar };
@@ -78,8 +83,10 @@ export async function forecastFromCsv(csv: string, raw: RawOptions): Promise<For
       `add --interval ${formatDuration(file.state.stepMs)}`,
     );
   }
+  const { lifts } = await buildCalendar(raw, ingested.series, request.horizonMs);
   const result = forecastWithSaved(model, file.errors, ingested.series, {
     ...request,
+    lifts,
     context: { zone: file.state.zone },
   });
   const calendar = (file.state.spec as { calendar?: EventCalendar } | undefined)?.calendar;

@@ -13,6 +13,11 @@ export interface EventDay {
   date: string;
   name: string;
   kind: 'holiday' | 'event';
+  /**
+   * A multiplier the user expects on this day (an event with no history to learn from). Days
+   * with a lift are applied to the forecast, not learned as features.
+   */
+  lift?: number;
 }
 
 /**
@@ -197,7 +202,7 @@ export async function readEventsCsv(file: string): Promise<EventDay[]> {
   const parser = createReadStream(file).pipe(
     parse({ bom: true, skip_empty_lines: true, trim: true, info: true }),
   );
-  let columns: { date: number; name: number; end: number } | undefined;
+  let columns: { date: number; name: number; end: number; lift: number } | undefined;
   let rows = 0;
   const days: EventDay[] = [];
   try {
@@ -229,7 +234,19 @@ export async function readEventsCsv(file: string): Promise<EventDay[]> {
         );
       }
       const name = (columns.name >= 0 ? record[columns.name] : '') || 'event';
-      for (let i = 0; i < span; i++) days.push({ date: shiftDate(first, i), name, kind: 'event' });
+      const liftText = columns.lift >= 0 ? record[columns.lift] : '';
+      const lift = liftText === '' ? undefined : Number(liftText);
+      if (lift !== undefined && !(lift > 0)) {
+        throw new InputError(
+          file,
+          line,
+          `expected a positive multiplier in column 'lift', got '${liftText}'`,
+          'e.g. 1.5 for half as much load again as a normal day',
+        );
+      }
+      for (let i = 0; i < span; i++) {
+        days.push({ date: shiftDate(first, i), name, kind: 'event', ...(lift ? { lift } : {}) });
+      }
     }
   } catch (error) {
     if (error instanceof CsvError) {
@@ -239,7 +256,7 @@ export async function readEventsCsv(file: string): Promise<EventDay[]> {
   }
   if (!columns) {
     throw new UserError(
-      `${file}: the file is empty; expected a header row (date[,name][,end]) and event rows`,
+      `${file}: the file is empty; expected a header row (date[,name][,end][,lift]) and event rows`,
     );
   }
   if (rows === 0) throw new UserError(`${file}: the file has a header but no event rows`);
@@ -255,10 +272,10 @@ function eventColumns(file: string, line: number, header: string[]) {
       file,
       line,
       `expected a header with a 'date' column, got ${header.map((h) => `'${h}'`).join(', ')}`,
-      'columns: date (required), name and end (optional), e.g. "date,name,end"',
+      'columns: date (required); name, end and lift (optional), e.g. "date,name,end,lift"',
     );
   }
-  return { date, name: find('name'), end: find('end') };
+  return { date, name: find('name'), end: find('end'), lift: find('lift') };
 }
 
 function eventDate(
