@@ -14,6 +14,11 @@ interface SeriesSpec {
   name: string;
   file: string;
   options: Partial<IngestOptions>;
+  /**
+   * What a user of this series would pass as `--holidays` (a date-holidays country[-region]
+   * code); absent when no public-holiday calendar fits the load (cloud metrics).
+   */
+  holidays?: string;
   /** Applied after the first and last bucket of the whole file are dropped. */
   cut?: (series: Series) => Series;
 }
@@ -28,19 +33,26 @@ const fromFor = (iso: string, hours: number) => (series: Series) => {
 
 /** The protocol's table, in its order. */
 export const BENCHMARK_SERIES: readonly SeriesSpec[] = [
-  { name: 'nyc_taxi', file: 'nab/nyc_taxi.csv', options: { agg: 'sum' } },
+  { name: 'nyc_taxi', file: 'nab/nyc_taxi.csv', options: { agg: 'sum' }, holidays: 'US-NY' },
   { name: 'elb_requests', file: 'nab/elb_request_count_8c0756.csv', options: { agg: 'sum' } },
   { name: 'rds_cpu', file: 'nab/rds_cpu_utilization_e47b3b.csv', options: { agg: 'mean' } },
-  { name: 'twitter_amzn', file: 'nab/Twitter_volume_AMZN.csv', options: { agg: 'sum' } },
+  {
+    name: 'twitter_amzn',
+    file: 'nab/Twitter_volume_AMZN.csv',
+    options: { agg: 'sum' },
+    holidays: 'US',
+  },
   {
     name: 'pedestrians_location_4',
     file: 'prophet/example_pedestrians_multivariate.csv',
     options: { timestampColumn: 'ds', valueColumn: 'location_4', agg: 'mean' },
+    holidays: 'AU-VIC',
   },
   {
     name: 'pedestrians_location_41',
     file: 'prophet/example_pedestrians_multivariate.csv',
     options: { timestampColumn: 'ds', valueColumn: 'location_41', agg: 'mean' },
+    holidays: 'AU-VIC',
   },
   {
     name: 'bike_sharing',
@@ -54,6 +66,7 @@ export const BENCHMARK_SERIES: readonly SeriesSpec[] = [
       gapFill: 'zero',
       fillGapsMs: 10 * 365 * 24 * HOUR_MS,
     },
+    holidays: 'US-DC',
     cut: lastHours((16 * WEEK_MS) / HOUR_MS),
   },
   {
@@ -65,9 +78,15 @@ export const BENCHMARK_SERIES: readonly SeriesSpec[] = [
       duplicates: 'mean',
       agg: 'mean',
     },
+    holidays: 'US-MN',
     cut: fromFor('2017-04-13T00:00:00Z', (11 * WEEK_MS) / HOUR_MS),
   },
 ];
+
+/** The `--holidays` code a user of the named protocol series would pass, if any. */
+export function holidayCountryOf(name: string): string | undefined {
+  return BENCHMARK_SERIES.find((spec) => spec.name === name)?.holidays;
+}
 
 /** Hours are bucketed on the timestamps as written; nothing is filled unless a spec says so. */
 const BASE_OPTIONS: IngestOptions = {

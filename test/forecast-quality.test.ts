@@ -116,23 +116,24 @@ describe('auto model selection', () => {
 describe('holiday features', () => {
   const calendar = makeCalendar([{ date: '2024-05-01', name: 'May Day', kind: 'holiday' }]);
 
-  it('shape a holiday like a Sunday and add holiday columns', () => {
+  it('add holiday, event and neighbouring-day columns', () => {
     const spec = designFor('UTC', HOUR, MONDAY, 4 * 168, calendar);
     const { names } = layoutOf(spec);
-    expect(names).toContain('holiday');
     const row = new Float64Array(names.length);
-    const slot = (t: number) => {
+    const value = (t: number, name: string) => {
       designRow(t, spec, row);
-      return names[row.findIndex((v, j) => v === 1 && names[j].startsWith('slot_'))];
+      return row[names.indexOf(name)];
     };
-    const wednesdayHoliday = Date.UTC(2024, 4, 1, 10);
-    const sunday = Date.UTC(2024, 4, 5, 10);
-    expect(slot(wednesdayHoliday)).toBe(slot(sunday));
-    designRow(wednesdayHoliday, spec, row);
-    expect(row[names.indexOf('holiday')]).toBe(1);
-    designRow(Date.UTC(2024, 4, 2, 10), spec, row);
-    expect(row[names.indexOf('day_after')]).toBe(1);
-    expect(row[names.indexOf('holiday')]).toBe(0);
+    const holidayMorning = Date.UTC(2024, 4, 1, 10);
+    expect(value(holidayMorning, 'holiday')).toBe(1);
+    expect(value(holidayMorning, 'holiday_daily_cos1')).toBeCloseTo(
+      Math.cos((2 * Math.PI * 10) / 24),
+      12,
+    );
+    expect(value(Date.UTC(2024, 3, 30, 10), 'day_before')).toBe(1);
+    expect(value(Date.UTC(2024, 4, 2, 10), 'day_after')).toBe(1);
+    expect(value(Date.UTC(2024, 4, 2, 10), 'holiday')).toBe(0);
+    expect(layoutOf(designFor('UTC', HOUR, MONDAY, 4 * 168)).names).not.toContain('holiday');
   });
 
   it('lower the forecast on a future holiday after learning from a past one', () => {

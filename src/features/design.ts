@@ -17,7 +17,7 @@ export interface DesignSpec {
   /** Trend is (t − trendOrigin) / trendScale: 0 at the end of training, −1 at its start. */
   trendOrigin: number;
   trendScale: number;
-  /** Holidays and events: a holiday is shaped like a Sunday, plus learned adjustments. */
+  /** Holidays and events, as learned level and daily-shape adjustments. */
   calendar?: EventCalendar;
 }
 
@@ -89,7 +89,6 @@ const CALENDAR_FEATURES = [
   'day_before',
   'day_after',
 ];
-const SUNDAY = 6;
 const NO_EVENTS: EventFlags = { holiday: false, event: false, dayBefore: false, dayAfter: false };
 const indicators = new WeakMap<EventCalendar, (ms: number) => Readonly<EventFlags>>();
 
@@ -110,9 +109,7 @@ export function designRow(t: number, spec: DesignSpec, out: Float64Array): void 
   const flags = flagsAt(t, spec);
   const minuteOfDay = c.hour * 60 + c.minute;
   const dayPhase = minuteOfDay / 1440;
-  // Load on a public holiday looks like a Sunday's, whatever weekday it falls on.
-  const dayOfWeek = flags.holiday ? SUNDAY : c.dayOfWeek;
-  const weekPhase = (dayOfWeek * 1440 + minuteOfDay) / 10080;
+  const weekPhase = (c.dayOfWeek * 1440 + minuteOfDay) / 10080;
   let j = 0;
   out[j++] = 1;
   out[j++] = (t - spec.trendOrigin) / spec.trendScale;

@@ -16,7 +16,7 @@ const MODELS: Record<string, Entry> = {
     forecaster: ridgeForecaster,
     restore: restoreRidge,
     summary:
-      'robust ridge regression on the log scale: daily/weekly Fourier terms, hour-of-week effects, holidays, a damped trend',
+      'robust ridge regression on the log scale: daily/weekly Fourier terms, hour-of-week effects, holidays and events, a damped trend',
   },
   'seasonal-naive': {
     forecaster: seasonalNaiveForecaster,
