@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
+import { backtestCommand, type BacktestOptions } from './commands/backtest.js';
 import { demoCommand } from './commands/demo.js';
 import { fitCommand, type FitOptions } from './commands/fit.js';
 import { forecastCommand, type ForecastOptions } from './commands/forecast.js';
@@ -8,6 +9,7 @@ import { addCapacityOptions, addIngestOptions, addModelOptions } from './command
 import type { CommandOutput } from './commands/output.js';
 import { planCommand, type PlanOptions } from './commands/plan.js';
 import { UserError } from './errors.js';
+import { BACKTEST_DEFAULT_MODELS } from './evaluate/backtest.js';
 import { modelSummaries } from './models/registry.js';
 
 /** Exit codes: 0 success, 1 an internal error (a bug), 2 bad usage or bad input. */
@@ -90,6 +92,52 @@ function buildProgram(
     .action((csv: string, options: PlanOptions) =>
       run(() => planCommand(csv, options), options.json),
     );
+
+  addCapacityOptions(
+    addModelOptions(
+      addIngestOptions(
+        program
+          .command('backtest')
+          .description(
+            'Score every model on your own history: forecast the last windows from the history before each, then compare with what happened',
+          )
+          .argument('<csv>', 'history: a timestamp column and a numeric load column'),
+      ),
+    ),
+  )
+    .option(
+      '--models <list>',
+      `comma-separated models to compare (default ${BACKTEST_DEFAULT_MODELS.join(',')})`,
+    )
+    .option(
+      '--origins <n>',
+      'how many windows of --horizon to backtest, the last one ending with the history',
+      '4',
+    )
+    .option('--out-dir <dir>', 'where to write the reports', 'reports')
+    .option('--unit <label>', 'unit of the load for the chart, e.g. "requests/h"')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      examples(
+        'headroom backtest data/nyc_taxi.csv --agg sum',
+        'headroom backtest data/elb_request_count_8c0756.csv --agg sum --horizon 2d --origins 3',
+        'headroom backtest load.csv --models auto,ridge --quantile 0.95 --capacity-per-server 800',
+      ) +
+        '\nWrites backtest.csv, backtest.json and backtest.png. Without --horizon, windows are shortened\nto fit the history (a week before the first, when there is one).\n',
+    )
+    .action((csv: string, options: BacktestOptions, command: Command) => {
+      const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+      return run(
+        () =>
+          backtestCommand(csv, {
+            ...options,
+            horizonGiven: given('horizon'),
+            modelGiven: given('model'),
+          }),
+        options.json,
+      );
+    });
 
   addModelOptions(
     addIngestOptions(

@@ -30,13 +30,19 @@ export interface RidgeOptions {
   slotPenalty: number;
   /** Trend penalty as a share of the number of observations. */
   trendPenalty: number;
+  /**
+   * Share of the last week's median residual added to the forecast, so that the level is where
+   * the series is now rather than its average over the window, which lags any growth.
+   */
+  recentLevel: number;
 }
 
 /**
- * Chosen on the accuracy benchmark (npm run bench:accuracy) and stable around it: the log scale
+ * Chosen on the accuracy benchmark (npm run bench:accuracy) and on a growth test: the log scale
  * suits load, whose daily swing grows with its level; 3σ keeps real peaks while outages are
- * down-weighted; a light slot penalty and a firm trend penalty (a trend over 8 weeks rarely holds
- * for the next one).
+ * down-weighted; a light slot penalty; a firm trend penalty (an 8-week slope rarely holds), with
+ * the level anchored to the last week. Without the anchor the median MASE was 0.821 instead of
+ * 0.885, but a growing series was forecast below its last week: unsafe for capacity.
  */
 export const DEFAULT_RIDGE: RidgeOptions = {
   transform: 'log',
@@ -45,11 +51,10 @@ export const DEFAULT_RIDGE: RidgeOptions = {
   halfLifeWeeks: Number.POSITIVE_INFINITY,
   slotPenalty: 2,
   trendPenalty: 1,
+  recentLevel: 1,
 };
 
 const ROBUST_ITERATIONS = 3;
-/** A residual beyond this many robust standard deviations is reported as an anomaly. */
-const ANOMALY_SIGMAS = 4;
 
 /**
  * Ridge penalty per feature group, in units of observations: a slot seen 8 times with penalty 4
@@ -78,6 +83,8 @@ interface RidgeState extends SavedState {
   coefficients: number[];
   /** Training intervals whose residual was an outlier (outage, spike), down-weighted. */
   anomalies: number;
+  /** Added to the fitted value (on the model's scale) to bring it to the recent level. */
+  levelShift?: number;
 }
 
 class FittedRidge extends TimeFeatureModel<RidgeState> {
@@ -92,6 +99,7 @@ class FittedRidge extends TimeFeatureModel<RidgeState> {
       designRow(t, spec, row);
       let sum = 0;
       for (let j = 0; j < row.length; j++) sum += row[j] * coefficients[j];
+      sum += this.state.levelShift ?? 0;
       return options.transform === 'log' ? Math.exp(sum) - offset : sum;
     });
   }
@@ -206,11 +214,23 @@ export function ridgeWith(options: RidgeOptions, name = 'ridge'): Forecaster {
           anomalies = 0;
           residuals.forEach((r, k) => {
             const z = Math.abs(r) / scale;
-            if (z > ANOMALY_SIGMAS) anomalies++;
+            if (z > options.robustSigmas) anomalies++;
             weights[k] = recency[k] * (z <= options.robustSigmas ? 1 : options.robustSigmas / z);
           });
           coefficients = solve(rows, nonZero, y, weights, penalties);
         }
+      }
+      let levelShift = 0;
+      if (options.recentLevel > 0) {
+        const recentFrom = end - WEEK_MS;
+        const recent: number[] = [];
+        known.forEach((i, k) => {
+          if (times[i] <= recentFrom) return;
+          let fitted = 0;
+          for (const j of nonZero[k]) fitted += rows[k * p + j] * coefficients[j];
+          recent.push(y[k] - fitted);
+        });
+        if (recent.length > 0) levelShift = options.recentLevel * median(Float64Array.from(recent));
       }
       const state: RidgeState = {
         model: name,
@@ -222,6 +242,7 @@ export function ridgeWith(options: RidgeOptions, name = 'ridge'): Forecaster {
         features: names,
         coefficients,
         anomalies,
+        levelShift,
       };
       return new FittedRidge(state).scoredOn(history);
     },

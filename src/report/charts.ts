@@ -40,18 +40,18 @@ const PLAN_TOP_HEIGHT = 480;
 /** Fixed y-axis width in the plan chart, so that both panels' plot areas line up. */
 const PLAN_Y_AXIS_WIDTH = 76;
 /** Room on the right for the last tick label, equal in both panels (keeps them aligned). */
-const RIGHT_PADDING = 40;
+export const RIGHT_PADDING = 40;
 const LOCALE = 'en-US';
 
 /** A data point; x in epoch ms, y NaN where missing (Chart.js leaves a gap). */
-interface Point {
+export interface Point {
   x: number;
   y: number;
 }
-type LineOptions = NonNullable<ChartConfiguration<'line', Point[]>['options']>;
-type AxisOptions = NonNullable<LineOptions['scales']>[string];
+export type LineOptions = NonNullable<ChartConfiguration<'line', Point[]>['options']>;
+export type AxisOptions = NonNullable<LineOptions['scales']>[string];
 
-const COLORS = {
+export const COLORS = {
   text: '#334155',
   muted: '#64748b',
   grid: '#e5eaf0',
@@ -73,7 +73,7 @@ const COLORS = {
 let initialised = false;
 
 /** Registers Chart.js components and the bundled Inter font, once per process. */
-function initialise(): void {
+export function initialise(): void {
   if (initialised) return;
   Chart.register(...registerables);
   const require = createRequire(import.meta.url);
@@ -91,7 +91,7 @@ function initialise(): void {
 // Data helpers
 
 /** Chart.js points for a regular series; non-finite values become NaN, which Chart.js skips. */
-function toPoints(
+export function toPoints(
   start: number,
   stepMs: number,
   values: ArrayLike<number>,
@@ -110,13 +110,13 @@ function toPoints(
  * Points for a stepped line whose value at t holds until t + stepMs: one extra point at the end
  * so that the last step is drawn over its full interval.
  */
-function toStepPoints(start: number, stepMs: number, values: ArrayLike<number>): Point[] {
+export function toStepPoints(start: number, stepMs: number, values: ArrayLike<number>): Point[] {
   const out = toPoints(start, stepMs, values);
   if (out.length > 0) out.push({ x: start + out.length * stepMs, y: out[out.length - 1].y });
   return out;
 }
 
-function xRange(...series: Point[][]): { min: number; max: number } {
+export function xRange(...series: Point[][]): { min: number; max: number } {
   let min = Infinity;
   let max = -Infinity;
   for (const points of series) {
@@ -131,17 +131,17 @@ function xRange(...series: Point[][]): { min: number; max: number } {
 }
 
 /** 0.9 → "90", 0.975 → "97.5": percentages without float noise. */
-function percent(fraction: number): string {
+export function percent(fraction: number): string {
   return String(Math.round(fraction * 1000) / 10);
 }
 
-function bandLabel(quantile: number): string {
+export function bandLabel(quantile: number): string {
   const lo = Math.min(quantile, 1 - quantile);
   const hi = Math.max(quantile, 1 - quantile);
   return `${percent(lo)}–${percent(hi)}% band`;
 }
 
-function formatNumber(value: number): string {
+export function formatNumber(value: number): string {
   return value.toLocaleString(LOCALE, { maximumFractionDigits: 2 });
 }
 
@@ -232,7 +232,7 @@ function tickLabel(ms: number, unit: Unit, zone: string, withDate: boolean): str
   }
 }
 
-function timeAxis(
+export function timeAxis(
   range: { min: number; max: number },
   zone: string,
   showLabels: boolean,
@@ -279,7 +279,7 @@ function timeAxis(
   };
 }
 
-function valueAxis(
+export function valueAxis(
   title: string,
   extra: { integer?: boolean; suggestedMax?: number } = {},
 ): AxisOptions {
@@ -301,7 +301,7 @@ function valueAxis(
 // ---------------------------------------------------------------------------------------------
 // Plugins and rendering
 
-const whiteBackground: Plugin<'line'> = {
+export const whiteBackground: Plugin<'line'> = {
   id: 'headroomWhiteBackground',
   beforeDraw(chart) {
     const { ctx, width, height } = chart;
@@ -341,14 +341,14 @@ function forecastStartMarker(at: number): Plugin<'line'> {
   };
 }
 
-function requireValidZone(zone: string): void {
+export function requireValidZone(zone: string): void {
   if (!DateTime.fromMillis(0, { zone }).isValid) {
     throw new UserError(`unknown time zone "${zone}"`, 'use an IANA zone such as "Europe/Berlin"');
   }
 }
 
 /** Renders a chart on a fresh canvas, hands the canvas to `use`, then destroys the chart. */
-function withChart<T>(
+export function withChart<T>(
   width: number,
   height: number,
   config: ChartConfiguration<'line', Point[]>,
@@ -365,7 +365,7 @@ function withChart<T>(
   }
 }
 
-const baseOptions: LineOptions = {
+export const baseOptions: LineOptions = {
   responsive: false,
   animation: false,
   devicePixelRatio: 1,
@@ -375,9 +375,9 @@ const baseOptions: LineOptions = {
   elements: { point: { radius: 0, hoverRadius: 0 }, line: { tension: 0 } },
 };
 
-const titleFont = { size: 18, weight: 600 } as const;
+export const titleFont = { size: 18, weight: 600 } as const;
 
-function legendOptions(hidden: (datasetIndex: number) => boolean = () => false) {
+export function legendOptions(hidden: (datasetIndex: number) => boolean = () => false) {
   return {
     position: 'top' as const,
     align: 'start' as const,
@@ -395,7 +395,7 @@ function legendOptions(hidden: (datasetIndex: number) => boolean = () => false) 
   };
 }
 
-function line(
+export function line(
   label: string,
   data: Point[],
   color: string,

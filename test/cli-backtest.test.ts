@@ -1,0 +1,156 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// End-to-end: the built binary (npm test builds first), real files, real exit codes.
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'headroom.js');
+const ELB = join(ROOT, 'data', 'elb_request_count_8c0756.csv');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function headroom(args: string[], cwd = ROOT): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd, env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout, stderr) => {
+        const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'headroom-backtest-'));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('headroom backtest', () => {
+  it('scores every model on the history and writes CSV, JSON and a chart', async () => {
+    const out = join(work, 'elb');
+    const run = await headroom([
+      'backtest',
+      ELB,
+      '--agg',
+      'sum',
+      '--horizon',
+      '2d',
+      '--origins',
+      '3',
+      '--out-dir',
+      out,
+    ]);
+    expect(run.stderr).not.toContain('internal error');
+    expect(run.code).toBe(0);
+    for (const model of ['auto', 'ridge', 'seasonal-naive', 'mstl', 'linear']) {
+      expect(run.stdout).toMatch(new RegExp(`^${model}\\s`, 'm'));
+    }
+    expect(run.stdout).toContain('(asked 80%)');
+    expect(run.stdout).toContain('(asked 90%)');
+    expect(run.stdout).toContain('auto chose');
+    // Not a terminal: no progress counter.
+    expect(run.stderr).not.toContain('backtest 1/');
+
+    expect((await readdir(out)).sort()).toEqual(['backtest.csv', 'backtest.json', 'backtest.png']);
+
+    const png = await readFile(join(out, 'backtest.png'));
+    expect(png.subarray(0, 8)).toEqual(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    );
+    expect({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) }).toEqual({
+      width: 1200,
+      height: 600,
+    });
+
+    const csv = (await readFile(join(out, 'backtest.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe(
+      'model,window_start,mae,mase,smape,coverage,upper_coverage,under_provisioned,excess,chosen',
+    );
+    expect(csv).toHaveLength(1 + 5 * 3);
+    expect(csv[1]).toMatch(
+      /^auto,2014-04-18T00:00:00Z,[\d.]+,[\d.]+,[\d.]+,[\d.]+,[\d.]+,[\d.]+,-?[\d.]+,\w/,
+    );
+
+    const json = JSON.parse(await readFile(join(out, 'backtest.json'), 'utf8'));
+    expect(json.format).toBe('headroom.backtest/v1');
+    expect(json.settings).toMatchObject({
+      models: ['auto', 'ridge', 'seasonal-naive', 'mstl', 'linear'],
+      origins: 3,
+      horizon: '2d',
+      quantile: 0.9,
+      askedBandCoverage: 0.8,
+      askedUpperCoverage: 0.9,
+    });
+    expect(json.models).toHaveLength(5);
+    expect(json.rows).toHaveLength(15);
+    for (const m of json.models) {
+      expect(m.upperCoverage).toBeGreaterThanOrEqual(0);
+      expect(m.upperCoverage).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('shortens the default horizon to fit a short history, and says so', async () => {
+    const out = join(work, 'short');
+    const run = await headroom([
+      'backtest',
+      ELB,
+      '--agg',
+      'sum',
+      '--models',
+      'seasonal-naive',
+      '--out-dir',
+      out,
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('windows shortened to 1d');
+    const json = JSON.parse(run.stdout);
+    expect(json.settings.horizon).toBe('1d');
+    expect(json.files).toHaveLength(3);
+  });
+
+  it('rejects an unknown model with exit code 2', async () => {
+    const out = join(work, 'bad');
+    const run = await headroom([
+      'backtest',
+      ELB,
+      '--agg',
+      'sum',
+      '--models',
+      'nope',
+      '--out-dir',
+      out,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unknown model 'nope'");
+    expect(run.stdout).toBe('');
+  });
+
+  it('refuses windows that leave too little history, with a hint', async () => {
+    const run = await headroom([
+      'backtest',
+      ELB,
+      '--agg',
+      'sum',
+      '--horizon',
+      '7d',
+      '--out-dir',
+      join(work, 'long'),
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('fewer --origins or a shorter --horizon');
+  });
+});
