@@ -7,7 +7,11 @@ import { FIRST_DESIGN_FEATURES, firstDesignRow } from '../src/features/calendar.
 import { linearForecaster } from '../src/models/linear.js';
 import { getForecaster, MODEL_NAMES, restoreModel } from '../src/models/registry.js';
 import { ridgeForecaster } from '../src/models/ridge.js';
-import { seasonalNaive, seasonalNaiveForecaster } from '../src/models/seasonal-naive.js';
+import {
+  robustSeasonalNaive,
+  seasonalNaive,
+  seasonalNaiveForecaster,
+} from '../src/models/seasonal-naive.js';
 import type { SavedState } from '../src/models/types.js';
 import { forecastWith, trainingWindow, type ForecastRequest } from '../src/pipeline.js';
 import type { Series } from '../src/types.js';
@@ -48,7 +52,7 @@ describe('seasonal naive', () => {
   it('repeats the last week exactly when it has two weeks or more', () => {
     const model = seasonalNaiveForecaster.fit(threeWeeks, UTC);
     expect(model.describe().season_steps).toBe(168);
-    const out = model.predict(threeWeeks, 400);
+    const out = seasonalNaive(threeWeeks, 400, 168);
     const n = threeWeeks.values.length;
     for (let h = 0; h < 400; h++) expect(out[h]).toBe(threeWeeks.values[n - 168 + (h % 168)]);
   });
@@ -56,8 +60,30 @@ describe('seasonal naive', () => {
   it('repeats the last day when the history is under two weeks', () => {
     const model = seasonalNaiveForecaster.fit(tenDays, UTC);
     expect(model.describe().season_steps).toBe(24);
-    const out = model.predict(tenDays, 60);
+    const out = seasonalNaive(tenDays, 60, 24);
     for (let h = 0; h < 60; h++) expect(out[h]).toBe(tenDays.values[240 - 24 + (h % 24)]);
+  });
+
+  it("as a model, repeats a regular series exactly but not last week's outage", () => {
+    const noise = gaussian(mulberry32(9));
+    const regular = hourly(MONDAY, 4 * 168, (t) => shape(t) + 5 * noise());
+    const n = regular.values.length;
+    const model = seasonalNaiveForecaster.fit(regular, UTC);
+    expect(Array.from(model.predict(regular, 168))).toEqual(
+      Array.from(regular.values.slice(n - 168)),
+    );
+
+    // A day-long outage last Tuesday: the model forecasts the median of the Tuesdays before it.
+    const values = regular.values.slice();
+    for (let i = n - 168 + 24; i < n - 168 + 48; i++) values[i] = 0;
+    const outage = { ...regular, values };
+    const forecast = model.predict(outage, 168);
+    for (let h = 24; h < 48; h++) {
+      const earlier = [2, 3, 4].map((k) => values[n - k * 168 + h]).sort((a, b) => a - b);
+      expect(forecast[h]).toBe(earlier[1]);
+    }
+    expect(Array.from(forecast.slice(48))).toEqual(Array.from(values.slice(n - 168 + 48)));
+    expect(robustSeasonalNaive(outage, 168, 168).replaced).toBe(24);
   });
 
   it('reaches back one more season over a missing value, and again over two', () => {

@@ -21,7 +21,8 @@ const MODELS: Record<string, Entry> = {
   'seasonal-naive': {
     forecaster: seasonalNaiveForecaster,
     restore: restoreSeasonalNaive,
-    summary: 'repeats the last week (or day, with under two weeks of history): the baseline',
+    summary:
+      'repeats the last week (or day, with under two weeks of history), skipping values 2.5× off the weeks before: the baseline',
   },
   mstl: {
     forecaster: mstlForecaster,
