@@ -48,7 +48,11 @@ export function robustSeasonalNaive(
   const n = values.length;
   let level = 0;
   let count = 0;
-  for (const v of values) if (!Number.isNaN(v)) ((level += Math.abs(v)), count++);
+  for (const v of values) {
+    if (Number.isNaN(v)) continue;
+    level += Math.abs(v);
+    count++;
+  }
   // Keeps near-zero values (night) from counting as anomalies by ratio alone.
   const floor = 0.05 * (level / Math.max(1, count));
   let replaced = 0;
