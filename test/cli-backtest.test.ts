@@ -1,34 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-// End-to-end: the built binary (npm test builds first), real files, real exit codes.
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'headroom.js');
-const ELB = join(ROOT, 'data', 'elb_request_count_8c0756.csv');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function headroom(args: string[], cwd = ROOT): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd, env: { ...process.env, NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+import { ELB, headroom } from './helpers/cli.js';
 
 let work: string;
 beforeAll(async () => {

@@ -1,35 +1,9 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-// End-to-end: the built binary (npm test builds first), real files, real exit codes.
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'headroom.js');
-const DATA = join(ROOT, 'data');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function headroom(args: string[], cwd = ROOT): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd, env: { ...process.env, NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+import { DATA, headroom } from './helpers/cli.js';
 
 function pngSize(buffer: Buffer): { width: number; height: number } {
   expect(buffer.subarray(0, 8)).toEqual(

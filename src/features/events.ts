@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import Holidays, { type HolidaysTypes } from 'date-holidays';
 import { DateTime, IANAZone } from 'luxon';
 import { InputError, UserError } from '../errors.js';
 import { DAY_MS } from '../util/duration.js';
+import { assertReadableFile, csvProblem } from '../ingest/csv-file.js';
 import { parseTimestamp } from '../ingest/timestamp.js';
 
 /** One local calendar day that may move load: a public holiday or a user-supplied event. */
@@ -392,24 +392,4 @@ function shiftDate(date: string, days: number): string {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-async function assertReadableFile(file: string): Promise<void> {
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) throw new UserError(`${file}: not a file`);
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code})`);
-  }
-}
-
-function csvProblem(error: CsvError): string {
-  if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
-    return 'this row has a different number of fields than the header';
-  }
-  if (error.code.startsWith('CSV_QUOTE') || error.code === 'CSV_INVALID_CLOSING_QUOTE') {
-    return `malformed quoting (${error.message})`;
-  }
-  return error.message;
 }

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { InputError, UserError } from '../errors.js';
 import type { Warning } from '../types.js';
+import { assertReadableFile, csvProblem } from './csv-file.js';
 import { chooseColumns, MISSING_CELLS, type ColumnRequest } from './columns.js';
 import { parseTimestamp, TIMESTAMP_FORMATS } from './timestamp.js';
 
@@ -177,24 +177,4 @@ export async function readCsv(file: string, options: ReadOptions): Promise<ReadR
     warnings,
     notes: choice.notes,
   };
-}
-
-async function assertReadableFile(file: string): Promise<void> {
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) throw new UserError(`${file}: not a file`);
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code})`);
-  }
-}
-
-function csvProblem(error: CsvError): string {
-  if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
-    return 'this row has a different number of fields than the header';
-  }
-  if (error.code.startsWith('CSV_QUOTE') || error.code === 'CSV_INVALID_CLOSING_QUOTE') {
-    return `malformed quoting (${error.message})`;
-  }
-  return error.message;
 }

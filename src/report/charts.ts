@@ -232,6 +232,27 @@ function tickLabel(ms: number, unit: Unit, zone: string, withDate: boolean): str
   }
 }
 
+/** The chart's bold title and grey subtitle, left-aligned; no subtitle line when it is empty. */
+export function header(title: string, subtitle: string) {
+  return {
+    title: {
+      display: true,
+      text: title,
+      align: 'start' as const,
+      font: titleFont,
+      color: COLORS.text,
+      padding: { top: 0, bottom: subtitle ? 2 : 8 },
+    },
+    subtitle: {
+      display: subtitle !== '',
+      text: subtitle,
+      align: 'start' as const,
+      color: COLORS.muted,
+      padding: { bottom: 8 },
+    },
+  };
+}
+
 export function timeAxis(
   range: { min: number; max: number },
   zone: string,
@@ -375,7 +396,7 @@ export const baseOptions: LineOptions = {
   elements: { point: { radius: 0, hoverRadius: 0 }, line: { tension: 0 } },
 };
 
-export const titleFont = { size: 18, weight: 600 } as const;
+const titleFont = { size: 18, weight: 600 } as const;
 
 export function legendOptions(hidden: (datasetIndex: number) => boolean = () => false) {
   return {
@@ -465,21 +486,7 @@ export function renderForecastChart(
       layout: { padding: { left: 12, right: RIGHT_PADDING, top: 12, bottom: 8 } },
       scales: { x: timeAxis(range, options.zone, true), y: valueAxis(unit) },
       plugins: {
-        title: {
-          display: true,
-          text: options.title ?? 'Load forecast',
-          align: 'start',
-          font: titleFont,
-          color: COLORS.text,
-          padding: { top: 0, bottom: subtitle ? 2 : 8 },
-        },
-        subtitle: {
-          display: subtitle !== '',
-          text: subtitle,
-          align: 'start',
-          color: COLORS.muted,
-          padding: { bottom: 8 },
-        },
+        ...header(options.title ?? 'Load forecast', subtitle),
         legend: legendOptions((i) => i === LOWER),
         tooltip: { enabled: false },
       },
@@ -580,21 +587,7 @@ export function renderPlanChart(
         y: { ...valueAxis(unit), afterFit: yAxisWidth },
       },
       plugins: {
-        title: {
-          display: true,
-          text: options.title ?? 'Capacity plan',
-          align: 'start',
-          font: titleFont,
-          color: COLORS.text,
-          padding: { top: 0, bottom: 2 },
-        },
-        subtitle: {
-          display: true,
-          text: facts.join('  ·  '),
-          align: 'start',
-          color: COLORS.muted,
-          padding: { bottom: 8 },
-        },
+        ...header(options.title ?? 'Capacity plan', facts.join('  ·  ')),
         legend: legendOptions(),
         tooltip: { enabled: false },
       },

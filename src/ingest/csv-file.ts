@@ -1,0 +1,25 @@
+import { stat } from 'node:fs/promises';
+import type { CsvError } from 'csv-parse';
+import { UserError } from '../errors.js';
+
+/** Fails with a user error unless `file` is a readable regular file. */
+export async function assertReadableFile(file: string): Promise<void> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new UserError(`${file}: not a file`);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code})`);
+  }
+}
+
+/** csv-parse's error, said as what is wrong with the row. */
+export function csvProblem(error: CsvError): string {
+  if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
+    return 'this row has a different number of fields than the header';
+  }
+  if (error.code.startsWith('CSV_QUOTE') || error.code === 'CSV_INVALID_CLOSING_QUOTE') {
+    return `malformed quoting (${error.message})`;
+  }
+  return error.message;
+}
