@@ -747,7 +747,7 @@ function summaryTable(summary: SummaryRow[], seriesCount: number): Table {
     left: 2,
     notes: [
       `seconds: wall time of each method's forecast (and plan), summed over ${seriesCount} series × ${WINDOWS} windows; ` +
-        'headroom runs auto (backtests ridge, seasonal-naive, mstl), ridge (point) its own backtest for the band.',
+        'headroom runs auto (backtests ensemble, ridge, seasonal-naive, mstl), ridge (point) its own backtest for the band.',
       'headroom +holidays: elb_requests and rds_cpu have no holiday calendar, so their figures and seconds are those of headroom.',
     ],
   };

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CAPACITY, planCapacity, plannedLoadFor } from '../src/capacity/servers.js';
 import { gaussian, mulberry32 } from '../src/data/synthetic.js';
+import { backtestErrors } from '../src/evaluate/intervals.js';
 import { selectModel, SWITCH_MARGIN } from '../src/evaluate/select.js';
 import { designFor, designRow, layoutOf } from '../src/features/design.js';
 import { makeCalendar } from '../src/features/events.js';
+import { getForecaster, restoreModel } from '../src/models/registry.js';
 import { DEFAULT_RIDGE, ridgeForecaster, ridgeWith } from '../src/models/ridge.js';
 import { forecastSeries } from '../src/pipeline.js';
 import type { CapacitySettings, Forecast, Series } from '../src/types.js';
@@ -198,5 +200,41 @@ describe('the balanced plan rule', () => {
         ),
       );
     });
+  });
+});
+
+describe('the ensemble', () => {
+  const noise = gaussian(mulberry32(21));
+  const history = hourly(MONDAY, 5 * 168, (t) => multiplicative(t) * (1 + 0.05 * noise()));
+
+  it('forecasts the mean of its parts', () => {
+    const parts = ['ridge', 'mstl', 'seasonal-naive'].map((name) =>
+      getForecaster(name).fit(history, UTC).predict(history, 48),
+    );
+    const ensemble = getForecaster('ensemble').fit(history, UTC).predict(history, 48);
+    ensemble.forEach((value, h) => {
+      expect(value).toBeCloseTo((parts[0][h] + parts[1][h] + parts[2][h]) / 3, 9);
+    });
+  });
+
+  it('is scored by auto from its parts’ backtests exactly as if it were refitted', () => {
+    const { selection } = selectModel(history, 168, UTC, [
+      'ensemble',
+      'ridge',
+      'mstl',
+      'seasonal-naive',
+    ]);
+    const direct = backtestErrors(getForecaster('ensemble'), history, 168, UTC);
+    const mae = direct.errors.reduce((s, e) => s + Math.abs(e), 0) / direct.errors.length;
+    expect(selection.scores[0].model).toBe('ensemble');
+    expect(selection.scores[0].mae).toBeCloseTo(mae, 9);
+  });
+
+  it('survives saving and loading', () => {
+    const model = getForecaster('ensemble').fit(history, UTC);
+    const restored = restoreModel(JSON.parse(JSON.stringify(model.toJSON())));
+    expect(Array.from(restored.predict(history, 24))).toEqual(
+      Array.from(model.predict(history, 24)),
+    );
   });
 });

@@ -17,18 +17,23 @@ export function sliceSeries(series: Series, from: number, to = series.values.len
   };
 }
 
+/** One held-out window: where it starts and what the model forecast for it. */
+export interface BacktestWindow {
+  origin: number;
+  predicted: Float64Array;
+}
+
 /**
- * Rolling-origin errors of `forecaster` on the end of `history`: up to `windows` windows of up to
- * a week each, every one forecast from only the history before it. Falls back to in-sample
- * residuals when the history is too short to hold out any window.
+ * Rolling-origin forecasts of `forecaster` on the end of `history`: up to `windows` windows of up
+ * to a week each, every one forecast from only the history before it.
  */
-export function backtestErrors(
+export function backtestWindows(
   forecaster: Forecaster,
   history: Series,
   horizon: number,
   context: ModelContext,
   windows = 3,
-): ErrorSample {
+): BacktestWindow[] {
   const n = history.values.length;
   // Short histories get shorter windows rather than none: a regression's errors barely grow
   // with lead time, so a day-long window still says how wrong it tends to be.
@@ -38,25 +43,55 @@ export function backtestErrors(
     Math.min(horizon, Math.round(WEEK_MS / history.stepMs), Math.floor(n / 4)),
   );
   const minTrain = Math.max(Math.round((2 * DAY_MS) / history.stepMs), Math.ceil(n / 2));
-  const errors: number[] = [];
-  let used = 0;
+  const result: BacktestWindow[] = [];
   for (let k = 1; k <= windows; k++) {
     const origin = n - k * width;
     if (origin < minTrain) break;
-    const model = forecaster.fit(sliceSeries(history, 0, origin), context);
-    const predicted = model.predict(sliceSeries(history, 0, origin), width);
-    for (let h = 0; h < width; h++) {
+    const before = sliceSeries(history, 0, origin);
+    result.push({ origin, predicted: forecaster.fit(before, context).predict(before, width) });
+  }
+  return result;
+}
+
+/** The errors of backtest windows, or undefined when they are too few to cut a band from. */
+export function windowErrors(history: Series, windows: BacktestWindow[]): ErrorSample | undefined {
+  const errors: number[] = [];
+  for (const { origin, predicted } of windows) {
+    predicted.forEach((value, h) => {
       const actual = history.values[origin + h];
-      if (!Number.isNaN(actual) && !Number.isNaN(predicted[h])) errors.push(actual - predicted[h]);
-    }
-    used++;
+      if (!Number.isNaN(actual) && !Number.isNaN(value)) errors.push(actual - value);
+    });
   }
-  if (errors.length >= 24) {
-    return {
-      errors: errors.sort((a, b) => a - b),
-      method: `empirical quantiles of ${errors.length} out-of-sample errors from ${used} backtest window(s)`,
-    };
-  }
+  if (errors.length < 24) return undefined;
+  return {
+    errors: errors.sort((a, b) => a - b),
+    method: `empirical quantiles of ${errors.length} out-of-sample errors from ${windows.length} backtest window(s)`,
+  };
+}
+
+/**
+ * The errors a band is cut from: rolling-origin backtest errors, or in-sample residuals when the
+ * history is too short to hold out any window.
+ */
+export function backtestErrors(
+  forecaster: Forecaster,
+  history: Series,
+  horizon: number,
+  context: ModelContext,
+  windows = 3,
+): ErrorSample {
+  const sample = windowErrors(
+    history,
+    backtestWindows(forecaster, history, horizon, context, windows),
+  );
+  return sample ?? inSampleFallback(forecaster, history, context);
+}
+
+export function inSampleFallback(
+  forecaster: Forecaster,
+  history: Series,
+  context: ModelContext,
+): ErrorSample {
   const model = forecaster.fit(history, context);
   return {
     ...inSampleErrors(model, history),

@@ -1,8 +1,14 @@
 import { formatReadable } from '../report/tables.js';
-import { AUTO_CANDIDATES, getForecaster } from '../models/registry.js';
+import { AUTO_CANDIDATES, ENSEMBLE_PARTS, getForecaster } from '../models/registry.js';
 import type { Forecaster, ModelContext } from '../models/types.js';
 import type { Series } from '../types.js';
-import { backtestErrors, type ErrorSample } from './intervals.js';
+import {
+  backtestWindows,
+  inSampleFallback,
+  windowErrors,
+  type BacktestWindow,
+  type ErrorSample,
+} from './intervals.js';
 
 /**
  * A challenger replaces the first candidate only when its backtest MAE is this much lower: with a
@@ -41,10 +47,23 @@ export function selectModel(
   context: ModelContext,
   candidates: string[] = AUTO_CANDIDATES,
 ): Chosen {
+  // Backtest each model once; an ensemble's window forecasts are the mean of its parts'.
+  const windows = new Map<string, BacktestWindow[]>();
+  const windowsOf = (model: string): BacktestWindow[] => {
+    const known = windows.get(model);
+    if (known) return known;
+    const parts = ENSEMBLE_PARTS[model];
+    const result = parts
+      ? averageWindows(parts.map(windowsOf))
+      : backtestWindows(getForecaster(model), history, horizon, context);
+    windows.set(model, result);
+    return result;
+  };
   const results = candidates.map((model) => {
     const forecaster = getForecaster(model);
     try {
-      const errors = backtestErrors(forecaster, history, horizon, context);
+      const errors =
+        windowErrors(history, windowsOf(model)) ?? inSampleFallback(forecaster, history, context);
       return { model, forecaster, errors, mae: meanAbsolute(errors.errors) };
     } catch (error) {
       return { model, forecaster, errors: undefined, mae: NaN, failure: String(error) };
@@ -77,4 +96,16 @@ export function selectModel(
       reason,
     },
   };
+}
+
+/** Window by window, the mean of several models' backtest forecasts (same windows by design). */
+function averageWindows(parts: BacktestWindow[][]): BacktestWindow[] {
+  return parts[0].map(({ origin, predicted }, w) => ({
+    origin,
+    predicted: predicted.map((_, h) => {
+      let sum = 0;
+      for (const part of parts) sum += part[w].predicted[h];
+      return sum / parts.length;
+    }),
+  }));
 }

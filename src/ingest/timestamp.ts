@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { IANAZone } from 'luxon';
 
 /** What a timestamp cell may look like; used in error messages. */
 export const TIMESTAMP_FORMATS =
@@ -53,21 +53,9 @@ export function parseTimestamp(text: string, zone: string, extraHours = 0): Pars
       );
       return { ms: utc - offsetMinutes(offset) * 60_000, dateOnly, inDstGap: false };
     }
-    const local = DateTime.fromObject(
-      {
-        year: fields[0],
-        month: fields[1] + 1,
-        day: fields[2],
-        hour: hour % 24,
-        minute: fields[4],
-        second: fields[5],
-        millisecond: millis,
-      },
-      { zone },
-    ).plus({ days: Math.floor(hour / 24) });
-    if (!local.isValid) return INVALID;
-    const inDstGap = local.hour !== hour % 24;
-    return { ms: local.toMillis(), dateOnly, inDstGap };
+    // Wall-clock time as if it were UTC, then shifted by the zone's offset at that instant.
+    const wall = Date.UTC(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], millis);
+    return { ...localToInstant(wall, zone), dateOnly };
   }
   if (EPOCH.test(text)) {
     const value = Number(text);
@@ -82,4 +70,39 @@ function offsetMinutes(offset: string | undefined): number {
   const digits = offset.slice(1).replace(':', '');
   const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
   return offset[0] === '-' ? -minutes : minutes;
+}
+
+const HOUR_MS = 3_600_000;
+const offsetCaches = new Map<string, { zone: IANAZone; byHour: Map<number, number> }>();
+
+/** The zone's UTC offset in ms at an instant; asked of Intl once per zone and quarter hour. */
+function offsetAt(zone: string, ms: number): number {
+  let cache = offsetCaches.get(zone);
+  if (!cache) {
+    cache = { zone: IANAZone.create(zone), byHour: new Map() };
+    offsetCaches.set(zone, cache);
+  }
+  // Every zone's offset changes on a quarter hour, so it is constant within a quarter-hour bucket.
+  const key = Math.floor(ms / (HOUR_MS / 4));
+  let offset = cache.byHour.get(key);
+  if (offset === undefined) {
+    offset = cache.zone.offset(key * (HOUR_MS / 4)) * 60_000;
+    cache.byHour.set(key, offset);
+  }
+  return offset;
+}
+
+/**
+ * The instant at which wall-clock time `wall` (written as if UTC) occurs in `zone`. In a fold
+ * (the hour repeated when clocks go back) it is the first occurrence; in a gap (the hour skipped
+ * when clocks go forward) the time is moved forward by the gap, as clocks do.
+ */
+function localToInstant(wall: number, zone: string): { ms: number; inDstGap: boolean } {
+  const before = offsetAt(zone, wall - 12 * HOUR_MS);
+  const after = offsetAt(zone, wall + 12 * HOUR_MS);
+  const candidates = [wall - Math.max(before, after), wall - Math.min(before, after)];
+  for (const ms of candidates) {
+    if (ms + offsetAt(zone, ms) === wall) return { ms, inDstGap: false };
+  }
+  return { ms: wall - before, inDstGap: true };
 }

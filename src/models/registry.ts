@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { ensembleOf, restoreEnsemble } from './ensemble.js';
 import { linearForecaster, restoreLinear } from './linear.js';
 import { mstlForecaster, restoreMstl } from './mstl.js';
 import { ridgeForecaster, restoreRidge } from './ridge.js';
@@ -29,6 +30,11 @@ const MODELS: Record<string, Entry> = {
     restore: restoreMstl,
     summary: 'MSTL (daily/weekly STL) with an AutoETS trend, from @bsull/augurs',
   },
+  ensemble: {
+    forecaster: ensembleOf([ridgeForecaster, mstlForecaster, seasonalNaiveForecaster]),
+    restore: (state) => restoreEnsemble(state, restoreModel),
+    summary: 'the mean of the ridge, mstl and seasonal-naive forecasts',
+  },
   linear: {
     forecaster: linearForecaster,
     restore: restoreLinear,
@@ -38,7 +44,11 @@ const MODELS: Record<string, Entry> = {
 
 /** `auto` is not a model but a choice among these, by backtest (see evaluate/select.ts). */
 export const AUTO = 'auto';
-export const AUTO_CANDIDATES = ['ridge', 'seasonal-naive', 'mstl'];
+export const AUTO_CANDIDATES = ['ensemble', 'ridge', 'seasonal-naive', 'mstl'];
+/** The models the ensemble averages, so that a backtest can reuse their forecasts. */
+export const ENSEMBLE_PARTS: Record<string, string[]> = {
+  ensemble: ['ridge', 'mstl', 'seasonal-naive'],
+};
 export const DEFAULT_MODEL = AUTO;
 export const MODEL_NAMES = Object.keys(MODELS);
 
