@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DAY, HOUR, hourly, MONDAY, UTC, WEEK } from './helpers/series.js';
 import { DEFAULT_CAPACITY, planCapacity, plannedLoadFor } from '../src/capacity/servers.js';
 import { gaussian, mulberry32 } from '../src/data/synthetic.js';
 import { backtestErrors } from '../src/evaluate/intervals.js';
@@ -8,20 +9,7 @@ import { makeCalendar } from '../src/features/events.js';
 import { getForecaster, restoreModel } from '../src/models/registry.js';
 import { DEFAULT_RIDGE, ridgeForecaster, ridgeWith } from '../src/models/ridge.js';
 import { forecastSeries } from '../src/pipeline.js';
-import type { CapacitySettings, Forecast, Series } from '../src/types.js';
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const WEEK = 7 * DAY;
-const UTC = { zone: 'UTC' };
-/** Monday 2024-04-22 00:00 UTC. */
-const MONDAY = Date.UTC(2024, 3, 22);
-
-function hourly(start: number, steps: number, f: (t: number, i: number) => number): Series {
-  const values = new Float64Array(steps);
-  for (let i = 0; i < steps; i++) values[i] = f(start + i * HOUR, i);
-  return { name: 'load', start, stepMs: HOUR, values };
-}
+import type { CapacitySettings, Forecast } from '../src/types.js';
 
 const hourOf = (t: number) => new Date(t).getUTCHours();
 const isWeekend = (t: number) => [0, 6].includes(new Date(t).getUTCDay());

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HOUR, hourly, MONDAY, UTC, WEEK } from './helpers/series.js';
 import { gaussian, mulberry32 } from '../src/data/synthetic.js';
 import { UserError } from '../src/errors.js';
 import { withBand } from '../src/evaluate/intervals.js';
@@ -14,20 +15,6 @@ import {
 } from '../src/models/seasonal-naive.js';
 import type { SavedState } from '../src/models/types.js';
 import { forecastWith, trainingWindow, type ForecastRequest } from '../src/pipeline.js';
-import type { Series } from '../src/types.js';
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const WEEK = 7 * DAY;
-const UTC = { zone: 'UTC' };
-/** Monday 2024-04-22 00:00 UTC. */
-const MONDAY = Date.UTC(2024, 3, 22);
-
-function hourly(start: number, steps: number, f: (t: number, i: number) => number): Series {
-  const values = new Float64Array(steps);
-  for (let i = 0; i < steps; i++) values[i] = f(start + i * HOUR, i);
-  return { name: 'load', start, stepMs: HOUR, values };
-}
 
 /** A daily sine with a weekday/weekend level shift: the shape load usually has. */
 function shape(t: number): number {

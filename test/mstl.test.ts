@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DAY, HOUR, MONDAY, UTC, WEEK } from './helpers/series.js';
 import { gaussian, mulberry32 } from '../src/data/synthetic.js';
 import { UserError } from '../src/errors.js';
 import {
@@ -10,12 +11,6 @@ import {
 } from '../src/models/mstl.js';
 import type { Series } from '../src/types.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const WEEK = 7 * DAY;
-const UTC = { zone: 'UTC' };
-/** Monday 2024-04-22 00:00 UTC. */
-const MONDAY = Date.UTC(2024, 3, 22);
 const AMPLITUDE = 60;
 
 /** A daily sine with a weekend dip. */
