@@ -8,12 +8,17 @@ export { sortAndMerge } from './ingest/clean.js';
 export { getForecaster, restoreModel, MODEL_NAMES, DEFAULT_MODEL } from './models/registry.js';
 export type { Forecaster, FittedModel, ModelContext } from './models/types.js';
 export {
+  forecastSeries,
   forecastWith,
   forecastWithSaved,
   planFromForecast,
   type ForecastRequest,
 } from './pipeline.js';
-export { planCapacity, serversFor, DEFAULT_CAPACITY } from './capacity/servers.js';
+export { planCapacity, plannedLoadFor, serversFor, DEFAULT_CAPACITY } from './capacity/servers.js';
 export { scheduleFromPlan } from './schedule/changes.js';
 export { renderForecastChart, renderPlanChart } from './report/charts.js';
+export { renderBacktestChart } from './report/backtest-chart.js';
+export { runBacktest } from './evaluate/backtest.js';
+export { selectModel } from './evaluate/select.js';
+export { holidayCalendar, makeCalendar, readEventsCsv } from './features/events.js';
 export { parseDuration, formatDuration } from './util/duration.js';
