@@ -20,7 +20,13 @@ import { formatNumber, formatReadable } from '../report/tables.js';
 import type { Warning } from '../types.js';
 import { describeDuration, formatDuration } from '../util/duration.js';
 import { formatShort, formatTimestamp } from '../util/time.js';
-import { capacitySettings, forecastRequest, ingestOptions, type RawOptions } from './options.js';
+import {
+  assumedCapacityNote,
+  capacitySettings,
+  forecastRequest,
+  ingestOptions,
+  type RawOptions,
+} from './options.js';
 import { table, type CommandOutput } from './output.js';
 import { buildCalendar } from './shared.js';
 
@@ -207,7 +213,8 @@ export async function backtestCommand(
     progress.clear();
   }
 
-  if (options.capacityPerServer === undefined) {
+  const assumed = assumedCapacityNote(options, settings);
+  if (assumed) {
     // With the default capacity, a small load needs the minimum servers throughout, and the plan
     // scores then say nothing: point that out.
     const peak = series.values
@@ -217,7 +224,7 @@ export async function backtestCommand(
       Number.isFinite(peak) &&
       serversFor(plannedLoadFor(peak, peak, settings), settings) <= settings.minServers;
     notes.push(
-      `assuming --capacity-per-server ${settings.capacityPerServer} (the first design's figure); set it to the load one server handles at 100%` +
+      assumed +
         (flat
           ? ` (at ${settings.capacityPerServer}, even the backtest's peak of ${formatReadable(peak)} needs only ${settings.minServers} server(s), so under-provisioned and excess say little)`
           : ''),

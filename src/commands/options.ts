@@ -113,22 +113,34 @@ export function addCapacityOptions(command: Command): Command {
   return command
     .option(
       '--capacity-per-server <load>',
-      'load one server handles at 100% utilisation (default 100)',
+      `load one server handles at 100% utilisation (default ${DEFAULT_CAPACITY.capacityPerServer})`,
     )
-    .option('--target-utilization <fraction>', 'plan servers to run at this utilisation', '0.7')
+    .option(
+      '--target-utilization <fraction>',
+      'plan servers to run at this utilisation',
+      String(DEFAULT_CAPACITY.targetUtilization),
+    )
     .option(
       '--peak-utilization <fraction>',
       'with --plan-on balanced: how busy servers may be at the --quantile bound',
-      '1',
+      String(DEFAULT_CAPACITY.peakUtilization),
     )
-    .option('--headroom <fraction>', 'extra fraction on top of the load-derived count', '0')
-    .option('--base-servers <n>', 'servers added before the load-derived ones', '0')
-    .option('--min-servers <n>', 'never plan fewer servers', '1')
+    .option(
+      '--headroom <fraction>',
+      'extra fraction on top of the load-derived count',
+      String(DEFAULT_CAPACITY.headroom),
+    )
+    .option(
+      '--base-servers <n>',
+      'servers added before the load-derived ones',
+      String(DEFAULT_CAPACITY.baseServers),
+    )
+    .option('--min-servers <n>', 'never plan fewer servers', String(DEFAULT_CAPACITY.minServers))
     .option('--max-servers <n>', 'never plan more servers (default: no limit)')
     .addOption(
       new Option('--rounding <how>', 'how a fractional server count rounds')
         .choices(['ceil', 'floor', 'round'])
-        .default('ceil'),
+        .default(DEFAULT_CAPACITY.rounding),
     )
     .addOption(
       new Option(
@@ -136,7 +148,7 @@ export function addCapacityOptions(command: Command): Command {
         'balanced: servers for the forecast at --target-utilization and for the --quantile bound at --peak-utilization; upper: the bound at --target-utilization; point: the forecast alone',
       )
         .choices(['balanced', 'upper', 'point'])
-        .default('balanced'),
+        .default(DEFAULT_CAPACITY.planOn),
     );
 }
 
@@ -218,35 +230,52 @@ export function forecastRequest(raw: RawOptions): ForecastRequest {
 }
 
 export function capacitySettings(raw: RawOptions): CapacitySettings {
+  // Callers that skip commander (tests, demo) get the same defaults as the flags.
+  const d = DEFAULT_CAPACITY;
   const positive = (v: number) => v > 0;
   const count = (v: number) => Number.isInteger(v) && v >= 0;
   const settings: CapacitySettings = {
     capacityPerServer:
       raw.capacityPerServer === undefined
-        ? DEFAULT_CAPACITY.capacityPerServer
+        ? d.capacityPerServer
         : number(raw.capacityPerServer, '--capacity-per-server', positive, 'a positive number'),
     targetUtilization: number(
-      raw.targetUtilization ?? '0.7',
+      raw.targetUtilization ?? String(d.targetUtilization),
       '--target-utilization',
       (v) => v > 0 && v <= 1,
       'a fraction in (0, 1]',
     ),
-    headroom: number(raw.headroom ?? '0', '--headroom', (v) => v >= 0, 'a fraction ≥ 0'),
-    baseServers: number(raw.baseServers ?? '0', '--base-servers', count, 'a whole number ≥ 0'),
-    minServers: number(raw.minServers ?? '1', '--min-servers', count, 'a whole number ≥ 0'),
+    headroom: number(
+      raw.headroom ?? String(d.headroom),
+      '--headroom',
+      (v) => v >= 0,
+      'a fraction ≥ 0',
+    ),
+    baseServers: number(
+      raw.baseServers ?? String(d.baseServers),
+      '--base-servers',
+      count,
+      'a whole number ≥ 0',
+    ),
+    minServers: number(
+      raw.minServers ?? String(d.minServers),
+      '--min-servers',
+      count,
+      'a whole number ≥ 0',
+    ),
     maxServers:
       raw.maxServers === undefined
-        ? Number.POSITIVE_INFINITY
+        ? d.maxServers
         : number(
             raw.maxServers,
             '--max-servers',
             (v) => Number.isInteger(v) && v >= 1,
             'a whole number ≥ 1',
           ),
-    rounding: (raw.rounding ?? 'ceil') as CapacitySettings['rounding'],
-    planOn: (raw.planOn ?? 'balanced') as CapacitySettings['planOn'],
+    rounding: (raw.rounding ?? d.rounding) as CapacitySettings['rounding'],
+    planOn: (raw.planOn ?? d.planOn) as CapacitySettings['planOn'],
     peakUtilization: number(
-      raw.peakUtilization ?? '1',
+      raw.peakUtilization ?? String(d.peakUtilization),
       '--peak-utilization',
       (v) => v > 0 && v <= 1,
       'a fraction in (0, 1]',
@@ -258,4 +287,13 @@ export function capacitySettings(raw: RawOptions): CapacitySettings {
     );
   }
   return settings;
+}
+
+/** Said when --capacity-per-server was not given, since every server count depends on it. */
+export function assumedCapacityNote(
+  raw: RawOptions,
+  settings: CapacitySettings,
+): string | undefined {
+  if (raw.capacityPerServer !== undefined) return undefined;
+  return `assuming --capacity-per-server ${settings.capacityPerServer} (the first design's figure); set it to the load one server handles at 100%`;
 }

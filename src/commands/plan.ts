@@ -14,7 +14,7 @@ import {
 import type { Warning } from '../types.js';
 import { formatDuration } from '../util/duration.js';
 import { formatShort, formatTimestamp } from '../util/time.js';
-import { capacitySettings, type RawOptions } from './options.js';
+import { assumedCapacityNote, capacitySettings, type RawOptions } from './options.js';
 import { table, type CommandOutput } from './output.js';
 import { calendarNotes, forecastFromCsv, modelLine } from './shared.js';
 
@@ -35,11 +35,8 @@ export async function planCommand(csv: string, options: PlanOptions): Promise<Co
   const figures = planFigures(plan, schedule);
   const warnings: Warning[] = [...ingested.warnings];
   const notes = [...ingested.notes, ...result.notes, ...calendarNotes(forecasted)];
-  if (options.capacityPerServer === undefined) {
-    notes.push(
-      `assuming --capacity-per-server ${settings.capacityPerServer} (the first design's figure); set it to the load one server handles at 100%`,
-    );
-  }
+  const assumed = assumedCapacityNote(options, settings);
+  if (assumed) notes.push(assumed);
   if (plan.cappedSteps > 0) {
     warnings.push({
       code: 'max-servers',
