@@ -8,12 +8,18 @@ import { generateCommand, type GenerateOptions } from './commands/generate.js';
 import { addCapacityOptions, addIngestOptions, addModelOptions } from './commands/options.js';
 import type { CommandOutput } from './commands/output.js';
 import { planCommand, type PlanOptions } from './commands/plan.js';
-import { UserError } from './errors.js';
+import { GuardrailError, RemoteError, UserError } from './errors.js';
 import { BACKTEST_DEFAULT_MODELS } from './evaluate/backtest.js';
 import { modelSummaries } from './models/registry.js';
 
-/** Exit codes: 0 success, 1 an internal error (a bug), 2 bad usage or bad input. */
-export const EXIT = { ok: 0, internal: 1, usage: 2 } as const;
+/**
+ * Exit codes: 0 success, 1 an internal error (a bug), 2 bad usage or bad input, 3 a remote API
+ * (AWS, Kubernetes) refused or partly failed a change, 4 a guardrail refused the plan (see --force).
+ */
+export const EXIT = { ok: 0, internal: 1, usage: 2, remote: 3, refused: 4 } as const;
+
+/** What every command's action hands to the runner: the work, and whether to print JSON. */
+export type Runner = (work: () => Promise<CommandOutput>, json?: boolean) => Promise<void>;
 
 export interface Io {
   stdout: (text: string) => void;
@@ -29,10 +35,7 @@ function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
 
-function buildProgram(
-  io: Io,
-  run: (work: () => Promise<CommandOutput>, json?: boolean) => Promise<void>,
-): Command {
+function buildProgram(io: Io, run: Runner): Command {
   const program = new Command('headroom')
     .description(
       'Forecast load from CSV history and plan the servers it needs, with a scaling schedule.',
@@ -203,8 +206,10 @@ function buildProgram(
 
 /** Runs the CLI and returns the exit code; never calls process.exit, so tests can call it too. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
-  const run = async (work: () => Promise<CommandOutput>, json?: boolean) => {
+  let exitCode: number = EXIT.ok;
+  const run: Runner = async (work, json) => {
     const output = await work();
+    exitCode = output.exitCode ?? EXIT.ok;
     for (const note of output.notes) io.stderr(`${pc.dim('note:')} ${note}\n`);
     for (const warning of output.warnings)
       io.stderr(`${pc.yellow('warning:')} ${warning.message}\n`);
@@ -212,7 +217,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   };
   try {
     await buildProgram(io, run).parseAsync(argv);
-    return EXIT.ok;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
@@ -220,6 +225,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (error instanceof UserError) {
       io.stderr(`${pc.red('error:')} ${error.message}\n`);
       if (error.hint) io.stderr(`  ${pc.dim('hint:')} ${error.hint}\n`);
+      if (error instanceof GuardrailError) return EXIT.refused;
+      if (error instanceof RemoteError) return EXIT.remote;
       return EXIT.usage;
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -24,3 +24,19 @@ export class InputError extends UserError {
     this.name = 'InputError';
   }
 }
+
+/** A guardrail stopped a change that might be a mistake; `--force` overrides it. */
+export class GuardrailError extends UserError {
+  constructor(message: string, hint = 'check the plan; add --force if it is what you mean') {
+    super(message, hint);
+    this.name = 'GuardrailError';
+  }
+}
+
+/** A remote API (AWS, Kubernetes) refused a request or could not be reached. */
+export class RemoteError extends UserError {
+  constructor(message: string, hint?: string) {
+    super(message, hint);
+    this.name = 'RemoteError';
+  }
+}

@@ -6,6 +6,8 @@ export interface CommandOutput {
   text: string;
   warnings: Warning[];
   notes: string[];
+  /** Set when the command finished but must not report success (see EXIT in cli.ts). */
+  exitCode?: number;
 }
 
 /** A plain aligned table; numbers right-aligned. */
