@@ -4,16 +4,11 @@ import { planFromForecast } from '../pipeline.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { renderForecastChart, renderPlanChart } from '../report/charts.js';
 import { planFigures, summaryMarkdown } from '../report/summary.js';
-import {
-  forecastCsv,
-  formatReadable,
-  planCsv,
-  scheduleCsv,
-  scheduleEntries,
-} from '../report/tables.js';
+import { forecastCsv, formatReadable, planCsv, scheduleCsv } from '../report/tables.js';
+import { scheduleDocument } from '../schedule/document.js';
 import type { Warning } from '../types.js';
 import { formatDuration } from '../util/duration.js';
-import { formatShort, formatTimestamp } from '../util/time.js';
+import { formatShort } from '../util/time.js';
 import { assumedCapacityNote, capacitySettings, type RawOptions } from './options.js';
 import { table, type CommandOutput } from './output.js';
 import { calendarNotes, forecastFromCsv, modelLine } from './shared.js';
@@ -24,13 +19,12 @@ export interface PlanOptions extends RawOptions {
   unit?: string;
 }
 
-export const SCHEDULE_FORMAT = 'headroom.schedule/v1';
-
-export async function planCommand(csv: string, options: PlanOptions): Promise<CommandOutput> {
+/** Everything `plan` computes before it writes: shared with `push`, which plans on the fly. */
+export async function planFromCsv(csv: string, options: RawOptions) {
   const settings = capacitySettings(options);
   const forecasted = await forecastFromCsv(csv, options);
   const { ingested, result, zone } = forecasted;
-  const { forecast, training } = result;
+  const { forecast } = result;
   const { plan, schedule } = planFromForecast(forecast, settings);
   const figures = planFigures(plan, schedule);
   const warnings: Warning[] = [...ingested.warnings];
@@ -44,15 +38,12 @@ export async function planCommand(csv: string, options: PlanOptions): Promise<Co
       message: `${plan.cappedSteps} interval(s) need more than --max-servers ${settings.maxServers}; planned at the maximum, under-provisioned`,
     });
   }
-
-  const path = (name: string) => join(options.outDir, name);
-  const chartOptions = { zone, unit: options.unit ?? ingested.valueColumn };
-  const scheduleJson = {
-    format: SCHEDULE_FORMAT,
-    timezone: zone,
-    interval: formatDuration(schedule.stepMs),
-    start: formatTimestamp(schedule.start, zone),
-    end: formatTimestamp(schedule.end, zone),
+  const document = scheduleDocument({
+    zone,
+    schedule,
+    settings,
+    figures,
+    history: ingested.series,
     source: {
       file: ingested.file,
       valueColumn: ingested.valueColumn,
@@ -60,17 +51,19 @@ export async function planCommand(csv: string, options: PlanOptions): Promise<Co
       selection: result.selection?.reason,
       quantile: forecast.quantile,
     },
-    capacity: {
-      ...settings,
-      maxServers: Number.isFinite(settings.maxServers) ? settings.maxServers : null,
-    },
-    summary: {
-      ...figures,
-      peakForecastAt: formatTimestamp(figures.peakForecastAt, zone),
-      peakServersAt: formatTimestamp(figures.peakServersAt, zone),
-    },
-    entries: scheduleEntries(schedule, zone),
-  };
+  });
+  return { forecasted, settings, plan, schedule, figures, warnings, notes, document };
+}
+
+export async function planCommand(csv: string, options: PlanOptions): Promise<CommandOutput> {
+  const planned = await planFromCsv(csv, options);
+  const { forecasted, settings, plan, schedule, figures, warnings, notes } = planned;
+  const { ingested, result, zone } = forecasted;
+  const { forecast, training } = result;
+  const scheduleJson = planned.document;
+
+  const path = (name: string) => join(options.outDir, name);
+  const chartOptions = { zone, unit: options.unit ?? ingested.valueColumn };
   const files = await writeFilesAtomically([
     { path: path('forecast.csv'), content: forecastCsv(forecast, zone) },
     { path: path('plan.csv'), content: planCsv(plan, zone) },

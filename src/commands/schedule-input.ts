@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../errors.js';
+import { readScheduleDocument, type PlannedSchedule } from '../schedule/document.js';
+import type { Warning } from '../types.js';
+import type { RawOptions } from './options.js';
+import { planFromCsv } from './plan.js';
+
+export interface ScheduleSourceOptions extends RawOptions {
+  /** A schedule.json written by `headroom plan`. */
+  schedule?: string;
+}
+
+export interface ScheduleSource {
+  planned: PlannedSchedule;
+  warnings: Warning[];
+  notes: string[];
+}
+
+/** The schedule to push: read from --schedule, or planned now from a CSV history. */
+export async function scheduleSource(
+  csv: string | undefined,
+  options: ScheduleSourceOptions,
+): Promise<ScheduleSource> {
+  if (csv && options.schedule) {
+    throw new UserError(
+      'give either a CSV to plan from or --schedule, not both',
+      'drop the CSV to push the saved schedule, or drop --schedule to plan afresh',
+    );
+  }
+  if (options.schedule) {
+    const file = options.schedule;
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UserError(
+        `${file}: cannot read the schedule (${code === 'ENOENT' ? 'no such file' : code})`,
+        'run `headroom plan <csv>` first; it writes reports/schedule.json',
+      );
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw new UserError(`${file}: not valid JSON (${(error as Error).message})`);
+    }
+    return { planned: readScheduleDocument(data, file), warnings: [], notes: [] };
+  }
+  if (!csv) {
+    throw new UserError(
+      'nothing to push: give a CSV history to plan from, or --schedule reports/schedule.json',
+    );
+  }
+  const planned = await planFromCsv(csv, options);
+  return {
+    planned: readScheduleDocument(planned.document, csv),
+    warnings: planned.warnings,
+    notes: planned.notes,
+  };
+}

@@ -1,0 +1,147 @@
+import { UserError } from '../errors.js';
+import type { PlanFigures } from '../report/summary.js';
+import { scheduleEntries } from '../report/tables.js';
+import type { CapacitySettings, Schedule, Series } from '../types.js';
+import { formatDuration, parseDuration } from '../util/duration.js';
+import { formatTimestamp, isValidZone } from '../util/time.js';
+
+export const SCHEDULE_FORMAT = 'headroom.schedule/v1';
+
+/** What `plan` writes to schedule.json and `push` reads back: the schedule and its context. */
+export interface ScheduleDocument {
+  format: typeof SCHEDULE_FORMAT;
+  timezone: string;
+  interval: string;
+  start: string;
+  end: string;
+  source: Record<string, unknown>;
+  capacity: Omit<CapacitySettings, 'maxServers'> & { maxServers: number | null };
+  /** The history the plan learned from: its peak is what --max-growth compares with. */
+  history?: { start: string; end: string; peak: number; peakAt: string };
+  summary: Record<string, unknown> & { peakServers: number; peakPlannedLoad: number };
+  entries: { timestamp: string; capacity: number; change: number; action: string }[];
+}
+
+/** A schedule ready to push: times as epoch milliseconds. */
+export interface PlannedSchedule {
+  /** Where it came from, for messages: the schedule.json path or the CSV. */
+  origin: string;
+  timezone: string;
+  schedule: Schedule;
+  peakServers: number;
+  peakPlannedLoad: number;
+  maxServers: number | null;
+  historyPeak?: number;
+  document: ScheduleDocument;
+}
+
+export interface DocumentInput {
+  zone: string;
+  schedule: Schedule;
+  settings: CapacitySettings;
+  figures: PlanFigures;
+  history: Series;
+  source: Record<string, unknown>;
+}
+
+export function scheduleDocument(input: DocumentInput): ScheduleDocument {
+  const { zone, schedule, settings, figures, history } = input;
+  let peakIndex = -1;
+  history.values.forEach((v, i) => {
+    if (Number.isFinite(v) && (peakIndex < 0 || v > history.values[peakIndex])) peakIndex = i;
+  });
+  return {
+    format: SCHEDULE_FORMAT,
+    timezone: zone,
+    interval: formatDuration(schedule.stepMs),
+    start: formatTimestamp(schedule.start, zone),
+    end: formatTimestamp(schedule.end, zone),
+    source: input.source,
+    capacity: {
+      ...settings,
+      maxServers: Number.isFinite(settings.maxServers) ? settings.maxServers : null,
+    },
+    ...(peakIndex >= 0 && {
+      history: {
+        start: formatTimestamp(history.start, zone),
+        end: formatTimestamp(history.start + history.values.length * history.stepMs, zone),
+        peak: history.values[peakIndex],
+        peakAt: formatTimestamp(history.start + peakIndex * history.stepMs, zone),
+      },
+    }),
+    summary: {
+      ...figures,
+      peakForecastAt: formatTimestamp(figures.peakForecastAt, zone),
+      peakServersAt: formatTimestamp(figures.peakServersAt, zone),
+    },
+    entries: scheduleEntries(schedule, zone),
+  };
+}
+
+/** Checks a schedule.json (already parsed from JSON) and returns it with times in milliseconds. */
+export function readScheduleDocument(data: unknown, origin: string): PlannedSchedule {
+  const fail = (problem: string): never => {
+    throw new UserError(
+      `${origin}: ${problem}`,
+      'pass the schedule.json that `headroom plan` wrote (reports/schedule.json), or a CSV to plan from',
+    );
+  };
+  if (typeof data !== 'object' || data === null) return fail('not a JSON object');
+  const doc = data as Partial<ScheduleDocument>;
+  if (doc.format !== SCHEDULE_FORMAT) {
+    return fail(`expected "format": "${SCHEDULE_FORMAT}", found ${JSON.stringify(doc.format)}`);
+  }
+  if (typeof doc.timezone !== 'string' || !isValidZone(doc.timezone)) {
+    return fail(`"timezone" must be an IANA zone, found ${JSON.stringify(doc.timezone)}`);
+  }
+  const time = (value: unknown, where: string): number => {
+    const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+    return Number.isFinite(ms)
+      ? ms
+      : fail(`${where} must be an ISO timestamp, found ${JSON.stringify(value)}`);
+  };
+  let stepMs = 0;
+  try {
+    stepMs = parseDuration(String(doc.interval), '"interval"');
+  } catch {
+    fail(`"interval" must be a duration such as "1h", found ${JSON.stringify(doc.interval)}`);
+  }
+  if (!Array.isArray(doc.entries) || doc.entries.length === 0) {
+    return fail('"entries" must be a non-empty list of {timestamp, capacity}');
+  }
+  const entries = doc.entries.map((e, i) => {
+    const where = `entries[${i}]`;
+    if (typeof e !== 'object' || e === null) return fail(`${where} must be an object`);
+    const capacity = e.capacity;
+    if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 0) {
+      return fail(
+        `${where}.capacity must be a whole number ≥ 0, found ${JSON.stringify(capacity)}`,
+      );
+    }
+    const timestamp = time(e.timestamp, `${where}.timestamp`);
+    const change = typeof e.change === 'number' ? e.change : 0;
+    const action: 'initial' | 'scale_up' | 'scale_down' =
+      i === 0 ? 'initial' : change > 0 ? 'scale_up' : 'scale_down';
+    return { timestamp, capacity, change, action };
+  });
+  entries.forEach((e, i) => {
+    if (i > 0 && e.timestamp <= entries[i - 1].timestamp) {
+      fail(`entries[${i}].timestamp is not after the one before it`);
+    }
+  });
+  const start = time(doc.start, '"start"');
+  const end = time(doc.end, '"end"');
+  if (end <= entries[entries.length - 1].timestamp) fail('"end" must come after the last entry');
+  const peakServers = Math.max(...entries.map((e) => e.capacity));
+  const historyPeak = doc.history?.peak;
+  return {
+    origin,
+    timezone: doc.timezone,
+    schedule: { start, end, stepMs, entries },
+    peakServers,
+    peakPlannedLoad: Number(doc.summary?.peakPlannedLoad ?? NaN),
+    maxServers: doc.capacity?.maxServers ?? null,
+    ...(typeof historyPeak === 'number' && { historyPeak }),
+    document: doc as ScheduleDocument,
+  };
+}
