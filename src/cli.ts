@@ -183,6 +183,13 @@ function buildProgram(io: Io, run: Runner): Command {
       return run(() => demoCommand({ ...defaults, ...options }), options.json);
     });
 
+  const push = program
+    .command('push')
+    .description(
+      'Push a schedule to AWS Auto Scaling or Kubernetes: shows the change first, applies it with --apply',
+    );
+  void push; // push targets register themselves here: registerPushAws(push, run), registerPushK8s(push, run)
+
   program
     .command('generate')
     .description(

@@ -2,12 +2,56 @@ import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import { readScheduleDocument, type PlannedSchedule } from '../schedule/document.js';
 import type { Warning } from '../types.js';
-import type { RawOptions } from './options.js';
+import type { Command } from 'commander';
+import { parseDuration } from '../util/duration.js';
+import {
+  addCapacityOptions,
+  addIngestOptions,
+  addModelOptions,
+  type RawOptions,
+} from './options.js';
 import { planFromCsv } from './plan.js';
 
 export interface ScheduleSourceOptions extends RawOptions {
   /** A schedule.json written by `headroom plan`. */
   schedule?: string;
+  leadTime: string;
+  minHold: string;
+}
+
+/** `[csv]`, --schedule, how to shape the schedule, and every plan flag for planning on the fly. */
+export function addScheduleSourceOptions(command: Command): Command {
+  return addCapacityOptions(
+    addModelOptions(
+      addIngestOptions(
+        command
+          .argument('[csv]', 'history to plan from now (instead of --schedule)')
+          .option('--schedule <file>', 'a schedule.json written by `headroom plan`')
+          .option(
+            '--lead-time <duration>',
+            'start every scale-up this early, so new capacity is warm when demand arrives',
+            '5m',
+          )
+          .option(
+            '--min-hold <duration>',
+            'fill dips shorter than this instead of scaling in and straight out again',
+            '2h',
+          ),
+      ),
+    ),
+  );
+}
+
+/** --lead-time and --min-hold in milliseconds. */
+export function shapeOptions(options: ScheduleSourceOptions) {
+  return {
+    leadMs: /^0+[a-z]*$/i.test(options.leadTime.trim())
+      ? 0
+      : parseDuration(options.leadTime, '--lead-time'),
+    minHoldMs: /^0+[a-z]*$/i.test(options.minHold.trim())
+      ? 0
+      : parseDuration(options.minHold, '--min-hold'),
+  };
 }
 
 export interface ScheduleSource {
