@@ -8,6 +8,7 @@ import { generateCommand, type GenerateOptions } from './commands/generate.js';
 import { addCapacityOptions, addIngestOptions, addModelOptions } from './commands/options.js';
 import type { CommandOutput } from './commands/output.js';
 import { planCommand, type PlanOptions } from './commands/plan.js';
+import { registerPushAws } from './commands/push-aws.js';
 import { GuardrailError, RemoteError, UserError } from './errors.js';
 import { BACKTEST_DEFAULT_MODELS } from './evaluate/backtest.js';
 import { modelSummaries } from './models/registry.js';
@@ -188,7 +189,7 @@ function buildProgram(io: Io, run: Runner): Command {
     .description(
       'Push a schedule to AWS Auto Scaling or Kubernetes: shows the change first, applies it with --apply',
     );
-  void push; // push targets register themselves here: registerPushAws(push, run), registerPushK8s(push, run)
+  registerPushAws(push, run);
 
   program
     .command('generate')

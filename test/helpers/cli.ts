@@ -15,12 +15,16 @@ export interface Run {
 }
 
 /** Runs `headroom args…` without colour and resolves with its exit code and output. */
-export function headroom(args: string[], cwd = ROOT): Promise<Run> {
+export function headroom(
+  args: string[],
+  cwd = ROOT,
+  env: Record<string, string | undefined> = {},
+): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd, env: { ...process.env, NO_COLOR: '1' } },
+      { cwd, env: { ...process.env, NO_COLOR: '1', ...env } },
       (error, stdout, stderr) => {
         const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
         resolve({ code, stdout, stderr });

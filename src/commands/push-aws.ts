@@ -1,0 +1,335 @@
+import { appendFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { GuardrailError, UserError } from '../errors.js';
+import {
+  actionsFor,
+  AWS_ACTION_LIMIT,
+  nextRun,
+  type ActionSet,
+  type DesiredAction,
+  type Recurrence,
+} from '../targets/aws/actions.js';
+import { diffActions, type ActionChange, type ActionDiff } from '../targets/aws/diff.js';
+import {
+  applyChanges,
+  autoScalingClient,
+  missingSetup,
+  readGroup,
+  remoteError,
+  type ApplyOutcome,
+  type GroupState,
+} from '../targets/aws/group.js';
+import { guardrailProblems } from '../targets/aws/guardrails.js';
+import { formatShort } from '../util/time.js';
+import { table, type CommandOutput } from './output.js';
+import {
+  addScheduleSourceOptions,
+  scheduleSource,
+  shapeOptions,
+  type ScheduleSourceOptions,
+} from './schedule-input.js';
+
+export interface PushAwsOptions extends ScheduleSourceOptions {
+  group: string;
+  region?: string;
+  profile?: string;
+  endpoint?: string;
+  prefix: string;
+  recurrence: Recurrence;
+  maxActions: string;
+  minSize: string;
+  desired: 'plan' | 'none';
+  maxSize?: string;
+  maxGrowth: string;
+  force?: boolean;
+  apply?: boolean;
+  json?: boolean;
+}
+
+/** Where the command reads the clock and the environment: tests pass their own. */
+export interface PushContext {
+  now: number;
+  stepSummary?: string;
+}
+
+const EXIT_REMOTE = 3;
+
+function whole(text: string, flag: string, least: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < least) {
+    throw new UserError(`${flag}: expected a whole number ≥ ${least}, got '${text}'`);
+  }
+  return value;
+}
+
+export async function pushAwsCommand(
+  csv: string | undefined,
+  options: PushAwsOptions,
+  context: PushContext = { now: Date.now(), stepSummary: process.env.GITHUB_STEP_SUMMARY },
+): Promise<CommandOutput> {
+  if (!options.group) throw new UserError('--group is required: the Auto Scaling group to change');
+  const quota = whole(options.maxActions, '--max-actions', 1);
+  const maxGrowth = Number(options.maxGrowth);
+  if (!(maxGrowth > 0)) {
+    throw new UserError(`--max-growth: expected a positive number, got '${options.maxGrowth}'`);
+  }
+  const minSize = options.minSize === 'plan' ? 'plan' : whole(options.minSize, '--min-size', 0);
+  const maxSize =
+    options.maxSize === undefined ? undefined : whole(options.maxSize, '--max-size', 1);
+  const { leadMs, minHoldMs } = shapeOptions(options);
+  const { planned, warnings, notes } = await scheduleSource(csv, options);
+
+  const client = autoScalingClient(options);
+  let group: GroupState | undefined;
+  try {
+    group = await readGroup(client, options.group);
+  } catch (error) {
+    const setup = missingSetup(error);
+    if (!setup || options.apply) throw remoteError(error, `reading group '${options.group}'`);
+    notes.push(
+      `showing the actions headroom would write; the diff against the group needs credentials: ${setup}`,
+    );
+  }
+  const foreign = group ? group.actions.filter((a) => !a.name.startsWith(options.prefix)) : [];
+  const set = actionsFor(planned, {
+    prefix: options.prefix,
+    recurrence: options.recurrence,
+    limit: quota - foreign.length,
+    leadMs,
+    minHoldMs,
+    minSize,
+    desired: options.desired,
+    ...(maxSize !== undefined && { maxSize }),
+    now: context.now,
+  });
+  const problems = guardrailProblems(planned, set.actions, group, maxGrowth);
+  if (problems.length > 0 && !options.force) {
+    throw new GuardrailError(`refusing to push: ${problems.join('; ')}`);
+  }
+  if (problems.length > 0) notes.push(`--force: pushing despite: ${problems.join('; ')}`);
+
+  const diff = group && diffActions(group.actions, set.actions, options.prefix);
+  let outcome: ApplyOutcome | undefined;
+  if (options.apply && diff && diff.changes.length > 0) {
+    const creates = diff.changes.filter((c) => c.op === 'create').length;
+    outcome = await applyChanges(
+      client,
+      options.group,
+      diff.changes,
+      group!.actions.length + creates > quota,
+    );
+  }
+  client.destroy();
+
+  const report = describe(options, planned.timezone, set, diff, outcome, context.now);
+  if (context.stepSummary) await appendFile(context.stepSummary, report.markdown);
+  const failed = outcome !== undefined && (outcome.failed.length > 0 || outcome.skipped.length > 0);
+  return {
+    json: {
+      group: options.group,
+      source: planned.origin,
+      timezone: planned.timezone,
+      mode: set.mode,
+      applied: Boolean(options.apply),
+      actions: set.actions.map((a) => ({
+        ...a,
+        ...(a.startTime !== undefined && { startTime: new Date(a.startTime).toISOString() }),
+      })),
+      extraServerHours: set.extraServerHours,
+      diff: diff && {
+        create: names(diff.changes, 'create'),
+        update: diff.changes
+          .filter((c) => c.op === 'update')
+          .map((c) => ({ name: c.name, changes: c.changes })),
+        delete: names(diff.changes, 'delete'),
+        unchanged: diff.unchanged,
+        foreign: diff.foreign.map((a) => a.name),
+      },
+      outcome: outcome && {
+        applied: outcome.applied.map((c) => ({ op: c.op, name: c.name })),
+        failed: outcome.failed.map((f) => ({
+          op: f.change.op,
+          name: f.change.name,
+          error: f.error,
+        })),
+        skipped: outcome.skipped.map((c) => ({ op: c.op, name: c.name })),
+      },
+      warnings,
+      notes,
+    },
+    text: report.text,
+    warnings,
+    notes,
+    ...(failed && { exitCode: EXIT_REMOTE }),
+  };
+}
+
+const names = (changes: ActionChange[], op: ActionChange['op']) =>
+  changes.filter((c) => c.op === op).map((c) => c.name);
+
+function when(action: DesiredAction | undefined, zone: string, now: number) {
+  if (!action) return { utc: '', local: '' };
+  if (action.recurrence) {
+    const next = nextRun(action.recurrence, action.timeZone ?? 'UTC', now);
+    return {
+      utc: next === undefined ? '' : `${formatShort(next, 'UTC')} (next)`,
+      local: `cron ${action.recurrence}`,
+    };
+  }
+  const start = action.startTime ?? 0;
+  return { utc: formatShort(start, 'UTC'), local: formatShort(start, zone) };
+}
+
+const size = (v?: number) => (v === undefined ? '–' : String(v));
+
+function describe(
+  options: PushAwsOptions,
+  zone: string,
+  set: ActionSet,
+  diff: ActionDiff | undefined,
+  outcome: ApplyOutcome | undefined,
+  now: number,
+) {
+  const header = ['op', 'action', 'UTC', zone, 'min', 'desired', 'max', 'change'];
+  const rows = (
+    diff?.changes ??
+    set.actions.map((a) => ({ op: 'put', name: a.name, desired: a, changes: [] as string[] }))
+  ).map((c) => {
+    const action = c.desired ?? ('existing' in c ? (c.existing as DesiredAction) : undefined);
+    const w = when(action, zone, now);
+    return [
+      c.op,
+      c.name,
+      w.utc,
+      w.local,
+      size(action?.minSize),
+      size(action?.desiredCapacity),
+      size(action?.maxSize),
+      c.changes.join('; '),
+    ];
+  });
+  const counts = diff
+    ? `${count(diff, 'create')} to create, ${count(diff, 'update')} to update, ${count(diff, 'delete')} to delete, ${diff.unchanged} unchanged; ${diff.foreign.length} action(s) not owned by '${options.prefix}' left alone`
+    : `${set.actions.length} action(s) would be written (not compared with the group)`;
+  const shape = `${set.actions.length} ${set.mode === 'weekly' ? 'weekly recurring' : 'one-off'} action(s) in ${zone}; fitting the limit added ${round(set.extraServerHours)} server-hours to ${round(set.plannedServerHours)}${set.mode === 'weekly' ? ' a week' : ''}`;
+  const status = statusLine(options, diff, outcome);
+  const lines = [`group ${options.group}: ${shape}`, counts, ''];
+  if (rows.length > 0) lines.push(table(header, rows), '');
+  lines.push(status);
+  if (outcome) {
+    for (const f of outcome.failed)
+      lines.push(`  failed ${f.change.op} ${f.change.name}: ${f.error}`);
+    for (const c of outcome.skipped) lines.push(`  not attempted ${c.op} ${c.name}`);
+  }
+  const markdown = [
+    `### headroom push aws: ${options.group}`,
+    '',
+    shape + '.',
+    '',
+    counts + '.',
+    '',
+    ...(rows.length > 0
+      ? [
+          `| ${header.join(' | ')} |`,
+          `|${header.map(() => '---').join('|')}|`,
+          ...rows.map((r) => `| ${r.join(' | ')} |`),
+          '',
+        ]
+      : []),
+    status,
+    '',
+  ].join('\n');
+  return { text: lines.join('\n'), markdown };
+}
+
+const count = (diff: ActionDiff, op: ActionChange['op']) =>
+  diff.changes.filter((c) => c.op === op).length;
+
+const round = (value: number) => Math.round(value * 10) / 10;
+
+function statusLine(
+  options: PushAwsOptions,
+  diff: ActionDiff | undefined,
+  outcome: ApplyOutcome | undefined,
+): string {
+  if (!diff) return 'dry run: nothing was changed (add credentials to see the diff, then --apply)';
+  if (diff.changes.length === 0) return 'nothing to change: the group already has this schedule';
+  if (!options.apply)
+    return 'dry run: nothing was changed; run again with --apply to make these changes';
+  if (!outcome) return '';
+  const failed = outcome.failed.length + outcome.skipped.length;
+  return failed === 0
+    ? `applied all ${outcome.applied.length} change(s)`
+    : `applied ${outcome.applied.length} change(s); ${outcome.failed.length} failed and ${outcome.skipped.length} were not attempted (listed below)`;
+}
+
+export function registerPushAws(
+  push: Command,
+  run: (work: () => Promise<CommandOutput>, json?: boolean) => Promise<void>,
+): void {
+  addScheduleSourceOptions(
+    push
+      .command('aws')
+      .description(
+        "Reconcile an Auto Scaling group's scheduled actions with the plan: shows the diff, changes the group with --apply",
+      ),
+  )
+    .requiredOption('--group <name>', 'the Auto Scaling group')
+    .option('--region <region>', 'AWS region (default: AWS_REGION or the profile)')
+    .option('--profile <name>', 'AWS profile from the shared config files')
+    .option(
+      '--endpoint <url>',
+      'Auto Scaling API endpoint (default: AWS_ENDPOINT_URL_AUTO_SCALING or AWS)',
+    )
+    .option(
+      '--prefix <text>',
+      'name prefix of the actions headroom owns; others are never touched',
+      'headroom-',
+    )
+    .addOption(
+      new Option(
+        '--recurrence <mode>',
+        'weekly: recurring cron actions in the plan’s zone; once: one-off actions; auto: weekly when the plan spans a week',
+      )
+        .choices(['auto', 'weekly', 'once'])
+        .default('auto'),
+    )
+    .option('--max-actions <n>', "the group's scheduled-action quota", String(AWS_ACTION_LIMIT))
+    .option(
+      '--min-size <plan|n>',
+      'MinSize of each action: the planned servers (a floor reactive policies scale above) or a fixed number',
+      'plan',
+    )
+    .addOption(
+      new Option(
+        '--desired <plan|none>',
+        'DesiredCapacity: the planned servers, or none to leave it to scaling policies',
+      )
+        .choices(['plan', 'none'])
+        .default('plan'),
+    )
+    .option('--max-size <n>', "MaxSize of each action (default: leave the group's)")
+    .option(
+      '--max-growth <factor>',
+      "refuse a plan whose peak load exceeds this multiple of the history's peak",
+      '3',
+    )
+    .option('--force', 'push even when a guardrail objects')
+    .option('--apply', 'change the group (without it, only show what would change)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ headroom push aws --group web-asg --region us-east-1 --schedule reports/schedule.json
+  $ headroom push aws --group web-asg --schedule reports/schedule.json --max-size 40 --apply
+  $ headroom push aws requests.csv --capacity-per-server 800 --group web-asg --desired none --apply
+
+Exit codes: 0 done (or nothing to do), 2 bad input, 3 AWS refused a call or some actions failed,
+4 a guardrail refused the plan (see --force).
+`,
+    )
+    .action((csv: string | undefined, options: PushAwsOptions) =>
+      run(() => pushAwsCommand(csv, options), options.json),
+    );
+}

@@ -1,0 +1,178 @@
+import { DateTime } from 'luxon';
+import { UserError } from '../../errors.js';
+import {
+  fewestRuns,
+  fillShortDips,
+  mergeRuns,
+  segmentsOf,
+  timelineFromSchedule,
+  withLeadTime,
+  type Segment,
+} from '../../schedule/timeline.js';
+import {
+  compactWeekly,
+  cronDays,
+  cronExpression,
+  cronRules,
+  weeklyProfile,
+  type CronRule,
+} from '../../schedule/weekly.js';
+import type { PlannedSchedule } from '../../schedule/document.js';
+
+/** AWS's quota of scheduled actions per Auto Scaling group. */
+export const AWS_ACTION_LIMIT = 125;
+/** A one-off action must start in the future; this much ahead of now at least. */
+const START_MARGIN_MS = 2 * 60_000;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/** One scheduled action as headroom wants it on the group (the fields it manages). */
+export interface DesiredAction {
+  name: string;
+  /** Cron in `timeZone` for recurring actions. */
+  recurrence?: string;
+  timeZone?: string;
+  /** For one-off actions: when it runs (epoch ms). */
+  startTime?: number;
+  minSize?: number;
+  maxSize?: number;
+  desiredCapacity?: number;
+  /** The planned servers the action stands for (for tables). */
+  capacity: number;
+}
+
+export type Recurrence = 'weekly' | 'once' | 'auto';
+
+export interface ActionOptions {
+  prefix: string;
+  recurrence: Recurrence;
+  /** Most actions headroom may own: the quota less the foreign actions already on the group. */
+  limit: number;
+  leadMs: number;
+  minHoldMs: number;
+  /** MinSize: the planned servers ('plan') or a fixed number. */
+  minSize: 'plan' | number;
+  /** DesiredCapacity: the planned servers, or left to the group's scaling policies. */
+  desired: 'plan' | 'none';
+  maxSize?: number;
+  now: number;
+}
+
+export interface ActionSet {
+  mode: 'weekly' | 'once';
+  actions: DesiredAction[];
+  /** Server-hours per week (weekly) or over the plan (once) added by fitting under the limit. */
+  extraServerHours: number;
+  plannedServerHours: number;
+}
+
+/** Turns a planned schedule into the scheduled actions that carry it out, within the limit. */
+export function actionsFor(planned: PlannedSchedule, options: ActionOptions): ActionSet {
+  const timeline = withLeadTime(timelineFromSchedule(planned.schedule), options.leadMs);
+  const span = timeline.end - timeline.steps[0].start;
+  const mode =
+    options.recurrence === 'auto'
+      ? span >= 7 * 24 * 60 * MINUTE_MS
+        ? 'weekly'
+        : 'once'
+      : options.recurrence;
+  const sizes = (capacity: number) => ({
+    capacity,
+    minSize: options.minSize === 'plan' ? capacity : options.minSize,
+    ...(options.desired === 'plan' && { desiredCapacity: capacity }),
+    ...(options.maxSize !== undefined && { maxSize: options.maxSize }),
+  });
+  if (mode === 'weekly') {
+    const profile = weeklyProfile(timeline, planned.timezone);
+    const compact = compactWeekly(profile, {
+      limit: options.limit,
+      minHoldMinutes: options.minHoldMs / MINUTE_MS,
+    });
+    if (!compact) throw tooMany(options.limit, cronRules(profile).length);
+    const actions = cronRules(compact).map((rule) => ({
+      name: `${options.prefix}${weeklyName(rule)}`,
+      recurrence: cronExpression(rule),
+      timeZone: planned.timezone,
+      ...sizes(rule.capacity),
+    }));
+    const plannedHours = serverHours(profile.segments, HOUR_MS / MINUTE_MS);
+    return {
+      mode,
+      actions,
+      extraServerHours: serverHours(compact.segments, HOUR_MS / MINUTE_MS) - plannedHours,
+      plannedServerHours: plannedHours,
+    };
+  }
+
+  const earliest = options.now + START_MARGIN_MS;
+  if (timeline.end <= earliest) {
+    throw new UserError(
+      `the schedule ended ${new Date(timeline.end).toISOString()}, before now: one-off actions must start in the future`,
+      'plan again from fresh data, or push it as weekly recurring actions with --recurrence weekly',
+    );
+  }
+  // The run in force now starts at `earliest`; everything before it is past.
+  const future = segmentsOf(timeline)
+    .map((s) => {
+      const start = Math.max(s.start, Math.ceil(earliest / MINUTE_MS) * MINUTE_MS);
+      return { ...s, start, duration: s.start + s.duration - start };
+    })
+    .filter((s) => s.duration > 0);
+  const filled = fillShortDips(mergeRuns(future), options.minHoldMs);
+  if (options.limit < 1) throw tooMany(options.limit, filled.length);
+  let fitted = filled;
+  if (filled.length > options.limit) fitted = fewestRuns(filled, options.limit).runs(options.limit);
+  const actions = fitted.map((s) => ({
+    name: `${options.prefix}once-${DateTime.fromMillis(s.start, { zone: 'UTC' }).toFormat("yyyyMMdd'T'HHmm'Z'")}`,
+    startTime: s.start,
+    ...sizes(s.capacity),
+  }));
+  const plannedHours = serverHours(future, HOUR_MS);
+  return {
+    mode,
+    actions,
+    extraServerHours: serverHours(fitted, HOUR_MS) - plannedHours,
+    plannedServerHours: plannedHours,
+  };
+}
+
+/** Server-hours of segments whose durations are in units with `perHour` units to the hour. */
+function serverHours(segments: Segment[], perHour: number): number {
+  return segments.reduce((sum, s) => sum + s.capacity * s.duration, 0) / perHour;
+}
+
+function tooMany(limit: number, needed: number): UserError {
+  return new UserError(
+    `the schedule cannot fit in ${limit} scheduled action(s) (it has ${needed} changes)`,
+    'remove foreign scheduled actions from the group, or raise --max-actions if your quota is higher',
+  );
+}
+
+/** "mon-fri-0900", "sat,sun-2230", "daily-0000": stable, so a rerun updates rather than replaces. */
+export function weeklyName(rule: CronRule): string {
+  const days = cronDays(rule.days)
+    .replace(/\d/g, (d) => DAY_NAMES[Number(d)])
+    .replace('*', 'daily');
+  const hh = String(Math.floor(rule.minuteOfDay / 60)).padStart(2, '0');
+  const mm = String(rule.minuteOfDay % 60).padStart(2, '0');
+  return `${days}-${hh}${mm}`;
+}
+
+/** When a recurring rule next fires after `now`, as epoch ms (DST-correct in its zone). */
+export function nextRun(recurrence: string, zone: string, now: number): number | undefined {
+  const [minute, hour, , , dow] = recurrence.split(' ');
+  const days = new Set<number>();
+  for (const part of dow.split(',')) {
+    if (part === '*') [0, 1, 2, 3, 4, 5, 6].forEach((d) => days.add(d));
+    const [a, b] = part.split('-').map(Number);
+    for (let d = a; d <= (b ?? a); d++) days.add(d % 7);
+  }
+  let day = DateTime.fromMillis(now, { zone }).startOf('day');
+  for (let i = 0; i <= 7; i++, day = day.plus({ days: 1 })) {
+    if (!days.has(day.weekday % 7)) continue;
+    const at = day.set({ hour: Number(hour), minute: Number(minute) });
+    if (at.toMillis() > now) return at.toMillis();
+  }
+  return undefined;
+}

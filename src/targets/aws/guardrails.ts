@@ -1,0 +1,35 @@
+import type { PlannedSchedule } from '../../schedule/document.js';
+import type { DesiredAction } from './actions.js';
+import type { GroupState } from './group.js';
+
+/** Reasons not to push, each one a sentence; empty when the plan looks sane. */
+export function guardrailProblems(
+  planned: PlannedSchedule,
+  actions: DesiredAction[],
+  group: GroupState | undefined,
+  maxGrowth: number,
+): string[] {
+  const problems: string[] = [];
+  const { historyPeak, peakPlannedLoad } = planned;
+  if (historyPeak !== undefined && historyPeak > 0 && peakPlannedLoad > maxGrowth * historyPeak) {
+    problems.push(
+      `the plan's peak load ${round(peakPlannedLoad)} is ${round(peakPlannedLoad / historyPeak)}× the highest load in its history (${round(historyPeak)}); --max-growth allows ${maxGrowth}×`,
+    );
+  }
+  const maxSizes = actions.map((a) => a.maxSize).filter((m): m is number => m !== undefined);
+  if (group && maxSizes.length > 0 && Math.min(...maxSizes) < group.desiredCapacity) {
+    problems.push(
+      `MaxSize ${Math.min(...maxSizes)} is below the group's current DesiredCapacity ${group.desiredCapacity}: it would cut running capacity`,
+    );
+  }
+  const peak = Math.max(...actions.map((a) => Math.max(a.minSize ?? 0, a.desiredCapacity ?? 0)));
+  const ceiling = maxSizes.length > 0 ? Math.min(...maxSizes) : group?.maxSize;
+  if (ceiling !== undefined && peak > ceiling) {
+    problems.push(
+      `the plan needs ${peak} servers but MaxSize is ${ceiling}${maxSizes.length > 0 ? '' : " (the group's)"}: those actions would fail when they run`,
+    );
+  }
+  return problems;
+}
+
+const round = (value: number) => Number(value.toPrecision(3));

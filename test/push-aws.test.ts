@@ -1,0 +1,291 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { headroom } from './helpers/cli.js';
+import { startFakeAutoScaling, type FakeAutoScaling } from './helpers/fake-autoscaling.js';
+
+// The real SDK client in a child process, talking HTTP to a loopback Auto Scaling endpoint.
+let fake: FakeAutoScaling;
+let dir: string;
+let schedule: string;
+
+const credentials = {
+  AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKE',
+  AWS_SECRET_ACCESS_KEY: 'fake-secret',
+  AWS_REGION: 'us-east-1',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+  AWS_CONFIG_FILE: '/nonexistent/config',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+
+function push(args: string[], env: Record<string, string | undefined> = {}) {
+  return headroom(['push', 'aws', '--group', 'web', ...args], undefined, {
+    ...credentials,
+    AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+    GITHUB_STEP_SUMMARY: undefined,
+    ...env,
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'headroom-push-aws-'));
+  const load = join(dir, 'load.csv');
+  expect((await headroom(['generate', '--days', '35', '--out', load])).code).toBe(0);
+  const plan = await headroom([
+    'plan',
+    load,
+    '--timezone',
+    'America/New_York',
+    '--capacity-per-server',
+    '60',
+    '--out-dir',
+    dir,
+  ]);
+  expect(plan.code, plan.stderr).toBe(0);
+  schedule = join(dir, 'schedule.json');
+}, 60_000);
+
+beforeEach(async () => {
+  fake = await startFakeAutoScaling();
+  fake.groups.set('web', { minSize: 2, maxSize: 40, desiredCapacity: 4, actions: new Map() });
+});
+afterEach(() => fake.close());
+afterAll(() => undefined);
+
+describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
+  it('creates the actions on a first push, then changes nothing on a second', async () => {
+    const dry = await push(['--schedule', schedule]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/dry run: nothing was changed/);
+    expect(fake.calls('BatchPutScheduledUpdateGroupAction')).toHaveLength(0);
+    const planned = Number(/(\d+) to create/.exec(dry.stdout)?.[1]);
+    expect(planned).toBeGreaterThan(10);
+
+    const first = await push(['--schedule', schedule, '--apply']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(new RegExp(`applied all ${planned} change`));
+    const actions = [...fake.groups.get('web')!.actions.values()];
+    expect(actions).toHaveLength(planned);
+    for (const a of actions) {
+      expect(a.name).toMatch(/^headroom-/);
+      expect(a.timeZone).toBe('America/New_York');
+      expect(a.recurrence).toMatch(/^\d+ \d+ \* \* [\d,*-]+$/);
+      expect(a.minSize).toBe(a.desiredCapacity);
+    }
+    // The wire format: Query API version, SigV4 with the dummy key, members numbered from 1.
+    const put = fake.calls('BatchPutScheduledUpdateGroupAction')[0];
+    expect(put.params.get('Version')).toBe('2011-01-01');
+    expect(put.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAFAKEFAKEFAKE\//);
+    expect(put.params.get('ScheduledUpdateGroupActions.member.1.Recurrence')).toBeTruthy();
+    expect(fake.calls('BatchPutScheduledUpdateGroupAction').length).toBe(Math.ceil(planned / 50));
+
+    const puts = fake.calls('BatchPutScheduledUpdateGroupAction').length;
+    const second = await push(['--schedule', schedule, '--apply']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/nothing to change: the group already has this schedule/);
+    expect(second.stdout).toMatch(
+      new RegExp(`0 to create, 0 to update, 0 to delete, ${planned} unchanged`),
+    );
+    expect(fake.calls('BatchPutScheduledUpdateGroupAction')).toHaveLength(puts);
+  }, 30_000);
+
+  it('updates only what changed and leaves foreign actions alone', async () => {
+    const group = fake.groups.get('web')!;
+    group.actions.set('nightly-batch', {
+      name: 'nightly-batch',
+      recurrence: '0 2 * * *',
+      minSize: 9,
+    });
+    await push(['--schedule', schedule, '--apply']);
+    const before = new Map([...group.actions].map(([k, v]) => [k, { ...v }]));
+
+    // Raise the plan by one server from the first weekday peak on.
+    const doc = JSON.parse(await readFile(schedule, 'utf8'));
+    const peak = doc.entries.reduce(
+      (best: number, e: { capacity: number }, i: number) =>
+        e.capacity > doc.entries[best].capacity ? i : best,
+      0,
+    );
+    doc.entries[peak].capacity += 1;
+    const changed = join(dir, 'changed.json');
+    await writeFile(changed, JSON.stringify(doc));
+
+    const run = await push(['--schedule', changed, '--apply', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    const touched = [
+      ...result.diff.create,
+      ...result.diff.update.map((u: { name: string }) => u.name),
+      ...result.diff.delete,
+    ];
+    expect(touched.length).toBeGreaterThan(0);
+    expect(touched.length).toBeLessThanOrEqual(3);
+    expect(result.diff.foreign).toEqual(['nightly-batch']);
+    expect(group.actions.get('nightly-batch')).toEqual(before.get('nightly-batch'));
+    for (const [name, action] of group.actions) {
+      if (!touched.includes(name)) expect(action).toEqual(before.get(name));
+    }
+  }, 30_000);
+
+  it('reads every page of a long list of actions', async () => {
+    fake.pageSize = 7;
+    const group = fake.groups.get('web')!;
+    for (let i = 0; i < 20; i++) {
+      group.actions.set(`other-${i}`, {
+        name: `other-${i}`,
+        recurrence: `${i} 3 * * *`,
+        minSize: 1,
+      });
+    }
+    const run = await push(['--schedule', schedule, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).diff.foreign).toHaveLength(20);
+    expect(fake.calls('DescribeScheduledActions').length).toBe(3);
+    expect(fake.calls('DescribeScheduledActions')[1].params.get('NextToken')).toBe('7');
+  });
+
+  it('retries a throttled call with backoff', async () => {
+    fake.throttle(2);
+    const run = await push(['--schedule', schedule, '--apply']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(fake.requests.slice(0, 3).map((r) => r.action)).toEqual([
+      'DescribeAutoScalingGroups',
+      'DescribeAutoScalingGroups',
+      'DescribeAutoScalingGroups',
+    ]);
+    expect(fake.groups.get('web')!.actions.size).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('reports a partial failure per action and exits 3', async () => {
+    const dry = JSON.parse((await push(['--schedule', schedule, '--json'])).stdout);
+    const victim: string = dry.diff.create[3];
+    fake.failPuts.set(victim, 'ValidationError');
+    const run = await push(['--schedule', schedule, '--apply']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(new RegExp(`failed create ${victim}: ValidationError`));
+    expect(run.stdout).toMatch(/1 failed and 0 were not attempted/);
+    expect(fake.groups.get('web')!.actions.has(victim)).toBe(false);
+    expect(fake.groups.get('web')!.actions.size).toBe(dry.diff.create.length - 1);
+  }, 30_000);
+
+  it('compacts a 200-step plan under the quota, or refuses when it cannot fit', async () => {
+    const start = Date.UTC(2026, 10, 23); // a Monday
+    const entries = Array.from({ length: 200 }, (_, i) => ({
+      timestamp: new Date(start + i * 50 * 60_000).toISOString(),
+      capacity: 4 + ((i * 7) % 11),
+      change: 0,
+      action: 'scale_up',
+    }));
+    const doc = {
+      format: 'headroom.schedule/v1',
+      timezone: 'UTC',
+      interval: '10m',
+      start: entries[0].timestamp,
+      end: new Date(start + 7 * 86_400_000).toISOString(),
+      source: {},
+      capacity: { maxServers: null },
+      summary: { peakServers: 14, peakPlannedLoad: 100 },
+      entries,
+    };
+    const file = join(dir, 'busy.json');
+    await writeFile(file, JSON.stringify(doc));
+    const run = await push([
+      '--schedule',
+      file,
+      '--min-hold',
+      '0',
+      '--lead-time',
+      '0',
+      '--json',
+      '--apply',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.actions.length).toBeLessThanOrEqual(125);
+    expect(result.extraServerHours).toBeGreaterThan(0);
+    expect(fake.groups.get('web')!.actions.size).toBe(result.actions.length);
+
+    const full = fake.groups.get('web')!;
+    full.actions.clear();
+    for (let i = 0; i < 125; i++) full.actions.set(`team-${i}`, { name: `team-${i}`, minSize: 1 });
+    const refused = await push(['--schedule', file]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/cannot fit in 0 scheduled action/);
+    expect(refused.stderr).not.toMatch(/at .*\.js:\d+/);
+  }, 30_000);
+
+  it('refuses a plan far above its history, and a MaxSize below running capacity, unless forced', async () => {
+    const doc = JSON.parse(await readFile(schedule, 'utf8'));
+    doc.history.peak = doc.summary.peakPlannedLoad / 5;
+    const grown = join(dir, 'grown.json');
+    await writeFile(grown, JSON.stringify(doc));
+    const refused = await push(['--schedule', grown, '--apply']);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/5× the highest load in its history/);
+    expect(fake.calls('BatchPutScheduledUpdateGroupAction')).toHaveLength(0);
+    expect((await push(['--schedule', grown, '--max-growth', '6'])).code).toBe(0);
+
+    fake.groups.get('web')!.desiredCapacity = 30;
+    const cut = await push(['--schedule', schedule, '--max-size', '20', '--apply']);
+    expect(cut.code).toBe(4);
+    expect(cut.stderr).toMatch(/MaxSize 20 is below the group's current DesiredCapacity 30/);
+    const forced = await push(['--schedule', schedule, '--max-size', '20', '--force', '--apply']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect([...fake.groups.get('web')!.actions.values()].every((a) => a.maxSize === 20)).toBe(true);
+  }, 30_000);
+
+  it('appends the diff to $GITHUB_STEP_SUMMARY as Markdown', async () => {
+    const summary = join(dir, 'step-summary.md');
+    await writeFile(summary, '# earlier step\n');
+    const run = await push(['--schedule', schedule], { GITHUB_STEP_SUMMARY: summary });
+    expect(run.code, run.stderr).toBe(0);
+    const text = await readFile(summary, 'utf8');
+    expect(text).toMatch(/^# earlier step\n### headroom push aws: web/);
+    expect(text).toMatch(/\| op \| action \| UTC \| America\/New_York \|/);
+    expect(text).toMatch(/\| create \| headroom-/);
+  });
+
+  it('without credentials, shows the actions it would write and says the diff needs them', async () => {
+    const run = await headroom(
+      ['push', 'aws', '--group', 'web', '--schedule', schedule],
+      undefined,
+      {
+        ...credentials,
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        AWS_PROFILE: undefined,
+        AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/the diff against the group needs credentials/);
+    expect(run.stdout).toMatch(/action\(s\) would be written \(not compared with the group\)/);
+    expect(run.stdout).toMatch(/put\s+headroom-mon/);
+    expect(fake.requests).toHaveLength(0);
+
+    const apply = await headroom(
+      ['push', 'aws', '--group', 'web', '--schedule', schedule, '--apply'],
+      undefined,
+      { ...credentials, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
+    );
+    expect(apply.code).toBe(3);
+    expect(apply.stderr).toMatch(/no AWS credentials found/);
+  }, 30_000);
+
+  it('names a missing group and a missing schedule clearly', async () => {
+    const missing = await headroom(
+      ['push', 'aws', '--group', 'nope', '--schedule', schedule],
+      undefined,
+      {
+        ...credentials,
+        AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+      },
+    );
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/no Auto Scaling group named 'nope'/);
+    const noFile = await push(['--schedule', join(dir, 'absent.json')]);
+    expect(noFile.code).toBe(2);
+    expect(noFile.stderr).toMatch(/absent\.json: cannot read the schedule \(no such file\)/);
+  });
+});
