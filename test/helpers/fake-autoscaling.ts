@@ -132,8 +132,10 @@ export async function startFakeAutoScaling(): Promise<FakeAutoScaling> {
             );
             continue;
           }
+          // As AWS does, an update keeps every field the request leaves out.
           const num = (key: string) => (fields.has(key) ? Number(fields.get(key)) : undefined);
-          group.actions.set(name, {
+          const previous = group.actions.get(name);
+          const given: FakeAction = {
             name,
             recurrence: fields.get('Recurrence'),
             timeZone: fields.get('TimeZone'),
@@ -141,7 +143,11 @@ export async function startFakeAutoScaling(): Promise<FakeAutoScaling> {
             minSize: num('MinSize'),
             maxSize: num('MaxSize'),
             desiredCapacity: num('DesiredCapacity'),
-          });
+          };
+          const kept = Object.fromEntries(
+            Object.entries(given).filter(([, value]) => value !== undefined),
+          );
+          group.actions.set(name, { ...previous, ...kept } as FakeAction);
         }
         return [
           200,

@@ -38,9 +38,11 @@ const FIELDS = [
 const show = (value: unknown) => (value === undefined ? '–' : String(value));
 
 function fieldChanges(existing: ExistingAction, desired: DesiredAction): string[] {
-  const changes: string[] = FIELDS.filter(([key]) => existing[key] !== desired[key]).map(
-    ([key, label]) => `${label} ${show(existing[key])} → ${show(desired[key])}`,
-  );
+  // The API keeps a field left out of an update, so a field headroom does not set is not compared.
+  const managed = FIELDS.filter(([key]) => desired[key] !== undefined);
+  const changes: string[] = managed
+    .filter(([key]) => existing[key] !== desired[key])
+    .map(([key, label]) => `${label} ${show(existing[key])} → ${show(desired[key])}`);
   // A recurring action's StartTime is its next run, which AWS moves on; only one-offs compare it.
   if (desired.recurrence === undefined && existing.startTime !== desired.startTime) {
     const iso = (ms?: number) => (ms === undefined ? '–' : new Date(ms).toISOString());

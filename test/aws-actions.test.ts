@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import type { PlannedSchedule } from '../src/schedule/document.js';
+import { actionsFor, nextRun, weeklyName, type ActionOptions } from '../src/targets/aws/actions.js';
+import { diffActions, type ExistingAction } from '../src/targets/aws/diff.js';
+import { guardrailProblems } from '../src/targets/aws/guardrails.js';
+import { HOUR, DAY } from './helpers/series.js';
+
+const NOW = Date.UTC(2026, 10, 21, 12); // Saturday noon UTC
+
+function planned(entries: [number, number][], end: number, timezone = 'UTC'): PlannedSchedule {
+  const schedule = {
+    start: entries[0][0],
+    end,
+    stepMs: HOUR,
+    entries: entries.map(([timestamp, capacity], i) => ({
+      timestamp,
+      capacity,
+      change: 0,
+      action: i === 0 ? ('initial' as const) : ('scale_up' as const),
+    })),
+  };
+  const peakServers = Math.max(...entries.map(([, c]) => c));
+  return {
+    origin: 'test',
+    timezone,
+    schedule,
+    peakServers,
+    peakPlannedLoad: peakServers * 100,
+    maxServers: null,
+    historyPeak: peakServers * 100,
+    document: {} as PlannedSchedule['document'],
+  };
+}
+
+const options: ActionOptions = {
+  prefix: 'headroom-',
+  recurrence: 'auto',
+  limit: 125,
+  leadMs: 0,
+  minHoldMs: 0,
+  minSize: 'plan',
+  desired: 'plan',
+  now: NOW,
+};
+
+describe('actions for a plan', () => {
+  it('turns a short future plan into one-off actions that start after now', () => {
+    const start = NOW - 3 * HOUR; // began in the past
+    const plan = planned(
+      [
+        [start, 3],
+        [NOW + 2 * HOUR, 6],
+        [NOW + 5 * HOUR, 4],
+      ],
+      NOW + DAY,
+    );
+    const set = actionsFor(plan, options);
+    expect(set.mode).toBe('once');
+    expect(set.actions.map((a) => [a.startTime, a.capacity])).toEqual([
+      [NOW + 2 * 60_000, 3],
+      [NOW + 2 * HOUR, 6],
+      [NOW + 5 * HOUR, 4],
+    ]);
+    expect(set.actions[1]).toMatchObject({
+      name: 'headroom-once-20261121T1400Z',
+      minSize: 6,
+      desiredCapacity: 6,
+    });
+    expect(set.actions[1].maxSize).toBeUndefined();
+  });
+
+  it('fits one-off actions under the limit and refuses a plan that has already ended', () => {
+    const entries: [number, number][] = Array.from({ length: 40 }, (_, i) => [
+      NOW + i * HOUR,
+      1 + (i % 5),
+    ]);
+    const set = actionsFor(planned(entries, NOW + 40 * HOUR), { ...options, limit: 10 });
+    expect(set.actions).toHaveLength(10);
+    expect(new Set(set.actions.map((a) => a.startTime)).size).toBe(10);
+    expect(set.extraServerHours).toBeGreaterThan(0);
+    expect(() => actionsFor(planned([[NOW - 2 * DAY, 3]], NOW - DAY), options)).toThrow(
+      /before now: one-off actions must start in the future/,
+    );
+  });
+
+  it('sets sizes as the flags say', () => {
+    const plan = planned(
+      [
+        [NOW, 3],
+        [NOW + HOUR, 8],
+      ],
+      NOW + 3 * HOUR,
+    );
+    const set = actionsFor(plan, { ...options, minSize: 2, desired: 'none', maxSize: 20 });
+    for (const a of set.actions) {
+      expect(a.minSize).toBe(2);
+      expect(a.desiredCapacity).toBeUndefined();
+      expect(a.maxSize).toBe(20);
+    }
+  });
+
+  it('names weekly rules by their days and local time', () => {
+    expect(weeklyName({ days: [1, 2, 3, 4, 5], minuteOfDay: 9 * 60, capacity: 5 })).toBe(
+      'mon-fri-0900',
+    );
+    expect(weeklyName({ days: [6, 7], minuteOfDay: 22 * 60 + 30, capacity: 2 })).toBe(
+      'sun,sat-2230',
+    );
+    expect(weeklyName({ days: [1, 2, 3, 4, 5, 6, 7], minuteOfDay: 0, capacity: 2 })).toBe(
+      'daily-0000',
+    );
+  });
+
+  it('finds the next run of a recurring action across a DST change', () => {
+    // Saturday 31 October 2026: Monday 2 November 09:00 New York is after the change (EST).
+    expect(new Date(nextRun('0 9 * * 1-5', 'America/New_York', Date.UTC(2026, 9, 31))!)).toEqual(
+      new Date(Date.UTC(2026, 10, 2, 14)),
+    );
+    expect(new Date(nextRun('0 9 * * 1-5', 'America/New_York', Date.UTC(2026, 9, 24))!)).toEqual(
+      new Date(Date.UTC(2026, 9, 26, 13)),
+    );
+  });
+});
+
+describe('diff against the group', () => {
+  const desired = [
+    { name: 'headroom-a', recurrence: '0 9 * * 1-5', timeZone: 'UTC', minSize: 5, capacity: 5 },
+    { name: 'headroom-b', recurrence: '0 17 * * 1-5', timeZone: 'UTC', minSize: 2, capacity: 2 },
+    { name: 'headroom-c', recurrence: '0 8 * * 0,6', timeZone: 'UTC', minSize: 3, capacity: 3 },
+  ];
+  const existing: ExistingAction[] = [
+    { name: 'headroom-a', recurrence: '0 9 * * 1-5', timeZone: 'UTC', minSize: 5, startTime: 1 },
+    { name: 'headroom-b', recurrence: '0 17 * * 1-5', timeZone: 'UTC', minSize: 3, maxSize: 9 },
+    { name: 'headroom-old', recurrence: '0 3 * * *', minSize: 1 },
+    { name: 'batch-nightly', recurrence: '0 2 * * *', minSize: 9 },
+  ];
+
+  it('creates, updates and deletes only its own actions', () => {
+    const diff = diffActions(existing, desired, 'headroom-');
+    expect(diff.changes.map((c) => [c.op, c.name, c.changes])).toEqual([
+      ['update', 'headroom-b', ['MinSize 3 → 2']],
+      ['create', 'headroom-c', []],
+      ['delete', 'headroom-old', []],
+    ]);
+    expect(diff.unchanged).toBe(1);
+    expect(diff.foreign.map((a) => a.name)).toEqual(['batch-nightly']);
+  });
+
+  it('compares the start time of one-off actions only', () => {
+    const once = [{ name: 'headroom-x', startTime: 1000, minSize: 2, capacity: 2 }];
+    expect(
+      diffActions([{ name: 'headroom-x', startTime: 2000, minSize: 2 }], once, 'headroom-')
+        .changes[0].changes,
+    ).toEqual([`StartTime ${new Date(2000).toISOString()} → ${new Date(1000).toISOString()}`]);
+  });
+});
+
+describe('guardrails', () => {
+  const plan = planned(
+    [
+      [NOW, 3],
+      [NOW + HOUR, 12],
+    ],
+    NOW + DAY,
+  );
+  const group = { name: 'web', minSize: 2, maxSize: 10, desiredCapacity: 6, actions: [] };
+
+  it('passes a plan within its history and the group', () => {
+    const actions = [{ name: 'a', minSize: 12, maxSize: 20, capacity: 12 }];
+    expect(guardrailProblems(plan, actions, group, 3)).toEqual([]);
+  });
+
+  it('names growth beyond --max-growth, a MaxSize below running capacity, and a plan above MaxSize', () => {
+    const grown = { ...plan, historyPeak: 300 };
+    const actions = [{ name: 'a', minSize: 12, maxSize: 5, capacity: 12 }];
+    const problems = guardrailProblems(grown, actions, group, 3);
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/peak load 1200 is 4× the highest load in its history \(300\)/);
+    expect(problems[1]).toMatch(/MaxSize 5 is below the group's current DesiredCapacity 6/);
+    expect(problems[2]).toMatch(/needs 12 servers but MaxSize is 5/);
+    const unset = guardrailProblems(plan, [{ name: 'a', minSize: 12, capacity: 12 }], group, 3);
+    expect(unset).toEqual([
+      "the plan needs 12 servers but MaxSize is 10 (the group's): those actions would fail when they run",
+    ]);
+  });
+});
