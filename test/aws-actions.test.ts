@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { PlannedSchedule } from '../src/schedule/document.js';
-import { actionsFor, nextRun, weeklyName, type ActionOptions } from '../src/targets/aws/actions.js';
+import {
+  actionsFor,
+  nextRun,
+  weeklyNames,
+  type ActionOptions,
+} from '../src/targets/aws/actions.js';
 import { diffActions, type ExistingAction } from '../src/targets/aws/diff.js';
 import { guardrailProblems } from '../src/targets/aws/guardrails.js';
 import { HOUR, DAY } from './helpers/series.js';
@@ -99,16 +104,28 @@ describe('actions for a plan', () => {
     }
   });
 
-  it('names weekly rules by their days and local time', () => {
-    expect(weeklyName({ days: [1, 2, 3, 4, 5], minuteOfDay: 9 * 60, capacity: 5 })).toBe(
-      'mon-fri-0900',
-    );
-    expect(weeklyName({ days: [6, 7], minuteOfDay: 22 * 60 + 30, capacity: 2 })).toBe(
-      'sun,sat-2230',
-    );
-    expect(weeklyName({ days: [1, 2, 3, 4, 5, 6, 7], minuteOfDay: 0, capacity: 2 })).toBe(
-      'daily-0000',
-    );
+  it('names weekly rules by time, reusing the name of the action with the most days in common', () => {
+    const rules = [
+      { days: [1, 2, 3, 4], minuteOfDay: 9 * 60, capacity: 6 },
+      { days: [5], minuteOfDay: 9 * 60, capacity: 7 },
+      { days: [6, 7], minuteOfDay: 22 * 60 + 30, capacity: 2 },
+    ];
+    expect(weeklyNames(rules, [], 'h-')).toEqual([
+      'h-weekly-0900',
+      'h-weekly-0900-2',
+      'h-weekly-2230',
+    ]);
+    const existing = [
+      { name: 'h-weekly-0900', recurrence: '0 9 * * 5', minSize: 7 },
+      { name: 'h-weekly-0900-2', recurrence: '0 9 * * 1-4', minSize: 5 },
+      { name: 'h-weekly-2230', recurrence: '0 1 * * *', minSize: 2 },
+      { name: 'other-weekly-2230', recurrence: '30 22 * * 0,6', minSize: 2 },
+    ];
+    expect(weeklyNames(rules, existing, 'h-')).toEqual([
+      'h-weekly-0900-2',
+      'h-weekly-0900',
+      'h-weekly-2230-2',
+    ]);
   });
 
   it('finds the next run of a recurring action across a DST change', () => {

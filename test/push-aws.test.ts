@@ -261,7 +261,7 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/the diff against the group needs credentials/);
     expect(run.stdout).toMatch(/action\(s\) would be written \(not compared with the group\)/);
-    expect(run.stdout).toMatch(/put\s+headroom-mon/);
+    expect(run.stdout).toMatch(/put\s+headroom-weekly-\d{4}/);
     expect(fake.requests).toHaveLength(0);
 
     const apply = await headroom(

@@ -142,7 +142,7 @@ describe('weekly profile', () => {
   // DST (Sunday 1 November 2026), so 09:00 local is 13:00 UTC in the first week, 14:00 after.
   const zone = 'America/New_York';
   const start = Date.UTC(2026, 9, 26, 4); // Monday 26 October 00:00 EDT
-  const steps = [];
+  const steps: { start: number; capacity: number }[] = [];
   for (let day = 0; day < 14; day++) {
     const midnight = start + day * DAY + (day >= 7 ? HOUR : 0);
     const weekday = day % 7 < 5;

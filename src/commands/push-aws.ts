@@ -101,6 +101,7 @@ export async function pushAwsCommand(
     desired: options.desired,
     ...(maxSize !== undefined && { maxSize }),
     now: context.now,
+    existing: group?.actions ?? [],
   });
   const problems = guardrailProblems(planned, set.actions, group, maxGrowth);
   if (problems.length > 0 && !options.force) {

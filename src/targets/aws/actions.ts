@@ -11,13 +11,13 @@ import {
 } from '../../schedule/timeline.js';
 import {
   compactWeekly,
-  cronDays,
   cronExpression,
   cronRules,
   weeklyProfile,
   type CronRule,
 } from '../../schedule/weekly.js';
 import type { PlannedSchedule } from '../../schedule/document.js';
+import type { ExistingAction } from './diff.js';
 
 /** AWS's quota of scheduled actions per Auto Scaling group. */
 export const AWS_ACTION_LIMIT = 125;
@@ -25,7 +25,6 @@ export const AWS_ACTION_LIMIT = 125;
 const START_MARGIN_MS = 2 * 60_000;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
-const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 /** One scheduled action as headroom wants it on the group (the fields it manages). */
 export interface DesiredAction {
@@ -57,6 +56,8 @@ export interface ActionOptions {
   desired: 'plan' | 'none';
   maxSize?: number;
   now: number;
+  /** The group's current actions, so that recurring actions keep their names where they can. */
+  existing?: ExistingAction[];
 }
 
 export interface ActionSet {
@@ -90,8 +91,10 @@ export function actionsFor(planned: PlannedSchedule, options: ActionOptions): Ac
       minHoldMinutes: options.minHoldMs / MINUTE_MS,
     });
     if (!compact) throw tooMany(options.limit, cronRules(profile).length);
-    const actions = cronRules(compact).map((rule) => ({
-      name: `${options.prefix}${weeklyName(rule)}`,
+    const rules = cronRules(compact);
+    const names = weeklyNames(rules, options.existing ?? [], options.prefix);
+    const actions = rules.map((rule, i) => ({
+      name: names[i],
       recurrence: cronExpression(rule),
       timeZone: planned.timezone,
       ...sizes(rule.capacity),
@@ -149,25 +152,64 @@ function tooMany(limit: number, needed: number): UserError {
   );
 }
 
-/** "mon-fri-0900", "sat,sun-2230", "daily-0000": stable, so a rerun updates rather than replaces. */
-export function weeklyName(rule: CronRule): string {
-  const days = cronDays(rule.days)
-    .replace(/\d/g, (d) => DAY_NAMES[Number(d)])
-    .replace('*', 'daily');
-  const hh = String(Math.floor(rule.minuteOfDay / 60)).padStart(2, '0');
-  const mm = String(rule.minuteOfDay % 60).padStart(2, '0');
-  return `${days}-${hh}${mm}`;
+/**
+ * Names for weekly rules: `headroom-weekly-0900`, then `-2`, `-3` for other day sets at the same
+ * time. A rule takes the name of the group's action at the same time of day with the most days
+ * in common, so a changed plan updates actions in place instead of deleting and recreating them.
+ */
+export function weeklyNames(
+  rules: CronRule[],
+  existing: ExistingAction[],
+  prefix: string,
+): string[] {
+  const taken = new Set(existing.map((a) => a.name));
+  const names: string[] = new Array<string>(rules.length);
+  const owned = existing.filter((a) => a.name.startsWith(prefix) && a.recurrence);
+  const pairs: { rule: number; name: string; overlap: number; same: boolean }[] = [];
+  rules.forEach((rule, i) => {
+    for (const action of owned) {
+      const [minute, hour, , , dow] = action.recurrence!.split(' ');
+      if (Number(hour) * 60 + Number(minute) !== rule.minuteOfDay) continue;
+      const days = cronDaySet(dow);
+      const overlap = rule.days.filter((d) => days.has(d % 7)).length;
+      pairs.push({ rule: i, name: action.name, overlap, same: action.minSize === rule.capacity });
+    }
+  });
+  pairs.sort((a, b) => b.overlap - a.overlap || Number(b.same) - Number(a.same));
+  const used = new Set<string>();
+  for (const pair of pairs) {
+    if (names[pair.rule] !== undefined || used.has(pair.name)) continue;
+    names[pair.rule] = pair.name;
+    used.add(pair.name);
+  }
+  rules.forEach((rule, i) => {
+    if (names[i] !== undefined) return;
+    const hh = String(Math.floor(rule.minuteOfDay / 60)).padStart(2, '0');
+    const mm = String(rule.minuteOfDay % 60).padStart(2, '0');
+    const base = `${prefix}weekly-${hh}${mm}`;
+    let name = base;
+    for (let n = 2; taken.has(name) || used.has(name); n++) name = `${base}-${n}`;
+    names[i] = name;
+    used.add(name);
+  });
+  return names;
+}
+
+/** The days (0 = Sunday) of a cron day-of-week field such as "1-5", "0,6" or "*". */
+export function cronDaySet(field: string): Set<number> {
+  const days = new Set<number>();
+  for (const part of field.split(',')) {
+    if (part === '*') [0, 1, 2, 3, 4, 5, 6].forEach((d) => days.add(d));
+    const [a, b] = part.split('-').map(Number);
+    for (let d = a; d <= (b ?? a); d++) days.add(d % 7);
+  }
+  return days;
 }
 
 /** When a recurring rule next fires after `now`, as epoch ms (DST-correct in its zone). */
 export function nextRun(recurrence: string, zone: string, now: number): number | undefined {
   const [minute, hour, , , dow] = recurrence.split(' ');
-  const days = new Set<number>();
-  for (const part of dow.split(',')) {
-    if (part === '*') [0, 1, 2, 3, 4, 5, 6].forEach((d) => days.add(d));
-    const [a, b] = part.split('-').map(Number);
-    for (let d = a; d <= (b ?? a); d++) days.add(d % 7);
-  }
+  const days = cronDaySet(dow);
   let day = DateTime.fromMillis(now, { zone }).startOf('day');
   for (let i = 0; i <= 7; i++, day = day.plus({ days: 1 })) {
     if (!days.has(day.weekday % 7)) continue;
