@@ -273,6 +273,21 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
     expect(apply.stderr).toMatch(/no AWS credentials found/);
   }, 30_000);
 
+  it('plans from a CSV on the fly, and refuses one-off actions for a plan in the past', async () => {
+    const load = join(dir, 'load.csv');
+    const run = await push([load, '--capacity-per-server', '60', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.source).toBe(load);
+    expect(result.mode).toBe('weekly');
+    expect(result.diff.create.length).toBe(result.actions.length);
+
+    const once = await push(['--schedule', schedule, '--recurrence', 'once']);
+    expect(once.code).toBe(2);
+    expect(once.stderr).toMatch(/before now: one-off actions must start in the future/);
+    expect(once.stderr).toMatch(/--recurrence weekly/);
+  }, 30_000);
+
   it('names a missing group and a missing schedule clearly', async () => {
     const missing = await headroom(
       ['push', 'aws', '--group', 'nope', '--schedule', schedule],
