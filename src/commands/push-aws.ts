@@ -6,10 +6,14 @@ import {
   AWS_ACTION_LIMIT,
   nextRun,
   type ActionSet,
-  type DesiredAction,
   type Recurrence,
 } from '../targets/aws/actions.js';
-import { diffActions, type ActionChange, type ActionDiff } from '../targets/aws/diff.js';
+import {
+  diffActions,
+  type ActionChange,
+  type ActionDiff,
+  type ExistingAction,
+} from '../targets/aws/diff.js';
 import {
   applyChanges,
   autoScalingClient,
@@ -168,7 +172,7 @@ export async function pushAwsCommand(
 const names = (changes: ActionChange[], op: ActionChange['op']) =>
   changes.filter((c) => c.op === op).map((c) => c.name);
 
-function when(action: DesiredAction | undefined, zone: string, now: number) {
+function when(action: ExistingAction | undefined, zone: string, now: number) {
   if (!action) return { utc: '', local: '' };
   if (action.recurrence) {
     const next = nextRun(action.recurrence, action.timeZone ?? 'UTC', now);
@@ -192,11 +196,10 @@ function describe(
   now: number,
 ) {
   const header = ['op', 'action', 'UTC', zone, 'min', 'desired', 'max', 'change'];
-  const rows = (
-    diff?.changes ??
-    set.actions.map((a) => ({ op: 'put', name: a.name, desired: a, changes: [] as string[] }))
-  ).map((c) => {
-    const action = c.desired ?? ('existing' in c ? (c.existing as DesiredAction) : undefined);
+  const changes: (Omit<ActionChange, 'op'> & { op: string })[] =
+    diff?.changes ?? set.actions.map((a) => ({ op: 'put', name: a.name, desired: a, changes: [] }));
+  const rows = changes.map((c) => {
+    const action: ExistingAction | undefined = c.desired ?? c.existing;
     const w = when(action, zone, now);
     return [
       c.op,
