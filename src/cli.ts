@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 import { backtestCommand, type BacktestOptions } from './commands/backtest.js';
 import { demoCommand } from './commands/demo.js';
@@ -9,6 +9,11 @@ import { addCapacityOptions, addIngestOptions, addModelOptions } from './command
 import type { CommandOutput } from './commands/output.js';
 import { planCommand, type PlanOptions } from './commands/plan.js';
 import { registerPushAws } from './commands/push-aws.js';
+import {
+  SIMULATE_DEFAULTS,
+  simulateCommand,
+  type SimulateCommandOptions,
+} from './commands/simulate.js';
 import { GuardrailError, RemoteError, UserError } from './errors.js';
 import { BACKTEST_DEFAULT_MODELS } from './evaluate/backtest.js';
 import { modelSummaries } from './models/registry.js';
@@ -142,6 +147,120 @@ function buildProgram(io: Io, run: Runner): Command {
         options.json,
       );
     });
+
+  addCapacityOptions(
+    addModelOptions(
+      addIngestOptions(
+        program
+          .command('simulate')
+          .description(
+            'What prediction buys: replay past windows minute by minute through target tracking (HPA), step scaling, the schedule alone, and the schedule under target tracking',
+          )
+          .argument('<csv>', 'history: a timestamp column and a numeric load column'),
+      ),
+    ),
+  )
+    .option(
+      '--origins <n>',
+      'how many windows of --horizon to replay, the last one ending with the history; each is planned from only the history before it',
+      SIMULATE_DEFAULTS.origins,
+    )
+    .option(
+      '--tick <duration>',
+      'simulation step; demand is interpolated within each interval',
+      SIMULATE_DEFAULTS.tick,
+    )
+    .option(
+      '--warmup <duration>',
+      'a new server serves nothing until this long after launch',
+      SIMULATE_DEFAULTS.warmup,
+    )
+    .option(
+      '--lead-time <duration>',
+      "launch the schedule's scale-ups this early (default: --warmup)",
+    )
+    .option(
+      '--min-hold <duration>',
+      "fill the schedule's dips shorter than this, as push does",
+      SIMULATE_DEFAULTS.minHold,
+    )
+    .option('--cost-per-server-hour <amount>', 'price of one server for an hour, for the cost row')
+    .option(
+      '--hpa-tolerance <fraction>',
+      'no HPA scaling while utilisation is this close to target',
+      SIMULATE_DEFAULTS.hpaTolerance,
+    )
+    .option(
+      '--hpa-behavior <file>',
+      "your HPA's behavior: a HorizontalPodAutoscaler manifest or a behavior mapping, YAML or JSON (default: up 50% or 5 pods a minute, down 10% a minute after 300 s)",
+    )
+    .option(
+      '--step-up <fraction>',
+      'step scaling: add servers when most readings are above this',
+      SIMULATE_DEFAULTS.stepUp,
+    )
+    .option(
+      '--step-down <fraction>',
+      'step scaling: remove servers when most readings are below this',
+      SIMULATE_DEFAULTS.stepDown,
+    )
+    .option(
+      '--step-readings <n>',
+      'step scaling: how many of the latest 1-tick readings are looked at',
+      SIMULATE_DEFAULTS.stepReadings,
+    )
+    .option(
+      '--step-cooldown <duration>',
+      'step scaling: no action this long after the last',
+      SIMULATE_DEFAULTS.stepCooldown,
+    )
+    .option(
+      '--step-size <n>',
+      'step scaling: servers added or removed per action',
+      SIMULATE_DEFAULTS.stepSize,
+    )
+    .option('--db-connections-per-server <n>', 'database connections each server holds')
+    .option('--db-max-connections <n>', 'connections the database allows')
+    .addOption(
+      new Option(
+        '--db-limit <mode>',
+        'flag: report fleets that would exceed the database; cap: never run more servers than it allows',
+      )
+        .choices(['flag', 'cap'])
+        .default(SIMULATE_DEFAULTS.dbLimit),
+    )
+    .addOption(
+      new Option(
+        '--current <policy>',
+        'the policy you run now, which the summary compares prediction with',
+      )
+        .choices(['hpa', 'step'])
+        .default(SIMULATE_DEFAULTS.current),
+    )
+    .option('--out-dir <dir>', 'where to write the reports', 'reports')
+    .option('--unit <label>', 'unit of the load for the chart, e.g. "requests/s"')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      examples(
+        'headroom simulate data/nyc_taxi.csv --agg sum --timezone America/New_York --capacity-per-server 2000 --min-servers 2',
+        'headroom simulate requests.csv --capacity-per-server 800 --warmup 3m --cost-per-server-hour 0.192',
+        'headroom simulate requests.csv --capacity-per-server 800 --hpa-behavior hpa.yaml --current hpa',
+        "# the first design's database rule of thumb: 5 servers × 150 connections = 750",
+        'headroom simulate load.csv --db-connections-per-server 150 --db-max-connections 750 --db-limit cap',
+      ) +
+        '\nWrites simulate.csv (one row per policy), simulate-timeline.csv (every tick), simulate.json,\nsimulate.md and simulate.png (the busiest week).\n',
+    )
+    .action((csv: string, options: SimulateCommandOptions, command: Command) =>
+      run(
+        () =>
+          simulateCommand(csv, {
+            ...options,
+            horizonGiven: command.getOptionValueSource('horizon') === 'cli',
+          }),
+        options.json,
+      ),
+    );
 
   addModelOptions(
     addIngestOptions(

@@ -66,15 +66,19 @@ export function tickDemand(
     const right = edge(i + 1);
     const middle = Math.max(0, (4 * v[i] - left - right) / 2);
     const known = measured(i) ? 1 : 0;
-    // The curve's antiderivative over the interval (x from 0 to 1), for exact tick means.
-    const half = left * 0.5 + (middle - left) * 0.25;
-    const area = (x: number) =>
-      x <= 0.5
-        ? left * x + (middle - left) * x * x
-        : half + middle * (x - 0.5) + (right - middle) * (x - 0.5) * (x - 0.5);
+    const curve = (x: number) =>
+      x <= 0.5 ? left + (middle - left) * 2 * x : middle + (right - middle) * (2 * x - 1);
     for (let k = 0; k < perStep; k++) {
+      // A tick's mean: the curve at its middle (exact on a straight piece), or, for the tick
+      // that holds the interval's middle, the two pieces' areas.
+      const a = k / perStep;
+      const b = (k + 1) / perStep;
+      const mean =
+        b <= 0.5 || a >= 0.5
+          ? curve((a + b) / 2)
+          : ((0.5 - a) * (curve(a) + middle) + (b - 0.5) * (middle + curve(b))) / (2 * (b - a));
       const at = (i - from) * perStep + k;
-      values[at] = Math.max(0, (area((k + 1) / perStep) - area(k / perStep)) * perStep);
+      values[at] = Math.max(0, mean);
       scored[at] = known;
     }
   }

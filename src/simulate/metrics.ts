@@ -36,6 +36,8 @@ export interface PolicyFigures {
   peakServers: number;
   meanServers: number;
   database: {
+    maxConnections: number;
+    /** The most servers whose connections fit. */
     limitServers: number;
     peakConnections: number;
     /** Hours the fleet held more connections than the database allows (mode flag). */
@@ -112,6 +114,7 @@ export function policyFigures(
     meanServers: demand.values.length > 0 ? serverTicks / demand.values.length : 0,
     database: database
       ? {
+          maxConnections: database.maxConnections,
           limitServers: limit,
           peakConnections: peak * database.connectionsPerServer,
           overLimitHours: overLimit * tickHours,

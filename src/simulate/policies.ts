@@ -5,7 +5,7 @@
  */
 import type { HpaBehavior } from './behavior.js';
 import { hpaSync, INITIAL_HPA_STATE, type Decision, type HpaSpec, type HpaState } from './hpa.js';
-import { scheduledWithLead, type ScheduleSteps } from './scheduled.js';
+import { scheduledAt, type ScheduleSteps } from './scheduled.js';
 import { INITIAL_STEP_STATE, stepScalingSync, type StepScalingSpec } from './step-scaling.js';
 
 export const POLICY_IDS = ['hpa', 'step', 'scheduled', 'predictive'] as const;
@@ -50,9 +50,8 @@ export interface PolicySettings {
   maxServers: number;
   hpa: { tolerance: number; behavior: HpaBehavior };
   step: Omit<StepScalingSpec, 'minServers' | 'maxServers'>;
-  /** headroom's schedule over the replay, and how early its scale-ups are launched. */
+  /** headroom's schedule over the replay, shaped as pushed (scale-ups launched early). */
   schedule: ScheduleSteps;
-  leadMs: number;
 }
 
 /**
@@ -99,9 +98,9 @@ export function stepPolicy(s: PolicySettings): Policy {
   });
 }
 
-/** headroom's schedule alone, scale-ups launched the lead time early. */
+/** headroom's schedule alone, as pushed. */
 export function scheduledPolicy(s: PolicySettings): Policy {
-  const at = (now: number) => clamp(scheduledWithLead(s.schedule, now, s.leadMs), s);
+  const at = (now: number) => clamp(scheduledAt(s.schedule, now), s);
   return policy({
     id: 'scheduled',
     label: POLICY_LABELS.scheduled,
@@ -126,7 +125,7 @@ export function scheduledPolicy(s: PolicySettings): Policy {
  */
 export function predictivePolicy(s: PolicySettings): Policy {
   const spec = hpaSpec(s);
-  const floor = (now: number) => clamp(scheduledWithLead(s.schedule, now, s.leadMs), s);
+  const floor = (now: number) => clamp(scheduledAt(s.schedule, now), s);
   return policy({
     id: 'predictive',
     label: POLICY_LABELS.predictive,

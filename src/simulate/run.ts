@@ -10,7 +10,7 @@ import type { EventDay } from '../features/events.js';
 import type { ModelContext } from '../models/types.js';
 import { planFromForecast } from '../pipeline.js';
 import type { CapacityPlan, CapacitySettings, Schedule, Series } from '../types.js';
-import { formatDuration } from '../util/duration.js';
+import { formatDuration, HOUR_MS } from '../util/duration.js';
 import type { HpaBehavior } from './behavior.js';
 import { tickDemand, type TickDemand } from './demand.js';
 import {
@@ -20,8 +20,8 @@ import {
   type PolicyFigures,
 } from './metrics.js';
 import { makePolicies, POLICY_IDS, type PolicyId } from './policies.js';
-import { replay, type Timeline } from './replay.js';
-import { scheduleSteps } from './scheduled.js';
+import { neededAt, replay, type Timeline } from './replay.js';
+import { pushedSchedule, type ScheduleSteps } from './scheduled.js';
 import type { StepScalingSpec } from './step-scaling.js';
 
 export interface SimulateOptions {
@@ -40,6 +40,8 @@ export interface SimulateOptions {
   warmupMs: number;
   /** How early the schedule's scale-ups are launched. */
   leadMs: number;
+  /** Dips in the schedule shorter than this are filled, as `push` does. */
+  minHoldMs: number;
   hpa: { tolerance: number; behavior: HpaBehavior };
   step: Omit<StepScalingSpec, 'minServers' | 'maxServers'>;
   database?: DatabaseLimit;
@@ -65,9 +67,13 @@ export interface SimulateResult {
   /** Each window's plan and schedule, oldest first. */
   plans: CapacityPlan[];
   schedules: Schedule[];
+  /** The schedules joined and shaped as `push` would have pushed them. */
+  pushed: ScheduleSteps;
   /** The capacity settings every policy ran with (max servers lowered to the database's limit with mode cap). */
   capacity: CapacitySettings;
   policies: PolicyRun[];
+  /** Server-hours had the fleet been sized exactly to each tick's demand at the target, warm at once. */
+  exactServerHours: number;
 }
 
 /** The capacity settings with the database's limit applied, when its mode is cap. */
@@ -124,14 +130,14 @@ export function simulate(series: Series, options: SimulateOptions): SimulateResu
   const to = series.values.length;
   const measured = options.measured ?? series.values;
   const demand = tickDemand(series, from, to, options.tickMs, (i) => !Number.isNaN(measured[i]));
+  const pushed = pushedSchedule(schedules, options);
   const policies = makePolicies(options.policies ?? POLICY_IDS, {
     targetUtilization: capacity.targetUtilization,
     minServers: capacity.minServers,
     maxServers: capacity.maxServers,
     hpa: options.hpa,
     step: options.step,
-    schedule: scheduleSteps(schedules),
-    leadMs: options.leadMs,
+    schedule: pushed,
   });
   const replaySettings = {
     capacityPerServer: capacity.capacityPerServer,
@@ -144,13 +150,22 @@ export function simulate(series: Series, options: SimulateOptions): SimulateResu
     costPerServerHour: options.costPerServerHour,
     database: options.database,
   };
+  let exactTicks = 0;
+  for (const d of demand.values) {
+    exactTicks += Math.min(
+      capacity.maxServers,
+      Math.max(capacity.minServers, neededAt(d, replaySettings)),
+    );
+  }
   return {
+    exactServerHours: (exactTicks * options.tickMs) / HOUR_MS,
     start: demand.start,
     end: backtest.end,
     demand,
     backtest,
     plans,
     schedules,
+    pushed,
     capacity,
     policies: policies.map((p) => {
       const timeline = replay(p, demand, replaySettings);

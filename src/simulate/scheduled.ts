@@ -1,8 +1,17 @@
 /**
- * headroom's schedule as it would have been pushed: its change points as a step function of time,
- * with every scale-up launched `leadMs` early so that the servers are warm when the schedule says
- * they are needed, and every scale-down made on time. Pure.
+ * headroom's schedule as it would have been pushed: each window's change points joined, shaped by
+ * the schedule module as `push` shapes them (every scale-up launched the lead time early so the
+ * servers are warm when the plan needs them, scale-downs on time, dips shorter than the minimum
+ * hold filled), and looked up by time. Pure.
  */
+import {
+  fillShortDips,
+  mergeRuns,
+  segmentsOf,
+  timelineOf,
+  withLeadTime,
+  type Timeline,
+} from '../schedule/timeline.js';
 import type { Schedule } from '../types.js';
 
 export interface ScheduleSteps {
@@ -12,17 +21,33 @@ export interface ScheduleSteps {
   counts: number[];
 }
 
-/** The change points of consecutive schedules (one per backtest window), in time order. */
-export function scheduleSteps(schedules: Schedule[]): ScheduleSteps {
-  const entries = schedules.flatMap((s) => s.entries).sort((a, b) => a.timestamp - b.timestamp);
-  return { times: entries.map((e) => e.timestamp), counts: entries.map((e) => e.capacity) };
+export interface Shaping {
+  leadMs: number;
+  minHoldMs: number;
 }
 
-/** Index of the last change point at or before t; -1 before the first. */
-function lastAtOrBefore(steps: ScheduleSteps, t: number): number {
+/** The schedules of consecutive windows (oldest first) as one shaped step function. */
+export function pushedSchedule(schedules: Schedule[], shaping: Shaping): ScheduleSteps {
+  const entries = schedules.flatMap((s) => s.entries).sort((a, b) => a.timestamp - b.timestamp);
+  if (entries.length === 0) return { times: [], counts: [] };
+  const joined: Timeline = {
+    end: Math.max(...schedules.map((s) => s.end)),
+    steps: entries.map((e) => ({ start: e.timestamp, capacity: e.capacity })),
+  };
+  const led = withLeadTime(joined, shaping.leadMs);
+  const shaped = timelineOf(fillShortDips(mergeRuns(segmentsOf(led)), shaping.minHoldMs), led.end);
+  return {
+    times: shaped.steps.map((s) => s.start),
+    counts: shaped.steps.map((s) => s.capacity),
+  };
+}
+
+/** The scheduled count at t (before the first change point: the first count). */
+export function scheduledAt(steps: ScheduleSteps, t: number): number {
+  if (steps.counts.length === 0) return 0;
   let lo = 0;
   let hi = steps.times.length - 1;
-  let found = -1;
+  let found = 0;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     if (steps.times[mid] <= t) {
@@ -30,25 +55,5 @@ function lastAtOrBefore(steps: ScheduleSteps, t: number): number {
       lo = mid + 1;
     } else hi = mid - 1;
   }
-  return found;
-}
-
-/** The scheduled count at t (before the first change point: the first count). */
-export function scheduledAt(steps: ScheduleSteps, t: number): number {
-  if (steps.counts.length === 0) return 0;
-  return steps.counts[Math.max(0, lastAtOrBefore(steps, t))];
-}
-
-/**
- * The count to run at t when scale-ups are launched `leadMs` early: the most the schedule asks for
- * anywhere in [t, t + lead]. Scale-downs still happen at their time.
- */
-export function scheduledWithLead(steps: ScheduleSteps, t: number, leadMs: number): number {
-  let most = scheduledAt(steps, t);
-  if (leadMs <= 0) return most;
-  const last = lastAtOrBefore(steps, t + leadMs);
-  for (let k = Math.max(0, lastAtOrBefore(steps, t) + 1); k <= last; k++) {
-    most = Math.max(most, steps.counts[k]);
-  }
-  return most;
+  return steps.counts[found];
 }
