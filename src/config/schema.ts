@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { DUPLICATE_POLICIES } from '../ingest/clean.js';
+import { AGGREGATIONS } from '../ingest/resample.js';
+import { MODEL_NAMES } from '../models/registry.js';
+import { isValidZone } from '../util/time.js';
+
+// headroom.yaml: every key is the camelCase name of a command-line flag (--capacity-per-server is
+// capacityPerServer), so the file and the flags say the same things in the same words.
+
+const duration = z
+  .string()
+  .regex(/^\s*\d+(\.\d+)?\s*(s|m|min|h|d|w)?\s*$/i, 'expected a duration such as 30m, 1h or 7d');
+const durationOrZero = z.union([z.literal(0), z.literal('0'), duration]);
+const positive = z.number().positive();
+const fraction = z.number().gt(0).lte(1);
+const count = z.number().int().nonnegative();
+const zone = z.string().refine(isValidZone, 'expected an IANA time zone such as Europe/Berlin');
+
+/** Everything that shapes one service's plan: the same options as `headroom plan`'s flags. */
+export const planKeys = {
+  timestampColumn: z.string().min(1),
+  valueColumn: z.string().min(1),
+  hourColumn: z.string().min(1),
+  rowInterval: duration,
+  start: z.string().min(1),
+  timezone: zone,
+  duplicates: z.enum(DUPLICATE_POLICIES),
+  interval: duration,
+  agg: z.enum(AGGREGATIONS),
+  fillGaps: durationOrZero,
+  gapFill: z.enum(['linear', 'zero']),
+  model: z.enum(['auto', ...MODEL_NAMES]),
+  modelFile: z.string().min(1),
+  horizon: duration,
+  quantile: z.number().gt(0.5).lt(1),
+  trainWindow: duration,
+  holidays: z.string().min(1),
+  events: z.string().min(1),
+  capacityPerServer: positive,
+  targetUtilization: fraction,
+  peakUtilization: fraction,
+  headroom: z.number().nonnegative(),
+  baseServers: count,
+  minServers: count,
+  maxServers: z.number().int().positive(),
+  rounding: z.enum(['ceil', 'floor', 'round']),
+  planOn: z.enum(['balanced', 'upper', 'point']),
+  leadTime: durationOrZero,
+  minHold: durationOrZero,
+  unit: z.string(),
+};
+
+const awsTarget = z
+  .object({
+    group: z.string().min(1),
+    region: z.string().min(1),
+    profile: z.string().min(1),
+    endpoint: z.url(),
+    prefix: z.string().min(1),
+    recurrence: z.enum(['auto', 'weekly', 'once']),
+    maxActions: z.number().int().positive(),
+    minSize: z.union([z.literal('plan'), count]),
+    desired: z.enum(['plan', 'none']),
+    maxSize: z.number().int().positive(),
+    maxGrowth: positive,
+  })
+  .partial()
+  .required({ group: true })
+  .strict();
+
+const k8sTarget = z
+  .object({
+    format: z.enum(['keda', 'cronjob', 'hpa']),
+    target: z.string().regex(/^(deployment|statefulset)\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/i, {
+      message: 'expected deployment/NAME or statefulset/NAME',
+    }),
+    namespace: z.string().min(1),
+    out: z.string().min(1),
+  })
+  .partial()
+  .required({ target: true })
+  .passthrough();
+
+const push = z.object({ aws: awsTarget, k8s: k8sTarget }).partial().strict();
+
+const serviceName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/i, 'letters, digits, "-", "_" and "." only');
+
+export const serviceSchema = z
+  .object({
+    name: serviceName,
+    /** A CSV file, or a glob (`metrics/*.csv`): one service per file. */
+    data: z.string().min(1),
+    /** Long format (`timestamp,series,value`): one service per value of this column. */
+    seriesColumn: z.string().min(1).optional(),
+    push: push.optional(),
+    ...Object.fromEntries(Object.entries(planKeys).map(([k, v]) => [k, v.optional()])),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    /** Where fleet reports go: one folder per service and an index.html. */
+    reports: z.string().min(1).default('reports'),
+    /** Applied to every service; a service's own keys win. */
+    defaults: z.object(planKeys).partial().strict().default({}),
+    services: z.array(serviceSchema).min(1, 'expected at least one service'),
+  })
+  .strict();
+
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type Config = z.infer<typeof configSchema>;
+export type PlanKeys = Partial<{ [K in keyof typeof planKeys]: z.infer<(typeof planKeys)[K]> }>;
