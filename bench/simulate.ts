@@ -6,8 +6,11 @@
  * reactive (headroom's default schedule as a floor under the same HPA), with the same servers,
  * target utilisation and warm-up. Also runs step scaling and the schedule alone, for context.
  *
- *   npm run bench:simulate [-- --json FILE]
+ *   npm run bench:simulate [-- --json FILE] [-- --warmup 15m]
  *   (= npx tsc -p tsconfig.bench.json && node .bench-dist/bench/simulate.js [--json FILE])
+ *
+ * `--warmup 15m` replays with a longer warm-up (and schedule lead), e.g. for VMs; reports are then
+ * written to reports/bench-simulate-warmup15m.*.
  *
  * Writes reports/bench-simulate.json (every figure) and reports/bench-simulate.md (the table).
  * HEADROOM_DATASETS overrides the datasets directory (default ../shared/datasets).
@@ -21,7 +24,7 @@ import { DEFAULT_CAPACITY } from '../src/capacity/servers.js';
 import { quantileSorted } from '../src/evaluate/quantile.js';
 import { DEFAULT_TOLERANCE, FIRST_DESIGN_BEHAVIOR } from '../src/simulate/behavior.js';
 import type { PolicyFigures } from '../src/simulate/metrics.js';
-import { POLICY_IDS, POLICY_LABELS, type PolicyId } from '../src/simulate/policies.js';
+import { POLICY_IDS, POLICY_LABELS } from '../src/simulate/policies.js';
 import { simulate } from '../src/simulate/run.js';
 import { FIRST_DESIGN_STEP_SCALING } from '../src/simulate/step-scaling.js';
 import type { CapacitySettings, Series } from '../src/types.js';
@@ -29,7 +32,7 @@ import { HOUR_MS, WEEK_MS } from '../src/util/duration.js';
 import { defaultDatasetsDir, interpolateInterior, loadBenchmarkSeries } from './series.js';
 
 const COMMAND = 'npm run bench:simulate';
-const REPORT_BASENAME = 'reports/bench-simulate';
+const REPORT_BASE = 'reports/bench-simulate';
 const WINDOWS = 2;
 const WEEK_H = WEEK_MS / HOUR_MS;
 const LONG_SERIES_H = 5 * WEEK_H;
@@ -51,6 +54,10 @@ type Totals = Pick<
   'underProvisionedHours' | 'aboveTargetHours' | 'serverHours' | 'scalingActions'
 >;
 
+/** The policies replayed: the four with the default plan, and the schedule's two with a point-forecast plan. */
+const VARIANTS = [...POLICY_IDS, 'scheduled-point', 'predictive-point'] as const;
+type Variant = (typeof VARIANTS)[number];
+
 interface SeriesResult {
   name: string;
   windows: number;
@@ -58,8 +65,10 @@ interface SeriesResult {
   replayedHours: number;
   scoredHours: number;
   capacityPerServer: number;
+  /** Server-hours with servers sized exactly to each minute at the target, warm at once. */
+  exactServerHours: number;
   seconds: number;
-  policies: Record<PolicyId, PolicyFigures>;
+  policies: Record<Variant, PolicyFigures>;
 }
 
 async function run(jsonFile: string | undefined): Promise<void> {
@@ -71,50 +80,60 @@ async function run(jsonFile: string | undefined): Promise<void> {
   for (const series of all.values()) results.push(replaySeries(series));
   const wallMs = performance.now() - began;
 
-  const total = (id: PolicyId): Totals => ({
+  const total = (id: Variant): Totals => ({
     underProvisionedHours: sum(results.map((r) => r.policies[id].underProvisionedHours)),
     aboveTargetHours: sum(results.map((r) => r.policies[id].aboveTargetHours)),
     serverHours: sum(results.map((r) => r.policies[id].serverHours)),
     scalingActions: sum(results.map((r) => r.policies[id].scalingActions)),
   });
-  const totals = Object.fromEntries(POLICY_IDS.map((id) => [id, total(id)])) as Record<
-    PolicyId,
+  const totals = Object.fromEntries(VARIANTS.map((id) => [id, total(id)])) as Record<
+    Variant,
     Totals
   >;
   const scoredHours = sum(results.map((r) => r.scoredHours));
+  const exactServerHours = sum(results.map((r) => r.exactServerHours));
 
   const headers = [
     'series',
     'hours',
-    'HPA under-prov. h',
-    'pred.+react. under-prov. h',
-    'HPA server-h',
-    'pred.+react. server-h',
-    'server-h change',
-    'schedule only under-prov. h',
-    'step under-prov. h',
+    'HPA: under-prov. h',
+    'server-h',
+    'pred.+react.: under-prov. h',
+    'server-h',
+    'vs HPA',
+    'pred.+react. on point plan: under-prov. h',
+    'server-h',
+    'vs HPA',
+    'schedule only: under-prov. h',
+    'step scaling: under-prov. h',
+    'exact sizing server-h',
   ];
-  const row = (name: string, hours: number, p: Record<PolicyId, Totals>) => [
+  const row = (name: string, hours: number, exact: number, p: Record<Variant, Totals>) => [
     name,
     fixed(hours, 0),
     fixed(p.hpa.underProvisionedHours, 2),
-    fixed(p.predictive.underProvisionedHours, 2),
     fixed(p.hpa.serverHours, 0),
+    fixed(p.predictive.underProvisionedHours, 2),
     fixed(p.predictive.serverHours, 0),
     signedPct(p.predictive.serverHours / p.hpa.serverHours - 1),
+    fixed(p['predictive-point'].underProvisionedHours, 2),
+    fixed(p['predictive-point'].serverHours, 0),
+    signedPct(p['predictive-point'].serverHours / p.hpa.serverHours - 1),
     fixed(p.scheduled.underProvisionedHours, 2),
     fixed(p.step.underProvisionedHours, 2),
+    fixed(exact, 0),
   ];
   const rows = [
-    ...results.map((r) => row(r.name, r.scoredHours, r.policies)),
-    row('all series', scoredHours, totals),
+    ...results.map((r) => row(r.name, r.scoredHours, r.exactServerHours, r.policies)),
+    row('all series', scoredHours, exactServerHours, totals),
   ];
   const lines = [
-    `Under-provisioned hours: minutes in which demand exceeded what the warm servers serve at 100%, in hours.`,
-    `Replay: the last ${WINDOWS} windows of each series (${WEEK_H} h, or 48 h with under ${LONG_SERIES_H / WEEK_H} weeks of history), each planned from at most 8 weeks before it with headroom's default (auto, balanced rule, quantile ${SETTINGS.quantile}); demand spread over 1-minute ticks keeping each hour's mean.`,
-    `Servers: capacity per server = p99 of the history before the first window / ${SERVERS_PER_P99}; target utilisation ${SETTINGS.targetUtilization}; at least 1 server; warm-up 5 min; schedule scale-ups 5 min early, dips under 2 h filled.`,
-    `HPA: ${POLICY_LABELS.hpa} at ${SETTINGS.targetUtilization * 100}% with tolerance ${DEFAULT_TOLERANCE}, up at once by 50% or 5 pods a minute, down after 300 s by 10% a minute; utilisation capped at 100% (CPU).`,
-    `Predictive + reactive: the same HPA with the schedule as its minimum.`,
+    `Under-provisioned hours: minutes in which demand exceeded what the warm servers serve at 100%, in hours (scored hours only: hours missing from the data are replayed, not scored).`,
+    `Replay: the last ${WINDOWS} windows of each series (${WEEK_H} h, or 48 h with under ${LONG_SERIES_H / WEEK_H} weeks of history), each planned from at most 8 weeks before it with headroom's default (auto, balanced rule: forecast at 70% and its 0.9 quantile at 100%); demand spread over 1-minute ticks keeping each hour's mean.`,
+    `Servers: capacity per server = p99 of the history before the first window / ${SERVERS_PER_P99}; target utilisation ${SETTINGS.targetUtilization}; at least 1 server; warm-up ${SETTINGS.warmupMs / MINUTE_MS} min; schedule scale-ups ${SETTINGS.leadMs / MINUTE_MS} min early, dips under 2 h filled (as push shapes it).`,
+    `HPA: ${POLICY_LABELS.hpa} at ${SETTINGS.targetUtilization * 100}% with tolerance ${DEFAULT_TOLERANCE}, up at once by 50% or 5 pods a minute, down after 300 s by 10% a minute; utilisation capped at 100% (CPU); warming servers count at 0% on a scale-up.`,
+    `Predictive + reactive: the same HPA with the schedule as its minimum. "On point plan": the schedule planned with --plan-on point (the forecast at 70%, no quantile).`,
+    `Exact sizing: servers = ceil(demand / (0.7 × capacity)) every minute, warm at once (the HPA can use less: it runs up to 77% within its tolerance).`,
     `Wall time ${(wallMs / 1000).toFixed(1)} s, node ${process.version}.`,
   ];
   printTable(headers, rows);
@@ -135,13 +154,13 @@ async function run(jsonFile: string | undefined): Promise<void> {
       tolerance: DEFAULT_TOLERANCE,
       stepScaling: FIRST_DESIGN_STEP_SCALING,
     },
-    totals: { scoredHours, ...totals },
+    totals: { scoredHours, exactServerHours, ...totals },
     series: results,
   };
   const markdown = [
     '# Simulate benchmark: target tracking (HPA) against predictive + reactive',
     '',
-    `\`${COMMAND}\`, ${report.date}`,
+    `\`${COMMAND}${SETTINGS.warmupMs === 5 * MINUTE_MS ? '' : ` -- --warmup ${SETTINGS.warmupMs / MINUTE_MS}m`}\`, ${report.date}`,
     '',
     markdownTable(headers, rows),
     '',
@@ -149,8 +168,8 @@ async function run(jsonFile: string | undefined): Promise<void> {
     '',
   ].join('\n');
   const written = [
-    await writeAtomic(resolve(root, `${REPORT_BASENAME}.json`), JSON.stringify(report, null, 2)),
-    await writeAtomic(resolve(root, `${REPORT_BASENAME}.md`), markdown),
+    await writeAtomic(resolve(root, `${reportBase()}.json`), JSON.stringify(report, null, 2)),
+    await writeAtomic(resolve(root, `${reportBase()}.md`), markdown),
   ];
   if (jsonFile) written.push(await writeAtomic(resolve(jsonFile), JSON.stringify(report, null, 2)));
   console.log(`written: ${written.map((p) => relative(process.cwd(), p) || p).join(', ')}`);
@@ -176,7 +195,7 @@ function replaySeries(series: Series): SeriesResult {
     minServers: 1,
   };
   // As the accuracy protocol: missing hours interpolated for training, left out of scoring.
-  const result = simulate(interpolateInterior(series), {
+  const options = {
     model: SETTINGS.model,
     origins: WINDOWS,
     horizonSteps: horizon,
@@ -191,11 +210,18 @@ function replaySeries(series: Series): SeriesResult {
     hpa: { tolerance: DEFAULT_TOLERANCE, behavior: FIRST_DESIGN_BEHAVIOR },
     step: FIRST_DESIGN_STEP_SCALING,
     measured: series.values,
+  };
+  const training = interpolateInterior(series);
+  const result = simulate(training, options);
+  const point = simulate(training, {
+    ...options,
+    capacity: { ...capacity, planOn: 'point' },
+    policies: ['scheduled', 'predictive'],
   });
-  const policies = Object.fromEntries(result.policies.map((p) => [p.id, p.figures])) as Record<
-    PolicyId,
-    PolicyFigures
-  >;
+  const policies = Object.fromEntries([
+    ...result.policies.map((p) => [p.id, p.figures]),
+    ...point.policies.map((p) => [`${p.id}-point`, p.figures]),
+  ]) as Record<Variant, PolicyFigures>;
   return {
     name: series.name,
     windows: WINDOWS,
@@ -203,9 +229,15 @@ function replaySeries(series: Series): SeriesResult {
     replayedHours: policies.hpa.hours,
     scoredHours: policies.hpa.scoredHours,
     capacityPerServer,
+    exactServerHours: result.exactServerHours,
     seconds: (performance.now() - t0) / 1000,
     policies,
   };
+}
+
+function reportBase(): string {
+  const minutes = SETTINGS.warmupMs / MINUTE_MS;
+  return minutes === 5 ? REPORT_BASE : `${REPORT_BASE}-warmup${minutes}m`;
 }
 
 function printTable(headers: string[], rows: string[][]): void {
@@ -257,7 +289,17 @@ function repoRoot(): string {
   return dir;
 }
 
-const { values } = parseArgs({ options: { json: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { json: { type: 'string' }, warmup: { type: 'string' } },
+});
+if (values.warmup !== undefined) {
+  // A longer warm-up (VMs rather than containers): the schedule leads by the same.
+  const minutes = Number(values.warmup.replace(/m$/, ''));
+  if (!(minutes >= 0))
+    throw new Error(`--warmup: expected minutes, e.g. 15m, got ${values.warmup}`);
+  SETTINGS.warmupMs = minutes * MINUTE_MS;
+  SETTINGS.leadMs = minutes * MINUTE_MS;
+}
 run(values.json).catch((error: unknown) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exitCode = 1;

@@ -238,6 +238,10 @@ function buildProgram(io: Io, run: Runner): Command {
         .default(SIMULATE_DEFAULTS.current),
     )
     .option('--out-dir <dir>', 'where to write the reports', 'reports')
+    .option(
+      '--chart-start <time>',
+      'the chart shows a week from this time (default: the busiest week of the replay)',
+    )
     .option('--unit <label>', 'unit of the load for the chart, e.g. "requests/s"')
     .option('--json', 'print the result as JSON')
     .addHelpText(

@@ -27,7 +27,8 @@ import {
   timelineCsv,
 } from '../simulate/tables.js';
 import type { CapacitySettings, Warning } from '../types.js';
-import { describeDuration, formatDuration, parseDuration } from '../util/duration.js';
+import { describeDuration, formatDuration, parseDuration, WEEK_MS } from '../util/duration.js';
+import { parseTimestamp } from '../ingest/timestamp.js';
 import { formatShort, formatTimestamp } from '../util/time.js';
 import {
   assumedCapacityNote,
@@ -76,6 +77,8 @@ export interface SimulateCommandOptions extends RawOptions {
   current?: string;
   outDir: string;
   unit?: string;
+  /** The first time the chart shows (a week from it); default: the busiest week. */
+  chartStart?: string;
   /** --horizon was given; otherwise its default is shortened to what fits the history. */
   horizonGiven?: boolean;
 }
@@ -158,6 +161,23 @@ function withDefaults(given: SimulateCommandOptions): Defaulted {
   const out: Record<string, unknown> = { ...given };
   for (const [key, value] of Object.entries(SIMULATE_DEFAULTS)) out[key] ??= value;
   return out as unknown as Defaulted;
+}
+
+/** The chart's week: from --chart-start, or the busiest of the replay. */
+function chartSpan(
+  chartStart: string | undefined,
+  result: SimulateResult,
+  zone: string,
+): { from: number; to: number } {
+  if (chartStart === undefined) return busiestSpan(result.demand);
+  const from = parseTimestamp(chartStart, zone).ms;
+  if (!(from >= result.start && from < result.end)) {
+    throw new UserError(
+      `--chart-start: expected a time within the replay, ${spanText(result.start, result.end, zone)} ${zone}, got '${chartStart}'`,
+      `e.g. --chart-start ${formatShort(result.start, zone).slice(0, 10)}`,
+    );
+  }
+  return { from, to: Math.min(result.end, from + WEEK_MS) };
 }
 
 function maxServersText(s: CapacitySettings): string {
@@ -293,7 +313,7 @@ export async function simulateCommand(
     });
   }
 
-  const span = busiestSpan(demand);
+  const span = chartSpan(options.chartStart, result, zone);
   const scheduled = Float64Array.from(demand.values, (_, k) =>
     Math.min(
       capacity.maxServers,
@@ -373,14 +393,14 @@ export async function simulateCommand(
   };
 
   const facts = [
-    `${result.policies.length} policies replayed ${formatDuration(tickMs)} by ${formatDuration(tickMs)} over ${origins} window(s) of ${formatDuration(horizonSteps * series.stepMs)}, ${spanText(result.start, result.end, zone)} ${zone}`,
+    `${result.policies.length} policies replayed in ${formatDuration(tickMs)} ticks over ${origins} window(s) of ${formatDuration(horizonSteps * series.stepMs)}, ${spanText(result.start, result.end, zone)} ${zone}`,
     `schedule: each window planned by ${modelText} from only the history before it, servers for the ${describePlanRule(capacity, request.quantile)}; ${shaping}`,
     `servers: ${formatReadable(capacity.capacityPerServer)} ${unit} each at 100%, target ${Math.round(capacity.targetUtilization * 100)}%, ${capacity.minServers}–${maxServersText(capacity)} servers, warm-up ${warmupMs > 0 ? describeDuration(warmupMs) : 'none'}`,
     `${POLICY_LABELS.hpa}: ${Math.round(capacity.targetUtilization * 100)}% ± ${Math.round(tolerance * 100)}%, ${behaviorText}`,
     `${POLICY_LABELS.step}: ${stepText}`,
     `${POLICY_LABELS.predictive}: the schedule as the HPA's minimum; the larger count wins`,
   ];
-  const exactLine = `Servers sized exactly to each ${formatDuration(tickMs)}'s demand at ${Math.round(capacity.targetUtilization * 100)}%, warm at once, would have taken ${formatReadable(result.exactServerHours)} server-hours.`;
+  const exactLine = `Exact sizing (servers for every ${formatDuration(tickMs)} tick's demand at ${Math.round(capacity.targetUtilization * 100)}%, warm at once) would have taken ${formatReadable(result.exactServerHours)} server-hours.`;
   const markdown = [
     `# What prediction buys: ${ingested.file}`,
     '',
@@ -414,6 +434,8 @@ export async function simulateCommand(
         from: span.from,
         to: span.to,
         scheduled,
+        busiest: options.chartStart === undefined,
+        warmup: warmupMs > 0 ? describeDuration(warmupMs) : 'none',
         ...(database ? { databaseServers: databaseServerLimit(database) } : {}),
       }),
     },
@@ -427,7 +449,7 @@ export async function simulateCommand(
     '',
     ...(sentence ? [sentence] : []),
     exactLine,
-    `chart: the busiest ${describeDuration(span.to - span.from)}, ${formatShort(span.from, zone)} – ${formatShort(span.to, zone)}`,
+    `chart: ${options.chartStart === undefined ? `the busiest ${describeDuration(span.to - span.from)}` : describeDuration(span.to - span.from)}, ${formatShort(span.from, zone)} – ${formatShort(span.to, zone)}`,
     '',
     `wrote ${files.length} files to ${options.outDir}: ${files.map((f) => f.slice(options.outDir.length).replace(/^[\\/]/, '')).join(', ')}`,
   ].join('\n');

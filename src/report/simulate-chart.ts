@@ -39,7 +39,7 @@ const MAX_POINTS = 2400;
 
 const DEMAND_COLOR = '#0f172a';
 const SHORT_FILL = 'rgba(220, 38, 38, 0.45)';
-const SHORT_BAND = 'rgba(220, 38, 38, 0.10)';
+const SHORT_BAND = 'rgba(220, 38, 38, 0.16)';
 const SCHEDULE_COLOR = '#94a3b8';
 export const POLICY_COLORS: Record<PolicyId, string> = {
   hpa: '#ea580c',
@@ -56,6 +56,10 @@ export interface SimulateChartOptions extends ChartOptions {
   scheduled: Float64Array;
   /** Most servers the database's connections allow, drawn as a limit when given. */
   databaseServers?: number;
+  /** The span shown is the replay's busiest (said in the subtitle). */
+  busiest?: boolean;
+  /** The warm-up, for the subtitle, e.g. "5m". */
+  warmup?: string;
 }
 
 /** Points where a stepped value changes (plus the end), for `stepped: 'before'` lines. */
@@ -319,11 +323,18 @@ export function renderSimulateChart(result: SimulateResult, options: SimulateCha
     };
   });
 
-  const days = (range.max - range.min) / 86_400_000;
+  const round = (days: number) => Math.round(days * 10) / 10;
+  const days = round((range.max - range.min) / 86_400_000);
+  const replayDays = round((result.end - result.start) / 86_400_000);
+  const shown =
+    days === replayDays
+      ? `the ${replayDays}-day replay`
+      : `${options.busiest ? 'the busiest ' : ''}${days} days of the ${replayDays}-day replay (figures for all of it)`;
   const subtitle = [
-    `${Math.round(days * 10) / 10} busiest days of the replay`,
+    shown.charAt(0).toUpperCase() + shown.slice(1),
     `${formatNumber(c)} ${unit} per server`,
     `target ${Math.round(capacity.targetUtilization * 100)}%`,
+    ...(options.warmup ? [`warm-up ${options.warmup}`] : []),
     `red: demand above what the warm servers serve at 100%`,
   ].join('  ·  ');
   const height = HEADER_HEIGHT + result.policies.length * PANEL_HEIGHT + AXIS_HEIGHT;
