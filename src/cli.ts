@@ -9,6 +9,7 @@ import { addCapacityOptions, addIngestOptions, addModelOptions } from './command
 import type { CommandOutput } from './commands/output.js';
 import { planCommand, type PlanOptions } from './commands/plan.js';
 import { registerPushAws } from './commands/push-aws.js';
+import { registerPushK8s } from './commands/push-k8s.js';
 import {
   SIMULATE_DEFAULTS,
   simulateCommand,
@@ -313,6 +314,7 @@ function buildProgram(io: Io, run: Runner): Command {
       'Push a schedule to AWS Auto Scaling or Kubernetes: shows the change first, applies it with --apply',
     );
   registerPushAws(push, run);
+  registerPushK8s(push, run);
 
   program
     .command('generate')

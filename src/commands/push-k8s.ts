@@ -1,0 +1,284 @@
+import { readFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import type { Runner } from '../cli.js';
+import { UserError } from '../errors.js';
+import { writeFilesAtomically } from '../report/atomic.js';
+import { applyObjects, type ApplyResult } from '../targets/k8s/apply.js';
+import { buildK8sPush, K8S_FORMATS, type K8sFormat } from '../targets/k8s/build.js';
+import { DEFAULT_KUBECTL_IMAGE } from '../targets/k8s/cronjob.js';
+import { readKeptTriggers, type KeptObject } from '../targets/k8s/keda.js';
+import { checkName, parseTarget, type Target } from '../targets/k8s/names.js';
+import { isValidZone } from '../util/time.js';
+import type { CommandOutput } from './output.js';
+import {
+  addScheduleSourceOptions,
+  scheduleSource,
+  shapeOptions,
+  type ScheduleSourceOptions,
+} from './schedule-input.js';
+
+export interface PushK8sOptions extends ScheduleSourceOptions {
+  format: K8sFormat;
+  target?: string;
+  namespace?: string;
+  name?: string;
+  hpa?: string;
+  maxTriggers: string;
+  maxReplicas?: string;
+  oneOff?: boolean;
+  keepTriggers?: string;
+  cpuUtilization: string;
+  memoryUtilization: string;
+  kubectlImage: string;
+  out?: string;
+  apply?: boolean;
+  kubectl?: boolean;
+  api?: boolean;
+  forceConflicts?: boolean;
+}
+
+export interface PushK8sContext {
+  /** Whether --timezone was given (it then overrides the zone of a saved schedule). */
+  timezoneGiven: boolean;
+  /** The clock, for the note on which floor applies now. */
+  now: number;
+}
+
+function integer(text: string, flag: string, min: number): number {
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || value < min) {
+    throw new UserError(`${flag}: expected a whole number of at least ${min}, got '${text}'`);
+  }
+  return value;
+}
+
+async function keptTriggers(file: string): Promise<KeptObject> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      `--keep-triggers: cannot read ${file} (${code === 'ENOENT' ? 'no such file' : code})`,
+    );
+  }
+  return readKeptTriggers(text, file);
+}
+
+/** `headroom push k8s`: the plan as a KEDA ScaledObject, floor-setting CronJobs, or an HPA. */
+export async function pushK8sCommand(
+  csv: string | undefined,
+  options: PushK8sOptions,
+  context: PushK8sContext,
+): Promise<CommandOutput> {
+  const format = options.format;
+  if (options.keepTriggers && format !== 'keda') {
+    throw new UserError('--keep-triggers only applies to --format keda');
+  }
+  if (options.kubectl && options.api) {
+    throw new UserError('--kubectl and --api exclude each other: pick one way to apply');
+  }
+  if ((options.kubectl || options.api || options.forceConflicts) && !options.apply) {
+    throw new UserError(
+      '--kubectl, --api and --force-conflicts only apply with --apply',
+      'add --apply to change the cluster; without it headroom only writes YAML',
+    );
+  }
+  const maxCount = integer(options.maxTriggers, '--max-triggers', 1);
+  const maxReplicas =
+    options.maxReplicas === undefined
+      ? undefined
+      : integer(options.maxReplicas, '--max-replicas', 1);
+  const cpu = integer(options.cpuUtilization, '--cpu-utilization', 0);
+  const memory = integer(options.memoryUtilization, '--memory-utilization', 0);
+  if (format === 'hpa' && cpu === 0 && memory === 0) {
+    throw new UserError('an HPA needs a metric: keep --cpu-utilization or --memory-utilization');
+  }
+  const kept = options.keepTriggers ? await keptTriggers(options.keepTriggers) : undefined;
+  const existing = kept?.existing;
+  let target: Target;
+  if (options.target) target = parseTarget(options.target);
+  else if (existing?.spec?.scaleTargetRef?.name) {
+    const ref = existing.spec.scaleTargetRef;
+    target = parseTarget(`${ref.kind ?? 'Deployment'}/${ref.name}`);
+  } else {
+    throw new UserError(
+      '--target is required: the workload to scale',
+      'e.g. --target deployment/web or --target statefulset/db',
+    );
+  }
+  const namespace = checkName(
+    options.namespace ?? existing?.metadata?.namespace ?? 'default',
+    '--namespace',
+    'label',
+  );
+  const name = checkName(
+    options.name ?? existing?.metadata?.name ?? target.name,
+    '--name',
+    'subdomain',
+  );
+  const hpa = checkName(options.hpa ?? target.name, '--hpa', 'subdomain');
+  if (options.hpa && format !== 'cronjob') {
+    throw new UserError('--hpa only applies to --format cronjob (the HPA whose floor it sets)');
+  }
+
+  const source = await scheduleSource(csv, options);
+  const { planned } = source;
+  if (context.timezoneGiven && !isValidZone(options.timezone)) {
+    throw new UserError(
+      `--timezone: '${options.timezone}' is not an IANA time zone`,
+      'for example UTC, Europe/Berlin, America/New_York',
+    );
+  }
+  const zone = context.timezoneGiven ? options.timezone : planned.timezone;
+  const { leadMs, minHoldMs } = shapeOptions(options);
+
+  const push = buildK8sPush({
+    format,
+    planned,
+    zone,
+    leadMs,
+    minHoldMs,
+    target,
+    name,
+    namespace,
+    hpa,
+    maxCount,
+    maxReplicas,
+    oneOff: Boolean(options.oneOff),
+    kept,
+    cpu,
+    memory,
+    image: options.kubectlImage,
+    now: context.now,
+  });
+
+  const notes = [...source.notes, ...push.notes];
+  if (push.coverage) {
+    const what =
+      format === 'keda'
+        ? `${push.windows.length} cron window(s) over a floor of ${push.floor}`
+        : `${push.changes.length} CronJob(s) setting the floor between ${push.floor} and ${push.peak}`;
+    notes.push(
+      `${what} (${push.mode === 'weekly' ? 'weekly' : 'on the plan dates'}, ${zone}): never below the plan after lead time; +${push.coverage.extraPercent}% server-hours over it`,
+    );
+  }
+
+  if (options.out) await writeFilesAtomically([{ path: options.out, content: push.yaml }]);
+  let applied: ApplyResult | undefined;
+  if (options.apply) {
+    applied = await applyObjects(push.objects, push.yaml, {
+      via: options.kubectl ? 'kubectl' : options.api ? 'api' : 'auto',
+      forceConflicts: Boolean(options.forceConflicts),
+      prune: push.prune,
+    });
+  }
+
+  const lines: string[] = [];
+  if (options.out) {
+    lines.push(`wrote ${push.objects.length} object(s) to ${options.out}`);
+  }
+  if (applied) {
+    const where = applied.via === 'kubectl' ? 'kubectl' : `the API at ${applied.server}`;
+    lines.push(`applied through ${where} (server-side apply, field manager headroom):`);
+    lines.push(...applied.applied.map((a) => `  ${a}`));
+    if (applied.pruned.length > 0) {
+      lines.push('deleted what an earlier push wrote and this plan no longer needs:');
+      lines.push(...applied.pruned.map((p) => `  ${p}`));
+    }
+  }
+  const text = lines.length > 0 ? lines.join('\n') : push.yaml.trimEnd();
+  return {
+    json: {
+      format,
+      mode: push.mode,
+      target,
+      namespace,
+      timezone: zone,
+      floor: push.floor,
+      peak: push.peak,
+      maxReplicas: push.maxReplicas,
+      windows: push.windows,
+      changes: push.changes,
+      coverage: push.coverage,
+      objects: push.objects,
+      ...(options.out && { out: options.out }),
+      ...(applied && { applied }),
+      notes,
+      warnings: source.warnings,
+    },
+    text,
+    warnings: source.warnings,
+    notes,
+  };
+}
+
+/** Registers `headroom push k8s` under the `push` command group. */
+export function registerPushK8s(push: Command, run: Runner): Command {
+  const command = addScheduleSourceOptions(
+    push
+      .command('k8s')
+      .description(
+        'The plan for Kubernetes: a KEDA ScaledObject with cron windows, CronJobs that set an HPA floor, or an HPA; YAML, or --apply',
+      ),
+  )
+    .addOption(
+      new Option('--format <format>', 'what to write').choices(K8S_FORMATS).default('keda'),
+    )
+    .option('--target <kind/name>', 'the workload to scale: deployment/NAME or statefulset/NAME')
+    .option('--namespace <ns>', 'namespace of the objects (default: default)')
+    .option('--name <name>', 'name of the ScaledObject or HPA (default: the target name)')
+    .option('--hpa <name>', 'cronjob: the HPA whose minReplicas is set (default: the target name)')
+    .option(
+      '--max-triggers <n>',
+      'most cron triggers (keda) or CronJobs (cronjob); the plan is fitted at the least extra server-time',
+      '24',
+    )
+    .option(
+      '--max-replicas <n>',
+      "keda/hpa: the ceiling for reactive scaling (default: the plan's --max-servers, else twice its peak)",
+    )
+    .option(
+      '--one-off',
+      "dated windows for the plan's own dates instead of a weekly repeat (automatic for plans under a week)",
+    )
+    .option(
+      '--keep-triggers <file>',
+      'keda: YAML list of your triggers (cpu, memory, prometheus…), or an existing ScaledObject to merge into',
+    )
+    .option('--cpu-utilization <percent>', 'hpa: CPU target, 0 for none', '70')
+    .option('--memory-utilization <percent>', 'hpa: memory target, 0 for none', '80')
+    .option('--kubectl-image <image>', 'cronjob: the image the jobs run', DEFAULT_KUBECTL_IMAGE)
+    .option('--out <file>', 'write the YAML here instead of to stdout')
+    .option('--apply', 'apply to the cluster of the current kubeconfig (server-side apply)')
+    .option('--kubectl', 'with --apply: use kubectl (the default when it is on the PATH)')
+    .option('--api', 'with --apply: use the Kubernetes API directly, even when kubectl is there')
+    .option(
+      '--force-conflicts',
+      'with --apply: take over fields another manager set (e.g. an earlier kubectl apply)',
+    )
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ headroom push k8s --schedule reports/schedule.json --target deployment/web > web-keda.yaml
+  $ headroom push k8s --schedule reports/schedule.json --target deployment/web --keep-triggers cpu.yaml --apply
+  $ headroom push k8s requests.csv --capacity-per-server 800 --target statefulset/db --format cronjob
+  $ headroom push k8s --schedule reports/schedule.json --target deployment/web --format hpa --out hpa.yaml
+
+Without --apply nothing in the cluster changes; the YAML goes to stdout (or --out).
+`,
+    )
+    .action((csv: string | undefined, options: PushK8sOptions, cmd: Command) =>
+      run(
+        () =>
+          pushK8sCommand(csv, options, {
+            timezoneGiven: cmd.getOptionValueSource('timezone') === 'cli',
+            now: Date.now(),
+          }),
+        options.json,
+      ),
+    );
+  return command;
+}

@@ -1,0 +1,413 @@
+import { DateTime } from 'luxon';
+import { UserError } from '../../errors.js';
+import type { PlannedSchedule } from '../../schedule/document.js';
+import {
+  timelineFromSchedule,
+  withLeadTime,
+  type Segment,
+  type Timeline,
+} from '../../schedule/timeline.js';
+import { cronExpression, cronRules } from '../../schedule/weekly.js';
+import { formatDuration } from '../../util/duration.js';
+import type { PruneSpec } from './apply.js';
+import { lastAtOrBefore, cronFirings } from './cron.js';
+import { floorCronJobs, floorObjectNames, type FloorChange } from './cronjob.js';
+import { horizontalPodAutoscaler } from './hpa.js';
+import { scaledObject, type KeptObject } from './keda.js';
+import { checkObjects, renderYaml, type KubeObject, type Manifest } from './manifest.js';
+import { HPA_LABEL, labelValue, MANAGED_BY, type Target } from './names.js';
+import {
+  coversLocalWeek,
+  datedShape,
+  weeklyShape,
+  type DatedShape,
+  type WeeklyShape,
+} from './shape.js';
+import {
+  compareTimelines,
+  cronJobReplicas,
+  kedaReplicas,
+  profileReplicas,
+  type Comparison,
+} from './verify.js';
+import {
+  bandsOf,
+  clock,
+  datedWindows,
+  daysTag,
+  daysText,
+  floorOf,
+  wallNotBefore,
+  weeklyWindows,
+  type CronWindow,
+} from './windows.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+export const K8S_FORMATS = ['keda', 'cronjob', 'hpa'] as const;
+export type K8sFormat = (typeof K8S_FORMATS)[number];
+
+export interface K8sPushInput {
+  format: K8sFormat;
+  planned: PlannedSchedule;
+  /** Zone of the cron times (IANA). */
+  zone: string;
+  leadMs: number;
+  minHoldMs: number;
+  target: Target;
+  /** Name of the ScaledObject or HPA. */
+  name: string;
+  namespace: string;
+  /** cronjob: the HPA whose minReplicas the CronJobs set. */
+  hpa: string;
+  /** keda: most cron triggers; cronjob: most CronJobs. */
+  maxCount: number;
+  /** Defaults to the plan's --max-servers, else twice its peak. */
+  maxReplicas?: number;
+  /** Dated windows for the plan's own dates instead of a weekly repeat. */
+  oneOff: boolean;
+  kept?: KeptObject;
+  /** hpa: utilisation targets in percent (0 leaves one out). */
+  cpu: number;
+  memory: number;
+  /** cronjob: the kubectl image of the jobs. */
+  image: string;
+  /** The clock, for the note on which floor applies now (cronjob only). */
+  now?: number;
+}
+
+export interface K8sPush {
+  format: K8sFormat;
+  mode: 'weekly' | 'dated' | 'none';
+  manifests: Manifest[];
+  objects: KubeObject[];
+  yaml: string;
+  floor: number;
+  maxReplicas: number;
+  peak: number;
+  /** keda: the cron windows; cronjob: the floor changes. */
+  windows: CronWindow[];
+  changes: FloorChange[];
+  /** How the objects hold the plan: server-hours of the plan and extra over it. */
+  coverage?: { planServerHours: number; extraServerHours: number; extraPercent: number };
+  notes: string[];
+  /** cronjob: what --apply deletes afterwards (CronJobs of an earlier plan). */
+  prune?: PruneSpec;
+}
+
+function fail(problem: string, hint?: string): never {
+  throw new UserError(problem, hint);
+}
+
+/**
+ * Checks the objects against the plan: over the plan's period the replicas they hold, evaluated
+ * as KEDA or the CronJob controller would (cron in the zone, DST included), must never be below
+ * the lead-time-adjusted plan; for a weekly repeat, also over the year ahead against the weekly
+ * profile. A shortfall is a bug in headroom, not a user error.
+ */
+function verify(
+  actual: (from: number, to: number) => Timeline,
+  required: Timeline,
+  plan: Timeline,
+  shape: WeeklyShape | DatedShape,
+  zone: string,
+) {
+  const from = required.steps[0].start;
+  const to = required.end;
+  const check = (comparison: Comparison, against: string) => {
+    const short = comparison.short[0];
+    if (short) {
+      const at = DateTime.fromMillis(short.start, { zone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
+      throw new Error(
+        `the objects would hold ${short.have} replicas at ${at} where ${against} needs ${short.need} (${comparison.short.length} stretch(es) short)`,
+      );
+    }
+  };
+  const held = actual(from, to);
+  check(compareTimelines(held, required, from, to), 'the plan (after lead time)');
+  if (shape.kind === 'weekly') {
+    const yearEnd = from + 365 * DAY_MS;
+    const profile = profileReplicas(shape.profile, from, yearEnd);
+    check(compareTimelines(actual(from, yearEnd), profile, from, yearEnd), 'the weekly profile');
+  }
+  const cost = compareTimelines(held, plan, from, to);
+  const planServerHours = cost.requiredMs / HOUR_MS;
+  const extraServerHours = cost.extraMs / HOUR_MS;
+  return {
+    planServerHours: Math.round(planServerHours * 10) / 10,
+    extraServerHours: Math.round(extraServerHours * 10) / 10,
+    extraPercent:
+      planServerHours > 0 ? Math.round((extraServerHours / planServerHours) * 1000) / 10 : 0,
+  };
+}
+
+/** The weekly floor changes as CronJob rules. */
+function weeklyChanges(shape: WeeklyShape): FloorChange[] {
+  return cronRules(shape.profile).map((rule) => ({
+    tag: `${daysTag(rule.days)}-${clock(rule.minuteOfDay).replace(':', '')}`,
+    schedule: cronExpression(rule),
+    replicas: rule.capacity,
+    description: `${daysText(rule.days)} ${clock(rule.minuteOfDay)}`,
+  }));
+}
+
+/**
+ * The dated floor changes: one per step of the plan, and one back to the floor when the plan
+ * ends. A fall fires no earlier than planned, even in a DST fold.
+ */
+function datedChanges(shape: DatedShape, zone: string, floor: number): FloorChange[] {
+  const steps: { at: number; replicas: number }[] = shape.segments.map((s) => ({
+    at: s.start,
+    replicas: s.capacity,
+  }));
+  if (steps[steps.length - 1].replicas !== floor) steps.push({ at: shape.end, replicas: floor });
+  return steps.map((step, i) => {
+    const falls = i > 0 && step.replicas < steps[i - 1].replicas;
+    const local = falls
+      ? wallNotBefore(step.at, zone)
+      : (() => {
+          const d = DateTime.fromMillis(step.at, { zone });
+          return { year: d.year, month: d.month, day: d.day, minute: d.hour * 60 + d.minute };
+        })();
+    const date = `${local.year}-${String(local.month).padStart(2, '0')}-${String(local.day).padStart(2, '0')}`;
+    return {
+      tag: `${date.replace(/-/g, '')}-${clock(local.minute).replace(':', '')}`,
+      schedule: `${local.minute % 60} ${Math.floor(local.minute / 60)} ${local.day} ${local.month} *`,
+      replicas: step.replicas,
+      description: `${date} ${clock(local.minute)}`,
+    };
+  });
+}
+
+function countWindows(zone: string) {
+  return (segments: Segment[], circular: boolean) => {
+    const floor = floorOf(segments);
+    return circular
+      ? weeklyWindows({ timezone: zone, segments }, floor).length
+      : datedWindows(bandsOf(segments, floor, false), zone).length;
+  };
+}
+
+function countChanges(zone: string) {
+  return (segments: Segment[], circular: boolean) =>
+    circular
+      ? cronRules({ timezone: zone, segments }).length
+      : segments.length + (segments[segments.length - 1].capacity === floorOf(segments) ? 0 : 1);
+}
+
+/**
+ * Turns a plan into Kubernetes objects for one format, validated, checked against the plan, and
+ * rendered as YAML. Pure: no files, no cluster.
+ */
+export function buildK8sPush(input: K8sPushInput): K8sPush {
+  const { planned, zone, format } = input;
+  const plan = timelineFromSchedule(planned.schedule);
+  const timeline = withLeadTime(plan, input.leadMs);
+  const span = planned.schedule.end - planned.schedule.start;
+  const peak = Math.max(...planned.schedule.entries.map((e) => e.capacity));
+  const maxReplicas = input.maxReplicas ?? planned.maxServers ?? Math.max(1, 2 * peak);
+  if (maxReplicas < peak) {
+    fail(
+      `--max-replicas ${maxReplicas} is below the plan's peak of ${peak} replicas`,
+      `give at least ${peak}, or plan with --max-servers ${maxReplicas}`,
+    );
+  }
+  const notes: string[] = [];
+  const lead = input.leadMs > 0 ? formatDuration(input.leadMs) : '0';
+  const annotations: Record<string, string> = {
+    'headroom/plan': `${planned.document.start}/${planned.document.end}`,
+  };
+  if (format !== 'hpa') annotations['headroom/lead-time'] = lead;
+  const header = [
+    ` headroom push k8s --format ${format}: ${input.target.kind.toLowerCase()}/${input.target.name} in namespace ${input.namespace}`,
+    ` plan ${planned.document.start} – ${planned.document.end}${format === 'hpa' ? '' : `, cron times in ${zone}, lead time ${lead}`}`,
+  ];
+
+  if (format === 'hpa') {
+    const lowest = Math.min(...planned.schedule.entries.map((e) => e.capacity));
+    const minReplicas = Math.max(1, lowest);
+    if (lowest < 1) notes.push('an HPA needs minReplicas of at least 1: the plan asks for 0');
+    notes.push(
+      `an HPA alone follows no schedule: minReplicas ${minReplicas} (the plan's lowest), maxReplicas ${maxReplicas}; ` +
+        `the plan's peak of ${peak} comes only from CPU/memory. For floors by time of day add --format cronjob, or use --format keda`,
+    );
+    const manifests = [
+      horizontalPodAutoscaler({
+        target: input.target,
+        name: input.name,
+        namespace: input.namespace,
+        minReplicas,
+        maxReplicas,
+        cpu: input.cpu,
+        memory: input.memory,
+        annotations,
+      }),
+    ];
+    header.push(` minReplicas ${minReplicas} (the plan's lowest), maxReplicas ${maxReplicas}`);
+    return finish({ manifests, header, floor: minReplicas, mode: 'none' });
+  }
+
+  const dated =
+    input.oneOff || !coversLocalWeek(planned.schedule.start, planned.schedule.end, zone);
+  if (dated)
+    header.push(
+      ' cron has no year: these dates come back every year; push again before the plan ends',
+    );
+  if (dated && !input.oneOff) {
+    notes.push(
+      `the plan covers ${formatDuration(span)}, less than a week: dated windows for its own dates (cron has no year; push again before the plan ends)`,
+    );
+  }
+  const count = format === 'keda' ? countWindows(zone) : countChanges(zone);
+  const options = { minHoldMs: input.minHoldMs, maxCount: input.maxCount, count };
+  const shape = dated ? datedShape(timeline, options) : weeklyShape(timeline, zone, options);
+  notes.push(...shape.notes);
+  const segments = shape.kind === 'weekly' ? shape.profile.segments : shape.segments;
+  const floor = floorOf(segments);
+  if (shape.count > input.maxCount) {
+    notes.push(
+      `needs ${shape.count} cron objects, more than --max-triggers ${input.maxCount}, even at the coarsest fit`,
+    );
+  }
+
+  if (format === 'keda') {
+    const windows =
+      shape.kind === 'weekly'
+        ? weeklyWindows(shape.profile, floor)
+        : datedWindows(bandsOf(shape.segments, floor, false), zone);
+    if (windows.length === 0 && !(input.kept?.triggers.length ?? 0)) {
+      fail(
+        `the plan holds ${floor} replicas throughout: there is no window to schedule, and a ScaledObject needs at least one trigger`,
+        `use --format hpa (minReplicas ${floor}), or keep your reactive triggers with --keep-triggers FILE`,
+      );
+    }
+    const built = scaledObject({
+      target: input.target,
+      name: input.name,
+      namespace: input.namespace,
+      zone,
+      floor,
+      maxReplicas,
+      windows,
+      kept: input.kept,
+      annotations,
+    });
+    notes.push(...built.notes);
+    const coverage = verify(
+      (from, to) => kedaReplicas({ floor, max: maxReplicas, triggers: windows, zone }, from, to),
+      timeline,
+      plan,
+      shape,
+      zone,
+    );
+    header.push(
+      ` minReplicaCount ${floor} (the plan's floor), maxReplicaCount ${maxReplicas}; ${windows.length} cron window(s) ${shape.kind === 'weekly' ? 'repeating weekly' : 'on dates'}; +${coverage.extraPercent}% server-hours over the plan`,
+    );
+    return finish({
+      manifests: [built.manifest],
+      header,
+      floor,
+      mode: shape.kind,
+      windows,
+      coverage,
+    });
+  }
+
+  // cronjob
+  const changes = shape.kind === 'weekly' ? weeklyChanges(shape) : datedChanges(shape, zone, floor);
+  const manifests = floorCronJobs({
+    target: input.target,
+    hpa: input.hpa,
+    namespace: input.namespace,
+    zone,
+    changes,
+    image: input.image,
+    annotations,
+  });
+  const coverage = verify(
+    (from, to) =>
+      cronJobReplicas(
+        { rules: changes.map((c) => ({ schedule: c.schedule, replicas: c.replicas })), zone },
+        from,
+        to,
+      ),
+    timeline,
+    plan,
+    shape,
+    zone,
+  );
+  const names = floorObjectNames(
+    input.hpa,
+    changes.map((c) => c.tag),
+  );
+  notes.push(
+    `the HPA ${input.namespace}/${input.hpa} must exist and allow the plan's peak: maxReplicas ≥ ${peak}; keep minReplicas out of any manifest you apply to it (the CronJobs own it)`,
+  );
+  if (input.now !== undefined) {
+    const current = currentChange(changes, zone, input.now);
+    if (current !== undefined) {
+      const job = names.cronJobs[current];
+      notes.push(
+        `the floor changes at the next scheduled time; to set it now (${changes[current].replicas}): kubectl create job -n ${input.namespace} --from=cronjob/${job} ${job.slice(0, 48)}-now`,
+      );
+    }
+  }
+  header.push(
+    ` ${changes.length} CronJob(s) setting minReplicas of HPA ${input.hpa} between ${floor} and ${Math.max(...changes.map((c) => c.replicas))}; +${coverage.extraPercent}% server-hours over the plan`,
+  );
+  return finish({
+    manifests,
+    header,
+    floor,
+    mode: shape.kind,
+    changes,
+    coverage,
+    prune: {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      resource: 'cronjobs.batch',
+      namespace: input.namespace,
+      labelSelector: `${MANAGED_BY}=headroom,${HPA_LABEL}=${labelValue(input.hpa)}`,
+      keep: names.cronJobs,
+    },
+  });
+
+  function finish(result: {
+    manifests: Manifest[];
+    header: string[];
+    floor: number;
+    mode: K8sPush['mode'];
+    windows?: CronWindow[];
+    changes?: FloorChange[];
+    coverage?: K8sPush['coverage'];
+    prune?: PruneSpec;
+  }): K8sPush {
+    const objects = checkObjects(result.manifests);
+    return {
+      format,
+      mode: result.mode,
+      manifests: result.manifests,
+      objects,
+      yaml: renderYaml(result.manifests, result.header),
+      floor: result.floor,
+      maxReplicas,
+      peak,
+      windows: result.windows ?? [],
+      changes: result.changes ?? [],
+      ...(result.coverage && { coverage: result.coverage }),
+      notes,
+      ...(result.prune && { prune: result.prune }),
+    };
+  }
+}
+
+/** The index of the change whose time passed last before `now` (what the floor is now). */
+function currentChange(changes: FloorChange[], zone: string, now: number): number | undefined {
+  let best: { index: number; at: number } | undefined;
+  changes.forEach((change, index) => {
+    const at = lastAtOrBefore(cronFirings(change.schedule, zone, now - 8 * DAY_MS, now), now);
+    if (at !== undefined && (!best || at > best.at)) best = { index, at };
+  });
+  return best?.index;
+}

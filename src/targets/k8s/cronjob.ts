@@ -1,0 +1,148 @@
+import { CronJob } from 'kubernetes-models/batch/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { ServiceAccount } from 'kubernetes-models/v1';
+import type { Manifest } from './manifest.js';
+import { baseLabels, fitName, HPA_LABEL, labelValue, type Target } from './names.js';
+
+/**
+ * The official kubectl image, pinned. (Bitnami's kubectl image, the usual choice, moved its
+ * version tags out of the free catalogue in 2025; override with --kubectl-image.)
+ */
+export const DEFAULT_KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.32.0';
+
+/** One change of the HPA's floor: at this cron time (in the zone), minReplicas becomes `replicas`. */
+export interface FloorChange {
+  /** Name part: weekdays-0855, or a date for a dated plan. */
+  tag: string;
+  schedule: string;
+  replicas: number;
+  description: string;
+}
+
+export interface CronJobInput {
+  target: Target;
+  hpa: string;
+  namespace: string;
+  zone: string;
+  changes: FloorChange[];
+  image: string;
+  annotations: Record<string, string>;
+}
+
+/** CronJob names get 11 characters appended for their Jobs, which must fit a 63-character label. */
+const CRONJOB_NAME_MAX = 52;
+
+export function floorObjectNames(hpa: string, tags: string[]) {
+  return {
+    account: fitName(hpa, 'headroom-floor'),
+    cronJobs: tags.map((tag) => fitName(hpa, `floor-${tag}`, CRONJOB_NAME_MAX)),
+  };
+}
+
+/**
+ * CronJobs that set an HPA's minReplicas at each change of the plan (with `timeZone`, so 09:00
+ * stays 09:00 local across DST), and the ServiceAccount, Role and RoleBinding they run as: get and
+ * patch on that one HPA, nothing else.
+ */
+export function floorCronJobs(input: CronJobInput): Manifest[] {
+  const names = floorObjectNames(
+    input.hpa,
+    input.changes.map((c) => c.tag),
+  );
+  const labels = { ...baseLabels(input.target), [HPA_LABEL]: labelValue(input.hpa) };
+  const meta = (name: string) => ({
+    name,
+    namespace: input.namespace,
+    labels,
+    annotations: input.annotations,
+  });
+  const account = new ServiceAccount({ metadata: meta(names.account) });
+  const role = new Role({
+    metadata: meta(names.account),
+    rules: [
+      {
+        apiGroups: ['autoscaling'],
+        resources: ['horizontalpodautoscalers'],
+        resourceNames: [input.hpa],
+        verbs: ['get', 'patch'],
+      },
+    ],
+  });
+  const binding = new RoleBinding({
+    metadata: meta(names.account),
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.account },
+    subjects: [{ kind: 'ServiceAccount', name: names.account, namespace: input.namespace }],
+  });
+  const jobs = input.changes.map((change, i): Manifest => {
+    const patch = JSON.stringify({ spec: { minReplicas: change.replicas } });
+    const object = new CronJob({
+      metadata: meta(names.cronJobs[i]),
+      spec: {
+        schedule: change.schedule,
+        timeZone: input.zone,
+        concurrencyPolicy: 'Forbid',
+        // Still run if the controller was down or busy for up to 10 minutes at the time.
+        startingDeadlineSeconds: 600,
+        successfulJobsHistoryLimit: 1,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          metadata: { labels },
+          spec: {
+            backoffLimit: 3,
+            activeDeadlineSeconds: 300,
+            template: {
+              metadata: { labels },
+              spec: {
+                serviceAccountName: names.account,
+                restartPolicy: 'OnFailure',
+                securityContext: {
+                  runAsNonRoot: true,
+                  runAsUser: 65532,
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
+                containers: [
+                  {
+                    name: 'kubectl',
+                    image: input.image,
+                    // The image's entrypoint is kubectl.
+                    args: [
+                      'patch',
+                      'horizontalpodautoscaler',
+                      input.hpa,
+                      `--namespace=${input.namespace}`,
+                      '--type=merge',
+                      `--patch=${patch}`,
+                      '--field-manager=headroom-floor',
+                    ],
+                    env: [{ name: 'HOME', value: '/tmp' }],
+                    resources: {
+                      requests: { cpu: '10m', memory: '32Mi' },
+                      limits: { memory: '128Mi' },
+                    },
+                    securityContext: {
+                      allowPrivilegeEscalation: false,
+                      readOnlyRootFilesystem: true,
+                      capabilities: { drop: ['ALL'] },
+                    },
+                    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                  },
+                ],
+                volumes: [{ name: 'tmp', emptyDir: {} }],
+              },
+            },
+          },
+        },
+      },
+    });
+    return {
+      object,
+      comments: [{ path: [], text: ` ${change.description}: minReplicas ${change.replicas}` }],
+    };
+  });
+  return [
+    { object: account, comments: [] },
+    { object: role, comments: [] },
+    { object: binding, comments: [] },
+    ...jobs,
+  ];
+}

@@ -1,0 +1,142 @@
+import { DateTime } from 'luxon';
+import {
+  fewestRuns,
+  fillShortDips,
+  normalize,
+  segmentsOf,
+  type Segment,
+  type Timeline,
+} from '../../schedule/timeline.js';
+import {
+  compactWeekly,
+  cronRules,
+  weeklyProfile,
+  type WeeklyProfile,
+} from '../../schedule/weekly.js';
+import { avoidDstRanges, dstRanges } from './dst.js';
+import { clock } from './windows.js';
+
+const MINUTE_MS = 60_000;
+const WEEK_MS = 7 * 86_400_000;
+
+export interface ShapeOptions {
+  minHoldMs: number;
+  /** Most cron objects (triggers or CronJobs) the result may need… */
+  maxCount: number;
+  /** …as the format counts them for a candidate. */
+  count: (segments: Segment[], circular: boolean) => number;
+}
+
+/** A weekly local-time profile fitted to the format's limit, clear of DST gaps and folds. */
+export interface WeeklyShape {
+  kind: 'weekly';
+  profile: WeeklyProfile;
+  /** How many cron objects it needs (see ShapeOptions.count). */
+  count: number;
+  notes: string[];
+}
+
+/** The plan's own dates (epoch-ms segments), fitted to the limit. */
+export interface DatedShape {
+  kind: 'dated';
+  segments: Segment[];
+  end: number;
+  count: number;
+  notes: string[];
+}
+
+/** Whether a plan covers at least one local week (168 hours, or 167 across a spring DST change). */
+export function coversLocalWeek(start: number, end: number, zone: string): boolean {
+  const from = DateTime.fromMillis(start, { zone });
+  return DateTime.fromMillis(end, { zone }) >= from.plus({ weeks: 1 });
+}
+
+/**
+ * A plan of seven local days that lost an hour to a spring DST change is an hour short of 168:
+ * the missing hour is the same local time as the plan's first hour a week earlier, so that is
+ * what it holds (weeklyProfile counts real hours).
+ */
+function spanningAWeek(timeline: Timeline, zone: string): Timeline {
+  const first = timeline.steps[0].start;
+  const short = first + WEEK_MS - timeline.end;
+  if (short <= 0 || !coversLocalWeek(first, timeline.end, zone)) return timeline;
+  const capacity = Math.max(
+    ...timeline.steps.filter((s) => s.start < first + short).map((s) => s.capacity),
+  );
+  return {
+    end: first + WEEK_MS,
+    steps: normalize([...timeline.steps, { start: timeline.end, capacity }]),
+  };
+}
+
+/**
+ * Folds a (lead-time-adjusted) plan of at least a week onto one local week, fills dips shorter
+ * than the minimum hold, and then, while the format needs more cron objects than allowed, fits
+ * it into fewer recurring changes (compactWeekly: the least extra server-time). Changes that DST
+ * would skip or repeat are moved out of the way last (see avoidDstRanges).
+ */
+export function weeklyShape(timeline: Timeline, zone: string, options: ShapeOptions): WeeklyShape {
+  const folded = weeklyProfile(spanningAWeek(timeline, zone), zone);
+  const ranges = dstRanges(zone, timeline.steps[0].start);
+  const minHoldMinutes = options.minHoldMs / MINUTE_MS;
+  const attempt = (limit: number) => {
+    const compacted = compactWeekly(folded, { limit, minHoldMinutes });
+    if (!compacted) return undefined;
+    const { profile, moved } = avoidDstRanges(compacted, ranges);
+    return { profile, moved, count: options.count(profile.segments, true) };
+  };
+  const rules = cronRules(folded).length;
+  let best = attempt(Infinity)!;
+  if (best.count > options.maxCount) {
+    // The largest rule budget whose result fits (the count falls, if not strictly, with it).
+    let lo = 1;
+    let hi = cronRules(best.profile).length - 1;
+    let fit = attempt(1)!;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      const tried = attempt(mid);
+      if (tried && tried.count <= options.maxCount) {
+        lo = mid;
+        fit = tried;
+      } else hi = mid - 1;
+    }
+    best = fit;
+  }
+  const notes: string[] = [];
+  const compactedRules = cronRules(best.profile).length;
+  if (compactedRules < rules) {
+    notes.push(
+      `fitted the plan's ${rules} weekly changes into ${compactedRules} (dips under --min-hold filled, fewer changes for the limit; never below the plan)`,
+    );
+  }
+  if (best.moved.length > 0) {
+    notes.push(
+      `moved changes at ${best.moved.map(clock).join(', ')} out of the local times that DST skips or repeats in ${zone} (cron would not fire there once), never lowering capacity`,
+    );
+  }
+  return { kind: 'weekly', profile: best.profile, count: best.count, notes };
+}
+
+/**
+ * The plan's own dates: dips shorter than the minimum hold filled, then, while the format needs
+ * more cron objects than allowed, the fewest runs that fit (fewestRuns: the least extra
+ * server-time, never below the plan).
+ */
+export function datedShape(timeline: Timeline, options: ShapeOptions): DatedShape {
+  const filled = fillShortDips(segmentsOf(timeline), options.minHoldMs);
+  const { runs } = fewestRuns(filled, filled.length);
+  let segments = filled;
+  let count = options.count(segments, false);
+  for (let m = filled.length - 1; m >= 1 && count > options.maxCount; m--) {
+    segments = runs(m);
+    count = options.count(segments, false);
+  }
+  const notes: string[] = [];
+  const changes = segmentsOf(timeline).length;
+  if (segments.length < changes) {
+    notes.push(
+      `fitted the plan's ${changes} steps into ${segments.length} (dips under --min-hold filled, fewer changes for the limit; never below the plan)`,
+    );
+  }
+  return { kind: 'dated', segments, end: timeline.end, count, notes };
+}
