@@ -22,3 +22,8 @@ export { runBacktest } from './evaluate/backtest.js';
 export { selectModel } from './evaluate/select.js';
 export { holidayCalendar, makeCalendar, readEventsCsv } from './features/events.js';
 export { parseDuration, formatDuration } from './util/duration.js';
+export { simulate, type SimulateOptions, type SimulateResult } from './simulate/run.js';
+export { hpaSync, replicasForUtilization, type HpaSpec, type HpaState } from './simulate/hpa.js';
+export { FIRST_DESIGN_BEHAVIOR, behaviorFrom, type HpaBehavior } from './simulate/behavior.js';
+export { stepScalingSync, FIRST_DESIGN_STEP_SCALING } from './simulate/step-scaling.js';
+export { renderSimulateChart } from './report/simulate-chart.js';

@@ -105,7 +105,7 @@ describe('headroom simulate', () => {
     const md = await readFile(join(out, 'simulate.md'), 'utf8');
     expect(md).toContain(json.verdict);
     expect(md).toContain('| under-provisioned (over 100%) |');
-    expect(md).toContain('![Demand against each policy over the busiest week](simulate.png)');
+    expect(md).toContain('](simulate.png)');
 
     const png = await readFile(join(out, 'simulate.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');

@@ -407,7 +407,7 @@ export async function simulateCommand(
     ...(sentence ? [`**${sentence}**`, ''] : []),
     markdownTable(header, rows),
     '',
-    '![Demand against each policy over the busiest week](simulate.png)',
+    "![Demand against each policy's serving capacity, one panel per policy](simulate.png)",
     '',
     ...facts.map((f) => `- ${f}`),
     '',

@@ -52,7 +52,7 @@ export function figureTable(
     );
   }
   rows.push(
-    row('scaling actions', (f) => String(f.scalingActions)),
+    row('scaling actions', (f) => formatReadable(f.scalingActions)),
     row('peak servers', (f) => String(f.peakServers)),
   );
   const db = policies[0]?.figures.database;
