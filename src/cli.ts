@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 import { backtestCommand, type BacktestOptions } from './commands/backtest.js';
@@ -7,6 +8,7 @@ import { forecastCommand, type ForecastOptions } from './commands/forecast.js';
 import { generateCommand, type GenerateOptions } from './commands/generate.js';
 import { addCapacityOptions, addIngestOptions, addModelOptions } from './commands/options.js';
 import type { CommandOutput } from './commands/output.js';
+import { planFleetCommand, type FleetOptions } from './commands/fleet.js';
 import { planCommand, type PlanOptions } from './commands/plan.js';
 import { registerPushAws } from './commands/push-aws.js';
 import { registerPushK8s } from './commands/push-k8s.js';
@@ -15,6 +17,7 @@ import {
   simulateCommand,
   type SimulateCommandOptions,
 } from './commands/simulate.js';
+import { CONFIG_FILE } from './config/load.js';
 import { GuardrailError, RemoteError, UserError } from './errors.js';
 import { BACKTEST_DEFAULT_MODELS } from './evaluate/backtest.js';
 import { modelSummaries } from './models/registry.js';
@@ -80,9 +83,9 @@ function buildProgram(io: Io, run: Runner): Command {
         program
           .command('plan')
           .description(
-            'Forecast, then turn the forecast into servers and a scaling schedule with reports',
+            'Forecast, then turn the forecast into servers and a scaling schedule with reports; with --config (or a headroom.yaml here), every service of a fleet',
           )
-          .argument('<csv>', 'history: a timestamp column and a numeric load column'),
+          .argument('[csv]', 'history: a timestamp column and a numeric load column'),
       ),
     ),
   )
@@ -97,11 +100,34 @@ function buildProgram(io: Io, run: Runner): Command {
         "# the first design's rule max(2, floor(2 + load/100 × 1.2)) on its point forecast:",
         'headroom plan load.csv --model linear --plan-on point --capacity-per-server 100 \\\n      --target-utilization 1 --headroom 0.2 --base-servers 2 --min-servers 2 --rounding floor',
       ) +
-        '\nWrites forecast.csv, plan.csv, schedule.csv, schedule.json, forecast.png, plan.png and summary.md.\n',
+        '\nWrites forecast.csv, plan.csv, schedule.csv, schedule.json, forecast.png, plan.png and summary.md.\n' +
+        'With --config: one folder of those per service, and index.html and summary.md for the fleet.\n',
     )
-    .action((csv: string, options: PlanOptions) =>
-      run(() => planCommand(csv, options), options.json),
-    );
+    .option(
+      '--config <file>',
+      `plan every service of a config file (default: ./${CONFIG_FILE} when no CSV is given)`,
+    )
+    .option('--workers <n>', 'with --config: services planned in parallel (default: one per core)')
+    .option('--quiet', 'with --config: no progress output')
+    .action((csv: string | undefined, options: FleetOptions, command: Command) => {
+      const config = options.config ?? (csv === undefined ? CONFIG_FILE : undefined);
+      if (csv !== undefined && options.config !== undefined) {
+        throw new UserError('give either a CSV or --config, not both');
+      }
+      if (config === undefined) return run(() => planCommand(csv!, options), options.json);
+      if (options.config === undefined && !existsSync(CONFIG_FILE)) {
+        throw new UserError(
+          `nothing to plan: give a CSV, or --config, or put a ${CONFIG_FILE} in this folder`,
+          '`headroom init <csv>` writes a starter config',
+        );
+      }
+      const explicit = new Set(
+        command.options
+          .map((o) => o.attributeName())
+          .filter((name) => command.getOptionValueSource(name) === 'cli'),
+      );
+      return run(() => planFleetCommand(config, options, explicit), options.json);
+    });
 
   addCapacityOptions(
     addModelOptions(

@@ -1,0 +1,71 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { PlanOptions } from '../commands/plan.js';
+
+/** One service for a worker: where its history is and the `plan` options it runs with. */
+export interface ServiceTask {
+  name: string;
+  file: string;
+  options: PlanOptions;
+}
+
+export interface ServiceOutcome {
+  name: string;
+  ok: boolean;
+  seconds: number;
+  /** `plan --json` output, when it worked. */
+  json?: Record<string, unknown>;
+  error?: string;
+  warnings: string[];
+  notes: string[];
+}
+
+/**
+ * Plans every task on a pool of worker threads (one per core by default), handing the next task
+ * to whichever worker finishes first. A failing service fails alone; the outcomes come back in
+ * the tasks' order.
+ */
+export async function runFleet(
+  tasks: ServiceTask[],
+  options: { workers?: number; onDone?: (outcome: ServiceOutcome, done: number) => void } = {},
+): Promise<ServiceOutcome[]> {
+  const size = Math.max(1, Math.min(options.workers ?? availableParallelism(), tasks.length));
+  const outcomes = new Map<string, ServiceOutcome>();
+  let next = 0;
+  const workerUrl = new URL('./worker.js', import.meta.url);
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      let worker = new Worker(workerUrl);
+      try {
+        while (next < tasks.length) {
+          const task = tasks[next++];
+          const outcome = await new Promise<ServiceOutcome>((resolve) => {
+            const fail = (error: Error) => {
+              // A worker that threw outside a task is gone: the next task gets a fresh one.
+              worker = new Worker(workerUrl);
+              resolve({
+                name: task.name,
+                ok: false,
+                seconds: 0,
+                error: `the worker stopped: ${error.message}`,
+                warnings: [],
+                notes: [],
+              });
+            };
+            worker.once('message', (message: ServiceOutcome) => {
+              worker.off('error', fail);
+              resolve(message);
+            });
+            worker.once('error', fail);
+            worker.postMessage(task);
+          });
+          outcomes.set(task.name, outcome);
+          options.onDone?.(outcome, outcomes.size);
+        }
+      } finally {
+        await worker.terminate();
+      }
+    }),
+  );
+  return tasks.map((t) => outcomes.get(t.name)!);
+}

@@ -1,0 +1,169 @@
+import { formatReadable } from './tables.js';
+
+/** What the fleet report shows of one service: its plan output, or why it failed. */
+export interface FleetEntry {
+  name: string;
+  ok: boolean;
+  seconds: number;
+  error?: string;
+  warnings: string[];
+  notes: string[];
+  /** `plan --json` output (schedule.json plus files), when it worked. */
+  plan?: PlanJson;
+  /** PNG charts, base64, inlined into the page. */
+  charts?: { forecast?: string; plan?: string };
+}
+
+export interface PlanJson {
+  timezone: string;
+  interval: string;
+  start: string;
+  end: string;
+  source: {
+    file: string;
+    valueColumn: string;
+    model: string;
+    selection?: string;
+    quantile: number;
+  };
+  capacity: { capacityPerServer: number; targetUtilization: number };
+  summary: {
+    peakForecast: number;
+    peakForecastAt: string;
+    peakServers: number;
+    minServers: number;
+    serverHours: number;
+    changes: number;
+    cappedSteps: number;
+  };
+  entries: { timestamp: string; capacity: number; change: number; action: string }[];
+}
+
+const MAX_ROWS = 24;
+
+const escape = (text: unknown) =>
+  String(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+
+const anchor = (name: string) => `service-${name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
+
+function overviewRow(e: FleetEntry): string {
+  if (!e.ok || !e.plan) {
+    return `<tr class="failed"><td><a href="#${anchor(e.name)}">${escape(e.name)}</a></td><td>failed</td><td colspan="6">${escape(e.error ?? '')}</td></tr>`;
+  }
+  const s = e.plan.summary;
+  return `<tr><td><a href="#${anchor(e.name)}">${escape(e.name)}</a></td><td>ok</td><td>${escape(e.plan.source.model)}</td><td class="n">${s.minServers}–${s.peakServers}</td><td class="n">${escape(formatReadable(s.peakForecast))}</td><td class="n">${escape(formatReadable(s.serverHours))}</td><td class="n">${s.changes}</td><td class="n">${e.warnings.length}</td></tr>`;
+}
+
+function serviceSection(e: FleetEntry): string {
+  const head = `<section id="${anchor(e.name)}"><h2>${escape(e.name)}</h2>`;
+  if (!e.ok || !e.plan) {
+    return `${head}<p class="error"><strong>Failed:</strong> ${escape(e.error ?? 'unknown error')}</p></section>`;
+  }
+  const p = e.plan;
+  const s = p.summary;
+  const figures: [string, string][] = [
+    ['history', `${p.source.file} (column ${p.source.valueColumn})`],
+    ['horizon', `${p.start} to ${p.end} (${p.timezone}), ${p.interval} steps`],
+    [
+      'model',
+      p.source.model + (p.source.selection ? ` — chosen by backtest: ${p.source.selection}` : ''),
+    ],
+    ['peak forecast', `${formatReadable(s.peakForecast)} at ${s.peakForecastAt}`],
+    ['servers', `${s.minServers} to ${s.peakServers}`],
+    ['server-hours', formatReadable(s.serverHours)],
+    ['scaling changes', String(s.changes)],
+    [
+      'capacity rule',
+      `${p.capacity.capacityPerServer} per server at ${Math.round(p.capacity.targetUtilization * 100)}%, planning quantile ${p.source.quantile}`,
+    ],
+  ];
+  if (s.cappedSteps > 0)
+    figures.push(['under-provisioned', `${s.cappedSteps} interval(s) above --max-servers`]);
+  const chart = (data: string | undefined, alt: string) =>
+    data ? `<img src="data:image/png;base64,${data}" alt="${escape(alt)}" width="1200">` : '';
+  const rows = p.entries
+    .slice(0, MAX_ROWS)
+    .map(
+      (r) =>
+        `<tr><td>${escape(r.timestamp)}</td><td class="n">${r.capacity}</td><td class="n">${r.change > 0 ? '+' : ''}${r.change}</td><td>${escape(r.action)}</td></tr>`,
+    )
+    .join('');
+  const more =
+    p.entries.length > MAX_ROWS
+      ? `<p class="dim">…and ${p.entries.length - MAX_ROWS} more changes in ${escape(e.name)}/schedule.csv</p>`
+      : '';
+  const list = (title: string, items: string[]) =>
+    items.length === 0
+      ? ''
+      : `<h3>${title}</h3><ul>${items.map((i) => `<li>${escape(i)}</li>`).join('')}</ul>`;
+  return `${head}
+<table class="figures">${figures.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>
+${chart(e.charts?.forecast, `${e.name}: history, forecast and planning band`)}
+${chart(e.charts?.plan, `${e.name}: demand against planned capacity, and servers`)}
+<h3>Schedule</h3>
+<table><thead><tr><th>time (${escape(p.timezone)})</th><th>servers</th><th>change</th><th>action</th></tr></thead><tbody>${rows}</tbody></table>${more}
+${list('What was fixed in the input', e.warnings)}${list('Notes', e.notes)}
+</section>`;
+}
+
+/** One self-contained page (charts inlined, no scripts) with every service's plan. */
+export function fleetHtml(entries: FleetEntry[], generatedAt: string): string {
+  const failed = entries.filter((e) => !e.ok).length;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>headroom: capacity plans for ${entries.length} service(s)</title>
+<style>
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 1240px; padding: 0 1rem; color: #1f2933; }
+h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
+h2 { border-top: 1px solid #d9e2ec; padding-top: 1.2rem; margin-top: 2rem; }
+table { border-collapse: collapse; margin: 0.6rem 0 1rem; }
+th, td { padding: 0.25rem 0.7rem; border-bottom: 1px solid #e4e7eb; text-align: left; vertical-align: top; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+tr.failed td, p.error { color: #b42318; }
+p.error { background: #fef3f2; padding: 0.6rem 0.8rem; border-radius: 4px; }
+.dim { color: #616e7c; }
+img { display: block; max-width: 100%; height: auto; margin: 0.8rem 0; border: 1px solid #e4e7eb; }
+</style>
+</head>
+<body>
+<h1>Capacity plans</h1>
+<p class="dim">${entries.length} service(s), ${entries.length - failed} planned, ${failed} failed. Generated ${escape(generatedAt)} by headroom.</p>
+<table>
+<thead><tr><th>service</th><th>status</th><th>model</th><th>servers</th><th>peak forecast</th><th>server-hours</th><th>changes</th><th>warnings</th></tr></thead>
+<tbody>
+${entries.map(overviewRow).join('\n')}
+</tbody>
+</table>
+${entries.map(serviceSection).join('\n')}
+</body>
+</html>
+`;
+}
+
+/** The fleet in Markdown, for $GITHUB_STEP_SUMMARY: one row per service. */
+export function fleetMarkdown(entries: FleetEntry[]): string {
+  const failed = entries.filter((e) => !e.ok).length;
+  const rows = entries.map((e) => {
+    if (!e.ok || !e.plan)
+      return `| ${e.name} | **failed** | ${(e.error ?? '').replace(/\|/g, '\\|').split('\n')[0]} | | | |`;
+    const s = e.plan.summary;
+    return `| ${e.name} | ok | ${e.plan.source.model} | ${s.minServers}–${s.peakServers} | ${formatReadable(s.serverHours)} | ${s.changes} |`;
+  });
+  return [
+    `# Capacity plans: ${entries.length} service(s), ${failed} failed`,
+    '',
+    '| service | status | model | servers | server-hours | changes |',
+    '|---|---|---|---:|---:|---:|',
+    ...rows,
+    '',
+    'Each service has its own `summary.md`, charts and schedule in its folder; `index.html` shows them all.',
+    '',
+  ].join('\n');
+}
