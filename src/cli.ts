@@ -9,6 +9,7 @@ import { generateCommand, type GenerateOptions } from './commands/generate.js';
 import { addCapacityOptions, addIngestOptions, addModelOptions } from './commands/options.js';
 import type { CommandOutput } from './commands/output.js';
 import { planFleetCommand, type FleetOptions } from './commands/fleet.js';
+import { initCommand, type InitOptions } from './commands/init.js';
 import { planCommand, type PlanOptions } from './commands/plan.js';
 import { registerPushAws } from './commands/push-aws.js';
 import { registerPushK8s } from './commands/push-k8s.js';
@@ -341,6 +342,26 @@ function buildProgram(io: Io, run: Runner): Command {
     );
   registerPushAws(push, run);
   registerPushK8s(push, run);
+
+  addIngestOptions(
+    program
+      .command('init')
+      .description('Inspect a CSV and write a starter headroom.yaml for it, every key commented')
+      .argument('<csv>', 'a history to plan'),
+  )
+    .option('--out <file>', 'where to write the config', CONFIG_FILE)
+    .option('--force', 'replace an existing file')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      examples(
+        'headroom init data/requests.csv',
+        'headroom init metrics/api.csv --timezone Europe/Berlin --out capacity/headroom.yaml',
+      ),
+    )
+    .action((csv: string, options: InitOptions) =>
+      run(() => initCommand(csv, options), options.json),
+    );
 
   program
     .command('generate')

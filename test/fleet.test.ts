@@ -88,7 +88,7 @@ describe('fleet runs from headroom.yaml', () => {
         expect(errors).toEqual([]);
         expect(await page.title()).toBe('headroom: capacity plans for 5 service(s)');
         const widths = await page.$$eval('img', (imgs) =>
-          imgs.map((i) => (i as HTMLImageElement).naturalWidth),
+          imgs.map((i) => (i as unknown as { naturalWidth: number }).naturalWidth),
         );
         expect(widths).toEqual(new Array(8).fill(1200)); // two charts for each planned service
         expect(await page.locator('#service-broken .error').innerText()).toMatch(
@@ -131,6 +131,33 @@ describe('fleet runs from headroom.yaml', () => {
     );
     expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
   });
+
+  it('init writes a starter config from a CSV that plans as it is, and never overwrites one', async () => {
+    const here = await mkdtemp(join(tmpdir(), 'headroom-init-'));
+    const csv = join(here, 'bikes.csv');
+    await writeFile(
+      csv,
+      'dteday,hr,cnt\n' +
+        Array.from({ length: 24 * 21 }, (_, h) => {
+          const day = new Date(Date.UTC(2024, 0, 1) + Math.floor(h / 24) * 86_400_000);
+          return `${day.toISOString().slice(0, 10)},${h % 24},${100 + (h % 24) * 5}`;
+        }).join('\n') +
+        '\n',
+    );
+    const init = await headroom(['init', 'bikes.csv'], here);
+    expect(init.code, init.stderr).toBe(0);
+    const config = await readFile(join(here, 'headroom.yaml'), 'utf8');
+    expect(config).toMatch(/data: bikes\.csv/);
+    expect(config).toMatch(/timestampColumn: dteday\n\s+hourColumn: hr\n\s+valueColumn: cnt/);
+    expect(config).toMatch(/# push:/);
+    const plan = await headroom(['plan', '--quiet'], here);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/1 service\(s\), 1 planned, 0 failed/);
+    const again = await headroom(['init', 'bikes.csv'], here);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/headroom\.yaml already exists/);
+    expect(again.stderr).toMatch(/--force/);
+  }, 60_000);
 
   it('says what to do when there is neither a CSV nor a config', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'headroom-noconfig-'));

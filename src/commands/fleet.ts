@@ -39,6 +39,9 @@ export function serviceOptions(
   return { ...defaults, ...fromFile, ...fromFlags, outDir } as PlanOptions;
 }
 
+const shorten = (text: string, most: number) =>
+  text.length <= most ? text : `${text.slice(0, most - 1)}…`;
+
 const slug = (text: string) =>
   text
     .toLowerCase()
@@ -165,7 +168,7 @@ export async function planFleetCommand(
             summary.changes,
             `${o.seconds.toFixed(1)} s`,
           ]
-        : [o.name, 'FAILED', '–', '–', (o.error ?? '').split('\n')[0]];
+        : [o.name, 'FAILED', '–', '–', shorten((o.error ?? '').split('\n')[0], 90)];
     });
     const text = [
       `${loaded.path}: ${outcomes.length} service(s), ${outcomes.length - failed.length} planned, ${failed.length} failed`,
