@@ -1,35 +1,33 @@
 import { join } from 'node:path';
-import { describePlanRule } from '../capacity/servers.js';
 import { UserError } from '../errors.js';
 import { BACKTEST_DEFAULT_ORIGINS, fittingHorizon } from '../evaluate/backtest.js';
 import { loadSeries } from '../ingest/index.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { renderSimulateChart } from '../report/simulate-chart.js';
-import { formatNumber, formatReadable } from '../report/tables.js';
 import {
   DEFAULT_TOLERANCE,
-  describeBehavior,
   FIRST_DESIGN_BEHAVIOR,
   readBehaviorFile,
 } from '../simulate/behavior.js';
 import { busiestSpan } from '../simulate/busiest.js';
-import { formatHours, verdict } from '../simulate/compare.js';
 import { databaseServerLimit, type DatabaseLimit } from '../simulate/metrics.js';
-import { POLICY_LABELS } from '../simulate/policies.js';
-import { simulate, type SimulateResult } from '../simulate/run.js';
-import { scheduledAt } from '../simulate/scheduled.js';
-import { FIRST_DESIGN_STEP_SCALING, type StepScalingSpec } from '../simulate/step-scaling.js';
 import {
-  figureTable,
-  markdownTable,
-  policiesCsv,
-  spanText,
-  timelineCsv,
-} from '../simulate/tables.js';
-import type { CapacitySettings, Warning } from '../types.js';
+  exactSizingLine,
+  findings,
+  reportJson,
+  scheduledPerTick,
+  settingsFacts,
+  summaryMarkdown,
+  verdictOf,
+  type ReplayDescription,
+} from '../simulate/report.js';
+import { simulate, type SimulateResult } from '../simulate/run.js';
+import { FIRST_DESIGN_STEP_SCALING, type StepScalingSpec } from '../simulate/step-scaling.js';
+import { figureTable, policiesCsv, spanText, timelineCsv } from '../simulate/tables.js';
+import type { Warning } from '../types.js';
 import { describeDuration, formatDuration, parseDuration, WEEK_MS } from '../util/duration.js';
 import { parseTimestamp } from '../ingest/timestamp.js';
-import { formatShort, formatTimestamp } from '../util/time.js';
+import { formatShort } from '../util/time.js';
 import {
   assumedCapacityNote,
   capacitySettings,
@@ -83,7 +81,6 @@ export interface SimulateCommandOptions extends RawOptions {
   horizonGiven?: boolean;
 }
 
-export const SIMULATE_FORMAT = 'headroom.simulate/v1';
 export const CURRENT_POLICIES = ['hpa', 'step'] as const;
 
 function numberFlag(text: string, flag: string, ok: (v: number) => boolean, expected: string) {
@@ -178,10 +175,6 @@ function chartSpan(
     );
   }
   return { from, to: Math.min(result.end, from + WEEK_MS) };
-}
-
-function maxServersText(s: CapacitySettings): string {
-  return Number.isFinite(s.maxServers) ? String(s.maxServers) : '∞';
 }
 
 export async function simulateCommand(
@@ -279,158 +272,58 @@ export async function simulateCommand(
     progress.clear();
   }
 
-  const { demand, capacity, backtest } = result;
-  const byId = new Map(result.policies.map((p) => [p.id, p]));
-  const currentRun = byId.get(current);
-  const predictiveRun = byId.get('predictive');
-  const days = (result.end - result.start) / 86_400_000;
-  const sentence =
-    currentRun && predictiveRun
-      ? verdict(currentRun, predictiveRun, { days, costPerServerHour: cost })
-      : '';
-  if (database) {
-    const limit = databaseServerLimit(database);
-    const over = result.policies.filter((p) => (p.figures.database?.overLimitHours ?? 0) > 0);
-    if (over.length > 0) {
-      warnings.push({
-        code: 'database-connections',
-        count: over.length,
-        message: `${over.map((p) => `${p.label} (${formatHours(p.figures.database?.overLimitHours ?? 0)}, peak ${p.figures.database?.peakConnections} connections)`).join(', ')} would have exceeded the database's ${database.maxConnections} connections (${limit} servers × ${database.connectionsPerServer}); --db-limit cap holds every policy to ${limit} servers`,
-      });
-    }
-    if (database.mode === 'cap' && limit < settings.maxServers) {
-      notes.push(
-        `every policy held to ${limit} servers: ${database.maxConnections} database connections ÷ ${database.connectionsPerServer} per server`,
-      );
-    }
-  }
-  const plannedCapped = result.plans.reduce((n, p) => n + p.cappedSteps, 0);
-  if (plannedCapped > 0) {
-    warnings.push({
-      code: 'max-servers',
-      count: plannedCapped,
-      message: `the schedule needed more than ${maxServersText(capacity)} servers in ${plannedCapped} interval(s); planned at the maximum`,
-    });
-  }
-
   const span = chartSpan(options.chartStart, result, zone);
-  const scheduled = Float64Array.from(demand.values, (_, k) =>
-    Math.min(
-      capacity.maxServers,
-      Math.max(capacity.minServers, scheduledAt(result.pushed, demand.start + k * demand.tickMs)),
-    ),
-  );
-  const unit = options.unit ?? ingested.valueColumn;
-  const chosen = backtest.windows.map((w) => w.chosen ?? w.model);
-  const modelText =
-    options.model === 'auto'
-      ? `auto (chose ${[...new Set(chosen)].map((m) => `${m} ×${chosen.filter((c) => c === m).length}`).join(', ')})`
-      : options.model;
-  const behaviorText = describeBehavior(behavior);
-  const stepText = `up ${step.step} when most of the last ${step.readings} readings are above ${Math.round(step.upThreshold * 100)}%, down ${step.step} when most are below ${Math.round(step.downThreshold * 100)}%, ${step.cooldownMs > 0 ? `${formatDuration(step.cooldownMs)} cooldown` : 'no cooldown'}`;
-  const shaping = `scale-ups ${leadMs > 0 ? `${describeDuration(leadMs)} early` : 'on time'}${minHoldMs > 0 ? `, dips under ${describeDuration(minHoldMs)} filled` : ''}`;
+  const described: ReplayDescription = {
+    file: ingested.file,
+    valueColumn: ingested.valueColumn,
+    rows: ingested.rows,
+    zone,
+    unit: options.unit ?? ingested.valueColumn,
+    model: options.model,
+    origins,
+    horizonSteps,
+    trainWindowMs: request.trainWindowMs,
+    quantile: request.quantile,
+    tickMs,
+    warmupMs,
+    leadMs,
+    minHoldMs,
+    tolerance,
+    behavior,
+    step,
+    database,
+    costPerServerHour: cost,
+    current,
+    span,
+    busiest: options.chartStart === undefined,
+  };
+  const found = findings(result, described, settings.maxServers);
+  warnings.push(...found.warnings);
+  notes.push(...found.notes);
+  const sentence = verdictOf(result, described);
+  const report = reportJson(result, described, sentence);
+  const scheduled = scheduledPerTick(result);
   const { header, rows } = figureTable(result.policies, {
-    targetUtilization: capacity.targetUtilization,
+    targetUtilization: result.capacity.targetUtilization,
     costPerServerHour: cost,
     zone,
   });
-
-  const settingsJson = {
-    model: options.model,
-    origins,
-    horizon: formatDuration(horizonSteps * series.stepMs),
-    trainWindow: formatDuration(request.trainWindowMs),
-    quantile: request.quantile,
-    timezone: zone,
-    tick: formatDuration(tickMs),
-    warmup: warmupMs === 0 ? '0' : formatDuration(warmupMs),
-    leadTime: leadMs === 0 ? '0' : formatDuration(leadMs),
-    minHold: minHoldMs === 0 ? '0' : formatDuration(minHoldMs),
-    capacity: {
-      ...capacity,
-      maxServers: Number.isFinite(capacity.maxServers) ? capacity.maxServers : null,
-    },
-    hpa: { targetUtilization: capacity.targetUtilization, tolerance, behavior },
-    stepScaling: { ...step, cooldownSeconds: step.cooldownMs / 1000 },
-    database: database ?? null,
-    costPerServerHour: cost ?? null,
-    current,
-  };
-  const report = {
-    format: SIMULATE_FORMAT,
-    input: {
-      file: ingested.file,
-      valueColumn: ingested.valueColumn,
-      rows: ingested.rows,
-      interval: formatDuration(series.stepMs),
-    },
-    settings: settingsJson,
-    replay: {
-      start: formatTimestamp(result.start, zone),
-      end: formatTimestamp(result.end, zone),
-      ticks: demand.values.length,
-      hours: Number(formatNumber((demand.values.length * tickMs) / 3_600_000)),
-      windows: backtest.windows.map((w, i) => ({
-        start: formatTimestamp(w.start, zone),
-        end: formatTimestamp(w.start + horizonSteps * series.stepMs, zone),
-        model: w.chosen ?? w.model,
-        trainingStart: formatTimestamp(w.trainingStart, zone),
-        scheduleChanges: result.schedules[i].entries.length - 1,
-      })),
-      exactServerHours: Number(formatNumber(result.exactServerHours)),
-    },
-    chart: { from: formatTimestamp(span.from, zone), to: formatTimestamp(span.to, zone) },
-    verdict: sentence,
-    policies: result.policies.map((p) => ({
-      id: p.id,
-      label: p.label,
-      ...p.figures,
-      worstShortfall: p.figures.worstShortfall
-        ? { ...p.figures.worstShortfall, at: formatTimestamp(p.figures.worstShortfall.at, zone) }
-        : null,
-      reasons: p.timeline.reasons,
-    })),
-  };
-
-  const facts = [
-    `${result.policies.length} policies replayed in ${formatDuration(tickMs)} ticks over ${origins} window(s) of ${formatDuration(horizonSteps * series.stepMs)}, ${spanText(result.start, result.end, zone)} ${zone}`,
-    `schedule: each window planned by ${modelText} from only the history before it, servers for the ${describePlanRule(capacity, request.quantile)}; ${shaping}`,
-    `servers: ${formatReadable(capacity.capacityPerServer)} ${unit} each at 100%, target ${Math.round(capacity.targetUtilization * 100)}%, ${capacity.minServers}–${maxServersText(capacity)} servers, warm-up ${warmupMs > 0 ? describeDuration(warmupMs) : 'none'}`,
-    `${POLICY_LABELS.hpa}: ${Math.round(capacity.targetUtilization * 100)}% ± ${Math.round(tolerance * 100)}%, ${behaviorText}`,
-    `${POLICY_LABELS.step}: ${stepText}`,
-    `${POLICY_LABELS.predictive}: the schedule as the HPA's minimum; the larger count wins`,
-  ];
-  const exactLine = `Exact sizing (servers for every ${formatDuration(tickMs)} tick's demand at ${Math.round(capacity.targetUtilization * 100)}%, warm at once) would have taken ${formatReadable(result.exactServerHours)} server-hours.`;
-  const markdown = [
-    `# What prediction buys: ${ingested.file}`,
-    '',
-    ...(sentence ? [`**${sentence}**`, ''] : []),
-    markdownTable(header, rows),
-    '',
-    "![Demand against each policy's serving capacity, one panel per policy](simulate.png)",
-    '',
-    ...facts.map((f) => `- ${f}`),
-    '',
-    exactLine,
-    '',
-    `Under-provisioned: minutes in which demand exceeded what the warm servers serve at 100%. Demand within each ${formatDuration(series.stepMs)} interval is interpolated keeping the interval's mean; bursts shorter than the interval are not in the data.`,
-    ...(warnings.length > 0
-      ? ['', '## Warnings', '', ...warnings.map((w) => `- ${w.message}`)]
-      : []),
-    '',
-  ].join('\n');
+  const facts = settingsFacts(result, described);
 
   const path = (name: string) => join(options.outDir, name);
   const files = await writeFilesAtomically([
     { path: path('simulate.csv'), content: policiesCsv(result, zone) },
     { path: path('simulate-timeline.csv'), content: timelineCsv(result, zone, scheduled) },
     { path: path('simulate.json'), content: JSON.stringify(report, null, 2) + '\n' },
-    { path: path('simulate.md'), content: markdown },
+    {
+      path: path('simulate.md'),
+      content: summaryMarkdown(result, described, { sentence, header, rows, warnings }),
+    },
     {
       path: path('simulate.png'),
       content: renderSimulateChart(result, {
         zone,
-        unit,
+        unit: described.unit,
         from: span.from,
         to: span.to,
         scheduled,
@@ -448,7 +341,7 @@ export async function simulateCommand(
     table(header, rows),
     '',
     ...(sentence ? [sentence] : []),
-    exactLine,
+    exactSizingLine(result, described),
     `chart: ${options.chartStart === undefined ? `the busiest ${describeDuration(span.to - span.from)}` : describeDuration(span.to - span.from)}, ${formatShort(span.from, zone)} – ${formatShort(span.to, zone)}`,
     '',
     `wrote ${files.length} files to ${options.outDir}: ${files.map((f) => f.slice(options.outDir.length).replace(/^[\\/]/, '')).join(', ')}`,
