@@ -145,6 +145,16 @@ describe('replay: warm-up delays the capacity a scale-up buys', () => {
     expect(policyFigures(demand, timeline, settings).underProvisionedHours * 60).toBeCloseTo(1, 9);
   });
 
+  it('keeps at least one server under the HPA, so that it can measure and scale up again', () => {
+    const quiet = ticks([0, 0, 0, 300, 300, 300]);
+    const timeline = replay(hpaPolicy(policySettings({ minServers: 0 })), quiet, {
+      ...settings,
+      warmupMs: 0,
+    });
+    // Starts at the 0 servers demand needs, is lifted to 1, then scales with the load.
+    expect(Array.from(timeline.servers)).toEqual([0, 1, 1, 1, 2, 4]);
+  });
+
   it('a schedule that launches early covers the jump; the HPA above it adds nothing', () => {
     // The schedule asks for 10 servers from minute 3, launched 5 minutes early (minute −2).
     const schedules: Schedule[] = [

@@ -64,11 +64,17 @@ function steadyHpaState(now: number, initial: number): HpaState {
 
 const clamp = (n: number, s: PolicySettings) => Math.min(s.maxServers, Math.max(s.minServers, n));
 
+/**
+ * An HPA needs at least one replica to measure (minReplicas ≥ 1 unless scale-to-zero is switched
+ * on): with none, nothing reports a metric and it could never scale up again.
+ */
+const HPA_MIN_REPLICAS = 1;
+
 function hpaSpec(s: PolicySettings): HpaSpec {
   return {
     targetUtilization: s.targetUtilization,
     tolerance: s.hpa.tolerance,
-    minReplicas: s.minServers,
+    minReplicas: Math.max(HPA_MIN_REPLICAS, s.minServers),
     maxReplicas: s.maxServers,
     behavior: s.hpa.behavior,
   };
@@ -131,7 +137,8 @@ export function predictivePolicy(s: PolicySettings): Policy {
     label: POLICY_LABELS.predictive,
     initial: (now, needed) => Math.max(floor(now), clamp(needed, s)),
     init: steadyHpaState,
-    sync: (state, o) => hpaSync({ ...spec, minReplicas: floor(o.now) }, state, o),
+    sync: (state, o) =>
+      hpaSync({ ...spec, minReplicas: Math.max(spec.minReplicas, floor(o.now)) }, state, o),
   });
 }
 
