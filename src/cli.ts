@@ -20,14 +20,11 @@ import {
 } from './commands/simulate.js';
 import { CONFIG_FILE } from './config/load.js';
 import { GuardrailError, RemoteError, UserError } from './errors.js';
+import { EXIT } from './exit-codes.js';
 import { BACKTEST_DEFAULT_MODELS } from './evaluate/backtest.js';
 import { modelSummaries } from './models/registry.js';
 
-/**
- * Exit codes: 0 success, 1 an internal error (a bug), 2 bad usage or bad input, 3 a remote API
- * (AWS, Kubernetes) refused or partly failed a change, 4 a guardrail refused the plan (see --force).
- */
-export const EXIT = { ok: 0, internal: 1, usage: 2, remote: 3, refused: 4 } as const;
+export { EXIT };
 
 /** What every command's action hands to the runner: the work, and whether to print JSON. */
 export type Runner = (work: () => Promise<CommandOutput>, json?: boolean) => Promise<void>;
@@ -52,6 +49,8 @@ function buildProgram(io: Io, run: Runner): Command {
       'Forecast load from CSV history and plan the servers it needs, with a scaling schedule.',
     )
     .version('0.1.0')
+    .option('-q, --quiet', 'print only results and errors: no notes, warnings or progress')
+    .option('--verbose', 'also print how long the command took and its peak memory')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
@@ -109,7 +108,6 @@ function buildProgram(io: Io, run: Runner): Command {
       `plan every service of a config file (default: ./${CONFIG_FILE} when no CSV is given)`,
     )
     .option('--workers <n>', 'with --config: services planned in parallel (default: one per core)')
-    .option('--quiet', 'with --config: no progress output')
     .action((csv: string | undefined, options: FleetOptions, command: Command) => {
       const config = options.config ?? (csv === undefined ? CONFIG_FILE : undefined);
       if (csv !== undefined && options.config !== undefined) {
@@ -127,7 +125,8 @@ function buildProgram(io: Io, run: Runner): Command {
           .map((o) => o.attributeName())
           .filter((name) => command.getOptionValueSource(name) === 'cli'),
       );
-      return run(() => planFleetCommand(config, options, explicit), options.json);
+      const quiet = Boolean(command.optsWithGlobals().quiet);
+      return run(() => planFleetCommand(config, { ...options, quiet }, explicit), options.json);
     });
 
   addCapacityOptions(
@@ -387,16 +386,27 @@ function buildProgram(io: Io, run: Runner): Command {
 /** Runs the CLI and returns the exit code; never calls process.exit, so tests can call it too. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let exitCode: number = EXIT.ok;
+  const started = performance.now();
+  let program: Command | undefined;
   const run: Runner = async (work, json) => {
     const output = await work();
+    const { quiet, verbose } = program?.opts() ?? {};
     exitCode = output.exitCode ?? EXIT.ok;
-    for (const note of output.notes) io.stderr(`${pc.dim('note:')} ${note}\n`);
-    for (const warning of output.warnings)
-      io.stderr(`${pc.yellow('warning:')} ${warning.message}\n`);
+    if (!quiet) {
+      for (const note of output.notes) io.stderr(`${pc.dim('note:')} ${note}\n`);
+      for (const warning of output.warnings)
+        io.stderr(`${pc.yellow('warning:')} ${warning.message}\n`);
+    }
     io.stdout(json ? JSON.stringify(output.json, null, 2) + '\n' : output.text + '\n');
+    if (verbose) {
+      const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      const peak = Math.round(process.resourceUsage().maxRSS / 1024);
+      io.stderr(`${pc.dim('done:')} ${seconds} s, peak memory ${peak} MB\n`);
+    }
   };
   try {
-    await buildProgram(io, run).parseAsync(argv);
+    program = buildProgram(io, run);
+    await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

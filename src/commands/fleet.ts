@@ -5,6 +5,7 @@ import cliProgress from 'cli-progress';
 import { loadConfig, type Service } from '../config/load.js';
 import { planKeys } from '../config/schema.js';
 import { UserError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import { runFleet, type ServiceOutcome, type ServiceTask } from '../fleet/run.js';
 import { splitLongCsv } from '../fleet/split.js';
 import { writeFilesAtomically } from '../report/atomic.js';
@@ -17,9 +18,6 @@ export interface FleetOptions extends PlanOptions {
   workers?: string;
   quiet?: boolean;
 }
-
-/** Exit code when some services failed and the others were planned. */
-export const EXIT_SOME_FAILED = 5;
 
 /** A service's `plan` options: flag defaults, then the config file, then flags given explicitly. */
 export function serviceOptions(
@@ -193,7 +191,7 @@ export async function planFleetCommand(
       text,
       warnings: [],
       notes: failed.map((o) => `${o.name} failed: ${o.error}`),
-      ...(failed.length > 0 && { exitCode: EXIT_SOME_FAILED }),
+      ...(failed.length > 0 && { exitCode: EXIT.someFailed }),
     };
   } finally {
     await Promise.all(scratchDirs.map((dir) => rm(dir, { recursive: true, force: true })));

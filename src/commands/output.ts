@@ -6,7 +6,7 @@ export interface CommandOutput {
   text: string;
   warnings: Warning[];
   notes: string[];
-  /** Set when the command finished but must not report success (see EXIT in cli.ts). */
+  /** Set when the command finished but must not report success (see src/exit-codes.ts). */
   exitCode?: number;
 }
 

@@ -1,6 +1,7 @@
 import { appendFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { GuardrailError, UserError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import {
   actionsFor,
   AWS_ACTION_LIMIT,
@@ -55,8 +56,6 @@ export interface PushContext {
   now: number;
   stepSummary?: string;
 }
-
-const EXIT_REMOTE = 3;
 
 function whole(text: string, flag: string, least: number): number {
   const value = Number(text);
@@ -165,7 +164,7 @@ export async function pushAwsCommand(
     text: report.text,
     warnings,
     notes,
-    ...(failed && { exitCode: EXIT_REMOTE }),
+    ...(failed && { exitCode: EXIT.remote }),
   };
 }
 

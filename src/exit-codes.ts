@@ -1,0 +1,6 @@
+/**
+ * Exit codes: 0 success, 1 an internal error (a bug), 2 bad usage or bad input, 3 a remote API
+ * (AWS, Kubernetes) refused or partly failed a change, 4 a guardrail refused the plan (see
+ * --force), 5 some services of a fleet failed while the others were planned.
+ */
+export const EXIT = { ok: 0, internal: 1, usage: 2, remote: 3, refused: 4, someFailed: 5 } as const;
