@@ -260,7 +260,12 @@ export function buildK8sPush(input: K8sPushInput): K8sPush {
     );
   }
   const count = format === 'keda' ? countWindows(zone) : countChanges(zone);
-  const options = { minHoldMs: input.minHoldMs, maxCount: input.maxCount, count };
+  const options = {
+    minHoldMs: input.minHoldMs,
+    maxCount: input.maxCount,
+    count,
+    semantics: format === 'keda' ? ('keda' as const) : ('cronjob' as const),
+  };
   const shape = dated ? datedShape(timeline, options) : weeklyShape(timeline, zone, options);
   notes.push(...shape.notes);
   const segments = shape.kind === 'weekly' ? shape.profile.segments : shape.segments;

@@ -33,13 +33,15 @@ export function dstRanges(zone: string, from: number) {
  * Moves the profile's changes out of the local times that DST skips or repeats, so that every
  * cron change fires once, when it should, on every day of the year, and capacity is never lower:
  * a change inside a gap moves to the minute before the gap (a rise) or to the gap's end (a fall);
- * a range that a fold repeats holds its highest level throughout. Applied on every day of the
- * week, so days that shared a cron rule still share it. Returns the profile unchanged when no
- * change sits in such a range.
+ * in a fold (local times that come twice), KEDA starts a window only at the second firing of its
+ * start, so a rise there moves before the fold; CronJobs fire both times, so the fold holds its
+ * highest level where the second run would otherwise fall short (a fall inside it). Applied to every day of the week alike (DST changes
+ * on one weekday, but cron rules span several), so days that shared a rule still share it.
  */
 export function avoidDstRanges(
   profile: WeeklyProfile,
   ranges: { gaps: [number, number][]; folds: [number, number][] },
+  semantics: 'keda' | 'cronjob',
 ): { profile: WeeklyProfile; moved: number[] } {
   const values = new Array<number>(WEEK_MINUTES);
   for (const s of profile.segments) {
@@ -47,23 +49,46 @@ export function avoidDstRanges(
   }
   const at = (m: number) => ((m % WEEK_MINUTES) + WEEK_MINUTES) % WEEK_MINUTES;
   const moved = new Set<number>();
-  // Flattens minutes [from, to) of every day to their highest level; notes changes inside.
-  const flatten = (from: number, to: number) => {
-    for (let day = 0; day < 7; day++) {
-      const base = day * DAY_MINUTES;
-      let max = -Infinity;
-      for (let m = from; m < to; m++) {
-        max = Math.max(max, values[at(base + m)]);
-        if (m > from && values[at(base + m)] !== values[at(base + m - 1)]) {
-          moved.add(((m % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES);
-        }
+  // Holds minutes [from, to) of a day at their highest level; notes the changes inside.
+  const flattenDay = (day: number, from: number, to: number) => {
+    const base = day * DAY_MINUTES;
+    let max = -Infinity;
+    for (let m = from; m < to; m++) {
+      max = Math.max(max, values[at(base + m)]);
+      if (m > from && values[at(base + m)] !== values[at(base + m - 1)]) {
+        moved.add(((m % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES);
       }
-      for (let m = from; m < to; m++) values[at(base + m)] = max;
     }
+    for (let m = from; m < to; m++) values[at(base + m)] = max;
+  };
+  const flatten = (from: number, to: number) => {
+    for (let day = 0; day < 7; day++) flattenDay(day, from, to);
   };
   // A gap [s, e): no change may fire at s … e-1, so the levels from s-1 on are held to e.
   for (const [s, e] of ranges.gaps) flatten(s - 1, e);
-  for (const [s, e] of ranges.folds) flatten(s, e);
+  for (const [s, e] of ranges.folds) {
+    for (let day = 0; day < 7; day++) {
+      const base = day * DAY_MINUTES;
+      const v = (m: number) => values[at(base + m)];
+      if (semantics === 'keda') {
+        // A KEDA window whose start fires twice is only active from the second firing (its next
+        // start then comes before its next end): no rise may sit in a fold, so it moves before.
+        let rise = false;
+        for (let m = s; m < e; m++) rise ||= v(m) > v(m - 1);
+        if (rise) flattenDay(day, s - 1, e);
+        continue;
+      }
+      // A CronJob fold runs twice; the second time starts with the level the first ended with,
+      // and only the changes inside fire again. Where that falls short, hold the highest level.
+      let level = v(e - 1);
+      let short = false;
+      for (let m = s; m < e && !short; m++) {
+        if (v(m) !== v(m - 1)) level = v(m);
+        short = level < v(m);
+      }
+      if (short) flattenDay(day, s, e);
+    }
+  }
   if (moved.size === 0) return { profile, moved: [] };
   const segments = mergeRuns(
     values.map((capacity, i) => ({ start: i, duration: 1, capacity })),

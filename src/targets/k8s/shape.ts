@@ -25,6 +25,8 @@ export interface ShapeOptions {
   maxCount: number;
   /** …as the format counts them for a candidate. */
   count: (segments: Segment[], circular: boolean) => number;
+  /** How the target fires cron in a DST fold (see avoidDstRanges). */
+  semantics: 'keda' | 'cronjob';
 }
 
 /** A weekly local-time profile fitted to the format's limit, clear of DST gaps and folds. */
@@ -82,7 +84,7 @@ export function weeklyShape(timeline: Timeline, zone: string, options: ShapeOpti
   const attempt = (limit: number) => {
     const compacted = compactWeekly(folded, { limit, minHoldMinutes });
     if (!compacted) return undefined;
-    const { profile, moved } = avoidDstRanges(compacted, ranges);
+    const { profile, moved } = avoidDstRanges(compacted, ranges, options.semantics);
     return { profile, moved, count: options.count(profile.segments, true) };
   };
   const rules = cronRules(folded).length;

@@ -174,6 +174,18 @@ export function wallNotBefore(t: number, zone: string): Wall {
 }
 
 /**
+ * The local wall time at which a KEDA window must start to be active from `t`: KEDA starts a
+ * window at the last firing of its start, and a wall time in a DST fold fires twice.
+ */
+export function wallNotAfter(t: number, zone: string): Wall {
+  for (let probe = t; ; probe -= MINUTE_MS) {
+    const wall = wallOf(probe, zone);
+    const last = wallTimeInstants(zone, wall.year, wall.month, wall.day, wall.minute).at(-1);
+    if (last === undefined || last <= t) return wall;
+  }
+}
+
+/**
  * Dated bands (epoch ms) as cron windows for one date each ("0 9 14 3 *"): bands at the same
  * local times and level within one month share a trigger with a day-of-month list. Cron has no
  * year, so the window would come back on the same date next year: push again before then.
@@ -181,8 +193,9 @@ export function wallNotBefore(t: number, zone: string): Wall {
 export function datedWindows(bands: Band[], zone: string): CronWindow[] {
   const groups = new Map<string, { start: Wall; end: Wall; replicas: number; days: number[] }>();
   for (const band of bands) {
-    const start = wallOf(band.start, zone);
-    const end = wallNotBefore(band.start + band.duration, zone);
+    const start = wallNotAfter(band.start, zone);
+    // An end that a DST fold repeats is fine: the window stays active until its last firing.
+    const end = wallOf(band.start + band.duration, zone);
     const offset = Math.round(
       (Date.UTC(end.year, end.month - 1, end.day) -
         Date.UTC(start.year, start.month - 1, start.day)) /
