@@ -160,7 +160,7 @@ export async function pushK8sCommand(
         ? `${push.windows.length} cron window(s) over a floor of ${push.floor}`
         : `${push.changes.length} CronJob(s) setting the floor between ${push.floor} and ${push.peak}`;
     notes.push(
-      `${what} (${push.mode === 'weekly' ? 'weekly' : 'on the plan dates'}, ${zone}): never below the plan after lead time; +${push.coverage.extraPercent}% server-hours over it`,
+      `${what} (${push.mode === 'weekly' ? 'weekly' : 'on the plan dates'}, ${zone}): never below the plan after lead time; +${push.coverage.extraPercent}% server-hours over it${push.coverage.extraPercent > 10 ? ' (raise --max-triggers to follow it closer)' : ''}`,
     );
   }
 

@@ -4,10 +4,7 @@ import { ServiceAccount } from 'kubernetes-models/v1';
 import type { Manifest } from './manifest.js';
 import { baseLabels, fitName, HPA_LABEL, labelValue, type Target } from './names.js';
 
-/**
- * The official kubectl image, pinned. (Bitnami's kubectl image, the usual choice, moved its
- * version tags out of the free catalogue in 2025; override with --kubectl-image.)
- */
+/** The official kubectl image, pinned by tag (override with --kubectl-image). */
 export const DEFAULT_KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.32.0';
 
 /** One change of the HPA's floor: at this cron time (in the zone), minReplicas becomes `replicas`. */

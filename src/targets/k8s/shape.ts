@@ -113,7 +113,7 @@ export function weeklyShape(timeline: Timeline, zone: string, options: ShapeOpti
   }
   if (best.moved.length > 0) {
     notes.push(
-      `moved changes at ${best.moved.map(clock).join(', ')} out of the local times that DST skips or repeats in ${zone} (cron would not fire there once), never lowering capacity`,
+      `moved changes at ${best.moved.map(clock).join(', ')} out of the hours that DST skips or repeats in ${zone} (cron would miss or repeat them once a year), never lowering capacity`,
     );
   }
   return { kind: 'weekly', profile: best.profile, count: best.count, notes };
