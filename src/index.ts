@@ -27,3 +27,5 @@ export { hpaSync, replicasForUtilization, type HpaSpec, type HpaState } from './
 export { FIRST_DESIGN_BEHAVIOR, behaviorFrom, type HpaBehavior } from './simulate/behavior.js';
 export { stepScalingSync, FIRST_DESIGN_STEP_SCALING } from './simulate/step-scaling.js';
 export { renderSimulateChart } from './report/simulate-chart.js';
+export { buildK8sPush, K8S_FORMATS, type K8sPush, type K8sPushInput } from './targets/k8s/build.js';
+export { kedaReplicas, cronJobReplicas, compareTimelines } from './targets/k8s/verify.js';
