@@ -162,6 +162,16 @@ describe('weekly profile', () => {
     ]);
   });
 
+  it('takes seven local days across the spring DST change (167 hours) as a week', () => {
+    const monday = Date.UTC(2026, 2, 2, 5); // Monday 2 March 2026 00:00 EST; DST starts 8 March
+    const end = Date.UTC(2026, 2, 9, 4); // Monday 9 March 00:00 EDT
+    expect((end - monday) / HOUR).toBe(167);
+    const profile = weeklyProfile({ end, steps: [{ start: monday, capacity: 3 }] }, zone);
+    expect(cronRules(profile)).toEqual([
+      { days: [1, 2, 3, 4, 5, 6, 7], minuteOfDay: 0, capacity: 3 },
+    ]);
+  });
+
   it('refuses a plan shorter than a week', () => {
     expect(() => weeklyProfile({ end: start + 3 * DAY, steps: steps.slice(0, 3) }, zone)).toThrow(
       /at least 7 days/,

@@ -40,7 +40,11 @@ export function minuteOfWeek(time: number, zone: string): number {
  */
 export function weeklyProfile(timeline: Timeline, zone: string): WeeklyProfile {
   const first = timeline.steps[0]?.start ?? timeline.end;
-  if (timeline.end - first < 7 * DAY_MINUTES * MINUTE_MS) {
+  // Seven local days: across the spring DST change that is only 167 hours.
+  const days = DateTime.fromMillis(timeline.end, { zone })
+    .diff(DateTime.fromMillis(first, { zone }), 'days')
+    .as('days');
+  if (days < 7) {
     throw new UserError(
       'a weekly recurring schedule needs a plan of at least 7 days',
       'plan with --horizon 7d (the default), or push one-off actions instead',

@@ -2,7 +2,6 @@ import { DateTime } from 'luxon';
 import {
   fewestRuns,
   fillShortDips,
-  normalize,
   segmentsOf,
   type Segment,
   type Timeline,
@@ -17,7 +16,6 @@ import { avoidDstRanges, dstRanges } from './dst.js';
 import { clock } from './windows.js';
 
 const MINUTE_MS = 60_000;
-const WEEK_MS = 7 * 86_400_000;
 
 export interface ShapeOptions {
   minHoldMs: number;
@@ -54,31 +52,13 @@ export function coversLocalWeek(start: number, end: number, zone: string): boole
 }
 
 /**
- * A plan of seven local days that lost an hour to a spring DST change is an hour short of 168:
- * the missing hour is the same local time as the plan's first hour a week earlier, so that is
- * what it holds (weeklyProfile counts real hours).
- */
-function spanningAWeek(timeline: Timeline, zone: string): Timeline {
-  const first = timeline.steps[0].start;
-  const short = first + WEEK_MS - timeline.end;
-  if (short <= 0 || !coversLocalWeek(first, timeline.end, zone)) return timeline;
-  const capacity = Math.max(
-    ...timeline.steps.filter((s) => s.start < first + short).map((s) => s.capacity),
-  );
-  return {
-    end: first + WEEK_MS,
-    steps: normalize([...timeline.steps, { start: timeline.end, capacity }]),
-  };
-}
-
-/**
  * Folds a (lead-time-adjusted) plan of at least a week onto one local week, fills dips shorter
  * than the minimum hold, and then, while the format needs more cron objects than allowed, fits
  * it into fewer recurring changes (compactWeekly: the least extra server-time). Changes that DST
  * would skip or repeat are moved out of the way last (see avoidDstRanges).
  */
 export function weeklyShape(timeline: Timeline, zone: string, options: ShapeOptions): WeeklyShape {
-  const folded = weeklyProfile(spanningAWeek(timeline, zone), zone);
+  const folded = weeklyProfile(timeline, zone);
   const ranges = dstRanges(zone, timeline.steps[0].start);
   const minHoldMinutes = options.minHoldMs / MINUTE_MS;
   const attempt = (limit: number) => {
