@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DATA, ELB, headroom, ROOT } from './helpers/cli.js';
 
@@ -157,6 +158,21 @@ describe('fleet runs from headroom.yaml', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/headroom\.yaml already exists/);
     expect(again.stderr).toMatch(/--force/);
+  }, 60_000);
+
+  it('push k8s --config writes one valid YAML stream with the objects of every service', async () => {
+    const run = await headroom(['push', 'k8s', '--config', 'examples/k8s.yaml', '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    const docs = parseAllDocuments(run.stdout);
+    expect(docs.every((d) => d.errors.length === 0)).toBe(true);
+    const objects = docs
+      .map((d) => d.toJS() as { kind: string; metadata: { namespace: string } } | null)
+      .filter((o) => o !== null);
+    expect(objects[0]).toMatchObject({ kind: 'ScaledObject', metadata: { namespace: 'shop' } });
+    const taxi = objects.filter((o) => o.metadata.namespace === 'taxi').map((o) => o.kind);
+    expect(taxi.slice(0, 3)).toEqual(['ServiceAccount', 'Role', 'RoleBinding']);
+    expect(taxi.filter((k) => k === 'CronJob').length).toBeGreaterThan(2);
+    expect(run.stdout).toMatch(/^# web\s+ok$/m);
   }, 60_000);
 
   it('says what to do when there is neither a CSV nor a config', async () => {

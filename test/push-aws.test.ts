@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { headroom } from './helpers/cli.js';
+import { DATA, headroom } from './helpers/cli.js';
 import { startFakeAutoScaling, type FakeAutoScaling } from './helpers/fake-autoscaling.js';
 
 // The real SDK client in a child process, talking HTTP to a loopback Auto Scaling endpoint.
@@ -287,6 +287,61 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
     expect(once.stderr).toMatch(/before now: one-off actions must start in the future/);
     expect(once.stderr).toMatch(/--recurrence weekly/);
   }, 30_000);
+
+  it('pushes every service of a config file to its own group; one failure does not stop the rest', async () => {
+    fake.groups.set('taxi-asg', {
+      minSize: 1,
+      maxSize: 80,
+      desiredCapacity: 3,
+      actions: new Map(),
+    });
+    const config = join(dir, 'push.yaml');
+    await writeFile(
+      config,
+      [
+        'defaults:',
+        '  capacityPerServer: 60',
+        'services:',
+        '  - name: web',
+        '    data: load.csv',
+        '    push:',
+        '      aws: { group: web, maxSize: 40 }',
+        '  - name: taxi',
+        `    data: ${join(DATA, 'nyc_taxi.csv')}`,
+        '    agg: sum',
+        '    timezone: America/New_York',
+        '    capacityPerServer: 2000',
+        '    push:',
+        '      aws: { group: taxi-asg }',
+        '  - name: gone',
+        '    data: load.csv',
+        '    push:',
+        '      aws: { group: no-such-group }',
+        '  - name: unpushed',
+        '    data: load.csv',
+      ].join('\n'),
+    );
+    const run = await headroom(
+      ['push', 'aws', '--config', config, '--apply', '--json'],
+      undefined,
+      {
+        ...credentials,
+        AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+      },
+    );
+    expect(run.code, run.stderr).toBe(5);
+    const result = JSON.parse(run.stdout);
+    expect(result.services.map((s: { name: string }) => s.name)).toEqual(['web', 'taxi', 'gone']);
+    expect(result.services[2].error).toMatch(/no Auto Scaling group named 'no-such-group'/);
+    const web = [...fake.groups.get('web')!.actions.values()];
+    const taxi = [...fake.groups.get('taxi-asg')!.actions.values()];
+    expect(web.length).toBeGreaterThan(0);
+    expect(web.every((a) => a.maxSize === 40 && a.timeZone === 'UTC')).toBe(true);
+    expect(taxi.length).toBeGreaterThan(0);
+    expect(taxi.every((a) => a.maxSize === undefined && a.timeZone === 'America/New_York')).toBe(
+      true,
+    );
+  }, 60_000);
 
   it('names a missing group and a missing schedule clearly', async () => {
     const missing = await headroom(

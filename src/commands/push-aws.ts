@@ -27,6 +27,7 @@ import {
 import { guardrailProblems } from '../targets/aws/guardrails.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
+import { explicitFlags, pushFleetCommand } from './push-fleet.js';
 import {
   addScheduleSourceOptions,
   scheduleSource,
@@ -36,6 +37,7 @@ import {
 
 export interface PushAwsOptions extends ScheduleSourceOptions {
   group: string;
+  config?: string;
   region?: string;
   profile?: string;
   endpoint?: string;
@@ -277,7 +279,11 @@ export function registerPushAws(
         "Reconcile an Auto Scaling group's scheduled actions with the plan: shows the diff, changes the group with --apply",
       ),
   )
-    .requiredOption('--group <name>', 'the Auto Scaling group')
+    .option('--group <name>', 'the Auto Scaling group (required without --config)')
+    .option(
+      '--config <file>',
+      'push every service of a headroom.yaml that has a push.aws block, each to its own group',
+    )
     .option('--region <region>', 'AWS region (default: AWS_REGION or the profile)')
     .option('--profile <name>', 'AWS profile from the shared config files')
     .option(
@@ -327,12 +333,19 @@ Examples:
   $ headroom push aws --group web-asg --region us-east-1 --schedule reports/schedule.json
   $ headroom push aws --group web-asg --schedule reports/schedule.json --max-size 40 --apply
   $ headroom push aws requests.csv --capacity-per-server 800 --group web-asg --desired none --apply
+  $ headroom push aws --config headroom.yaml --apply
 
 Exit codes: 0 done (or nothing to do), 2 bad input, 3 AWS refused a call or some actions failed,
 4 a guardrail refused the plan (see --force).
 `,
     )
-    .action((csv: string | undefined, options: PushAwsOptions) =>
-      run(() => pushAwsCommand(csv, options), options.json),
-    );
+    .action((csv: string | undefined, options: PushAwsOptions, command: Command) => {
+      if (!options.config) return run(() => pushAwsCommand(csv, options), options.json);
+      if (csv) throw new UserError('give either a CSV or --config, not both');
+      const config = options.config;
+      return run(
+        () => pushFleetCommand('aws', config, options, explicitFlags(command), pushAwsCommand),
+        options.json,
+      );
+    });
 }

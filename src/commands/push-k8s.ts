@@ -10,6 +10,7 @@ import { readKeptTriggers, type KeptObject } from '../targets/k8s/keda.js';
 import { checkName, parseTarget, type Target } from '../targets/k8s/names.js';
 import { isValidZone } from '../util/time.js';
 import type { CommandOutput } from './output.js';
+import { explicitFlags, pushFleetCommand } from './push-fleet.js';
 import {
   addScheduleSourceOptions,
   scheduleSource,
@@ -18,6 +19,7 @@ import {
 } from './schedule-input.js';
 
 export interface PushK8sOptions extends ScheduleSourceOptions {
+  config?: string;
   format: K8sFormat;
   target?: string;
   namespace?: string;
@@ -257,6 +259,10 @@ export function registerPushK8s(push: Command, run: Runner): Command {
       '--force-conflicts',
       'with --apply: take over fields another manager set (e.g. an earlier kubectl apply)',
     )
+    .option(
+      '--config <file>',
+      'push every service of a headroom.yaml that has a push.k8s block, each to its own object',
+    )
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -270,15 +276,19 @@ Examples:
 Without --apply nothing in the cluster changes; the YAML goes to stdout (or --out).
 `,
     )
-    .action((csv: string | undefined, options: PushK8sOptions, cmd: Command) =>
-      run(
-        () =>
-          pushK8sCommand(csv, options, {
-            timezoneGiven: cmd.getOptionValueSource('timezone') === 'cli',
-            now: Date.now(),
-          }),
+    .action((csv: string | undefined, options: PushK8sOptions, cmd: Command) => {
+      const context = {
+        timezoneGiven: cmd.getOptionValueSource('timezone') === 'cli',
+        now: Date.now(),
+      };
+      if (!options.config) return run(() => pushK8sCommand(csv, options, context), options.json);
+      if (csv) throw new UserError('give either a CSV or --config, not both');
+      const config = options.config;
+      const push = (file: string, o: PushK8sOptions) => pushK8sCommand(file, o, context);
+      return run(
+        () => pushFleetCommand('k8s', config, options, explicitFlags(cmd), push),
         options.json,
-      ),
-    );
+      );
+    });
   return command;
 }

@@ -12,8 +12,8 @@ export const CONFIG_FILE = 'headroom.yaml';
 export interface Service extends ServiceConfig {
   /** Absolute path of the CSV. */
   file: string;
-  /** For long-format files: the value of `seriesColumn` this service reads. */
-  series?: string;
+  /** Whether `data` was a glob that matched several files (one service each). */
+  expanded: boolean;
 }
 
 export interface LoadedConfig {
@@ -159,7 +159,13 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
         );
       }
       names.add(name);
-      services.push({ ...config.defaults, ...raw, name, file } as Service);
+      services.push({
+        ...config.defaults,
+        ...raw,
+        name,
+        file,
+        expanded: files[i].length > 1,
+      } as Service);
     }
   });
   if (problems.length > 0) throw new UserError(problems.join('\n'));
