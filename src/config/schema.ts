@@ -75,11 +75,20 @@ const k8sTarget = z
       message: 'expected deployment/NAME or statefulset/NAME',
     }),
     namespace: z.string().min(1),
+    name: z.string().min(1),
+    hpa: z.string().min(1),
+    maxTriggers: z.number().int().positive(),
+    maxReplicas: z.number().int().positive(),
+    oneOff: z.boolean(),
+    keepTriggers: z.string().min(1),
+    cpuUtilization: z.number().int().positive(),
+    memoryUtilization: z.number().int().positive(),
+    kubectlImage: z.string().min(1),
     out: z.string().min(1),
   })
   .partial()
   .required({ target: true })
-  .passthrough();
+  .strict();
 
 const push = z.object({ aws: awsTarget, k8s: k8sTarget }).partial().strict();
 
