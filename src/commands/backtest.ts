@@ -4,7 +4,6 @@ import { UserError } from '../errors.js';
 import {
   BACKTEST_DEFAULT_MODELS,
   BACKTEST_DEFAULT_ORIGINS,
-  fittingHorizon,
   primaryModel,
   anomalyWindow,
   runBacktest,
@@ -28,7 +27,7 @@ import {
   type RawOptions,
 } from './options.js';
 import { table, type CommandOutput } from './output.js';
-import { buildCalendar } from './shared.js';
+import { buildCalendar, windowSteps } from './shared.js';
 
 export interface BacktestOptions extends RawOptions {
   /** Comma-separated model names; default BACKTEST_DEFAULT_MODELS. */
@@ -184,15 +183,7 @@ export async function backtestCommand(
   const warnings: Warning[] = [...ingested.warnings];
   const notes = [...ingested.notes];
 
-  const asked = Math.max(1, Math.round(request.horizonMs / series.stepMs));
-  const horizonSteps = options.horizonGiven
-    ? asked
-    : fittingHorizon(series.values.length, series.stepMs, origins, asked);
-  if (horizonSteps < asked) {
-    notes.push(
-      `windows shortened to ${formatDuration(horizonSteps * series.stepMs)} (from the default --horizon ${formatDuration(asked * series.stepMs)}) so that ${origins} fit in the history with enough before the first; set --horizon or fewer --origins to change this`,
-    );
-  }
+  const horizonSteps = windowSteps(series, origins, request.horizonMs, options.horizonGiven, notes);
   const { calendar, lifts } = await buildCalendar(options, series, horizonSteps * series.stepMs);
 
   const progress = progressReporter();

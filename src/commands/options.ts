@@ -8,7 +8,7 @@ import { parseTimestamp, TIMESTAMP_FORMATS } from '../ingest/timestamp.js';
 import { DEFAULT_MODEL, MODEL_NAMES } from '../models/registry.js';
 import type { ForecastRequest } from '../pipeline.js';
 import type { CapacitySettings } from '../types.js';
-import { parseDuration } from '../util/duration.js';
+import { durationOrZero, parseDuration } from '../util/duration.js';
 import { isValidZone } from '../util/time.js';
 
 /** Option values as commander hands them over (strings until parsed here). */
@@ -152,7 +152,8 @@ export function addCapacityOptions(command: Command): Command {
     );
 }
 
-function number(
+/** A numeric flag, checked: the error names the flag, what was expected and what was given. */
+export function number(
   text: string,
   flag: string,
   check: (v: number) => boolean,
@@ -164,6 +165,9 @@ function number(
   }
   return value;
 }
+
+export const wholeNumber = (text: string, flag: string, least: number) =>
+  number(text, flag, (v) => Number.isInteger(v) && v >= least, `a whole number ≥ ${least}`);
 
 function zoneOf(raw: RawOptions): string {
   if (!isValidZone(raw.timezone)) {
@@ -210,7 +214,7 @@ export function ingestOptions(raw: RawOptions): IngestOptions {
     duplicates: raw.duplicates as DuplicatePolicy,
     intervalMs: parseDuration(raw.interval, '--interval'),
     agg: raw.agg as Aggregation,
-    fillGapsMs: raw.fillGaps === '0' ? 0 : parseDuration(raw.fillGaps, '--fill-gaps'),
+    fillGapsMs: durationOrZero(raw.fillGaps, '--fill-gaps'),
     gapFill: raw.gapFill as 'linear' | 'zero',
   };
 }

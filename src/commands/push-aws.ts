@@ -28,6 +28,7 @@ import { guardrailProblems } from '../targets/aws/guardrails.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
 import { explicitFlags, pushFleetCommand } from './push-fleet.js';
+import { wholeNumber } from './options.js';
 import {
   addScheduleSourceOptions,
   scheduleSource,
@@ -59,28 +60,21 @@ export interface PushContext {
   stepSummary?: string;
 }
 
-function whole(text: string, flag: string, least: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < least) {
-    throw new UserError(`${flag}: expected a whole number ≥ ${least}, got '${text}'`);
-  }
-  return value;
-}
-
 export async function pushAwsCommand(
   csv: string | undefined,
   options: PushAwsOptions,
   context: PushContext = { now: Date.now(), stepSummary: process.env.GITHUB_STEP_SUMMARY },
 ): Promise<CommandOutput> {
   if (!options.group) throw new UserError('--group is required: the Auto Scaling group to change');
-  const quota = whole(options.maxActions, '--max-actions', 1);
+  const quota = wholeNumber(options.maxActions, '--max-actions', 1);
   const maxGrowth = Number(options.maxGrowth);
   if (!(maxGrowth > 0)) {
     throw new UserError(`--max-growth: expected a positive number, got '${options.maxGrowth}'`);
   }
-  const minSize = options.minSize === 'plan' ? 'plan' : whole(options.minSize, '--min-size', 0);
+  const minSize =
+    options.minSize === 'plan' ? 'plan' : wholeNumber(options.minSize, '--min-size', 0);
   const maxSize =
-    options.maxSize === undefined ? undefined : whole(options.maxSize, '--max-size', 1);
+    options.maxSize === undefined ? undefined : wholeNumber(options.maxSize, '--max-size', 1);
   const { leadMs, minHoldMs } = shapeOptions(options);
   const { planned, warnings, notes } = await scheduleSource(csv, options);
 

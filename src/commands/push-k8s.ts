@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import type { Runner } from '../cli.js';
 import { UserError } from '../errors.js';
@@ -9,6 +8,7 @@ import { DEFAULT_KUBECTL_IMAGE } from '../targets/k8s/cronjob.js';
 import { readKeptTriggers, type KeptObject } from '../targets/k8s/keda.js';
 import { checkName, parseTarget, type Target } from '../targets/k8s/names.js';
 import { isValidZone } from '../util/time.js';
+import { wholeNumber } from './options.js';
 import type { CommandOutput } from './output.js';
 import { explicitFlags, pushFleetCommand } from './push-fleet.js';
 import {
@@ -17,6 +17,7 @@ import {
   shapeOptions,
   type ScheduleSourceOptions,
 } from './schedule-input.js';
+import { readTextFile } from '../util/files.js';
 
 export interface PushK8sOptions extends ScheduleSourceOptions {
   config?: string;
@@ -46,25 +47,8 @@ export interface PushK8sContext {
   now: number;
 }
 
-function integer(text: string, flag: string, min: number): number {
-  const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || value < min) {
-    throw new UserError(`${flag}: expected a whole number of at least ${min}, got '${text}'`);
-  }
-  return value;
-}
-
 async function keptTriggers(file: string): Promise<KeptObject> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `--keep-triggers: cannot read ${file} (${code === 'ENOENT' ? 'no such file' : code})`,
-    );
-  }
-  return readKeptTriggers(text, file);
+  return readKeptTriggers(await readTextFile(file, 'the triggers to keep (--keep-triggers)'), file);
 }
 
 /** `headroom push k8s`: the plan as a KEDA ScaledObject, floor-setting CronJobs, or an HPA. */
@@ -86,13 +70,13 @@ export async function pushK8sCommand(
       'add --apply to change the cluster; without it headroom only writes YAML',
     );
   }
-  const maxCount = integer(options.maxTriggers, '--max-triggers', 1);
+  const maxCount = wholeNumber(options.maxTriggers, '--max-triggers', 1);
   const maxReplicas =
     options.maxReplicas === undefined
       ? undefined
-      : integer(options.maxReplicas, '--max-replicas', 1);
-  const cpu = integer(options.cpuUtilization, '--cpu-utilization', 0);
-  const memory = integer(options.memoryUtilization, '--memory-utilization', 0);
+      : wholeNumber(options.maxReplicas, '--max-replicas', 1);
+  const cpu = wholeNumber(options.cpuUtilization, '--cpu-utilization', 0);
+  const memory = wholeNumber(options.memoryUtilization, '--memory-utilization', 0);
   if (format === 'hpa' && cpu === 0 && memory === 0) {
     throw new UserError('an HPA needs a metric: keep --cpu-utilization or --memory-utilization');
   }

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import { readScheduleDocument, type PlannedSchedule } from '../schedule/document.js';
 import type { Warning } from '../types.js';
 import type { Command } from 'commander';
-import { parseDuration } from '../util/duration.js';
+import { durationOrZero } from '../util/duration.js';
 import {
   addCapacityOptions,
   addIngestOptions,
@@ -11,6 +10,7 @@ import {
   type RawOptions,
 } from './options.js';
 import { planFromCsv } from './plan.js';
+import { readTextFile } from '../util/files.js';
 
 export interface ScheduleSourceOptions extends RawOptions {
   /** A schedule.json written by `headroom plan`. */
@@ -45,12 +45,8 @@ export function addScheduleSourceOptions(command: Command): Command {
 /** --lead-time and --min-hold in milliseconds. */
 export function shapeOptions(options: ScheduleSourceOptions) {
   return {
-    leadMs: /^0+[a-z]*$/i.test(options.leadTime.trim())
-      ? 0
-      : parseDuration(options.leadTime, '--lead-time'),
-    minHoldMs: /^0+[a-z]*$/i.test(options.minHold.trim())
-      ? 0
-      : parseDuration(options.minHold, '--min-hold'),
+    leadMs: durationOrZero(options.leadTime, '--lead-time'),
+    minHoldMs: durationOrZero(options.minHold, '--min-hold'),
   };
 }
 
@@ -73,16 +69,11 @@ export async function scheduleSource(
   }
   if (options.schedule) {
     const file = options.schedule;
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new UserError(
-        `${file}: cannot read the schedule (${code === 'ENOENT' ? 'no such file' : code})`,
-        'run `headroom plan <csv>` first; it writes reports/schedule.json',
-      );
-    }
+    const text = await readTextFile(
+      file,
+      'the schedule',
+      'run `headroom plan <csv>` first; it writes reports/schedule.json',
+    );
     let data: unknown;
     try {
       data = JSON.parse(text);

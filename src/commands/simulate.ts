@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { BACKTEST_DEFAULT_ORIGINS, fittingHorizon } from '../evaluate/backtest.js';
+import { BACKTEST_DEFAULT_ORIGINS } from '../evaluate/backtest.js';
 import { loadSeries } from '../ingest/index.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { renderSimulateChart } from '../report/simulate-chart.js';
@@ -25,7 +25,13 @@ import { simulate, type SimulateResult } from '../simulate/run.js';
 import { FIRST_DESIGN_STEP_SCALING, type StepScalingSpec } from '../simulate/step-scaling.js';
 import { figureTable, policiesCsv, spanText, timelineCsv } from '../simulate/tables.js';
 import type { Warning } from '../types.js';
-import { describeDuration, formatDuration, parseDuration, WEEK_MS } from '../util/duration.js';
+import {
+  describeDuration,
+  durationOrZero,
+  formatDuration,
+  parseDuration,
+  WEEK_MS,
+} from '../util/duration.js';
 import { parseTimestamp } from '../ingest/timestamp.js';
 import { formatShort } from '../util/time.js';
 import {
@@ -33,10 +39,12 @@ import {
   capacitySettings,
   forecastRequest,
   ingestOptions,
+  number,
+  wholeNumber,
   type RawOptions,
 } from './options.js';
 import { table, type CommandOutput } from './output.js';
-import { buildCalendar } from './shared.js';
+import { buildCalendar, windowSteps } from './shared.js';
 
 /** Flag defaults; the parser falls back to them too, for callers that skip commander. */
 export const SIMULATE_DEFAULTS = {
@@ -83,23 +91,8 @@ export interface SimulateCommandOptions extends RawOptions {
 
 export const CURRENT_POLICIES = ['hpa', 'step'] as const;
 
-function numberFlag(text: string, flag: string, ok: (v: number) => boolean, expected: string) {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || !ok(value)) {
-    throw new UserError(`${flag}: expected ${expected}, got '${text}'`);
-  }
-  return value;
-}
-
-const whole = (text: string, flag: string, least: number) =>
-  numberFlag(text, flag, (v) => Number.isInteger(v) && v >= least, `a whole number ≥ ${least}`);
 const fraction = (text: string, flag: string) =>
-  numberFlag(text, flag, (v) => v > 0 && v <= 1, 'a fraction in (0, 1]');
-
-/** A duration that may be zero ("0", "0m"). */
-function durationOrZero(text: string, flag: string): number {
-  return /^\s*0+(\.0*)?\s*[a-z]*\s*$/i.test(text) ? 0 : parseDuration(text, flag);
-}
+  number(text, flag, (v) => v > 0 && v <= 1, 'a fraction in (0, 1]');
 
 function databaseLimit(options: Defaulted): DatabaseLimit | undefined {
   const { dbConnectionsPerServer: per, dbMaxConnections: max } = options;
@@ -114,8 +107,8 @@ function databaseLimit(options: Defaulted): DatabaseLimit | undefined {
     throw new UserError(`--db-limit: expected flag or cap, got '${options.dbLimit}'`);
   }
   return {
-    connectionsPerServer: whole(per, '--db-connections-per-server', 1),
-    maxConnections: whole(max, '--db-max-connections', 1),
+    connectionsPerServer: wholeNumber(per, '--db-connections-per-server', 1),
+    maxConnections: wholeNumber(max, '--db-max-connections', 1),
     mode: options.dbLimit,
   };
 }
@@ -124,9 +117,9 @@ function stepSpec(options: Defaulted): Omit<StepScalingSpec, 'minServers' | 'max
   const spec = {
     upThreshold: fraction(options.stepUp, '--step-up'),
     downThreshold: fraction(options.stepDown, '--step-down'),
-    readings: whole(options.stepReadings, '--step-readings', 1),
+    readings: wholeNumber(options.stepReadings, '--step-readings', 1),
     cooldownMs: durationOrZero(options.stepCooldown, '--step-cooldown'),
-    step: whole(options.stepSize, '--step-size', 1),
+    step: wholeNumber(options.stepSize, '--step-size', 1),
   };
   if (spec.downThreshold >= spec.upThreshold) {
     throw new UserError(
@@ -191,7 +184,7 @@ export async function simulateCommand(
   const settings = capacitySettings(options);
   const ingest = ingestOptions(options);
   const request = forecastRequest(options);
-  const origins = whole(options.origins, '--origins', 1);
+  const origins = wholeNumber(options.origins, '--origins', 1);
   const tickMs = parseDuration(options.tick, '--tick');
   const warmupMs = durationOrZero(options.warmup, '--warmup');
   const leadMs =
@@ -200,13 +193,8 @@ export async function simulateCommand(
   const cost =
     options.costPerServerHour === undefined
       ? undefined
-      : numberFlag(
-          options.costPerServerHour,
-          '--cost-per-server-hour',
-          (v) => v >= 0,
-          'an amount ≥ 0',
-        );
-  const tolerance = numberFlag(
+      : number(options.costPerServerHour, '--cost-per-server-hour', (v) => v >= 0, 'an amount ≥ 0');
+  const tolerance = number(
     options.hpaTolerance,
     '--hpa-tolerance',
     (v) => v >= 0 && v < 1,
@@ -233,15 +221,7 @@ export async function simulateCommand(
       'use a tick such as 1m, 5m or the interval itself',
     );
   }
-  const asked = Math.max(1, Math.round(request.horizonMs / series.stepMs));
-  const horizonSteps = options.horizonGiven
-    ? asked
-    : fittingHorizon(series.values.length, series.stepMs, origins, asked);
-  if (horizonSteps < asked) {
-    notes.push(
-      `windows shortened to ${formatDuration(horizonSteps * series.stepMs)} (from the default --horizon ${formatDuration(asked * series.stepMs)}) so that ${origins} fit in the history with enough before the first; set --horizon or fewer --origins to change this`,
-    );
-  }
+  const horizonSteps = windowSteps(series, origins, request.horizonMs, options.horizonGiven, notes);
   const { calendar, lifts } = await buildCalendar(options, series, horizonSteps * series.stepMs);
   const assumed = assumedCapacityNote(options, settings);
   if (assumed) notes.push(assumed);

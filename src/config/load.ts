@@ -1,10 +1,11 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import { configSchema, type Config, type ServiceConfig } from './schema.js';
+import { readTextFile } from '../util/files.js';
 
 export const CONFIG_FILE = 'headroom.yaml';
 
@@ -76,16 +77,11 @@ function allowedKeys(path: PropertyKey[]): string[] {
  * field's path, the value found and what is allowed, so one run shows everything to fix.
  */
 export async function loadConfig(path: string): Promise<LoadedConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `${path}: cannot read the config (${code === 'ENOENT' ? 'no such file' : code})`,
-      '`headroom init <csv>` writes a starter headroom.yaml from a CSV it inspects',
-    );
-  }
+  const text = await readTextFile(
+    path,
+    'the config',
+    '`headroom init <csv>` writes a starter headroom.yaml from a CSV it inspects',
+  );
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {

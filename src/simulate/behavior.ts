@@ -3,9 +3,9 @@
  * a reader for the `behavior` block of a user's own HorizontalPodAutoscaler manifest. Pure apart
  * from `readBehaviorFile`.
  */
-import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { UserError } from '../errors.js';
+import { readTextFile } from '../util/files.js';
 
 export interface ScalingPolicy {
   type: 'Pods' | 'Percent';
@@ -158,13 +158,7 @@ export const KUBERNETES_DEFAULT: HpaBehavior = {
 
 /** Reads `behavior` from a YAML or JSON file (e.g. `kubectl get hpa web -o yaml > hpa.yaml`). */
 export async function readBehaviorFile(file: string): Promise<HpaBehavior> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new UserError(`cannot read ${file} (${code})`);
-  }
+  const text = await readTextFile(file, 'the HPA behaviour');
   let doc: unknown;
   try {
     doc = parse(text);

@@ -27,6 +27,11 @@ export function parseDuration(text: string, flag = 'duration'): number {
   return ms;
 }
 
+/** A duration that may also be zero ("0", "0m"), e.g. to turn a lead time or gap filling off. */
+export function durationOrZero(text: string, flag = 'duration'): number {
+  return /^\s*0+(\.0*)?\s*[a-z]*\s*$/i.test(text) ? 0 : parseDuration(text, flag);
+}
+
 /** The shortest exact spelling of a duration: 3600000 → "1h", 5400000 → "90m". */
 export function formatDuration(ms: number): string {
   for (const unit of ['w', 'd', 'h', 'm', 's']) {

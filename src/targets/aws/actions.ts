@@ -26,18 +26,8 @@ const START_MARGIN_MS = 2 * 60_000;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 
-/** One scheduled action as headroom wants it on the group (the fields it manages). */
-export interface DesiredAction {
-  name: string;
-  /** Cron in `timeZone` for recurring actions. */
-  recurrence?: string;
-  timeZone?: string;
-  /** For one-off actions: when it runs (epoch ms). */
-  startTime?: number;
-  minSize?: number;
-  maxSize?: number;
-  desiredCapacity?: number;
-  /** The planned servers the action stands for (for tables). */
+/** One scheduled action as headroom wants it on the group, with the planned servers it stands for. */
+export interface DesiredAction extends ExistingAction {
   capacity: number;
 }
 
