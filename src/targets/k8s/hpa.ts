@@ -1,29 +1,7 @@
-import {
-  HorizontalPodAutoscaler,
-  type IHPAScalingRules,
-  type IMetricSpec,
-} from 'kubernetes-models/autoscaling/v2';
+import { HorizontalPodAutoscaler, type IMetricSpec } from 'kubernetes-models/autoscaling/v2';
+import { FIRST_DESIGN_BEHAVIOR } from '../../simulate/behavior.js';
 import type { Manifest } from './manifest.js';
 import { baseLabels, type Target } from './names.js';
-
-/**
- * The first design's behaviour: scale down after a 300 s stabilisation window by at most 10% a
- * minute; scale up at once by 50% or 5 pods a minute, whichever is more.
- */
-export const FIRST_DESIGN_BEHAVIOR: { scaleUp: IHPAScalingRules; scaleDown: IHPAScalingRules } = {
-  scaleUp: {
-    stabilizationWindowSeconds: 0,
-    policies: [
-      { type: 'Percent', value: 50, periodSeconds: 60 },
-      { type: 'Pods', value: 5, periodSeconds: 60 },
-    ],
-    selectPolicy: 'Max',
-  },
-  scaleDown: {
-    stabilizationWindowSeconds: 300,
-    policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }],
-  },
-};
 
 export interface HpaInput {
   target: Target;
