@@ -27,9 +27,15 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-export function minuteOfWeek(time: number, zone: string): number {
+function minuteOfWeek(time: number, zone: string): number {
   const local = DateTime.fromMillis(time, { zone });
   return (local.weekday - 1) * DAY_MINUTES + local.hour * 60 + local.minute;
+}
+
+/** Whether a plan covers at least one local week (168 hours, or 167 across a spring DST change). */
+export function coversLocalWeek(start: number, end: number, zone: string): boolean {
+  const from = DateTime.fromMillis(start, { zone });
+  return DateTime.fromMillis(end, { zone }) >= from.plus({ weeks: 1 });
 }
 
 /**
@@ -40,11 +46,7 @@ export function minuteOfWeek(time: number, zone: string): number {
  */
 export function weeklyProfile(timeline: Timeline, zone: string): WeeklyProfile {
   const first = timeline.steps[0]?.start ?? timeline.end;
-  // Seven local days: across the spring DST change that is only 167 hours.
-  const days = DateTime.fromMillis(timeline.end, { zone })
-    .diff(DateTime.fromMillis(first, { zone }), 'days')
-    .as('days');
-  if (days < 7) {
+  if (!coversLocalWeek(first, timeline.end, zone)) {
     throw new UserError(
       'a weekly recurring schedule needs a plan of at least 7 days',
       'plan with --horizon 7d (the default), or push one-off actions instead',

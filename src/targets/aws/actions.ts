@@ -11,6 +11,7 @@ import {
 } from '../../schedule/timeline.js';
 import {
   compactWeekly,
+  coversLocalWeek,
   cronExpression,
   cronRules,
   weeklyProfile,
@@ -61,13 +62,8 @@ export interface ActionSet {
 /** Turns a planned schedule into the scheduled actions that carry it out, within the limit. */
 export function actionsFor(planned: PlannedSchedule, options: ActionOptions): ActionSet {
   const timeline = withLeadTime(timelineFromSchedule(planned.schedule), options.leadMs);
-  const span = timeline.end - timeline.steps[0].start;
-  const mode =
-    options.recurrence === 'auto'
-      ? span >= 7 * 24 * 60 * MINUTE_MS
-        ? 'weekly'
-        : 'once'
-      : options.recurrence;
+  const weekly = coversLocalWeek(timeline.steps[0].start, timeline.end, planned.timezone);
+  const mode = options.recurrence === 'auto' ? (weekly ? 'weekly' : 'once') : options.recurrence;
   const sizes = (capacity: number) => ({
     capacity,
     minSize: options.minSize === 'plan' ? capacity : options.minSize,
@@ -186,7 +182,7 @@ export function weeklyNames(
 }
 
 /** The days (0 = Sunday) of a cron day-of-week field such as "1-5", "0,6" or "*". */
-export function cronDaySet(field: string): Set<number> {
+function cronDaySet(field: string): Set<number> {
   const days = new Set<number>();
   for (const part of field.split(',')) {
     if (part === '*') [0, 1, 2, 3, 4, 5, 6].forEach((d) => days.add(d));

@@ -16,13 +16,8 @@ import { horizontalPodAutoscaler } from './hpa.js';
 import { scaledObject, type KeptObject } from './keda.js';
 import { checkObjects, renderYaml, type KubeObject, type Manifest } from './manifest.js';
 import { HPA_LABEL, labelValue, MANAGED_BY, type Target } from './names.js';
-import {
-  coversLocalWeek,
-  datedShape,
-  weeklyShape,
-  type DatedShape,
-  type WeeklyShape,
-} from './shape.js';
+import { coversLocalWeek } from '../../schedule/weekly.js';
+import { datedShape, weeklyShape, type DatedShape, type WeeklyShape } from './shape.js';
 import {
   compareTimelines,
   cronJobReplicas,

@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import {
   fewestRuns,
   fillShortDips,
@@ -43,12 +42,6 @@ export interface DatedShape {
   end: number;
   count: number;
   notes: string[];
-}
-
-/** Whether a plan covers at least one local week (168 hours, or 167 across a spring DST change). */
-export function coversLocalWeek(start: number, end: number, zone: string): boolean {
-  const from = DateTime.fromMillis(start, { zone });
-  return DateTime.fromMillis(end, { zone }) >= from.plus({ weeks: 1 });
 }
 
 /**
