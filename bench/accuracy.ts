@@ -32,17 +32,17 @@ import {
   holidayCountryOf,
   interpolateInterior,
   loadBenchmarkSeries,
+  LONG_SERIES_H,
+  SERVERS_PER_P99,
+  WEEK_H,
+  WINDOWS,
 } from './series.js';
 
 const COMMAND = 'npm run bench:accuracy';
 const REPORT_BASENAME = 'reports/bench-accuracy';
-const WINDOWS = 2;
-const WEEK_H = WEEK_MS / HOUR_MS;
-const LONG_SERIES_H = 5 * WEEK_H;
-const HISTORY_CAP_H = 8 * WEEK_H;
+const HISTORY_CAP_H = (8 * WEEK_MS) / HOUR_MS;
 const PLAN_QUANTILE = 0.9;
 const UTILISATION = 0.7;
-const SERVERS_PER_P99 = 20;
 /**
  * augurs' `level` is two-sided: its bounds are point ± z·σ with z = Φ⁻¹(0.5 + level/2)
  * (augurs-ets `compute_intervals`), so level 0.9 is the 90% interval, whose upper bound is the

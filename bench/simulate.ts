@@ -29,15 +29,19 @@ import { simulate } from '../src/simulate/run.js';
 import { FIRST_DESIGN_STEP_SCALING } from '../src/simulate/step-scaling.js';
 import type { CapacitySettings, Series } from '../src/types.js';
 import { HOUR_MS, WEEK_MS } from '../src/util/duration.js';
-import { defaultDatasetsDir, interpolateInterior, loadBenchmarkSeries } from './series.js';
+import {
+  defaultDatasetsDir,
+  interpolateInterior,
+  loadBenchmarkSeries,
+  LONG_SERIES_H,
+  SERVERS_PER_P99,
+  WEEK_H,
+  WINDOWS,
+} from './series.js';
 
 const COMMAND = 'npm run bench:simulate';
 const REPORT_BASE = 'reports/bench-simulate';
-const WINDOWS = 2;
-const WEEK_H = WEEK_MS / HOUR_MS;
-const LONG_SERIES_H = 5 * WEEK_H;
 const HISTORY_CAP_MS = 8 * WEEK_MS;
-const SERVERS_PER_P99 = 20;
 const MINUTE_MS = 60_000;
 const SETTINGS = {
   model: 'auto',
