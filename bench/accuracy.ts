@@ -11,10 +11,7 @@
  * tables); `--json FILE` writes a copy of the JSON elsewhere. HEADROOM_DATASETS overrides the
  * datasets directory (default ../shared/datasets).
  */
-import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CAPACITY, plannedLoadFor, serversFor } from '../src/capacity/servers.js';
 import { quantileSorted } from '../src/evaluate/quantile.js';
@@ -24,6 +21,7 @@ import { getForecaster } from '../src/models/registry.js';
 import { seasonalNaive } from '../src/models/seasonal-naive.js';
 import type { ModelContext } from '../src/models/types.js';
 import { forecastSeries, type ForecastRequest, type ForecastResult } from '../src/pipeline.js';
+import { writeFilesAtomically } from '../src/report/atomic.js';
 import type { CapacitySettings, Series } from '../src/types.js';
 import { HOUR_MS, WEEK_MS } from '../src/util/duration.js';
 import {
@@ -33,6 +31,7 @@ import {
   interpolateInterior,
   loadBenchmarkSeries,
   LONG_SERIES_H,
+  repoRoot,
   SERVERS_PER_P99,
   WEEK_H,
   WINDOWS,
@@ -297,11 +296,11 @@ async function run(jsonFile: string | undefined): Promise<void> {
   const json = JSON.stringify(report, null, 2) + '\n';
   const markdown = renderMarkdown(tables, lines, date);
 
-  const written = [
-    await writeAtomic(resolve(root, `${REPORT_BASENAME}.json`), json),
-    await writeAtomic(resolve(root, `${REPORT_BASENAME}.md`), markdown),
-  ];
-  if (jsonFile) written.push(await writeAtomic(resolve(jsonFile), json));
+  const written = await writeFilesAtomically([
+    { path: resolve(root, `${REPORT_BASENAME}.json`), content: json },
+    { path: resolve(root, `${REPORT_BASENAME}.md`), content: markdown },
+    ...(jsonFile ? [{ path: resolve(jsonFile), content: json }] : []),
+  ]);
   console.log(`written: ${written.map((p) => relative(process.cwd(), p) || p).join(', ')}`);
 }
 
@@ -796,13 +795,6 @@ function renderMarkdown(tables: Table[], lines: string[], date: string): string 
 }
 
 /** Writes through a temporary file in the same directory and renames it into place. */
-async function writeAtomic(path: string, text: string): Promise<string> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, text);
-  await rename(temp, path);
-  return path;
-}
 
 function describeRule(s: CapacitySettings): string {
   if (s.planOn === 'point') return 'point';
@@ -844,17 +836,6 @@ function slice(series: Series, from: number, to: number): Series {
     start: series.start + from * series.stepMs,
     values: series.values.slice(from, to),
   };
-}
-
-/** The directory holding package.json, above this file (source or compiled). */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(resolve(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the repository root (package.json)');
-    dir = parent;
-  }
-  return dir;
 }
 
 main().catch((error: unknown) => {

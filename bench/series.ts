@@ -3,7 +3,9 @@
  * the tool's own ingest. Values are as measured: NaN marks a missing hour, which is left out of
  * scoring; `interpolateInterior` makes the training copy.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadSeries, type IngestOptions } from '../src/ingest/index.js';
 import { readCsv } from '../src/ingest/read-csv.js';
 import { fillGaps } from '../src/ingest/resample.js';
@@ -174,4 +176,15 @@ export function countMissing(values: ArrayLike<number>): number {
   let n = 0;
   for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) n++;
   return n;
+}
+
+/** The directory holding package.json, above this file (source or compiled). */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(resolve(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the repository root (package.json)');
+    dir = parent;
+  }
+  return dir;
 }

@@ -15,10 +15,7 @@
  * Writes reports/bench-simulate.json (every figure) and reports/bench-simulate.md (the table).
  * HEADROOM_DATASETS overrides the datasets directory (default ../shared/datasets).
  */
-import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CAPACITY } from '../src/capacity/servers.js';
 import { quantileSorted } from '../src/evaluate/quantile.js';
@@ -27,6 +24,7 @@ import type { PolicyFigures } from '../src/simulate/metrics.js';
 import { POLICY_IDS, POLICY_LABELS } from '../src/simulate/policies.js';
 import { simulate } from '../src/simulate/run.js';
 import { FIRST_DESIGN_STEP_SCALING } from '../src/simulate/step-scaling.js';
+import { writeFilesAtomically } from '../src/report/atomic.js';
 import type { CapacitySettings, Series } from '../src/types.js';
 import { HOUR_MS, WEEK_MS } from '../src/util/duration.js';
 import {
@@ -34,6 +32,7 @@ import {
   interpolateInterior,
   loadBenchmarkSeries,
   LONG_SERIES_H,
+  repoRoot,
   SERVERS_PER_P99,
   WEEK_H,
   WINDOWS,
@@ -171,11 +170,15 @@ async function run(jsonFile: string | undefined): Promise<void> {
     ...lines.map((l) => `- ${l}`),
     '',
   ].join('\n');
-  const written = [
-    await writeAtomic(resolve(root, `${reportBase()}.json`), JSON.stringify(report, null, 2)),
-    await writeAtomic(resolve(root, `${reportBase()}.md`), markdown),
-  ];
-  if (jsonFile) written.push(await writeAtomic(resolve(jsonFile), JSON.stringify(report, null, 2)));
+  const json = JSON.stringify(report, null, 2) + '\n';
+  const written = await writeFilesAtomically([
+    { path: resolve(root, `${reportBase()}.json`), content: json },
+    {
+      path: resolve(root, `${reportBase()}.md`),
+      content: markdown.endsWith('\n') ? markdown : markdown + '\n',
+    },
+    ...(jsonFile ? [{ path: resolve(jsonFile), content: json }] : []),
+  ]);
   console.log(`written: ${written.map((p) => relative(process.cwd(), p) || p).join(', ')}`);
 }
 
@@ -272,25 +275,6 @@ function fixed(value: number, digits: number): string {
 
 function signedPct(share: number): string {
   return `${share >= 0 ? '+' : ''}${(share * 100).toFixed(1)}%`;
-}
-
-async function writeAtomic(path: string, text: string): Promise<string> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, text.endsWith('\n') ? text : text + '\n');
-  await rename(temp, path);
-  return path;
-}
-
-/** The directory holding package.json, above this file (source or compiled). */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(resolve(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the repository root (package.json)');
-    dir = parent;
-  }
-  return dir;
 }
 
 const { values } = parseArgs({
