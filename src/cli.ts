@@ -1,24 +1,20 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
-import { backtestCommand, type BacktestOptions } from './commands/backtest.js';
-import { demoCommand } from './commands/demo.js';
-import { fitCommand, type FitOptions } from './commands/fit.js';
-import { forecastCommand, type ForecastOptions } from './commands/forecast.js';
-import { generateCommand, type GenerateOptions } from './commands/generate.js';
+import type { BacktestOptions } from './commands/backtest.js';
+import type { FitOptions } from './commands/fit.js';
+import type { ForecastOptions } from './commands/forecast.js';
+import type { GenerateOptions } from './commands/generate.js';
 import { addCapacityOptions, addIngestOptions, addModelOptions } from './commands/options.js';
 import type { CommandOutput } from './commands/output.js';
-import { planFleetCommand, type FleetOptions } from './commands/fleet.js';
-import { initCommand, type InitOptions } from './commands/init.js';
-import { planCommand, type PlanOptions } from './commands/plan.js';
+import type { FleetOptions } from './commands/fleet.js';
+import type { InitOptions } from './commands/init.js';
+import type { PlanOptions } from './commands/plan.js';
 import { registerPushAws } from './commands/push-aws.js';
 import { registerPushK8s } from './commands/push-k8s.js';
-import {
-  SIMULATE_DEFAULTS,
-  simulateCommand,
-  type SimulateCommandOptions,
-} from './commands/simulate.js';
-import { CONFIG_FILE } from './config/load.js';
+import type { SimulateCommandOptions } from './commands/simulate.js';
+import { SIMULATE_DEFAULTS } from './simulate/defaults.js';
+import { CONFIG_FILE } from './config/file-name.js';
 import { GuardrailError, RemoteError, UserError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { BACKTEST_DEFAULT_MODELS } from './evaluate/backtest.js';
@@ -74,7 +70,10 @@ function buildProgram(io: Io, run: Runner): Command {
       ) + `\nModels:\n${modelSummaries()}\n`,
     )
     .action((csv: string, options: ForecastOptions) =>
-      run(() => forecastCommand(csv, options), options.json),
+      run(
+        async () => (await import('./commands/forecast.js')).forecastCommand(csv, options),
+        options.json,
+      ),
     );
 
   addCapacityOptions(
@@ -113,7 +112,11 @@ function buildProgram(io: Io, run: Runner): Command {
       if (csv !== undefined && options.config !== undefined) {
         throw new UserError('give either a CSV or --config, not both');
       }
-      if (config === undefined) return run(() => planCommand(csv!, options), options.json);
+      if (config === undefined)
+        return run(
+          async () => (await import('./commands/plan.js')).planCommand(csv!, options),
+          options.json,
+        );
       if (options.config === undefined && !existsSync(CONFIG_FILE)) {
         throw new UserError(
           `nothing to plan: give a CSV, or --config, or put a ${CONFIG_FILE} in this folder`,
@@ -126,7 +129,15 @@ function buildProgram(io: Io, run: Runner): Command {
           .filter((name) => command.getOptionValueSource(name) === 'cli'),
       );
       const quiet = Boolean(command.optsWithGlobals().quiet);
-      return run(() => planFleetCommand(config, { ...options, quiet }, explicit), options.json);
+      return run(
+        async () =>
+          (await import('./commands/fleet.js')).planFleetCommand(
+            config,
+            { ...options, quiet },
+            explicit,
+          ),
+        options.json,
+      );
     });
 
   addCapacityOptions(
@@ -165,8 +176,8 @@ function buildProgram(io: Io, run: Runner): Command {
     .action((csv: string, options: BacktestOptions, command: Command) => {
       const given = (name: string) => command.getOptionValueSource(name) === 'cli';
       return run(
-        () =>
-          backtestCommand(csv, {
+        async () =>
+          (await import('./commands/backtest.js')).backtestCommand(csv, {
             ...options,
             horizonGiven: given('horizon'),
             modelGiven: given('model'),
@@ -284,8 +295,8 @@ function buildProgram(io: Io, run: Runner): Command {
     )
     .action((csv: string, options: SimulateCommandOptions, command: Command) =>
       run(
-        () =>
-          simulateCommand(csv, {
+        async () =>
+          (await import('./commands/simulate.js')).simulateCommand(csv, {
             ...options,
             horizonGiven: command.getOptionValueSource('horizon') === 'cli',
           }),
@@ -311,7 +322,7 @@ function buildProgram(io: Io, run: Runner): Command {
       ),
     )
     .action((csv: string, options: FitOptions) =>
-      run(() => fitCommand(csv, options), options.json),
+      run(async () => (await import('./commands/fit.js')).fitCommand(csv, options), options.json),
     );
 
   addCapacityOptions(addModelOptions(program.command('demo')))
@@ -331,7 +342,10 @@ function buildProgram(io: Io, run: Runner): Command {
         fillGaps: '6h',
         gapFill: 'linear',
       };
-      return run(() => demoCommand({ ...defaults, ...options }), options.json);
+      return run(
+        async () => (await import('./commands/demo.js')).demoCommand({ ...defaults, ...options }),
+        options.json,
+      );
     });
 
   const push = program
@@ -359,7 +373,7 @@ function buildProgram(io: Io, run: Runner): Command {
       ),
     )
     .action((csv: string, options: InitOptions) =>
-      run(() => initCommand(csv, options), options.json),
+      run(async () => (await import('./commands/init.js')).initCommand(csv, options), options.json),
     );
 
   program
@@ -378,7 +392,9 @@ function buildProgram(io: Io, run: Runner): Command {
         'headroom generate --days 60 --seed 7 > load.csv',
       ),
     )
-    .action((options: GenerateOptions) => run(() => generateCommand(options)));
+    .action((options: GenerateOptions) =>
+      run(async () => (await import('./commands/generate.js')).generateCommand(options)),
+    );
 
   return program;
 }

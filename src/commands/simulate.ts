@@ -1,14 +1,10 @@
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { BACKTEST_DEFAULT_ORIGINS } from '../evaluate/backtest.js';
 import { loadSeries } from '../ingest/index.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { renderSimulateChart } from '../report/simulate-chart.js';
-import {
-  DEFAULT_TOLERANCE,
-  FIRST_DESIGN_BEHAVIOR,
-  readBehaviorFile,
-} from '../simulate/behavior.js';
+import { FIRST_DESIGN_BEHAVIOR, readBehaviorFile } from '../simulate/behavior.js';
+import { SIMULATE_DEFAULTS } from '../simulate/defaults.js';
 import { busiestSpan } from '../simulate/busiest.js';
 import { databaseServerLimit, type DatabaseLimit } from '../simulate/metrics.js';
 import {
@@ -22,7 +18,7 @@ import {
   type ReplayDescription,
 } from '../simulate/report.js';
 import { simulate, type SimulateResult } from '../simulate/run.js';
-import { FIRST_DESIGN_STEP_SCALING, type StepScalingSpec } from '../simulate/step-scaling.js';
+import type { StepScalingSpec } from '../simulate/step-scaling.js';
 import { figureTable, policiesCsv, spanText, timelineCsv } from '../simulate/tables.js';
 import type { Warning } from '../types.js';
 import {
@@ -45,22 +41,6 @@ import {
 } from './options.js';
 import { table, type CommandOutput } from './output.js';
 import { buildCalendar, windowSteps } from './shared.js';
-
-/** Flag defaults; the parser falls back to them too, for callers that skip commander. */
-export const SIMULATE_DEFAULTS = {
-  origins: String(BACKTEST_DEFAULT_ORIGINS),
-  tick: '1m',
-  warmup: '5m',
-  minHold: '2h',
-  hpaTolerance: String(DEFAULT_TOLERANCE),
-  stepUp: String(FIRST_DESIGN_STEP_SCALING.upThreshold),
-  stepDown: String(FIRST_DESIGN_STEP_SCALING.downThreshold),
-  stepReadings: String(FIRST_DESIGN_STEP_SCALING.readings),
-  stepCooldown: `${FIRST_DESIGN_STEP_SCALING.cooldownMs / 1000}s`,
-  stepSize: String(FIRST_DESIGN_STEP_SCALING.step),
-  dbLimit: 'flag',
-  current: 'hpa',
-} as const;
 
 export interface SimulateCommandOptions extends RawOptions {
   origins?: string;

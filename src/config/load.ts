@@ -7,7 +7,9 @@ import { UserError } from '../errors.js';
 import { configSchema, type Config, type ServiceConfig } from './schema.js';
 import { readTextFile } from '../util/files.js';
 
-export const CONFIG_FILE = 'headroom.yaml';
+import { CONFIG_FILE } from './file-name.js';
+
+export { CONFIG_FILE };
 
 /** One service to plan: its config with the defaults merged in and its data file resolved. */
 export interface Service extends ServiceConfig {

@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
-import Holidays, { type HolidaysTypes } from 'date-holidays';
+import { createRequire } from 'node:module';
+import type HolidaysClass from 'date-holidays';
+import type { HolidaysTypes } from 'date-holidays';
 import { DateTime, IANAZone } from 'luxon';
 import { InputError, UserError } from '../errors.js';
 import { DAY_MS } from '../util/duration.js';
@@ -53,15 +55,24 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A multi-day event longer than this is almost certainly a typo in `end`. */
 const MAX_EVENT_DAYS = 366;
 
+type Holidays = HolidaysClass;
+let holidaysModule: typeof HolidaysClass | undefined;
+
+/** date-holidays loads every country's rules (~130 ms), so it is required only when asked for. */
+function newHolidays(): Holidays {
+  holidaysModule ??= createRequire(import.meta.url)('date-holidays') as typeof HolidaysClass;
+  return new holidaysModule();
+}
+
 /** Supported holiday countries as code → name (for a "list countries" command or a hint). */
 export function holidayCountries(language = 'en'): Record<string, string> {
-  return new Holidays().getCountries(language);
+  return newHolidays().getCountries(language);
 }
 
 /** Supported states/regions of a country (code → name); empty when it has none. */
 export function holidayRegions(country: string, language = 'en'): Record<string, string> {
   const [code, state] = country.toUpperCase().split('-');
-  const hd = new Holidays();
+  const hd = newHolidays();
   return (state ? hd.getRegions(code, state, language) : hd.getStates(code, language)) ?? {};
 }
 
@@ -100,7 +111,7 @@ export function holidayCalendar(
 
 function holidaysFor(country: string): Holidays {
   const [code, state, region, ...rest] = country.trim().toUpperCase().split('-');
-  const hd = new Holidays();
+  const hd = newHolidays();
   const countries = hd.getCountries('en');
   if (!code || rest.length > 0 || !Object.hasOwn(countries, code)) {
     const byName = Object.entries(countries).find(

@@ -45,8 +45,7 @@ export const FIRST_DESIGN_BEHAVIOR: HpaBehavior = {
   },
 };
 
-/** Kubernetes' HPA tolerance: no scaling while the metric is within 10% of its target. */
-export const DEFAULT_TOLERANCE = 0.1;
+export { DEFAULT_TOLERANCE } from './defaults.js';
 
 /** "scale up by 50% or 5 pods per 60s at once; down by 10% per 60s after 300s". */
 export function describeBehavior(b: HpaBehavior): string {

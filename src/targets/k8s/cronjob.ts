@@ -1,6 +1,8 @@
-import { CronJob } from 'kubernetes-models/batch/v1';
-import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import { ServiceAccount } from 'kubernetes-models/v1';
+// Deep imports: a group's index loads every kind in it (`kubernetes-models/v1` alone takes 0.2 s).
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { Manifest } from './manifest.js';
 import { baseLabels, fitName, HPA_LABEL, labelValue, type Target } from './names.js';
 

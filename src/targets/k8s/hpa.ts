@@ -1,4 +1,5 @@
-import { HorizontalPodAutoscaler, type IMetricSpec } from 'kubernetes-models/autoscaling/v2';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IMetricSpec } from 'kubernetes-models/autoscaling/v2/MetricSpec';
 import { FIRST_DESIGN_BEHAVIOR } from '../../simulate/behavior.js';
 import type { Manifest } from './manifest.js';
 import { baseLabels, type Target } from './names.js';

@@ -1,4 +1,7 @@
-import { ScaledObject, type IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import {
+  ScaledObject,
+  type IScaledObject,
+} from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../../errors.js';
 import type { Manifest } from './manifest.js';
