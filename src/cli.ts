@@ -10,6 +10,7 @@ import type { CommandOutput } from './commands/output.js';
 import type { FleetOptions } from './commands/fleet.js';
 import type { InitOptions } from './commands/init.js';
 import type { PlanOptions } from './commands/plan.js';
+import type { ReportOptions } from './commands/report.js';
 import { registerPushAws } from './commands/push-aws.js';
 import { registerPushK8s } from './commands/push-k8s.js';
 import type { SimulateCommandOptions } from './commands/simulate.js';
@@ -107,10 +108,19 @@ function buildProgram(io: Io, run: Runner): Command {
       `plan every service of a config file (default: ./${CONFIG_FILE} when no CSV is given)`,
     )
     .option('--workers <n>', 'with --config: services planned in parallel (default: one per core)')
+    .option(
+      '--shard <i/n>',
+      'with --config: plan only the i-th of n parts of the fleet (1-based, e.g. 2/4) and write reports/fleet-part-<i>-of-<n>.json for `headroom report --merge`',
+    )
     .action((csv: string | undefined, options: FleetOptions, command: Command) => {
       const config = options.config ?? (csv === undefined ? CONFIG_FILE : undefined);
       if (csv !== undefined && options.config !== undefined) {
         throw new UserError('give either a CSV or --config, not both');
+      }
+      if (config === undefined && options.shard !== undefined) {
+        throw new UserError(
+          '--shard splits a fleet: use it with --config (or a headroom.yaml), not with a CSV',
+        );
       }
       if (config === undefined)
         return run(
@@ -347,6 +357,37 @@ function buildProgram(io: Io, run: Runner): Command {
         options.json,
       );
     });
+
+  program
+    .command('report')
+    .description(
+      'Join the part files of a sharded fleet run (plan --config … --shard i/n) into index.html and summary.md',
+    )
+    .option(
+      '--merge <paths...>',
+      'part files, or folders whose fleet-part-*.json files are the parts (each service folder beside its part)',
+    )
+    .option(
+      '--out-dir <dir>',
+      "where to write index.html and summary.md (default: the parts' folder)",
+    )
+    .option(
+      '--allow-missing',
+      'write a partial report, naming the missing shards, instead of failing',
+    )
+    .option('--json', 'print the merged summary as JSON')
+    .addHelpText(
+      'after',
+      examples(
+        'headroom plan --config headroom.yaml --shard 1/2 && headroom plan --config headroom.yaml --shard 2/2',
+        'headroom report --merge reports',
+        'headroom report --merge parts/*/fleet-part-*.json --out-dir reports --allow-missing',
+      ) +
+        '\nChecks that the parts belong together (the same n and fleet, each shard and service once).\nExit code 5 when a merged service failed, as an unsharded run.\n',
+    )
+    .action((options: ReportOptions) =>
+      run(async () => (await import('./commands/report.js')).reportCommand(options), options.json),
+    );
 
   const push = program
     .command('push')

@@ -1,12 +1,22 @@
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
 import { loadConfig, type Service } from '../config/load.js';
 import { planKeys } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { runFleet, type ServiceOutcome, type ServiceTask } from '../fleet/run.js';
+import {
+  fleetFingerprint,
+  PART_FORMAT,
+  parseShard,
+  partFileName,
+  shardName,
+  tasksOfShard,
+  type FleetPart,
+  type PartOutcome,
+} from '../fleet/shard.js';
 import { splitLongCsv } from '../fleet/split.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { fleetHtml, fleetMarkdown, type FleetEntry, type PlanJson } from '../report/fleet.js';
@@ -16,6 +26,8 @@ import type { PlanOptions } from './plan.js';
 export interface FleetOptions extends PlanOptions {
   config?: string;
   workers?: string;
+  /** `i/n`: plan only the i-th of n parts of the fleet (see src/fleet/shard.ts). */
+  shard?: string;
   quiet?: boolean;
 }
 
@@ -54,20 +66,32 @@ async function tasksFor(
   scratch: () => Promise<string>,
 ): Promise<ServiceTask[]> {
   const tasks: ServiceTask[] = [];
+  // Names are folders and, for shards and merges, keys: two series that slug alike would collide.
+  const origins = new Map<string, string>();
+  const add = (task: ServiceTask, origin: string) => {
+    const other = origins.get(task.name);
+    if (other !== undefined) {
+      throw new UserError(
+        `two services would be named '${task.name}': ${other} and ${origin}`,
+        'rename a service in the config, or the series in the file',
+      );
+    }
+    origins.set(task.name, origin);
+    tasks.push(task);
+  };
   for (const service of services) {
     if (!service.seriesColumn) {
       const options = serviceOptions(service, defaults, explicit, join(reports, service.name));
-      tasks.push({ name: service.name, file: service.file, options });
+      add({ name: service.name, file: service.file, options }, `service '${service.name}'`);
       continue;
     }
     const parts = await splitLongCsv(service.file, service.seriesColumn, await scratch());
     for (const [series, file] of parts) {
       const name = `${service.name}-${slug(series)}`;
-      tasks.push({
-        name,
-        file,
-        options: serviceOptions(service, defaults, explicit, join(reports, name)),
-      });
+      add(
+        { name, file, options: serviceOptions(service, defaults, explicit, join(reports, name)) },
+        `series '${series}' of ${service.file}`,
+      );
     }
   }
   return tasks;
@@ -103,6 +127,32 @@ function progressReporter(total: number, quiet: boolean) {
   };
 }
 
+/** The overview table's rows, for a whole fleet, a shard or a merge. */
+export function fleetRows(
+  outcomes: readonly Pick<ServiceOutcome, 'name' | 'ok' | 'seconds' | 'json' | 'error'>[],
+) {
+  return outcomes.map((o) => {
+    const summary = o.json?.summary as PlanJson['summary'] | undefined;
+    return o.ok && summary
+      ? [
+          o.name,
+          'ok',
+          `${summary.minServers}–${summary.peakServers}`,
+          summary.changes,
+          `${o.seconds.toFixed(1)} s`,
+        ]
+      : [o.name, 'FAILED', '–', '–', shorten((o.error ?? '').split('\n')[0], 90)];
+  });
+}
+
+export const FLEET_COLUMNS = ['service', 'status', 'servers', 'changes', 'time'];
+
+/** A path as short as it can be said from here. */
+export function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
 async function inlineCharts(outcome: ServiceOutcome) {
   const files = (outcome.json?.files as string[] | undefined) ?? [];
   const read = async (suffix: string) => {
@@ -112,12 +162,27 @@ async function inlineCharts(outcome: ServiceOutcome) {
   return { forecast: await read('forecast.png'), plan: await read('plan.png') };
 }
 
-/** Plans every service of a headroom.yaml in parallel and writes one report page for them all. */
+/** The JSON of one service in `--json` output. */
+export const serviceJson = (
+  o: Pick<ServiceOutcome, 'name' | 'ok' | 'seconds' | 'json' | 'error' | 'warnings'>,
+) => ({
+  name: o.name,
+  ok: o.ok,
+  seconds: o.seconds,
+  ...(o.ok ? { plan: o.json } : { error: o.error }),
+  warnings: o.warnings,
+});
+
+/**
+ * Plans every service of a headroom.yaml in parallel and writes one report page for them all;
+ * with `--shard i/n`, only the i-th of n parts of the fleet, and a part file for `report --merge`.
+ */
 export async function planFleetCommand(
   configPath: string,
   options: FleetOptions,
   explicit: ReadonlySet<string>,
 ): Promise<CommandOutput> {
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   const loaded = await loadConfig(configPath);
   const base = dirname(resolve(configPath));
   const reportsSetting = explicit.has('outDir') ? options.outDir : loaded.config.reports;
@@ -134,9 +199,58 @@ export async function planFleetCommand(
   };
   try {
     const tasks = await tasksFor(loaded.services, options, explicit, reports, scratch);
-    const progress = progressReporter(tasks.length, Boolean(options.quiet || options.json));
-    const outcomes = await runFleet(tasks, { workers, onDone: progress.done });
+    const chosen = shard
+      ? tasksOfShard(tasks, shard)
+      : tasks.map((task, position) => ({ task, position }));
+    const progress = progressReporter(chosen.length, Boolean(options.quiet || options.json));
+    const outcomes = await runFleet(
+      chosen.map((c) => c.task),
+      { workers, onDone: progress.done },
+    );
     progress.stop();
+    const failed = outcomes.filter((o) => !o.ok);
+    const common = {
+      notes: failed.map((o) => `${o.name} failed: ${o.error}`),
+      warnings: [],
+      ...(failed.length > 0 && { exitCode: EXIT.someFailed }),
+    };
+    const overview =
+      outcomes.length === 0 ? [] : ['', table(FLEET_COLUMNS, fleetRows(outcomes)), ''];
+
+    if (shard) {
+      const part: FleetPart = {
+        format: PART_FORMAT,
+        shard,
+        config: loaded.path,
+        total: tasks.length,
+        fleet: fleetFingerprint(tasks.map((t) => t.name)),
+        services: outcomes.map((o) => o.name),
+        generatedAt: new Date().toISOString(),
+        outcomes: outcomes.map((o, k) => partOutcome(o, chosen[k].position, reports)),
+      };
+      const path = join(reports, partFileName(shard));
+      const files = await writeFilesAtomically([
+        { path, content: JSON.stringify(part, null, 2) + '\n' },
+      ]);
+      const text = [
+        `${loaded.path}: shard ${shardName(shard)}: ${outcomes.length} of ${tasks.length} service(s), ${outcomes.length - failed.length} planned, ${failed.length} failed`,
+        ...(outcomes.length === 0 ? [''] : overview),
+        `shard ${shardName(shard)}: planned ${outcomes.length} of ${tasks.length} services; join the parts with \`headroom report --merge ${shownPath(reports)}\``,
+        `wrote ${shownPath(path)} (no index.html or summary.md: the merge writes those)${outcomes.length > 0 ? `; each service's reports are in ${reports}/<service>/` : ''}`,
+      ].join('\n');
+      return {
+        json: {
+          config: loaded.path,
+          reports,
+          shard,
+          total: tasks.length,
+          services: outcomes.map(serviceJson),
+          files,
+        },
+        text,
+        ...common,
+      };
+    }
 
     const entries: FleetEntry[] = await Promise.all(
       outcomes.map(async (o) => ({
@@ -155,45 +269,41 @@ export async function planFleetCommand(
       { path: index, content: fleetHtml(entries, new Date().toISOString()) },
       { path: join(reports, 'summary.md'), content: fleetMarkdown(entries) },
     ]);
-    const failed = outcomes.filter((o) => !o.ok);
-    const rows = outcomes.map((o) => {
-      const summary = o.json?.summary as PlanJson['summary'] | undefined;
-      return o.ok && summary
-        ? [
-            o.name,
-            'ok',
-            `${summary.minServers}–${summary.peakServers}`,
-            summary.changes,
-            `${o.seconds.toFixed(1)} s`,
-          ]
-        : [o.name, 'FAILED', '–', '–', shorten((o.error ?? '').split('\n')[0], 90)];
-    });
     const text = [
       `${loaded.path}: ${outcomes.length} service(s), ${outcomes.length - failed.length} planned, ${failed.length} failed`,
-      '',
-      table(['service', 'status', 'servers', 'changes', 'time'], rows),
-      '',
+      ...overview,
       `wrote ${files.length === 2 ? `${index} and summary.md` : files.join(', ')}; each service's reports are in ${reports}/<service>/`,
     ].join('\n');
     return {
       json: {
         config: loaded.path,
         reports,
-        services: outcomes.map((o) => ({
-          name: o.name,
-          ok: o.ok,
-          seconds: o.seconds,
-          ...(o.ok ? { plan: o.json } : { error: o.error }),
-          warnings: o.warnings,
-        })),
+        services: outcomes.map(serviceJson),
         files,
       },
       text,
-      warnings: [],
-      notes: failed.map((o) => `${o.name} failed: ${o.error}`),
-      ...(failed.length > 0 && { exitCode: EXIT.someFailed }),
+      ...common,
     };
   } finally {
     await Promise.all(scratchDirs.map((dir) => rm(dir, { recursive: true, force: true })));
   }
+}
+
+/** An outcome as a part file keeps it: its files relative to the reports folder, which moves. */
+function partOutcome(o: ServiceOutcome, position: number, reports: string): PartOutcome {
+  const files = o.json?.files as string[] | undefined;
+  const plan = o.json && {
+    ...o.json,
+    ...(files && { files: files.map((f) => relative(reports, f).split(sep).join('/')) }),
+  };
+  return {
+    name: o.name,
+    position,
+    ok: o.ok,
+    seconds: o.seconds,
+    ...(plan ? { plan: plan as PartOutcome['plan'] } : {}),
+    ...(o.error !== undefined && { error: o.error }),
+    warnings: o.warnings,
+    notes: o.notes,
+  };
 }

@@ -29,8 +29,10 @@ export async function runFleet(
   tasks: ServiceTask[],
   options: { workers?: number; onDone?: (outcome: ServiceOutcome, done: number) => void } = {},
 ): Promise<ServiceOutcome[]> {
+  if (tasks.length === 0) return []; // an empty shard starts no worker
   const size = Math.max(1, Math.min(options.workers ?? availableParallelism(), tasks.length));
-  const outcomes = new Map<string, ServiceOutcome>();
+  const outcomes: ServiceOutcome[] = [];
+  let done = 0;
   let next = 0;
   const workerUrl = new URL('./worker.js', import.meta.url);
   await Promise.all(
@@ -38,7 +40,8 @@ export async function runFleet(
       let worker = new Worker(workerUrl);
       try {
         while (next < tasks.length) {
-          const task = tasks[next++];
+          const at = next++;
+          const task = tasks[at];
           const outcome = await new Promise<ServiceOutcome>((resolve) => {
             const fail = (error: Error) => {
               // A worker that threw outside a task is gone: the next task gets a fresh one.
@@ -59,13 +62,13 @@ export async function runFleet(
             worker.once('error', fail);
             worker.postMessage(task);
           });
-          outcomes.set(task.name, outcome);
-          options.onDone?.(outcome, outcomes.size);
+          outcomes[at] = outcome;
+          options.onDone?.(outcome, ++done);
         }
       } finally {
         await worker.terminate();
       }
     }),
   );
-  return tasks.map((t) => outcomes.get(t.name)!);
+  return outcomes;
 }

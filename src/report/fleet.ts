@@ -39,6 +39,17 @@ export interface PlanJson {
   entries: { timestamp: string; capacity: number; change: number; action: string }[];
 }
 
+/** A merge of a sharded run that lacks some shards (`report --merge --allow-missing`). */
+export interface MissingShards {
+  /** The missing shards, as `i/n`. */
+  shards: string[];
+  /** How many services they hold, none of them in the report. */
+  services: number;
+}
+
+const missingText = (m: MissingShards) =>
+  `${m.shards.length === 1 ? 'shard' : 'shards'} ${m.shards.join(', ')} ${m.shards.length === 1 ? 'is' : 'are'} missing: ${m.services} service(s) not shown.`;
+
 const MAX_ROWS = 24;
 
 const escape = (text: unknown) =>
@@ -111,7 +122,11 @@ ${list('What was fixed in the input', e.warnings)}${list('Notes', e.notes)}
 }
 
 /** One self-contained page (charts inlined, no scripts) with every service's plan. */
-export function fleetHtml(entries: FleetEntry[], generatedAt: string): string {
+export function fleetHtml(
+  entries: FleetEntry[],
+  generatedAt: string,
+  missing?: MissingShards,
+): string {
   const failed = entries.filter((e) => !e.ok).length;
   return `<!doctype html>
 <html lang="en">
@@ -135,7 +150,7 @@ img { display: block; max-width: 100%; height: auto; margin: 0.8rem 0; border: 1
 <body>
 <h1>Capacity plans</h1>
 <p class="dim">${entries.length} service(s), ${entries.length - failed} planned, ${failed} failed. Generated ${escape(generatedAt)} by headroom.</p>
-<table>
+${missing ? `<p class="error"><strong>Partial report:</strong> ${escape(missingText(missing))}</p>\n` : ''}<table>
 <thead><tr><th>service</th><th>status</th><th>model</th><th>servers</th><th>peak forecast</th><th>server-hours</th><th>changes</th><th>warnings</th></tr></thead>
 <tbody>
 ${entries.map(overviewRow).join('\n')}
@@ -148,7 +163,7 @@ ${entries.map(serviceSection).join('\n')}
 }
 
 /** The fleet in Markdown, for $GITHUB_STEP_SUMMARY: one row per service. */
-export function fleetMarkdown(entries: FleetEntry[]): string {
+export function fleetMarkdown(entries: FleetEntry[], missing?: MissingShards): string {
   const failed = entries.filter((e) => !e.ok).length;
   const rows = entries.map((e) => {
     if (!e.ok || !e.plan)
@@ -159,6 +174,7 @@ export function fleetMarkdown(entries: FleetEntry[]): string {
   return [
     `# Capacity plans: ${entries.length} service(s), ${failed} failed`,
     '',
+    ...(missing ? [`**Partial report:** ${missingText(missing)}`, ''] : []),
     '| service | status | model | servers | server-hours | changes |',
     '|---|---|---|---:|---:|---:|',
     ...rows,
