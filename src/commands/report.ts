@@ -52,12 +52,7 @@ async function entryOf(
   warnings: Warning[],
 ): Promise<FleetEntry> {
   const folder = join(dirname(outcome.file), outcome.name);
-  const plan = outcome.plan && {
-    ...outcome.plan,
-    ...(Array.isArray(outcome.plan.files) && {
-      files: (outcome.plan.files as string[]).map((f) => resolve(dirname(outcome.file), f)),
-    }),
-  };
+  const plan = outcome.plan;
   const absent: string[] = [];
   const chart = async (name: string) => {
     try {
@@ -106,6 +101,16 @@ export async function reportCommand(options: ReportOptions): Promise<CommandOutp
     parts.push({ file, part: parsePart(await readTextFile(file, 'a part file'), file) });
   }
   const merged = mergeParts(parts, Boolean(options.allowMissing));
+  // A part names its services' files relative to its folder: here they are beside it.
+  for (const outcome of merged.outcomes) {
+    const files = outcome.plan?.files;
+    if (outcome.plan && Array.isArray(files)) {
+      outcome.plan = {
+        ...outcome.plan,
+        files: (files as string[]).map((f) => resolve(dirname(outcome.file), f)),
+      };
+    }
+  }
 
   const folders = [...new Set(files.map((f) => resolve(dirname(f))))];
   if (options.outDir === undefined && folders.length > 1) {
