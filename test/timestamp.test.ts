@@ -59,6 +59,7 @@ describe('parseTimestamp', () => {
       ms: utc(2011, 1, 1),
       dateOnly: true,
       inDstGap: false,
+      hasOffset: false,
     });
     expect(parseTimestamp('2011-01-01', NY).ms).toBe(utc(2011, 1, 1, 5));
   });
@@ -87,6 +88,7 @@ describe('parseTimestamp', () => {
       ms: utc(2024, 3, 10, 6, 30),
       dateOnly: false,
       inDstGap: false,
+      hasOffset: false,
     });
     expect(parseTimestamp('2024-03-10 03:30:00', NY).ms).toBe(utc(2024, 3, 10, 7, 30));
   });
@@ -112,6 +114,7 @@ describe('parseTimestamp', () => {
       ms: utc(2024, 3, 10, 2, 30),
       dateOnly: false,
       inDstGap: false,
+      hasOffset: false,
     });
   });
 

@@ -1,14 +1,16 @@
 import { InputError } from '../errors.js';
 import type { Warning } from '../types.js';
 import { formatTimestamp } from '../util/time.js';
+import type { DuplicatePolicy } from './buckets.js';
 import type { RawPoints } from './read-csv.js';
 
-export type DuplicatePolicy = 'mean' | 'sum' | 'first' | 'last' | 'error';
-export const DUPLICATE_POLICIES: DuplicatePolicy[] = ['mean', 'sum', 'first', 'last', 'error'];
+export { DUPLICATE_POLICIES, type DuplicatePolicy } from './buckets.js';
 
 export interface CleanPoints {
   times: Float64Array;
   values: Float64Array;
+  outOfOrder: number;
+  duplicateRows: number;
   warnings: Warning[];
 }
 
@@ -53,6 +55,21 @@ export function sortAndMerge(
     i = j;
   }
 
+  return {
+    times: Float64Array.from(outTimes),
+    values: Float64Array.from(outValues),
+    outOfOrder,
+    duplicateRows,
+    warnings: orderWarnings(outOfOrder, duplicateRows, policy),
+  };
+}
+
+/** Warnings for rows that were sorted and rows that were merged. */
+export function orderWarnings(
+  outOfOrder: number,
+  duplicateRows: number,
+  policy: DuplicatePolicy,
+): Warning[] {
   const warnings: Warning[] = [];
   if (outOfOrder > 0) {
     warnings.push({
@@ -68,7 +85,7 @@ export function sortAndMerge(
       message: `${duplicateRows} duplicate-timestamp row(s) merged by ${policy} (--duplicates)`,
     });
   }
-  return { times: Float64Array.from(outTimes), values: Float64Array.from(outValues), warnings };
+  return warnings;
 }
 
 function merge(group: number[], policy: DuplicatePolicy): number {

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { looksNumeric } from './numbers.js';
 import { parseTimestamp } from './timestamp.js';
 
 export interface ColumnChoice {
@@ -26,9 +27,9 @@ const VALUE_WORDS =
   /(^value$|^load$|^y$|request|rps|qps|throughput|count|^cnt$|volume|traffic|cpu|util|demand|sessions|connections)/i;
 
 /** Cells that mean "no value" rather than a broken row. */
-export const MISSING_CELLS = new Set(['', 'nan', 'null', 'na', 'n/a', 'none', '-']);
+export const MISSING_CELLS = new Set(['', 'nan', 'null', 'na', 'n/a', '#n/a', 'none', '-']);
 
-const isNumeric = (cell: string) => Number.isFinite(Number(cell));
+const isNumeric = looksNumeric;
 const isMissing = (cell: string) => MISSING_CELLS.has(cell.toLowerCase());
 
 /**

@@ -1,9 +1,10 @@
 import { UserError } from '../errors.js';
 import type { Series, Warning } from '../types.js';
 import { formatDuration } from '../util/duration.js';
-import { sortAndMerge, type DuplicatePolicy } from './clean.js';
-import { readCsv } from './read-csv.js';
-import { resample, type Aggregation } from './resample.js';
+import { BucketAccumulator, BucketRegression, type Buckets } from './buckets.js';
+import { orderWarnings, sortAndMerge, type DuplicatePolicy } from './clean.js';
+import { readCsv, scanCsv, type ScanSummary } from './read-csv.js';
+import { toGrid, type Aggregation } from './resample.js';
 
 export interface IngestOptions {
   timestampColumn?: string;
@@ -32,16 +33,45 @@ export interface Ingested {
   notes: string[];
 }
 
-/** Reads a CSV file into a regular series at `intervalMs`, reporting everything it fixed. */
+/**
+ * Reads a CSV file into a regular series at `intervalMs`, reporting everything it fixed. Rows in
+ * time order stream into their intervals, so memory stays flat however long the file is; rows out
+ * of order across intervals make it read the file again, keeping every row (20 bytes each) to sort.
+ */
 export async function loadSeries(file: string, options: IngestOptions): Promise<Ingested> {
-  const read = await readCsv(file, options);
-  const clean = sortAndMerge(read.points, options.duplicates, file);
-  if (clean.times.length < 2) {
-    throw new UserError(
-      `${file}: only ${clean.times.length} distinct timestamp(s); need a history`,
-    );
+  const settings = {
+    stepMs: options.intervalMs,
+    agg: options.agg,
+    duplicates: options.duplicates,
+    file,
+  };
+  let read: ScanSummary;
+  let buckets: Buckets;
+  try {
+    let accumulator = new BucketAccumulator(settings);
+    read = await scanCsv(file, options, () => {
+      accumulator = new BucketAccumulator(settings);
+      return (time, value, line) => accumulator.add(time, value, line);
+    });
+    buckets = accumulator.finish();
+  } catch (error) {
+    if (!(error instanceof BucketRegression)) throw error;
+    const raw = await readCsv(file, options);
+    const clean = sortAndMerge(raw.points, options.duplicates, file);
+    const sorted = new BucketAccumulator({ stepMs: options.intervalMs, agg: options.agg });
+    for (let i = 0; i < clean.times.length; i++) sorted.add(clean.times[i], clean.values[i], 0);
+    buckets = {
+      ...sorted.finish(),
+      outOfOrder: clean.outOfOrder,
+      duplicateRows: clean.duplicateRows,
+    };
+    read = { ...raw, rows: raw.points.times.length };
   }
-  const resampled = resample(clean.times, clean.values, {
+  const distinct = buckets.count.reduce((sum, n) => sum + n, 0);
+  if (distinct < 2) {
+    throw new UserError(`${file}: only ${distinct} distinct timestamp(s); need a history`);
+  }
+  const resampled = toGrid(buckets, {
     stepMs: options.intervalMs,
     agg: options.agg,
     maxFillSteps: Math.floor(options.fillGapsMs / options.intervalMs),
@@ -58,9 +88,13 @@ export async function loadSeries(file: string, options: IngestOptions): Promise<
     file,
     timestampColumn: read.timestampColumn,
     valueColumn: read.valueColumn,
-    rows: read.points.times.length,
+    rows: read.rows,
     sampleStepMs: resampled.sampleStepMs,
-    warnings: [...read.warnings, ...clean.warnings, ...resampled.warnings],
+    warnings: [
+      ...read.warnings,
+      ...orderWarnings(buckets.outOfOrder, buckets.duplicateRows, options.duplicates),
+      ...resampled.warnings,
+    ],
     notes:
       options.rowIntervalMs === undefined
         ? read.notes

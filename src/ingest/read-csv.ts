@@ -1,10 +1,18 @@
-import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import { InputError, UserError } from '../errors.js';
 import type { Warning } from '../types.js';
-import { assertReadableFile, csvProblem } from './csv-file.js';
-import { chooseColumns, MISSING_CELLS, type ColumnRequest } from './columns.js';
-import { parseTimestamp, TIMESTAMP_FORMATS } from './timestamp.js';
+import { csvProblem } from './csv-file.js';
+import { chooseColumns, MISSING_CELLS, type ColumnChoice, type ColumnRequest } from './columns.js';
+import {
+  describeNumberFormat,
+  detectNumberFormat,
+  parseNumberAt,
+  type NumberFormat,
+} from './numbers.js';
+import { textChunks } from './source.js';
+import { TimestampReader, TIMESTAMP_FORMATS } from './timestamp.js';
 
 /** Samples as read, in file order: parallel arrays of time, value and 1-based file line. */
 export interface RawPoints {
@@ -28,107 +36,393 @@ export interface ReadOptions extends ColumnRequest {
   rowStart?: number;
 }
 
-const SAMPLE_ROWS = 200;
-
-interface Row {
-  cells: string[];
-  line: number;
+/** What a scan found besides its points. */
+export interface ScanSummary {
+  timestampColumn: string;
+  valueColumn: string;
+  /** Rows that gave a point. */
+  rows: number;
+  warnings: Warning[];
+  notes: string[];
 }
 
-/** Streams a CSV file and returns its (timestamp, value) samples, with what was skipped. */
-export async function readCsv(file: string, options: ReadOptions): Promise<ReadResult> {
-  await assertReadableFile(file);
-  const parser = createReadStream(file).pipe(
-    parse({ bom: true, skip_empty_lines: true, trim: true, info: true }),
-  );
-  let header: string[] | undefined;
-  const pending: Row[] = [];
-  let consume: ((row: Row) => void) | undefined;
-  let choice: ReturnType<typeof chooseColumns> | undefined;
+/** Receives every (time, value) of the file in file order, with the 1-based line it came from. */
+export type PointSink = (time: number, value: number, line: number) => void;
 
-  const times: number[] = [];
-  const values: number[] = [];
-  const lines: number[] = [];
-  let missingValues = 0;
-  let dstGapTimes = 0;
-  const choose = () => {
-    if (!header)
-      throw new UserError(`${file}: the file is empty; expected a header row and data rows`);
-    const byPosition = options.rowIntervalMs !== undefined;
-    choice = chooseColumns(
-      file,
-      header,
-      pending.map((r) => r.cells),
-      { ...options, byPosition },
-    );
-    let row = 0;
-    const { timestamp, value, hour } = choice;
-    const names = header;
-    const timeOf = (cells: string[], line: number): number => {
-      if (byPosition) return (options.rowStart ?? 0) + row++ * (options.rowIntervalMs ?? 0);
-      const rawTime = cells[timestamp];
+const SAMPLE_ROWS = 200;
+const DELIMITERS = [',', ';', '\t', '|'];
+
+/** A data row contains a quote: the quote-free fast path hands over to csv-parse. */
+class QuotedRow extends Error {}
+
+/** The header's most frequent delimiter outside quotes (a comma when it has none). */
+export function detectDelimiter(headerLine: string): string {
+  let best = ',';
+  let bestCount = 0;
+  const unquoted = headerLine.replace(/"[^"]*"/g, '');
+  for (const delimiter of DELIMITERS) {
+    const count = unquoted.split(delimiter).length - 1;
+    if (count > bestCount) {
+      best = delimiter;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/** Turns cells into points once the columns are known; counts what it skipped or fixed. */
+class RowReader {
+  readonly timestamps: TimestampReader;
+  private readonly byPosition: boolean;
+  private position = 0;
+  rows = 0;
+  missing = 0;
+  infinite = 0;
+  negative = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly header: string[],
+    readonly choice: ColumnChoice,
+    private readonly format: NumberFormat,
+    private readonly options: ReadOptions,
+    private readonly sink: PointSink,
+  ) {
+    this.timestamps = new TimestampReader(options.timezone);
+    this.byPosition = options.rowIntervalMs !== undefined;
+  }
+
+  /** One row from slices: text[ts, te) is the time, text[vs, ve) the value, text[hs, he) the hour. */
+  point(
+    timeText: string,
+    ts: number,
+    te: number,
+    valueText: string,
+    vs: number,
+    ve: number,
+    hourText: string,
+    hs: number,
+    he: number,
+    line: number,
+  ): void {
+    let time: number;
+    if (te === ts && ve === vs && !this.byPosition) return; // a row of empty cells
+    if (this.byPosition) {
+      time = (this.options.rowStart ?? 0) + this.position++ * (this.options.rowIntervalMs ?? 0);
+    } else {
       let extraHours = 0;
-      if (hour !== undefined) {
-        extraHours = Number(cells[hour]);
+      if (this.choice.hour !== undefined) {
+        extraHours = parseNumberAt(hourText, hs, he, 'plain');
         if (!Number.isInteger(extraHours) || extraHours < 0 || extraHours > 23) {
           throw new InputError(
-            file,
+            this.file,
             line,
-            `expected an hour 0–23 in column '${names[hour]}', got '${cells[hour]}'`,
+            `expected an hour 0–23 in column '${this.header[this.choice.hour]}', got '${hourText.slice(hs, he)}'`,
           );
         }
       }
-      const parsed = parseTimestamp(rawTime, options.timezone, extraHours);
-      if (Number.isNaN(parsed.ms)) {
+      time = this.timestamps.read(timeText, ts, te, extraHours);
+      if (Number.isNaN(time)) {
         throw new InputError(
-          file,
+          this.file,
           line,
-          `expected a timestamp in column '${names[timestamp]}', got '${rawTime}'`,
+          `expected a timestamp in column '${this.header[this.choice.timestamp]}', got '${timeText.slice(ts, te)}'`,
           `accepted: ${TIMESTAMP_FORMATS}; or choose another column with --timestamp-column`,
         );
       }
-      if (parsed.inDstGap) dstGapTimes++;
-      return parsed.ms;
+    }
+    const value = parseNumberAt(valueText, vs, ve, this.format);
+    if (value >= 0 && value !== Infinity) {
+      this.rows++;
+      this.sink(time, value, line);
+      return;
+    }
+    if (value < 0 && Number.isFinite(value)) {
+      this.negative++;
+      return;
+    }
+    const cell = valueText.slice(vs, ve).toLowerCase();
+    if (MISSING_CELLS.has(cell)) {
+      this.missing++;
+    } else if (value === Infinity || value === -Infinity) {
+      this.infinite++;
+    } else {
+      throw new InputError(
+        this.file,
+        line,
+        `expected a number in column '${this.header[this.choice.value]}', got '${valueText.slice(vs, ve)}'`,
+        /^[-+]?\d{1,3}([,.' ]\d{3})+([.,]\d+)?$/.test(cell)
+          ? 'it has a thousands separator that the first rows did not use; write the numbers the same way throughout'
+          : 'choose another column with --value-column',
+      );
+    }
+  }
+
+  /** One row as cells (sample rows and csv-parse's records). */
+  cells(cells: string[], line: number): void {
+    const { timestamp, value, hour } = this.choice;
+    const time = timestamp < 0 ? '' : (cells[timestamp] ?? '');
+    const load = cells[value] ?? '';
+    const hourCell = hour === undefined ? '' : (cells[hour] ?? '');
+    this.point(time, 0, time.length, load, 0, load.length, hourCell, 0, hourCell.length, line);
+  }
+
+  summary(): ScanSummary {
+    const { header, choice, options } = this;
+    const valueName = header[choice.value];
+    const warnings: Warning[] = [];
+    const counts = this.timestamps.counts;
+    const add = (code: string, count: number, message: string) => {
+      if (count > 0) warnings.push({ code, count, message });
     };
-    consume = ({ cells, line }) => {
-      const ms = timeOf(cells, line);
-      const rawValue = cells[value];
-      if (MISSING_CELLS.has(rawValue.toLowerCase())) {
-        missingValues++;
-        return;
-      }
-      const number = Number(rawValue);
-      if (!Number.isFinite(number)) {
-        throw new InputError(
-          file,
-          line,
-          `expected a number in column '${names[value]}', got '${rawValue}'`,
-          'choose another column with --value-column',
-        );
-      }
-      times.push(ms);
-      values.push(number);
-      lines.push(line);
+    add(
+      'missing-values',
+      this.missing,
+      `${this.missing} row(s) with an empty or NaN value in '${valueName}' were skipped`,
+    );
+    add(
+      'infinite-values',
+      this.infinite,
+      `${this.infinite} row(s) with an infinite value in '${valueName}' were skipped`,
+    );
+    add(
+      'negative-values',
+      this.negative,
+      `${this.negative} row(s) with a negative value in '${valueName}' were skipped: load cannot be negative (an exporter's -1 for "no data"?)`,
+    );
+    add(
+      'dst-gap',
+      counts.dstGap,
+      `${counts.dstGap} local time(s) fall in a daylight-saving gap of ${options.timezone} and were moved forward an hour`,
+    );
+    add(
+      'dst-fold',
+      counts.foldSecond,
+      `${counts.foldSecond} local time(s) in a daylight-saving fold of ${options.timezone} came after the same clock time and were read as its second occurrence`,
+    );
+    if (counts.naive > 0 && counts.withOffset > 0) {
+      add(
+        'mixed-offsets',
+        counts.naive,
+        `${counts.naive} timestamp(s) have no UTC offset while ${counts.withOffset} have one; those without were read in ${options.timezone} (--timezone)`,
+      );
+    }
+    if (this.rows === 0) {
+      throw new UserError(
+        `${this.file}: no rows with a usable value in column '${valueName}'`,
+        warnings.map((w) => w.message).join('; ') || undefined,
+      );
+    }
+    const numberNote = describeNumberFormat(this.format);
+    return {
+      timestampColumn:
+        choice.timestamp < 0
+          ? '(row position)'
+          : header[choice.timestamp] + (choice.hour === undefined ? '' : `+${header[choice.hour]}`),
+      valueColumn: valueName,
+      rows: this.rows,
+      warnings,
+      notes: numberNote ? [...choice.notes, numberNote] : choice.notes,
     };
-    for (const row of pending) consume(row);
-    pending.length = 0;
+  }
+}
+
+/** Header, detection sample and column choice: what both scanners share before the bulk rows. */
+class Scan {
+  header: string[] | undefined;
+  delimiter = ',';
+  reader: RowReader | undefined;
+  private readonly sample: { cells: string[]; line: number }[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly options: ReadOptions,
+    private readonly sink: PointSink,
+  ) {}
+
+  record(cells: string[], line: number): void {
+    if (!this.header) {
+      this.header = cells;
+      return;
+    }
+    if (this.reader) return this.reader.cells(cells, line);
+    this.sample.push({ cells, line });
+    if (this.sample.length >= SAMPLE_ROWS) this.choose();
+  }
+
+  /** Chooses the columns and number format from the sample, then reads the sample's rows. */
+  choose(): RowReader {
+    if (this.reader) return this.reader;
+    if (!this.header) {
+      throw new UserError(`${this.file}: the file is empty; expected a header row and data rows`);
+    }
+    if (this.sample.length === 0) {
+      throw new UserError(`${this.file}: the file has a header but no data rows`);
+    }
+    const rows = this.sample.map((r) => r.cells);
+    const byPosition = this.options.rowIntervalMs !== undefined;
+    const choice = chooseColumns(this.file, this.header, rows, { ...this.options, byPosition });
+    const valueCells = rows.map((r) => (r[choice.value] ?? '').trim()).filter(Boolean);
+    const format = detectNumberFormat(valueCells, this.delimiter);
+    this.reader = new RowReader(this.file, this.header, choice, format, this.options, this.sink);
+    for (const { cells, line } of this.sample) this.reader.cells(cells, line);
+    this.sample.length = 0;
+    return this.reader;
+  }
+
+  finish(): ScanSummary {
+    return this.choose().summary();
+  }
+}
+
+const isSpace = (c: number) => c === 32 || c === 9;
+
+/**
+ * The quote-free fast path: lines are cut straight out of the decoded text and only the chosen
+ * cells are parsed, in place. A data row with a quote stops it (QuotedRow) for csv-parse.
+ */
+async function scanFast(file: string, options: ReadOptions, sink: PointSink): Promise<ScanSummary> {
+  const scan = new Scan(file, options, sink);
+  let line = 0;
+  let width = 0;
+  let fast: RowReader | undefined;
+  let tIndex = -1;
+  let vIndex = -1;
+  let hIndex = -1;
+
+  const splitCells = (text: string, s: number, e: number) =>
+    text
+      .slice(s, e)
+      .split(scan.delimiter)
+      .map((c) => c.trim());
+
+  const handle = (text: string, s: number, e: number, quoteAt: number) => {
+    if (e > s && text.charCodeAt(e - 1) === 13) e--;
+    while (s < e && isSpace(text.charCodeAt(s))) s++;
+    if (s === e) return;
+    if (!scan.header) {
+      const headerLine = text.slice(s, e);
+      scan.delimiter = detectDelimiter(headerLine);
+      const cells = headerLine.includes('"')
+        ? (parseSync(headerLine, { delimiter: scan.delimiter, trim: true }) as string[][])[0]
+        : splitCells(text, s, e);
+      scan.record(cells, line);
+      width = cells.length;
+      return;
+    }
+    if (quoteAt >= s && quoteAt < e) throw new QuotedRow();
+    if (!fast) {
+      const cells = splitCells(text, s, e);
+      if (cells.length !== width) throw new InputError(file, line, csvProblemOfWidth());
+      scan.record(cells, line);
+      if (scan.reader) startFast(scan.reader);
+      return;
+    }
+    readFastRow(text, s, e);
   };
 
+  const startFast = (reader: RowReader) => {
+    fast = reader;
+    tIndex = reader.choice.timestamp;
+    vIndex = reader.choice.value;
+    hIndex = reader.choice.hour ?? -1;
+  };
+
+  // Cell bounds of the current row, for the chosen columns only.
+  let ts = 0;
+  let te = 0;
+  let vs = 0;
+  let ve = 0;
+  let hs = 0;
+  let he = 0;
+  let nextDelimiter = -1;
+  const readFastRow = (text: string, s: number, e: number) => {
+    const delimiter = scan.delimiter;
+    let field = 0;
+    let start = s;
+    for (;;) {
+      if (nextDelimiter < start && nextDelimiter !== -2) {
+        nextDelimiter = text.indexOf(delimiter, start);
+        if (nextDelimiter < 0) nextDelimiter = -2;
+      }
+      const end = nextDelimiter >= 0 && nextDelimiter < e ? nextDelimiter : e;
+      let a = start;
+      let b = end;
+      if (field === tIndex || field === vIndex || field === hIndex) {
+        while (a < b && isSpace(text.charCodeAt(a))) a++;
+        while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+        if (field === tIndex) {
+          ts = a;
+          te = b;
+        }
+        if (field === vIndex) {
+          vs = a;
+          ve = b;
+        }
+        if (field === hIndex) {
+          hs = a;
+          he = b;
+        }
+      }
+      field++;
+      if (end === e) break;
+      start = end + 1;
+    }
+    if (field !== width) throw new InputError(file, line, csvProblemOfWidth());
+    fast!.point(text, ts, te, text, vs, ve, text, hs, he, line);
+  };
+
+  let carry = '';
+  for await (const chunk of textChunks(file)) {
+    const text = carry.length > 0 ? carry + chunk : chunk;
+    nextDelimiter = -1;
+    let quoteAt = text.indexOf('"');
+    let pos = 0;
+    for (;;) {
+      const newline = text.indexOf('\n', pos);
+      if (newline < 0) break;
+      line++;
+      if (quoteAt >= 0 && quoteAt < pos) quoteAt = text.indexOf('"', pos);
+      handle(text, pos, newline, quoteAt);
+      pos = newline + 1;
+    }
+    carry = text.slice(pos);
+  }
+  if (carry.length > 0) {
+    line++;
+    nextDelimiter = -1;
+    handle(carry, 0, carry.length, carry.indexOf('"'));
+  }
+  return scan.finish();
+}
+
+const csvProblemOfWidth = () => 'this row has a different number of fields than the header';
+
+/** The general path: csv-parse reads quoted fields (delimiters and newlines inside quotes). */
+async function scanQuoted(
+  file: string,
+  options: ReadOptions,
+  sink: PointSink,
+): Promise<ScanSummary> {
+  const scan = new Scan(file, options, sink);
+  const chunks = textChunks(file);
+  const first = await chunks.next();
+  if (first.done) return scan.finish();
+  const firstLine = first.value.slice(0, first.value.search(/\r?\n|$/));
+  scan.delimiter = detectDelimiter(firstLine);
+  async function* all() {
+    yield first.value as string;
+    yield* chunks;
+  }
+  const parser = Readable.from(all()).pipe(
+    parse({ delimiter: scan.delimiter, skip_empty_lines: true, trim: true, info: true }),
+  );
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: string[];
       info: { lines: number };
     }>) {
-      if (!header) {
-        header = record;
-        continue;
-      }
-      const row = { cells: record, line: info.lines };
-      if (consume) consume(row);
-      else {
-        pending.push(row);
-        if (pending.length >= SAMPLE_ROWS) choose();
-      }
+      scan.record(record, info.lines);
     }
   } catch (error) {
     if (error instanceof CsvError) {
@@ -137,44 +431,72 @@ export async function readCsv(file: string, options: ReadOptions): Promise<ReadR
     }
     throw error;
   }
-  if (!consume) {
-    if (header && pending.length === 0) {
-      throw new UserError(`${file}: the file has a header but no data rows`);
-    }
-    choose();
-  }
-  if (!choice || !header) throw new UserError(`${file}: the file is empty`);
+  return scan.finish();
+}
 
-  const warnings: Warning[] = [];
-  if (missingValues > 0) {
-    warnings.push({
-      code: 'missing-values',
-      count: missingValues,
-      message: `${missingValues} row(s) with an empty or NaN value in '${header[choice.value]}' were skipped`,
-    });
+/**
+ * Reads a CSV file row by row into `sink` and says what it chose and fixed. `start` is called
+ * for a fresh sink before each pass: a file whose rows turn out to hold quotes is read again by
+ * csv-parse from the start.
+ */
+export async function scanCsv(
+  file: string,
+  options: ReadOptions,
+  start: () => PointSink,
+): Promise<ScanSummary> {
+  try {
+    return await scanFast(file, options, start());
+  } catch (error) {
+    if (!(error instanceof QuotedRow)) throw error;
   }
-  if (dstGapTimes > 0) {
-    warnings.push({
-      code: 'dst-gap',
-      count: dstGapTimes,
-      message: `${dstGapTimes} local time(s) fall in a daylight-saving gap of ${options.timezone} and were moved forward an hour`,
-    });
-  }
-  if (times.length === 0) {
-    throw new UserError(`${file}: no rows with a value in column '${header[choice.value]}'`);
-  }
+  return scanQuoted(file, options, start());
+}
+
+/** Streams a CSV file and returns its (timestamp, value) samples in file order. */
+export async function readCsv(file: string, options: ReadOptions): Promise<ReadResult> {
+  let points: GrowablePoints = new GrowablePoints();
+  const summary = await scanCsv(file, options, () => {
+    points = new GrowablePoints();
+    return points.add;
+  });
   return {
-    points: {
-      times: Float64Array.from(times),
-      values: Float64Array.from(values),
-      lines: Int32Array.from(lines),
-    },
-    timestampColumn:
-      choice.timestamp < 0
-        ? '(row position)'
-        : header[choice.timestamp] + (choice.hour === undefined ? '' : `+${header[choice.hour]}`),
-    valueColumn: header[choice.value],
-    warnings,
-    notes: choice.notes,
+    points: points.result(),
+    timestampColumn: summary.timestampColumn,
+    valueColumn: summary.valueColumn,
+    warnings: summary.warnings,
+    notes: summary.notes,
   };
+}
+
+/** Points in typed arrays that double as they fill: 20 bytes a row, off the JS heap. */
+export class GrowablePoints {
+  private times = new Float64Array(1024);
+  private values = new Float64Array(1024);
+  private lines = new Int32Array(1024);
+  private length = 0;
+
+  readonly add: PointSink = (time, value, line) => {
+    if (this.length === this.times.length) {
+      const grow = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+        const next = make(a.length * 2);
+        next.set(a);
+        return next;
+      };
+      this.times = grow(this.times, (n) => new Float64Array(n));
+      this.values = grow(this.values, (n) => new Float64Array(n));
+      this.lines = grow(this.lines, (n) => new Int32Array(n));
+    }
+    this.times[this.length] = time;
+    this.values[this.length] = value;
+    this.lines[this.length] = line;
+    this.length++;
+  };
+
+  result(): RawPoints {
+    return {
+      times: this.times.slice(0, this.length),
+      values: this.values.slice(0, this.length),
+      lines: this.lines.slice(0, this.length),
+    };
+  }
 }

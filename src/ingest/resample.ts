@@ -1,9 +1,10 @@
+import { UserError } from '../errors.js';
 import type { Series, Warning } from '../types.js';
+import { BucketAccumulator, type Aggregation, type Buckets } from './buckets.js';
 import { describeDuration, formatDuration } from '../util/duration.js';
 import { formatTimestamp } from '../util/time.js';
 
-export type Aggregation = 'sum' | 'mean' | 'max' | 'p95';
-export const AGGREGATIONS: Aggregation[] = ['sum', 'mean', 'max', 'p95'];
+export { AGGREGATIONS, type Aggregation } from './buckets.js';
 
 export interface ResampleOptions {
   stepMs: number;
@@ -29,24 +30,33 @@ export function resample(
   values: Float64Array,
   options: ResampleOptions,
 ): Resampled {
-  const { stepMs, agg } = options;
+  const buckets = new BucketAccumulator({ stepMs: options.stepMs, agg: options.agg });
+  for (let i = 0; i < times.length; i++) buckets.add(times[i], values[i], 0);
+  return toGrid(buckets.finish(), options);
+}
+
+/** Intervals a series may have; more is a stray timestamp or a far too fine --interval. */
+export const MAX_INTERVALS = 20_000_000;
+
+/** The regular series from aggregated buckets: partly covered edges dropped, short gaps filled. */
+export function toGrid(buckets: Buckets, options: ResampleOptions): Resampled {
+  const { stepMs } = options;
   const warnings: Warning[] = [];
-  const sampleStepMs = medianStep(times);
-  let first = Math.floor(times[0] / stepMs);
-  let last = Math.floor(times[times.length - 1] / stepMs);
-  const length = last - first + 1;
+  const { index, value, count, sampleStepMs } = buckets;
+  let first = index[0];
+  const lastIndex = index[index.length - 1];
+  const length = lastIndex - first + 1;
+  if (length > MAX_INTERVALS) {
+    throw new UserError(
+      `the rows span ${describeDuration(length * stepMs)} (${formatTimestamp(first * stepMs)} to ${formatTimestamp(lastIndex * stepMs)}): ${length.toLocaleString('en-US')} intervals of ${formatDuration(stepMs)}, more than ${MAX_INTERVALS.toLocaleString('en-US')}`,
+      'look for a stray timestamp far from the rest, or choose a longer --interval',
+    );
+  }
   const out = new Float64Array(length).fill(NaN);
   const counts = new Int32Array(length);
-
-  let i = 0;
-  const bucketValues: number[] = [];
-  while (i < times.length) {
-    const bucket = Math.floor(times[i] / stepMs);
-    bucketValues.length = 0;
-    while (i < times.length && Math.floor(times[i] / stepMs) === bucket)
-      bucketValues.push(values[i++]);
-    out[bucket - first] = aggregate(bucketValues, agg);
-    counts[bucket - first] = bucketValues.length;
+  for (let k = 0; k < index.length; k++) {
+    out[index[k] - first] = value[k];
+    counts[index[k] - first] = count[k];
   }
 
   // A first or last bucket with fewer samples than usual covers only part of its interval.
@@ -66,33 +76,9 @@ export function resample(
     }
   }
   first += from;
-  last = first + (to - from) - 1;
   const series = out.slice(from, to);
   warnings.push(...fillGaps(series, first * stepMs, options));
   return { series: { start: first * stepMs, stepMs, values: series }, sampleStepMs, warnings };
-}
-
-function aggregate(group: number[], agg: Aggregation): number {
-  switch (agg) {
-    case 'sum':
-      return group.reduce((a, b) => a + b, 0);
-    case 'max':
-      return Math.max(...group);
-    case 'p95': {
-      const sorted = [...group].sort((a, b) => a - b);
-      return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)];
-    }
-    default:
-      return group.reduce((a, b) => a + b, 0) / group.length;
-  }
-}
-
-function medianStep(times: Float64Array): number {
-  if (times.length < 2) return 0;
-  const steps = new Float64Array(times.length - 1);
-  for (let i = 1; i < times.length; i++) steps[i - 1] = times[i] - times[i - 1];
-  steps.sort();
-  return steps[Math.floor(steps.length / 2)];
 }
 
 /** Fills runs of NaN in place; returns warnings for what was filled and what was left. */

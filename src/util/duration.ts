@@ -44,6 +44,7 @@ export function formatDuration(ms: number): string {
 
 /** A rounded duration for messages: "45m", "36h", "307.8d". */
 export function describeDuration(ms: number): string {
+  if (ms >= 730 * DAY_MS) return `${Math.round((ms / (365.25 * DAY_MS)) * 10) / 10} years`;
   if (ms >= 2 * DAY_MS) return `${Math.round((ms / DAY_MS) * 10) / 10}d`;
   if (ms >= 2 * HOUR_MS) return `${Math.round((ms / HOUR_MS) * 10) / 10}h`;
   return `${Math.round(ms / UNIT_MS.m)}m`;

@@ -1,0 +1,174 @@
+import { InputError } from '../errors.js';
+import { formatTimestamp } from '../util/time.js';
+
+export type Aggregation = 'sum' | 'mean' | 'max' | 'p95';
+export const AGGREGATIONS: Aggregation[] = ['sum', 'mean', 'max', 'p95'];
+
+export type DuplicatePolicy = 'mean' | 'sum' | 'first' | 'last' | 'error';
+export const DUPLICATE_POLICIES: DuplicatePolicy[] = ['mean', 'sum', 'first', 'last', 'error'];
+
+/** Aggregated buckets in time order: bucket number (time ÷ step), value and distinct samples. */
+export interface Buckets {
+  index: Float64Array;
+  value: Float64Array;
+  count: Int32Array;
+  /** Median spacing of the distinct sample times (0 with a single sample). */
+  sampleStepMs: number;
+  /** Rows whose time was earlier than the row before (sorted, then merged). */
+  outOfOrder: number;
+  /** Rows merged into an earlier row with the same time. */
+  duplicateRows: number;
+}
+
+/** Thrown by `add` when a sample belongs to a bucket that is already closed. */
+export class BucketRegression extends Error {}
+
+export interface BucketSettings {
+  stepMs: number;
+  agg: Aggregation;
+  /** How samples with the same time are merged (default: they are not expected). */
+  duplicates?: DuplicatePolicy;
+  /** For error messages about duplicates. */
+  file?: string;
+}
+
+const RESERVOIR = 65_536;
+
+/**
+ * Streams samples into fixed buckets, holding only the open bucket's samples: memory does not
+ * grow with the rows. Samples within a bucket may come in any order; a sample for a bucket that
+ * was already closed throws `BucketRegression` (the caller then sorts the whole input).
+ */
+export class BucketAccumulator {
+  private readonly index: number[] = [];
+  private readonly value: number[] = [];
+  private readonly count: number[] = [];
+  private open = -Infinity;
+  private times: number[] = [];
+  private values: number[] = [];
+  private lines: number[] = [];
+  private lastTime = NaN;
+  private lastFileTime = NaN;
+  private outOfOrder = 0;
+  private duplicateRows = 0;
+  // A deterministic reservoir of sample spacings, for their median: exact up to RESERVOIR.
+  private readonly steps = new Float64Array(RESERVOIR);
+  private stepsSeen = 0;
+  private random = 0x2545f491;
+
+  constructor(private readonly settings: BucketSettings) {}
+
+  add(time: number, value: number, line: number): void {
+    const bucket = Math.floor(time / this.settings.stepMs);
+    if (bucket !== this.open) {
+      if (bucket < this.open) throw new BucketRegression();
+      this.close();
+      this.open = bucket;
+    }
+    if (time < this.lastFileTime) this.outOfOrder++;
+    this.lastFileTime = time;
+    this.times.push(time);
+    this.values.push(value);
+    this.lines.push(line);
+  }
+
+  finish(): Buckets {
+    this.close();
+    const kept = Math.min(this.stepsSeen, RESERVOIR);
+    const steps = this.steps.slice(0, kept).sort();
+    return {
+      index: Float64Array.from(this.index),
+      value: Float64Array.from(this.value),
+      count: Int32Array.from(this.count),
+      sampleStepMs: kept === 0 ? 0 : steps[Math.floor(kept / 2)],
+      outOfOrder: this.outOfOrder,
+      duplicateRows: this.duplicateRows,
+    };
+  }
+
+  private close(): void {
+    const n = this.times.length;
+    if (n === 0) return;
+    let { times, values, lines } = this;
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = times[i] >= times[i - 1];
+    if (!sorted) {
+      const order = Array.from({ length: n }, (_, i) => i).sort(
+        (a, b) => times[a] - times[b] || a - b,
+      );
+      times = order.map((i) => this.times[i]);
+      values = order.map((i) => this.values[i]);
+      lines = order.map((i) => this.lines[i]);
+    }
+    const merged: number[] = [];
+    let i = 0;
+    while (i < n) {
+      let j = i + 1;
+      while (j < n && times[j] === times[i]) j++;
+      if (j - i > 1) this.duplicates(times, lines, i, j);
+      merged.push(j - i > 1 ? mergeDuplicates(values, i, j, this.settings.duplicates) : values[i]);
+      if (!Number.isNaN(this.lastTime)) this.addStep(times[i] - this.lastTime);
+      this.lastTime = times[i];
+      i = j;
+    }
+    this.index.push(this.open);
+    this.value.push(aggregate(merged, this.settings.agg));
+    this.count.push(merged.length);
+    this.times = [];
+    this.values = [];
+    this.lines = [];
+  }
+
+  private duplicates(times: number[], lines: number[], i: number, j: number): void {
+    if (this.settings.duplicates === 'error') {
+      throw new InputError(
+        this.settings.file ?? '(input)',
+        lines[i + 1],
+        `duplicate timestamp ${formatTimestamp(times[i])} (also on line ${lines[i]})`,
+        'merge duplicates with --duplicates mean|sum|first|last',
+      );
+    }
+    this.duplicateRows += j - i - 1;
+  }
+
+  private addStep(step: number): void {
+    if (this.stepsSeen < RESERVOIR) {
+      this.steps[this.stepsSeen++] = step;
+      return;
+    }
+    // xorshift32: the same input always keeps the same sample.
+    this.random ^= this.random << 13;
+    this.random ^= this.random >>> 17;
+    this.random ^= this.random << 5;
+    const slot = (this.random >>> 0) % ++this.stepsSeen;
+    if (slot < RESERVOIR) this.steps[slot] = step;
+  }
+}
+
+function mergeDuplicates(
+  values: number[],
+  from: number,
+  to: number,
+  policy: DuplicatePolicy = 'mean',
+): number {
+  if (policy === 'first') return values[from];
+  if (policy === 'last') return values[to - 1];
+  let sum = 0;
+  for (let k = from; k < to; k++) sum += values[k];
+  return policy === 'sum' ? sum : sum / (to - from);
+}
+
+function aggregate(group: number[], agg: Aggregation): number {
+  switch (agg) {
+    case 'sum':
+      return group.reduce((a, b) => a + b, 0);
+    case 'max':
+      return group.reduce((a, b) => (b > a ? b : a), -Infinity);
+    case 'p95': {
+      const sorted = [...group].sort((a, b) => a - b);
+      return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)];
+    }
+    default:
+      return group.reduce((a, b) => a + b, 0) / group.length;
+  }
+}
