@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DATA, headroom } from './helpers/cli.js';
 import { startFakeAutoScaling, type FakeAutoScaling } from './helpers/fake-autoscaling.js';
+import { startHeadroom } from './helpers/signals.js';
 
 // The real SDK client in a child process, talking HTTP to a loopback Auto Scaling endpoint.
 let fake: FakeAutoScaling;
@@ -26,6 +27,36 @@ function push(args: string[], env: Record<string, string | undefined> = {}) {
     GITHUB_STEP_SUMMARY: undefined,
     ...env,
   });
+}
+
+/** The same push as `push`, started so that the test can signal it mid-call. */
+function startPush(args: string[]) {
+  return startHeadroom(['push', 'aws', '--group', 'web', ...args], {
+    ...credentials,
+    AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+    GITHUB_STEP_SUMMARY: undefined,
+  });
+}
+
+/** `count` one-off actions an earlier plan left on the group, which this one deletes. */
+function staleActions(count: number) {
+  const group = fake.groups.get('web')!;
+  for (let i = 0; i < count; i++) {
+    const name = `headroom-once-old-${String(i).padStart(2, '0')}`;
+    group.actions.set(name, {
+      name,
+      startTime: '2030-01-01T00:00:00Z',
+      minSize: 3,
+      desiredCapacity: 3,
+    });
+  }
+}
+
+/** The rows of the text report's table: op, action and result (the last column). */
+function resultRows(stdout: string) {
+  return [
+    ...stdout.matchAll(/^(create|update|delete)\s+(\S+)\s.*?(applied|FAILED|not attempted)$/gm),
+  ].map((m) => ({ op: m[1], name: m[2], result: m[3] }));
 }
 
 beforeAll(async () => {
@@ -358,4 +389,179 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
     expect(noFile.code).toBe(2);
     expect(noFile.stderr).toMatch(/absent\.json: cannot read the schedule \(no such file\)/);
   });
+
+  it('Ctrl-C during a batch: the batch finishes, nothing further starts, exit 130, and a rerun converges', async () => {
+    staleActions(60);
+    const group = fake.groups.get('web')!;
+    const held = fake.hold('BatchPutScheduledUpdateGroupAction');
+    const run = startPush(['--schedule', schedule, '--apply']);
+    await held.arrived;
+    run.signal('SIGINT');
+    await run.stderrMatches(/SIGINT: stopping once BatchPutScheduledUpdateGroupAction/);
+    held.release();
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toMatch(/Press Ctrl-C again to exit at once/);
+
+    // One put of the creates, then the deletes of the stale actions: only the put was sent.
+    expect(fake.calls('BatchPutScheduledUpdateGroupAction')).toHaveLength(1);
+    expect(fake.calls('BatchDeleteScheduledAction')).toHaveLength(0);
+    const rows = resultRows(result.stdout);
+    const applied = rows.filter((r) => r.result === 'applied');
+    const notAttempted = rows.filter((r) => r.result === 'not attempted');
+    expect(applied.length).toBeGreaterThan(10);
+    expect(applied.every((r) => r.op === 'create')).toBe(true);
+    expect(notAttempted.map((r) => r.name).sort()).toEqual(
+      [...group.actions.keys()].filter((n) => n.includes('-old-')).sort(),
+    );
+    expect(notAttempted).toHaveLength(60);
+    for (const r of notAttempted) {
+      expect(result.stdout).toContain(`  not attempted delete ${r.name}`);
+    }
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `interrupted \\(SIGINT\\): applied ${applied.length} of ${applied.length + 60} change\\(s\\); 0 failed and 60 were not attempted`,
+      ),
+    );
+    // The group holds exactly what was reported: the stale actions and the applied creates.
+    expect([...group.actions.keys()].sort()).toEqual(
+      [...notAttempted, ...applied].map((r) => r.name).sort(),
+    );
+
+    const again = await push(['--schedule', schedule, '--apply']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/0 to create, 0 to update, 60 to delete/);
+    expect(again.stdout).toMatch(/applied all 60 change\(s\)/);
+    const third = await push(['--schedule', schedule, '--apply']);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout).toMatch(/nothing to change: the group already has this schedule/);
+    expect(group.actions.size).toBe(applied.length);
+  }, 30_000);
+
+  it('near the quota, a delete that makes room and the put it makes room for are not split by Ctrl-C', async () => {
+    staleActions(60);
+    fake.limit = 80;
+    const group = fake.groups.get('web')!;
+    const held = fake.hold('BatchDeleteScheduledAction');
+    const run = startPush(['--schedule', schedule, '--max-actions', '80', '--apply', '--json']);
+    await held.arrived;
+    run.signal('SIGINT');
+    await run.stderrMatches(/SIGINT: stopping/);
+    held.release();
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(130);
+    const json = JSON.parse(result.stdout);
+    expect(json.interrupted).toBe(true);
+    const creates: string[] = json.diff.create;
+    // 60 + the creates pass 80: just enough deletes go first, then the creates, then the rest.
+    const making = 60 + creates.length - 80;
+    expect(making).toBeGreaterThan(0);
+    expect(fake.requests.map((r) => r.action).filter((a) => a.startsWith('Batch'))).toEqual([
+      'BatchDeleteScheduledAction',
+      'BatchPutScheduledUpdateGroupAction',
+    ]);
+    const { outcome } = json;
+    expect(outcome.signal).toBe('SIGINT');
+    expect(outcome.failed).toEqual([]);
+    expect(outcome.applied.filter((a: { op: string }) => a.op === 'delete')).toHaveLength(making);
+    expect(
+      outcome.applied
+        .filter((a: { op: string }) => a.op === 'create')
+        .map((a: { name: string }) => a.name),
+    ).toEqual(creates);
+    expect(outcome.notAttempted).toHaveLength(60 - making);
+    expect(outcome.notAttempted.every((a: { op: string }) => a.op === 'delete')).toBe(true);
+    // Never fewer actions than the plan: every planned action is there, and what was reported.
+    expect(group.actions.size).toBe(80);
+    for (const name of creates) expect(group.actions.has(name)).toBe(true);
+    const deleted = outcome.applied.filter((a: { op: string }) => a.op === 'delete');
+    for (const a of deleted) expect(group.actions.has(a.name)).toBe(false);
+    for (const a of outcome.notAttempted) expect(group.actions.has(a.name)).toBe(true);
+
+    const again = await push(['--schedule', schedule, '--max-actions', '80', '--apply']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`applied all ${60 - making} change\\(s\\)`));
+    const dry = await push(['--schedule', schedule, '--max-actions', '80']);
+    expect(dry.stdout).toMatch(/nothing to change/);
+  }, 30_000);
+
+  it('a second Ctrl-C exits at once, says the call in flight has an unknown outcome, and a rerun converges', async () => {
+    staleActions(5);
+    const held = fake.hold('BatchPutScheduledUpdateGroupAction');
+    const run = startPush(['--schedule', schedule, '--apply']);
+    await held.arrived;
+    run.signal('SIGINT');
+    await run.stderrMatches(/SIGINT: stopping/);
+    run.signal('SIGINT');
+    const result = await run.done;
+    held.release();
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(
+      /SIGINT again: exiting now\. The outcome of BatchPutScheduledUpdateGroupAction of \d+ action\(s\) \(headroom-\S+ … headroom-\S+\) is unknown; nothing was applied before it\. Run the push again/,
+    );
+    expect(result.stdout).toBe('');
+    const again = await push(['--schedule', schedule, '--apply']);
+    expect(again.code, again.stderr).toBe(0);
+    const dry = await push(['--schedule', schedule]);
+    expect(dry.stdout).toMatch(/nothing to change/);
+  }, 30_000);
+
+  it('writes what was applied and what was not to $GITHUB_STEP_SUMMARY', async () => {
+    const dry = JSON.parse((await push(['--schedule', schedule, '--json'])).stdout);
+    const victim: string = dry.diff.create[1];
+    fake.failPuts.set(victim, 'ValidationError');
+    staleActions(2);
+    const summary = join(dir, 'failed-summary.md');
+    await writeFile(summary, '');
+    const run = await push(['--schedule', schedule, '--apply'], { GITHUB_STEP_SUMMARY: summary });
+    expect(run.code).toBe(3);
+    const text = await readFile(summary, 'utf8');
+    expect(text).toMatch(/\| change \| result \|/);
+    expect(text).toMatch(new RegExp(`\\| create \\| ${victim} \\|.*\\| FAILED \\|`));
+    expect(text).toMatch(/\| delete \| headroom-once-old-00 \|.*\| applied \|/);
+    expect(text).toContain(`- failed create ${victim}: ValidationError: fake refused ${victim}`);
+    expect(text).toMatch(/1 failed and 0 were not attempted/);
+  }, 30_000);
+
+  it('Ctrl-C (SIGTERM here) in a fleet push stops after the call in flight and skips the services after it', async () => {
+    fake.groups.set('second', { minSize: 1, maxSize: 40, desiredCapacity: 2, actions: new Map() });
+    const config = join(dir, 'two.yaml');
+    await writeFile(
+      config,
+      [
+        'defaults:',
+        '  capacityPerServer: 60',
+        'services:',
+        '  - name: first',
+        '    data: load.csv',
+        '    push:',
+        '      aws: { group: web }',
+        '  - name: second',
+        '    data: load.csv',
+        '    push:',
+        '      aws: { group: second }',
+      ].join('\n'),
+    );
+    const held = fake.hold('BatchPutScheduledUpdateGroupAction');
+    const run = startHeadroom(['push', 'aws', '--config', config, '--apply', '--json'], {
+      ...credentials,
+      AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+      GITHUB_STEP_SUMMARY: undefined,
+    });
+    await held.arrived;
+    run.signal('SIGTERM');
+    await run.stderrMatches(/SIGTERM: stopping/);
+    held.release();
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(143);
+    const json = JSON.parse(result.stdout);
+    expect(json.interrupted).toBe(true);
+    expect(json.services.map((s: { name: string }) => s.name)).toEqual(['first', 'second']);
+    expect(json.services[0].result.interrupted).toBe(true);
+    expect(json.services[0].result.outcome.applied.length).toBe(
+      fake.groups.get('web')!.actions.size,
+    );
+    expect(json.services[1].notAttempted).toBe(true);
+    expect(fake.groups.get('second')!.actions.size).toBe(0);
+  }, 60_000);
 });

@@ -25,6 +25,7 @@ import {
   type GroupState,
 } from '../targets/aws/group.js';
 import { guardrailProblems } from '../targets/aws/guardrails.js';
+import { exitCodeFor, whileApplying } from '../util/interrupt.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
 import { explicitFlags, pushFleetCommand } from './push-fleet.js';
@@ -111,19 +112,22 @@ export async function pushAwsCommand(
   const diff = group && diffActions(group.actions, set.actions, options.prefix);
   let outcome: ApplyOutcome | undefined;
   if (options.apply && diff && diff.changes.length > 0) {
-    const creates = diff.changes.filter((c) => c.op === 'create').length;
-    outcome = await applyChanges(
-      client,
-      options.group,
-      diff.changes,
-      group!.actions.length + creates > quota,
+    const room = quota - group!.actions.length;
+    outcome = await whileApplying((control) =>
+      applyChanges(client, options.group, diff.changes, room, control),
     );
   }
   client.destroy();
 
   const report = describe(options, planned.timezone, set, diff, outcome, context.now);
   if (context.stepSummary) await appendFile(context.stepSummary, report.markdown);
-  const failed = outcome !== undefined && (outcome.failed.length > 0 || outcome.skipped.length > 0);
+  const failed =
+    outcome !== undefined && (outcome.failed.length > 0 || outcome.notAttempted.length > 0);
+  const exitCode = outcome?.interrupted
+    ? exitCodeFor(outcome.interrupted)
+    : failed
+      ? EXIT.remote
+      : undefined;
   return {
     json: {
       group: options.group,
@@ -131,6 +135,7 @@ export async function pushAwsCommand(
       timezone: planned.timezone,
       mode: set.mode,
       applied: Boolean(options.apply),
+      interrupted: outcome?.interrupted !== undefined,
       actions: set.actions.map((a) => ({
         ...a,
         ...(a.startTime !== undefined && { startTime: new Date(a.startTime).toISOString() }),
@@ -146,13 +151,14 @@ export async function pushAwsCommand(
         foreign: diff.foreign.map((a) => a.name),
       },
       outcome: outcome && {
+        ...(outcome.interrupted && { signal: outcome.interrupted }),
         applied: outcome.applied.map((c) => ({ op: c.op, name: c.name })),
         failed: outcome.failed.map((f) => ({
           op: f.change.op,
           name: f.change.name,
           error: f.error,
         })),
-        skipped: outcome.skipped.map((c) => ({ op: c.op, name: c.name })),
+        notAttempted: outcome.notAttempted.map((c) => ({ op: c.op, name: c.name })),
       },
       warnings,
       notes,
@@ -160,7 +166,7 @@ export async function pushAwsCommand(
     text: report.text,
     warnings,
     notes,
-    ...(failed && { exitCode: EXIT.remote }),
+    ...(exitCode !== undefined && { exitCode }),
   };
 }
 
@@ -182,6 +188,15 @@ function when(action: ExistingAction | undefined, zone: string, now: number) {
 
 const size = (v?: number) => (v === undefined ? '–' : String(v));
 
+/** What became of each change: applied, FAILED or not attempted. */
+function results(outcome: ApplyOutcome): Map<ActionChange, string> {
+  return new Map([
+    ...outcome.applied.map((c) => [c, 'applied'] as const),
+    ...outcome.failed.map((f) => [f.change, 'FAILED'] as const),
+    ...outcome.notAttempted.map((c) => [c, 'not attempted'] as const),
+  ]);
+}
+
 function describe(
   options: PushAwsOptions,
   zone: string,
@@ -191,12 +206,14 @@ function describe(
   now: number,
 ) {
   const header = ['op', 'action', 'UTC', zone, 'min', 'desired', 'max', 'change'];
+  const result = outcome && results(outcome);
+  if (result) header.push('result');
   const changes: (Omit<ActionChange, 'op'> & { op: string })[] =
     diff?.changes ?? set.actions.map((a) => ({ op: 'put', name: a.name, desired: a, changes: [] }));
   const rows = changes.map((c) => {
     const action: ExistingAction | undefined = c.desired ?? c.existing;
     const w = when(action, zone, now);
-    return [
+    const row = [
       c.op,
       c.name,
       w.utc,
@@ -206,20 +223,24 @@ function describe(
       size(action?.maxSize),
       c.changes.join('; '),
     ];
+    if (result) row.push(result.get(c as ActionChange) ?? '');
+    return row;
   });
   const counts = diff
     ? `${count(diff, 'create')} to create, ${count(diff, 'update')} to update, ${count(diff, 'delete')} to delete, ${diff.unchanged} unchanged; ${diff.foreign.length} action(s) not owned by '${options.prefix}' left alone`
     : `${set.actions.length} action(s) would be written (not compared with the group)`;
   const shape = `${set.actions.length} ${set.mode === 'weekly' ? 'weekly recurring' : 'one-off'} action(s) in ${zone}; fitting the limit added ${round(set.extraServerHours)} server-hours to ${round(set.plannedServerHours)}${set.mode === 'weekly' ? ' a week' : ''}`;
   const status = statusLine(options, diff, outcome);
+  // Every change that was not applied, by name, with the reason for a failure.
+  const unfinished = outcome
+    ? [
+        ...outcome.failed.map((f) => `failed ${f.change.op} ${f.change.name}: ${f.error}`),
+        ...outcome.notAttempted.map((c) => `not attempted ${c.op} ${c.name}`),
+      ]
+    : [];
   const lines = [`group ${options.group}: ${shape}`, counts, ''];
   if (rows.length > 0) lines.push(table(header, rows), '');
-  lines.push(status);
-  if (outcome) {
-    for (const f of outcome.failed)
-      lines.push(`  failed ${f.change.op} ${f.change.name}: ${f.error}`);
-    for (const c of outcome.skipped) lines.push(`  not attempted ${c.op} ${c.name}`);
-  }
+  lines.push(status, ...unfinished.map((u) => `  ${u}`));
   const markdown = [
     `### headroom push aws: ${options.group}`,
     '',
@@ -237,6 +258,7 @@ function describe(
       : []),
     status,
     '',
+    ...(unfinished.length > 0 ? [...unfinished.map((u) => `- ${u}`), ''] : []),
   ].join('\n');
   return { text: lines.join('\n'), markdown };
 }
@@ -256,10 +278,16 @@ function statusLine(
   if (!options.apply)
     return 'dry run: nothing was changed; run again with --apply to make these changes';
   if (!outcome) return '';
-  const failed = outcome.failed.length + outcome.skipped.length;
-  return failed === 0
-    ? `applied all ${outcome.applied.length} change(s)`
-    : `applied ${outcome.applied.length} change(s); ${outcome.failed.length} failed and ${outcome.skipped.length} were not attempted (listed below)`;
+  const { applied, failed, notAttempted, interrupted } = outcome;
+  if (interrupted && failed.length + notAttempted.length === 0) {
+    return `interrupted (${interrupted}) during the last call, which was answered: applied all ${applied.length} change(s)`;
+  }
+  if (interrupted) {
+    return `interrupted (${interrupted}): applied ${applied.length} of ${diff.changes.length} change(s); ${failed.length} failed and ${notAttempted.length} were not attempted (listed below). Run the push again to finish: it reconciles with what is on the group`;
+  }
+  return failed.length + notAttempted.length === 0
+    ? `applied all ${applied.length} change(s)`
+    : `applied ${applied.length} change(s); ${failed.length} failed and ${notAttempted.length} were not attempted (listed below)`;
 }
 
 export function registerPushAws(
@@ -330,7 +358,8 @@ Examples:
   $ headroom push aws --config headroom.yaml --apply
 
 Exit codes: 0 done (or nothing to do), 2 bad input, 3 AWS refused a call or some actions failed,
-4 a guardrail refused the plan (see --force).
+4 a guardrail refused the plan (see --force), 130/143 stopped by Ctrl-C/SIGTERM after the call in
+flight (what was applied is listed; run it again to finish).
 `,
     )
     .action((csv: string | undefined, options: PushAwsOptions, command: Command) => {

@@ -3,6 +3,13 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import {
+  exitCodeFor,
+  isInterruptedExit,
+  stopSignal,
+  whileApplying,
+  type ApplyControl,
+} from '../util/interrupt.js';
 import { serviceOptions, type FleetOptions } from './fleet.js';
 import { table, type CommandOutput } from './output.js';
 
@@ -21,6 +28,7 @@ export function explicitFlags(command: Command): Set<string> {
  * Pushes every service of a config file that has a `push.<target>` block, one after another:
  * each is planned from its CSV and pushed with its block's settings (flags given on the command
  * line win). One service's failure does not stop the others; the exit code says whether any failed.
+ * A signal (Ctrl-C) with --apply stops the fleet after the call in flight.
  */
 export async function pushFleetCommand<O extends object>(
   target: PushTarget,
@@ -44,53 +52,103 @@ export async function pushFleetCommand<O extends object>(
       'give each pushed service its own CSV',
     );
   }
-  const results: { name: string; output?: CommandOutput; error?: string }[] = [];
-  for (const service of services) {
-    const block = Object.fromEntries(
-      Object.entries(service.push![target]!)
-        .filter(([key]) => !explicit.has(key))
-        .map(([key, value]) => [key, String(value)]),
-    );
-    const merged = {
-      ...serviceOptions(service, options as FleetOptions, explicit, join('reports', service.name)),
-      ...block,
-    } as O;
-    try {
-      results.push({ name: service.name, output: await push(service.file, merged) });
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      results.push({
-        name: service.name,
-        error: `${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}`,
-      });
+  const pushAll = async (control?: ApplyControl) => {
+    const results: Result[] = [];
+    for (const service of services) {
+      // After Ctrl-C (or SIGTERM) no further service is started.
+      if (stopSignal(control)) {
+        results.push({ name: service.name, notAttempted: true });
+        continue;
+      }
+      const block = Object.fromEntries(
+        Object.entries(service.push![target]!)
+          .filter(([key]) => !explicit.has(key))
+          .map(([key, value]) => [key, String(value)]),
+      );
+      const merged = {
+        ...serviceOptions(
+          service,
+          options as FleetOptions,
+          explicit,
+          join('reports', service.name),
+        ),
+        ...block,
+      } as O;
+      try {
+        results.push({ name: service.name, output: await push(service.file, merged) });
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        results.push({
+          name: service.name,
+          error: `${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}`,
+        });
+      }
     }
-  }
-  const failed = results.filter((r) => r.error || (r.output?.exitCode ?? 0) !== 0);
+    return { results, interrupted: stopSignal(control) };
+  };
+  // With --apply, a signal while one service is planned or pushed lets that one finish its call,
+  // stops there, and skips the services after it; each service's push reports what it did.
+  const { results, interrupted } = (options as { apply?: boolean }).apply
+    ? await whileApplying(pushAll)
+    : await pushAll();
+  const failed = results.filter(
+    (r) => r.error || ((r.output?.exitCode ?? 0) !== 0 && !isInterruptedExit(r.output?.exitCode)),
+  );
   const summary = table(
     ['service', 'result'],
-    results.map((r) => [
-      r.name,
-      r.error ? 'FAILED' : (r.output?.exitCode ?? 0) === 0 ? 'ok' : 'partly failed',
-    ]),
+    results.map((r) => [r.name, resultOf(r)]),
   );
   // k8s writes YAML to stdout, so everything else there is a YAML comment and services are
   // separate documents: `push k8s --config … > plans.yaml` stays valid YAML.
   const comment = (text: string) => (target === 'k8s' ? text.replace(/^/gm, '# ') : text);
   const text = [
-    ...results.map(
-      (r) => `${comment(`== ${r.name}`)}\n${r.output?.text ?? comment(`FAILED: ${r.error}`)}\n`,
+    ...results
+      .filter((r) => !r.notAttempted)
+      .map(
+        (r) => `${comment(`== ${r.name}`)}\n${r.output?.text ?? comment(`FAILED: ${r.error}`)}\n`,
+      ),
+    comment(
+      interrupted
+        ? `${summary}\ninterrupted (${interrupted}): ${results.filter((r) => r.notAttempted).length} service(s) not attempted; run the push again to finish`
+        : summary,
     ),
-    comment(summary),
   ].join(target === 'k8s' ? '---\n' : '\n');
+  const exitCode = interrupted
+    ? exitCodeFor(interrupted)
+    : failed.length > 0
+      ? EXIT.someFailed
+      : undefined;
   return {
     json: {
       config: loaded.path,
       target,
-      services: results.map((r) => ({ name: r.name, result: r.output?.json, error: r.error })),
+      interrupted: interrupted !== undefined,
+      services: results.map((r) => ({
+        name: r.name,
+        result: r.output?.json,
+        error: r.error,
+        ...(r.notAttempted && { notAttempted: true }),
+      })),
     },
     text,
     warnings: results.flatMap((r) => r.output?.warnings ?? []),
     notes: results.flatMap((r) => (r.output?.notes ?? []).map((n) => `${r.name}: ${n}`)),
-    ...(failed.length > 0 && { exitCode: EXIT.someFailed }),
+    ...(exitCode !== undefined && { exitCode }),
   };
+}
+
+interface Result {
+  name: string;
+  output?: CommandOutput;
+  error?: string;
+  /** Not started because a signal stopped the fleet. */
+  notAttempted?: boolean;
+}
+
+function resultOf(r: Result): string {
+  if (r.notAttempted) return 'not attempted (interrupted)';
+  if (r.error) return 'FAILED';
+  const code = r.output?.exitCode ?? 0;
+  if (code === 0) return 'ok';
+  return isInterruptedExit(code) ? 'interrupted' : 'partly failed';
 }

@@ -29,6 +29,11 @@ export interface RecordedRequest {
   authorization: string;
 }
 
+export interface Held {
+  arrived: Promise<RecordedRequest>;
+  release: () => void;
+}
+
 export interface FakeAutoScaling {
   url: string;
   groups: Map<string, FakeGroup>;
@@ -41,6 +46,11 @@ export interface FakeAutoScaling {
   pageSize: number;
   /** The quota of scheduled actions per group. */
   limit: number;
+  /**
+   * Holds the next request of this action: it is recorded at once (`arrived`), and carried out
+   * and answered only when the test calls `release`, so a test can signal the CLI mid-call.
+   */
+  hold: (action: string) => Held;
   calls: (action: string) => RecordedRequest[];
   close: () => Promise<void>;
 }
@@ -86,7 +96,16 @@ export async function startFakeAutoScaling(): Promise<FakeAutoScaling> {
   const requests: RecordedRequest[] = [];
   const failPuts = new Map<string, string>();
   let throttled = 0;
+  const holds = new Map<string, { arrive: (r: RecordedRequest) => void; gate: Promise<void> }>();
   const fake = {} as FakeAutoScaling;
+  const hold = (action: string): Held => {
+    let arrive!: (r: RecordedRequest) => void;
+    let release!: () => void;
+    const arrived = new Promise<RecordedRequest>((resolve) => (arrive = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    holds.set(action, { arrive, gate });
+    return { arrived, release };
+  };
 
   const handle = (action: string, params: URLSearchParams): [number, string] => {
     const groupName =
@@ -172,10 +191,17 @@ export async function startFakeAutoScaling(): Promise<FakeAutoScaling> {
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
+    req.on('end', async () => {
       const params = new URLSearchParams(body);
       const action = params.get('Action') ?? '';
-      requests.push({ action, params, authorization: String(req.headers.authorization ?? '') });
+      const recorded = { action, params, authorization: String(req.headers.authorization ?? '') };
+      requests.push(recorded);
+      const held = holds.get(action);
+      if (held) {
+        holds.delete(action);
+        held.arrive(recorded);
+        await held.gate;
+      }
       let [status, xml] =
         throttled > 0 ? [400, errorXml('Throttling', 'Rate exceeded')] : handle(action, params);
       if (throttled > 0) throttled--;
@@ -196,8 +222,13 @@ export async function startFakeAutoScaling(): Promise<FakeAutoScaling> {
     pageSize: 100,
     limit: 125,
     throttle: (n: number) => (throttled = n),
+    hold,
     calls: (action: string) => requests.filter((r) => r.action === action),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   });
   return fake;
 }

@@ -7,6 +7,7 @@ import {
   type ScheduledUpdateGroupActionRequest,
 } from '@aws-sdk/client-auto-scaling';
 import { RemoteError } from '../../errors.js';
+import { stopSignal, type ApplyControl, type StopSignal } from '../../util/interrupt.js';
 import type { DesiredAction } from './actions.js';
 import type { ActionChange, ExistingAction } from './diff.js';
 
@@ -124,8 +125,18 @@ function request(action: DesiredAction): ScheduledUpdateGroupActionRequest {
 export interface ApplyOutcome {
   applied: ActionChange[];
   failed: { change: ActionChange; error: string }[];
-  /** Changes not attempted because an earlier call failed outright. */
-  skipped: ActionChange[];
+  /** Changes not attempted: an earlier call failed outright, or a signal stopped the push. */
+  notAttempted: ActionChange[];
+  /** The signal that stopped the push between calls, if one did. */
+  interrupted?: StopSignal;
+}
+
+/** One batch call. */
+export interface ApplyStep {
+  op: 'put' | 'delete';
+  batch: ActionChange[];
+  /** A delete that makes room under the quota for the creates of the put right after it. */
+  makesRoom?: boolean;
 }
 
 function chunks<T>(items: T[]): T[][] {
@@ -135,60 +146,109 @@ function chunks<T>(items: T[]): T[][] {
 }
 
 /**
- * Applies the changes in batches of 50. Deletes go first when the group would otherwise pass its
- * quota on the way. Every action's outcome is recorded: a batch's per-action failures, and a call
- * that fails outright (after the SDK's retries) fails its batch and skips the rest.
+ * The order of the batch calls, grouped into units that an interruption never splits. Updates go
+ * first (they need no room), then creates, then deletes, so a push stopped half-way leaves the
+ * group with the old actions still there rather than missing. Only when `room` (the quota minus
+ * the actions on the group) is too small for the creates does a delete go earlier: just enough of
+ * them, in the same unit as the put they make room for, so that no stop between calls leaves the
+ * group without actions that were deleted for creates that never came.
+ */
+export function applyOrder(changes: ActionChange[], room: number): ApplyStep[][] {
+  const puts = [
+    ...changes.filter((c) => c.op === 'update'),
+    ...changes.filter((c) => c.op === 'create'),
+  ];
+  const deletes = changes.filter((c) => c.op === 'delete');
+  const units: ApplyStep[][] = [];
+  let free = room;
+  for (const batch of chunks(puts)) {
+    const creates = batch.filter((c) => c.op === 'create').length;
+    const making = deletes.splice(0, Math.max(0, creates - free));
+    free += making.length - creates;
+    units.push([
+      ...chunks(making).map((b) => ({ op: 'delete' as const, batch: b, makesRoom: true })),
+      { op: 'put', batch },
+    ]);
+  }
+  for (const batch of chunks(deletes)) units.push([{ op: 'delete', batch }]);
+  return units;
+}
+
+const API = { put: 'BatchPutScheduledUpdateGroupAction', delete: 'BatchDeleteScheduledAction' };
+
+/** "BatchDeleteScheduledAction of 3 action(s) (headroom-a … headroom-c)", for a forced exit. */
+function callName(step: ApplyStep): string {
+  const names = step.batch.map((c) => c.name);
+  const span = names.length > 1 ? `${names[0]} … ${names[names.length - 1]}` : names[0];
+  return `${API[step.op]} of ${names.length} action(s) (${span})`;
+}
+
+/**
+ * Applies the changes in batches of 50, in the order of `applyOrder`. Every action's outcome is
+ * recorded: a batch's per-action failures, and a call that fails outright (after the SDK's
+ * retries) fails its batch and leaves the rest not attempted. When `control` is stopped (Ctrl-C),
+ * the call in flight is answered, no further unit starts, and the rest is not attempted.
  */
 export async function applyChanges(
   client: AutoScalingClient,
   group: string,
   changes: ActionChange[],
-  deletesFirst: boolean,
+  room: number,
+  control?: ApplyControl,
 ): Promise<ApplyOutcome> {
-  const puts = changes.filter((c) => c.op !== 'delete');
-  const deletes = changes.filter((c) => c.op === 'delete');
-  const outcome: ApplyOutcome = { applied: [], failed: [], skipped: [] };
-  const putBatch = async (batch: ActionChange[]) => {
-    const result = await client.send(
-      new BatchPutScheduledUpdateGroupActionCommand({
-        AutoScalingGroupName: group,
-        ScheduledUpdateGroupActions: batch.map((c) => request(c.desired!)),
-      }),
-    );
-    return result.FailedScheduledUpdateGroupActions ?? [];
-  };
-  const deleteBatch = async (batch: ActionChange[]) => {
+  const outcome: ApplyOutcome = { applied: [], failed: [], notAttempted: [] };
+  const call = async (step: ApplyStep) => {
+    if (step.op === 'put') {
+      const result = await client.send(
+        new BatchPutScheduledUpdateGroupActionCommand({
+          AutoScalingGroupName: group,
+          ScheduledUpdateGroupActions: step.batch.map((c) => request(c.desired!)),
+        }),
+      );
+      return result.FailedScheduledUpdateGroupActions ?? [];
+    }
     const result = await client.send(
       new BatchDeleteScheduledActionCommand({
         AutoScalingGroupName: group,
-        ScheduledActionNames: batch.map((c) => c.name),
+        ScheduledActionNames: step.batch.map((c) => c.name),
       }),
     );
     return result.FailedScheduledActions ?? [];
   };
-  const putSteps = chunks(puts).map((batch) => ({ batch, call: putBatch }));
-  const deleteSteps = chunks(deletes).map((batch) => ({ batch, call: deleteBatch }));
-  const steps = deletesFirst ? [...deleteSteps, ...putSteps] : [...putSteps, ...deleteSteps];
+  const steps = applyOrder(changes, room).flatMap((unit) =>
+    unit.map((step, i) => ({ step, startsUnit: i === 0 })),
+  );
+  const done = () => outcome.applied.map((c) => `${c.op} ${c.name}`);
   for (let s = 0; s < steps.length; s++) {
-    const { batch, call } = steps[s];
+    const { step, startsUnit } = steps[s];
+    const signal = stopSignal(control);
+    if (signal && startsUnit) {
+      outcome.interrupted = signal;
+      for (const rest of steps.slice(s)) outcome.notAttempted.push(...rest.step.batch);
+      break;
+    }
+    control?.track(callName(step), done());
     try {
       const failures = new Map(
-        (await call(batch)).map((f) => [
+        (await call(step)).map((f) => [
           f.ScheduledActionName ?? '',
           `${f.ErrorCode ?? 'error'}: ${f.ErrorMessage ?? ''}`.trim(),
         ]),
       );
-      for (const change of batch) {
+      for (const change of step.batch) {
         const error = failures.get(change.name);
         if (error) outcome.failed.push({ change, error });
         else outcome.applied.push(change);
       }
     } catch (error) {
       const message = remoteError(error, 'call failed').message;
-      for (const change of batch) outcome.failed.push({ change, error: message });
-      for (const rest of steps.slice(s + 1)) outcome.skipped.push(...rest.batch);
+      for (const change of step.batch) outcome.failed.push({ change, error: message });
+      for (const rest of steps.slice(s + 1)) outcome.notAttempted.push(...rest.step.batch);
       break;
     }
   }
+  control?.track(undefined, done());
+  // A signal during the last call still stopped the push: say so, although nothing was left.
+  outcome.interrupted ??= stopSignal(control);
   return outcome;
 }
