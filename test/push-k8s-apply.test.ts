@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { BIN, ROOT, type Run } from './helpers/cli.js';
+import { startHeadroom } from './helpers/signals.js';
 
 // `push k8s --apply` against a loopback Kubernetes API: a kubeconfig in a temp folder points the
 // real client (@kubernetes/client-node) at an HTTP server here that answers discovery, records
@@ -42,15 +43,36 @@ let kubeconfig: string;
 let requests: Recorded[] = [];
 /** When set, PATCH requests get this status and a Status body. */
 let refuse: { code: number; reason: string; message: string; after?: number } | undefined;
-/** CronJobs the fake cluster lists (for pruning). */
+/** CronJobs the fake cluster lists (for pruning), besides those applied. */
 let cronJobs: string[] = [];
+/** What the fake cluster holds after server-side applies: object path → applied body. */
+let stored = new Map<string, { kind: string; metadata: { name: string } }>();
+/** A PATCH held until the test releases it (see holdPatch). */
+let held: { index: number; arrive: () => void; gate: Promise<void> } | undefined;
+
+/**
+ * Holds the PATCH with this index (0 = the first): it arrives (`arrived`), and is carried out
+ * and answered only on `release`, so a test can signal the CLI while the call is in flight.
+ */
+function holdPatch(index: number) {
+  let arrive!: () => void;
+  let release!: () => void;
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  held = { index, arrive, gate };
+  return { arrived, release };
+}
+
+/** The kinds and names the fake cluster holds, as headroom names them. */
+const storedObjects = () =>
+  [...stored.values()].map((o) => `${o.kind} shop/${o.metadata.name}`).sort();
 
 function json(res: ServerResponse, code: number, body: unknown) {
   res.writeHead(code, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, body: string) {
+async function handle(req: IncomingMessage, res: ServerResponse, body: string) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   requests.push({
     method: req.method ?? '',
@@ -71,6 +93,12 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string) {
   }
   if (req.method === 'PATCH') {
     const earlier = requests.filter((r) => r.method === 'PATCH').length - 1;
+    if (held && held.index === earlier) {
+      const gate = held.gate;
+      held.arrive();
+      held = undefined;
+      await gate;
+    }
     if (refuse && earlier >= (refuse.after ?? 0)) {
       return json(res, refuse.code, {
         kind: 'Status',
@@ -81,6 +109,7 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string) {
         code: refuse.code,
       });
     }
+    stored.set(url.pathname, JSON.parse(body));
     return json(res, 200, JSON.parse(body));
   }
   if (req.method === 'GET' && url.pathname.endsWith('/cronjobs')) {
@@ -88,7 +117,10 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string) {
       kind: 'CronJobList',
       apiVersion: 'batch/v1',
       metadata: {},
-      items: cronJobs.map((name) => ({
+      items: [
+        ...cronJobs,
+        ...[...stored.values()].filter((o) => o.kind === 'CronJob').map((o) => o.metadata.name),
+      ].map((name) => ({
         apiVersion: 'batch/v1',
         kind: 'CronJob',
         metadata: { name, namespace: 'shop' },
@@ -96,6 +128,8 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string) {
     });
   }
   if (req.method === 'DELETE') {
+    stored.delete(url.pathname);
+    cronJobs = cronJobs.filter((name) => name !== url.pathname.split('/').pop());
     return json(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
   }
   return json(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 404 });
@@ -105,7 +139,7 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => handle(req, res, body));
+    req.on('end', () => void handle(req, res, body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -132,6 +166,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
   await rm(dir, { recursive: true, force: true });
 });
@@ -140,6 +175,8 @@ beforeEach(() => {
   requests = [];
   refuse = undefined;
   cronJobs = [];
+  stored = new Map();
+  held = undefined;
 });
 
 /** Runs the built CLI with the loopback kubeconfig (and optionally another PATH). */
@@ -155,6 +192,7 @@ function headroom(args: string[], env: Record<string, string> = {}): Promise<Run
           NO_COLOR: '1',
           KUBECONFIG: kubeconfig,
           NO_PROXY: '127.0.0.1',
+          GITHUB_STEP_SUMMARY: '',
           ...env,
         },
       },
@@ -236,7 +274,7 @@ describe('push k8s --apply through the Kubernetes API', () => {
     expect(run.stdout).toContain('CronJob shop/web-floor-weekdays-0755');
   });
 
-  it('reports a refusal (403) as a remote error, exit 3, naming the object and the reason', async () => {
+  it('reports a refusal (403), exit 3, naming the object, the reason and what to check', async () => {
     refuse = {
       code: 403,
       reason: 'Forbidden',
@@ -245,14 +283,21 @@ describe('push k8s --apply through the Kubernetes API', () => {
     };
     const run = await headroom([...push, '--namespace', 'shop', '--apply', '--api']);
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('error: Kubernetes refused to apply ScaledObject shop/web: 403');
-    expect(run.stderr).toContain('cannot patch resource "scaledobjects"');
-    expect(run.stderr).toContain('hint: check the kubeconfig user');
-    expect(run.stdout).toBe('');
+    expect(run.stdout).toContain(
+      'failed:\n  apply ScaledObject shop/web: Kubernetes refused to apply it: 403 Forbidden: scaledobjects.keda.sh "web" is forbidden: User "tester" cannot patch resource "scaledobjects"',
+    );
+    expect(run.stdout).toContain(
+      "    hint: check the kubeconfig user's permissions: `kubectl auth can-i patch scaledobject -n shop`",
+    );
+    expect(run.stdout).toContain(
+      'stopped at a refusal: applied 0 of 1 object(s); 1 failed and 0 step(s) were not attempted',
+    );
+    expect(run.stderr).not.toMatch(/error/);
   });
 
-  it('says which objects were applied before a refusal', async () => {
+  it('says which objects were applied before a refusal, and which were not attempted', async () => {
     refuse = { code: 409, reason: 'Conflict', message: 'Apply failed with 1 conflict', after: 1 };
+    cronJobs = ['web-floor-weekdays-0755'];
     const run = await headroom([
       ...push,
       '--format',
@@ -261,12 +306,33 @@ describe('push k8s --apply through the Kubernetes API', () => {
       '--api',
       '--namespace',
       'shop',
+      '--json',
     ]);
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain(
-      'Kubernetes refused to apply Role shop/web-headroom-floor: 409 Conflict: Apply failed with 1 conflict (already applied: ServiceAccount shop/web-headroom-floor)',
+    const { applied, interrupted } = JSON.parse(run.stdout);
+    expect(interrupted).toBe(false);
+    expect(applied.applied).toEqual(['ServiceAccount shop/web-headroom-floor']);
+    expect(applied.failed).toEqual([
+      {
+        op: 'apply',
+        object: 'Role shop/web-headroom-floor',
+        error: 'Kubernetes refused to apply it: 409 Conflict: Apply failed with 1 conflict',
+        hint: 'another field manager owns some of these fields; add --force-conflicts to take them over',
+      },
+    ]);
+    const rest = applied.notAttempted.map(
+      (n: { op: string; object: string }) => `${n.op} ${n.object}`,
     );
-    expect(run.stderr).toContain('--force-conflicts');
+    expect(rest[0]).toBe('apply RoleBinding shop/web-headroom-floor');
+    expect(
+      rest.slice(1, -1).every((r: string) => r.startsWith('apply CronJob shop/web-floor-')),
+    ).toBe(true);
+    expect(rest.at(-1)).toBe(
+      'delete CronJobs of an earlier push that this plan no longer has (shop, app.kubernetes.io/managed-by=headroom,headroom/hpa=web)',
+    );
+    // Nothing was pruned after the refusal.
+    expect(requests.filter((r) => r.method === 'DELETE')).toHaveLength(0);
+    expect(storedObjects()).toEqual(['ServiceAccount shop/web-headroom-floor']);
   });
 
   it('says when the cluster does not serve the KEDA API', async () => {
@@ -275,8 +341,10 @@ describe('push k8s --apply through the Kubernetes API', () => {
     try {
       const run = await headroom([...push, '--apply', '--api']);
       expect(run.code).toBe(3);
-      expect(run.stderr).toContain('Kubernetes refused to look up ScaledObject default/web: 404');
-      expect(run.stderr).toContain('install KEDA');
+      expect(run.stdout).toContain(
+        'apply ScaledObject default/web: Kubernetes refused to look up its kind: 404',
+      );
+      expect(run.stdout).toContain('install KEDA');
     } finally {
       RESOURCES['/apis/keda.sh/v1alpha1'] = saved;
     }
@@ -288,8 +356,96 @@ describe('push k8s --apply through the Kubernetes API', () => {
     await writeFile(broken, text.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:1'));
     const run = await headroom([...push, '--apply', '--api'], { KUBECONFIG: broken });
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('cannot reach the Kubernetes API at http://127.0.0.1:1');
+    expect(run.stdout).toContain(
+      'apply ScaledObject default/web: cannot reach the Kubernetes API at http://127.0.0.1:1',
+    );
   });
+
+  it('writes what it applied to $GITHUB_STEP_SUMMARY', async () => {
+    refuse = { code: 409, reason: 'Conflict', message: 'Apply failed with 1 conflict', after: 1 };
+    const summary = join(dir, 'k8s-summary.md');
+    await writeFile(summary, '');
+    const run = await headroom(
+      [...push, '--format', 'cronjob', '--apply', '--api', '--namespace', 'shop'],
+      { GITHUB_STEP_SUMMARY: summary },
+    );
+    expect(run.code).toBe(3);
+    const text = await readFile(summary, 'utf8');
+    expect(text).toMatch(/^### headroom push k8s: deployment\/web in shop\n/);
+    expect(text).toContain('- ServiceAccount shop/web-headroom-floor');
+    expect(text).toContain(
+      '- apply Role shop/web-headroom-floor: Kubernetes refused to apply it: 409',
+    );
+    expect(text).toContain('- apply RoleBinding shop/web-headroom-floor');
+  });
+
+  it('Ctrl-C during an apply: that object finishes, nothing further starts, exit 130, and a rerun converges', async () => {
+    cronJobs = ['web-floor-weekdays-0755'];
+    const cronjob = [...push, '--format', 'cronjob', '--namespace', 'shop', '--apply', '--api'];
+    const patch = holdPatch(1);
+    const run = startHeadroom(cronjob, {
+      KUBECONFIG: kubeconfig,
+      NO_PROXY: '127.0.0.1',
+      GITHUB_STEP_SUMMARY: '',
+    });
+    await patch.arrived;
+    run.signal('SIGINT');
+    await run.stderrMatches(
+      /SIGINT: stopping once the server-side apply of Role shop\/web-headroom-floor/,
+    );
+    patch.release();
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(130);
+    const [appliedPart, rest] = result.stdout.split('not attempted:\n');
+    expect(appliedPart).toMatch(
+      /^applied through the API at http:\/\/127\.0\.0\.1:\d+ \(server-side apply, field manager headroom\):\n {2}ServiceAccount shop\/web-headroom-floor\n {2}Role shop\/web-headroom-floor\n$/,
+    );
+    const notAttempted = rest.split('\n').filter((l) => l.startsWith('  '));
+    expect(notAttempted[0]).toBe('  apply RoleBinding shop/web-headroom-floor');
+    expect(notAttempted.slice(1, -1).every((l) => l.startsWith('  apply CronJob shop/'))).toBe(
+      true,
+    );
+    expect(notAttempted.at(-1)).toMatch(/^ {2}delete CronJobs of an earlier push/);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `interrupted \\(SIGINT\\): applied 2 of ${notAttempted.length + 1} object\\(s\\); 0 failed and ${notAttempted.length} step\\(s\\) were not attempted`,
+      ),
+    );
+    // The cluster holds exactly what was reported applied; nothing was listed or deleted.
+    expect(storedObjects()).toEqual([
+      'Role shop/web-headroom-floor',
+      'ServiceAccount shop/web-headroom-floor',
+    ]);
+    expect(requests.filter((r) => r.method === 'DELETE' || r.path.endsWith('/cronjobs'))).toEqual(
+      [],
+    );
+
+    const again = await headroom([...cronjob, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    const { applied } = JSON.parse(again.stdout);
+    expect(applied.pruned).toEqual(['CronJob shop/web-floor-weekdays-0755']);
+    expect(storedObjects()).toEqual([...applied.applied].sort());
+    expect(cronJobs).toEqual([]);
+  }, 30_000);
+
+  it('a second Ctrl-C exits at once and says the outcome of the object in flight is unknown', async () => {
+    const patch = holdPatch(1);
+    const run = startHeadroom(
+      [...push, '--format', 'cronjob', '--namespace', 'shop', '--apply', '--api'],
+      { KUBECONFIG: kubeconfig, NO_PROXY: '127.0.0.1', GITHUB_STEP_SUMMARY: '' },
+    );
+    await patch.arrived;
+    run.signal('SIGINT');
+    await run.stderrMatches(/SIGINT: stopping/);
+    run.signal('SIGINT');
+    const result = await run.done;
+    patch.release();
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain(
+      'SIGINT again: exiting now. The outcome of the server-side apply of Role shop/web-headroom-floor is unknown; applied before it: ServiceAccount shop/web-headroom-floor. Run the push again',
+    );
+    expect(result.stdout).toBe('');
+  }, 30_000);
 });
 
 describe('push k8s --apply through kubectl', () => {
@@ -318,9 +474,64 @@ describe('push k8s --apply through kubectl', () => {
     expect(logged).toContain('ARGS apply --server-side --field-manager=headroom -f -');
     expect(logged).toContain('kind: ScaledObject');
     expect(run.stdout).toContain('applied through kubectl');
-    expect(run.stdout).toContain('scaledobject.keda.sh/web serverside-applied');
+    expect(run.stdout).toContain('  ScaledObject default/web');
     expect(requests).toHaveLength(0);
   });
+
+  it('lets kubectl finish when the terminal sends SIGTERM to the group, then skips pruning (exit 143)', async () => {
+    const bin = join(dir, 'bin-slow');
+    const log = join(dir, 'kubectl-slow.log');
+    const go = join(dir, 'kubectl-go');
+    await rm(log, { force: true });
+    await rm(go, { force: true });
+    await mkdir(bin, { recursive: true });
+    await writeFile(
+      join(bin, 'kubectl'),
+      [
+        '#!/bin/sh',
+        `echo "ARGS $*" >> "${log}"`,
+        'if [ "$1" = apply ]; then',
+        '  cat > /dev/null',
+        `  while [ ! -f "${go}" ]; do sleep 0.05; done`,
+        '  echo "applied by the slow kubectl"',
+        'fi',
+        '',
+      ].join('\n'),
+    );
+    await chmod(join(bin, 'kubectl'), 0o755);
+    const run = startHeadroom(
+      [...push, '--format', 'cronjob', '--namespace', 'shop', '--apply', '--json'],
+      { PATH: `${bin}:${process.env.PATH}`, KUBECONFIG: kubeconfig, GITHUB_STEP_SUMMARY: '' },
+    );
+    while (!(await readFile(log, 'utf8').catch(() => '')).includes('ARGS apply')) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    run.signal('SIGTERM');
+    await run.stderrMatches(
+      /SIGTERM: stopping once kubectl apply of \d+ object\(s\) has been answered/,
+    );
+    await writeFile(go, '');
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(143);
+    const json = JSON.parse(result.stdout);
+    expect(json.interrupted).toBe(true);
+    expect(json.applied.interrupted).toBe('SIGTERM');
+    expect(json.applied.applied).toEqual(
+      json.objects.map(
+        (o: { kind: string; metadata: { name: string } }) => `${o.kind} shop/${o.metadata.name}`,
+      ),
+    );
+    expect(json.applied.failed).toEqual([]);
+    expect(json.applied.notAttempted).toEqual([
+      {
+        op: 'delete',
+        object:
+          'CronJobs of an earlier push that this plan no longer has (shop, app.kubernetes.io/managed-by=headroom,headroom/hpa=web)',
+      },
+    ]);
+    const logged = await readFile(log, 'utf8');
+    expect(logged).not.toContain('ARGS get');
+  }, 30_000);
 
   it('reports a failing kubectl as a remote error with its message', async () => {
     const bin = join(dir, 'bin-failing');
@@ -335,8 +546,10 @@ describe('push k8s --apply through kubectl', () => {
       PATH: `${bin}:${process.env.PATH}`,
     });
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('kubectl apply failed (exit 1): Error from server (Forbidden)');
-    expect(run.stderr).toContain('kubectl auth can-i');
+    expect(run.stdout).toContain(
+      'apply ScaledObject default/web: kubectl apply failed (exit 1): Error from server (Forbidden): scaledobjects.keda.sh "web" is forbidden',
+    );
+    expect(run.stdout).toContain('kubectl auth can-i');
   });
 
   it('changes nothing without --apply', async () => {

@@ -1,12 +1,15 @@
+import { appendFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import type { Runner } from '../cli.js';
 import { UserError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { applyObjects, type ApplyResult } from '../targets/k8s/apply.js';
 import { buildK8sPush, K8S_FORMATS, type K8sFormat } from '../targets/k8s/build.js';
 import { DEFAULT_KUBECTL_IMAGE } from '../targets/k8s/cronjob.js';
 import { readKeptTriggers, type KeptObject } from '../targets/k8s/keda.js';
 import { checkName, parseTarget, type Target } from '../targets/k8s/names.js';
+import { exitCodeFor, whileApplying } from '../util/interrupt.js';
 import { isValidZone } from '../util/time.js';
 import { wholeNumber } from './options.js';
 import type { CommandOutput } from './output.js';
@@ -45,6 +48,8 @@ export interface PushK8sContext {
   timezoneGiven: boolean;
   /** The clock, for the note on which floor applies now. */
   now: number;
+  /** With --apply, what was done is appended here as Markdown ($GITHUB_STEP_SUMMARY). */
+  stepSummary?: string;
 }
 
 async function keptTriggers(file: string): Promise<KeptObject> {
@@ -153,26 +158,31 @@ export async function pushK8sCommand(
   if (options.out) await writeFilesAtomically([{ path: options.out, content: push.yaml }]);
   let applied: ApplyResult | undefined;
   if (options.apply) {
-    applied = await applyObjects(push.objects, push.yaml, {
-      via: options.kubectl ? 'kubectl' : options.api ? 'api' : 'auto',
-      forceConflicts: Boolean(options.forceConflicts),
-      prune: push.prune,
-    });
+    applied = await whileApplying((control) =>
+      applyObjects(push.objects, push.yaml, {
+        via: options.kubectl ? 'kubectl' : options.api ? 'api' : 'auto',
+        forceConflicts: Boolean(options.forceConflicts),
+        prune: push.prune,
+        control,
+      }),
+    );
   }
 
   const lines: string[] = [];
   if (options.out) {
     lines.push(`wrote ${push.objects.length} object(s) to ${options.out}`);
   }
-  if (applied) {
-    const where = applied.via === 'kubectl' ? 'kubectl' : `the API at ${applied.server}`;
-    lines.push(`applied through ${where} (server-side apply, field manager headroom):`);
-    lines.push(...applied.applied.map((a) => `  ${a}`));
-    if (applied.pruned.length > 0) {
-      lines.push('deleted what an earlier push wrote and this plan no longer needs:');
-      lines.push(...applied.pruned.map((p) => `  ${p}`));
-    }
+  const report = applied && applyReport(applied, push.objects.length);
+  if (report) lines.push(...report.lines);
+  if (report && context.stepSummary) {
+    const heading = `### headroom push k8s: ${target.kind.toLowerCase()}/${target.name} in ${namespace}`;
+    await appendFile(context.stepSummary, [heading, '', ...report.markdown, ''].join('\n'));
   }
+  const exitCode = applied?.interrupted
+    ? exitCodeFor(applied.interrupted)
+    : applied && applied.failed.length + applied.notAttempted.length > 0
+      ? EXIT.remote
+      : undefined;
   const text = lines.length > 0 ? lines.join('\n') : push.yaml.trimEnd();
   return {
     json: {
@@ -189,14 +199,57 @@ export async function pushK8sCommand(
       coverage: push.coverage,
       objects: push.objects,
       ...(options.out && { out: options.out }),
-      ...(applied && { applied }),
+      ...(applied && { interrupted: applied.interrupted !== undefined, applied }),
       notes,
       warnings: source.warnings,
     },
     text,
     warnings: source.warnings,
     notes,
+    ...(exitCode !== undefined && { exitCode }),
   };
+}
+
+/**
+ * What `--apply` did, for people (text) and for $GITHUB_STEP_SUMMARY (Markdown): every object
+ * applied, the refusal with the API's reason and a hint, and everything not attempted.
+ */
+function applyReport(result: ApplyResult, total: number) {
+  const where = result.via === 'kubectl' ? 'kubectl' : `the API at ${result.server}`;
+  const { applied, pruned, failed, notAttempted, interrupted } = result;
+  const unfinished = failed.length + notAttempted.length > 0;
+  const status = interrupted
+    ? unfinished
+      ? `interrupted (${interrupted}): applied ${applied.length} of ${total} object(s); ${failed.length} failed and ${notAttempted.length} step(s) were not attempted. Run the push again to finish: server-side apply makes that safe`
+      : `interrupted (${interrupted}) during the last call, which was answered: applied all ${total} object(s)`
+    : unfinished
+      ? `stopped at a refusal: applied ${applied.length} of ${total} object(s); ${failed.length} failed and ${notAttempted.length} step(s) were not attempted`
+      : undefined;
+  const sections: [string, string[]][] = [
+    [`applied through ${where} (server-side apply, field manager headroom):`, applied],
+    ['deleted what an earlier push wrote and this plan no longer needs:', pruned],
+    [
+      'failed:',
+      failed.flatMap((f) => [
+        `${f.op} ${f.object}: ${f.error}`,
+        ...(f.hint ? [`  hint: ${f.hint}`] : []),
+      ]),
+    ],
+    ['not attempted:', notAttempted.map((n) => `${n.op} ${n.object}`)],
+  ];
+  const shown = sections.filter(([, items], i) => i === 0 || items.length > 0);
+  const lines = shown.flatMap(([title, items]) => [title, ...items.map((item) => `  ${item}`)]);
+  if (status) lines.push(status);
+  const markdown = shown.flatMap(([title, items]) => [
+    title,
+    '',
+    ...(items.length > 0
+      ? items.map((item) => (item.startsWith('  ') ? `  - ${item.trim()}` : `- ${item}`))
+      : ['- (none)']),
+    '',
+  ]);
+  if (status) markdown.push(status + '.');
+  return { lines, markdown };
 }
 
 /** Registers `headroom push k8s` under the `push` command group. */
@@ -258,12 +311,15 @@ Examples:
   $ headroom push k8s --schedule reports/schedule.json --target deployment/web --format hpa --out hpa.yaml
 
 Without --apply nothing in the cluster changes; the YAML goes to stdout (or --out).
+Exit codes: 0 done, 2 bad input, 3 Kubernetes refused an object (what was applied is listed),
+130/143 stopped by Ctrl-C/SIGTERM after the object in flight (run it again to finish).
 `,
     )
     .action((csv: string | undefined, options: PushK8sOptions, cmd: Command) => {
       const context = {
         timezoneGiven: cmd.getOptionValueSource('timezone') === 'cli',
         now: Date.now(),
+        stepSummary: process.env.GITHUB_STEP_SUMMARY,
       };
       if (!options.config) return run(() => pushK8sCommand(csv, options, context), options.json);
       if (csv) throw new UserError('give either a CSV or --config, not both');
