@@ -1,4 +1,3 @@
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import {
   designFor,
   designRow,
@@ -8,7 +7,9 @@ import {
 } from '../features/design.js';
 import type { Series } from '../types.js';
 import { WEEK_MS } from '../util/duration.js';
+import { RidgeNormalEquations, rowDot, SparseRowsBuilder } from './normal-equations.js';
 import {
+  fitStatistics,
   TimeFeatureModel,
   timesOf,
   type FittedModel,
@@ -93,14 +94,13 @@ class FittedRidge extends TimeFeatureModel<RidgeState> {
   }
 
   predictAt(times: Float64Array): Float64Array {
-    const { spec, coefficients, options, offset } = this.state;
+    const { spec, coefficients } = this.state;
     const row = new Float64Array(coefficients.length);
     return times.map((t) => {
       designRow(t, spec, row);
       let sum = 0;
       for (let j = 0; j < row.length; j++) sum += row[j] * coefficients[j];
-      sum += this.state.levelShift ?? 0;
-      return options.transform === 'log' ? Math.exp(sum) - offset : sum;
+      return outputOf(sum, this.state);
     });
   }
   describe() {
@@ -117,38 +117,10 @@ class FittedRidge extends TimeFeatureModel<RidgeState> {
   }
 }
 
-/** Weighted ridge normal equations over sparse rows; returns the coefficients. */
-function solve(
-  rows: Float64Array,
-  nonZero: Int32Array[],
-  y: Float64Array,
-  weights: Float64Array,
-  penalties: Float64Array,
-): number[] {
-  const p = penalties.length;
-  const upper = new Float64Array(p * p);
-  const xty = new Float64Array(p);
-  for (let i = 0; i < y.length; i++) {
-    const w = weights[i];
-    if (w === 0) continue;
-    const base = i * p;
-    const nz = nonZero[i];
-    for (let u = 0; u < nz.length; u++) {
-      const a = nz[u];
-      const wa = w * rows[base + a];
-      xty[a] += wa * y[i];
-      for (let v = u; v < nz.length; v++) upper[a * p + nz[v]] += wa * rows[base + nz[v]];
-    }
-  }
-  const gram = new Matrix(p, p);
-  for (let a = 0; a < p; a++) {
-    for (let b = a; b < p; b++) {
-      gram.set(a, b, upper[a * p + b]);
-      gram.set(b, a, upper[a * p + b]);
-    }
-    gram.set(a, a, upper[a * p + a] + penalties[a]);
-  }
-  return new CholeskyDecomposition(gram).solve(Matrix.columnVector(Array.from(xty))).getColumn(0);
+/** A fitted value on the model's scale (features · coefficients) as a forecast of the load. */
+function outputOf(sum: number, state: RidgeState): number {
+  const shifted = sum + (state.levelShift ?? 0);
+  return state.options.transform === 'log' ? Math.exp(shifted) - state.offset : shifted;
 }
 
 function median(values: Float64Array): number {
@@ -179,36 +151,32 @@ export function ridgeWith(options: RidgeOptions, name = 'ridge'): Forecaster {
       const transform = (v: number) =>
         options.transform === 'log' ? Math.log(Math.max(v, 0) + offset) : v;
 
-      const rows = new Float64Array(n * p);
-      const nonZero: Int32Array[] = [];
+      const design = new SparseRowsBuilder(p, n * 40);
       const y = new Float64Array(n);
       const recency = new Float64Array(n);
       const end = times[times.length - 1];
       const row = new Float64Array(p);
       known.forEach((i, k) => {
         designRow(times[i], spec, row);
-        rows.set(row, k * p);
-        const nz: number[] = [];
-        row.forEach((v, j) => v !== 0 && nz.push(j));
-        nonZero.push(Int32Array.from(nz));
+        design.push(row);
         y[k] = transform(history.values[i]);
         const ageWeeks = (end - times[i]) / WEEK_MS;
         recency[k] = Number.isFinite(options.halfLifeWeeks)
           ? 0.5 ** (ageWeeks / options.halfLifeWeeks)
           : 1;
       });
+      const x = design.build();
       const penalties = Float64Array.from(groups, (g) => penalty(g, n, options));
+      // Slot-of-week effects are one-hot: the solver eliminates them first.
+      const slots = groups.flatMap((g, j) => (g === 'slot' ? [j] : []));
+      const equations = new RidgeNormalEquations(x, y, penalties, slots);
 
       const weights = recency.slice();
-      let coefficients = solve(rows, nonZero, y, weights, penalties);
+      let coefficients = equations.solve(weights);
       let anomalies = 0;
       if (options.robust && n > p) {
         for (let iteration = 0; iteration < ROBUST_ITERATIONS; iteration++) {
-          const residuals = y.map((v, k) => {
-            let fitted = 0;
-            for (const j of nonZero[k]) fitted += rows[k * p + j] * coefficients[j];
-            return v - fitted;
-          });
+          const residuals = y.map((v, k) => v - rowDot(x, k, coefficients));
           const scale = 1.4826 * median(residuals.map(Math.abs));
           if (!(scale > 0)) break;
           anomalies = 0;
@@ -217,7 +185,7 @@ export function ridgeWith(options: RidgeOptions, name = 'ridge'): Forecaster {
             if (z > options.robustSigmas) anomalies++;
             weights[k] = recency[k] * (z <= options.robustSigmas ? 1 : options.robustSigmas / z);
           });
-          coefficients = solve(rows, nonZero, y, weights, penalties);
+          coefficients = equations.solve(weights);
         }
       }
       let levelShift = 0;
@@ -226,9 +194,7 @@ export function ridgeWith(options: RidgeOptions, name = 'ridge'): Forecaster {
         const recent: number[] = [];
         known.forEach((i, k) => {
           if (times[i] <= recentFrom) return;
-          let fitted = 0;
-          for (const j of nonZero[k]) fitted += rows[k * p + j] * coefficients[j];
-          recent.push(y[k] - fitted);
+          recent.push(y[k] - rowDot(x, k, coefficients));
         });
         if (recent.length > 0) levelShift = options.recentLevel * median(Float64Array.from(recent));
       }
@@ -244,7 +210,12 @@ export function ridgeWith(options: RidgeOptions, name = 'ridge'): Forecaster {
         anomalies,
         levelShift,
       };
-      return new FittedRidge(state).scoredOn(history);
+      // In-sample statistics from the rows already built: the same sums as predictAt's.
+      const fitted = new Float64Array(history.values.length).fill(Number.NaN);
+      known.forEach((i, k) => (fitted[i] = outputOf(rowDot(x, k, coefficients), state)));
+      const model = new FittedRidge(state);
+      model.inSample = fitStatistics(history.values, fitted);
+      return model;
     },
   };
 }
