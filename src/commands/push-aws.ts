@@ -1,14 +1,7 @@
 import { appendFile } from 'node:fs/promises';
-import { Option, type Command } from 'commander';
 import { GuardrailError, UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import {
-  actionsFor,
-  AWS_ACTION_LIMIT,
-  nextRun,
-  type ActionSet,
-  type Recurrence,
-} from '../targets/aws/actions.js';
+import { actionsFor, nextRun, type ActionSet, type Recurrence } from '../targets/aws/actions.js';
 import {
   diffActions,
   type ActionChange,
@@ -28,14 +21,8 @@ import { guardrailProblems } from '../targets/aws/guardrails.js';
 import { exitCodeFor, whileApplying } from '../util/interrupt.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
-import { explicitFlags, pushFleetCommand } from './push-fleet.js';
 import { wholeNumber } from './options.js';
-import {
-  addScheduleSourceOptions,
-  scheduleSource,
-  shapeOptions,
-  type ScheduleSourceOptions,
-} from './schedule-input.js';
+import { scheduleSource, shapeOptions, type ScheduleSourceOptions } from './schedule-input.js';
 
 export interface PushAwsOptions extends ScheduleSourceOptions {
   group: string;
@@ -288,87 +275,4 @@ function statusLine(
   return failed.length + notAttempted.length === 0
     ? `applied all ${applied.length} change(s)`
     : `applied ${applied.length} change(s); ${failed.length} failed and ${notAttempted.length} were not attempted (listed below)`;
-}
-
-export function registerPushAws(
-  push: Command,
-  run: (work: () => Promise<CommandOutput>, json?: boolean) => Promise<void>,
-): void {
-  addScheduleSourceOptions(
-    push
-      .command('aws')
-      .description(
-        "Reconcile an Auto Scaling group's scheduled actions with the plan: shows the diff, changes the group with --apply",
-      ),
-  )
-    .option('--group <name>', 'the Auto Scaling group (required without --config)')
-    .option(
-      '--config <file>',
-      'push every service of a headroom.yaml that has a push.aws block, each to its own group',
-    )
-    .option('--region <region>', 'AWS region (default: AWS_REGION or the profile)')
-    .option('--profile <name>', 'AWS profile from the shared config files')
-    .option(
-      '--endpoint <url>',
-      'Auto Scaling API endpoint (default: AWS_ENDPOINT_URL_AUTO_SCALING or AWS)',
-    )
-    .option(
-      '--prefix <text>',
-      'name prefix of the actions headroom owns; others are never touched',
-      'headroom-',
-    )
-    .addOption(
-      new Option(
-        '--recurrence <mode>',
-        'weekly: recurring cron actions in the plan’s zone; once: one-off actions; auto: weekly when the plan spans a week',
-      )
-        .choices(['auto', 'weekly', 'once'])
-        .default('auto'),
-    )
-    .option('--max-actions <n>', "the group's scheduled-action quota", String(AWS_ACTION_LIMIT))
-    .option(
-      '--min-size <plan|n>',
-      'MinSize of each action: the planned servers (a floor reactive policies scale above) or a fixed number',
-      'plan',
-    )
-    .addOption(
-      new Option(
-        '--desired <plan|none>',
-        'DesiredCapacity: the planned servers, or none to leave it to scaling policies',
-      )
-        .choices(['plan', 'none'])
-        .default('plan'),
-    )
-    .option('--max-size <n>', "MaxSize of each action (default: leave the group's)")
-    .option(
-      '--max-growth <factor>',
-      "refuse a plan whose peak load exceeds this multiple of the history's peak",
-      '3',
-    )
-    .option('--force', 'push even when a guardrail objects')
-    .option('--apply', 'change the group (without it, only show what would change)')
-    .option('--json', 'print the result as JSON')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ headroom push aws --group web-asg --region us-east-1 --schedule reports/schedule.json
-  $ headroom push aws --group web-asg --schedule reports/schedule.json --max-size 40 --apply
-  $ headroom push aws requests.csv --capacity-per-server 800 --group web-asg --desired none --apply
-  $ headroom push aws --config headroom.yaml --apply
-
-Exit codes: 0 done (or nothing to do), 2 bad input, 3 AWS refused a call or some actions failed,
-4 a guardrail refused the plan (see --force), 130/143 stopped by Ctrl-C/SIGTERM after the call in
-flight (what was applied is listed; run it again to finish).
-`,
-    )
-    .action((csv: string | undefined, options: PushAwsOptions, command: Command) => {
-      if (!options.config) return run(() => pushAwsCommand(csv, options), options.json);
-      if (csv) throw new UserError('give either a CSV or --config, not both');
-      const config = options.config;
-      return run(
-        () => pushFleetCommand('aws', config, options, explicitFlags(command), pushAwsCommand),
-        options.json,
-      );
-    });
 }

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
@@ -14,15 +13,6 @@ import { serviceOptions, type FleetOptions } from './fleet.js';
 import { table, type CommandOutput } from './output.js';
 
 export type PushTarget = 'aws' | 'k8s';
-
-/** Flags given explicitly on the command line: they win over the config file. */
-export function explicitFlags(command: Command): Set<string> {
-  return new Set(
-    command.options
-      .map((o) => o.attributeName())
-      .filter((name) => command.getOptionValueSource(name) === 'cli'),
-  );
-}
 
 /**
  * Pushes every service of a config file that has a `push.<target>` block, one after another:

@@ -1,25 +1,16 @@
 import { appendFile } from 'node:fs/promises';
-import { Option, type Command } from 'commander';
-import type { Runner } from '../cli.js';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { applyObjects, type ApplyResult } from '../targets/k8s/apply.js';
-import { buildK8sPush, K8S_FORMATS, type K8sFormat } from '../targets/k8s/build.js';
-import { DEFAULT_KUBECTL_IMAGE } from '../targets/k8s/cronjob.js';
+import { buildK8sPush, type K8sFormat } from '../targets/k8s/build.js';
 import { readKeptTriggers, type KeptObject } from '../targets/k8s/keda.js';
 import { checkName, parseTarget, type Target } from '../targets/k8s/names.js';
 import { exitCodeFor, whileApplying } from '../util/interrupt.js';
 import { isValidZone } from '../util/time.js';
 import { wholeNumber } from './options.js';
 import type { CommandOutput } from './output.js';
-import { explicitFlags, pushFleetCommand } from './push-fleet.js';
-import {
-  addScheduleSourceOptions,
-  scheduleSource,
-  shapeOptions,
-  type ScheduleSourceOptions,
-} from './schedule-input.js';
+import { scheduleSource, shapeOptions, type ScheduleSourceOptions } from './schedule-input.js';
 import { readTextFile } from '../util/files.js';
 
 export interface PushK8sOptions extends ScheduleSourceOptions {
@@ -250,85 +241,4 @@ function applyReport(result: ApplyResult, total: number) {
   ]);
   if (status) markdown.push(status + '.');
   return { lines, markdown };
-}
-
-/** Registers `headroom push k8s` under the `push` command group. */
-export function registerPushK8s(push: Command, run: Runner): Command {
-  const command = addScheduleSourceOptions(
-    push
-      .command('k8s')
-      .description(
-        'The plan for Kubernetes: a KEDA ScaledObject with cron windows, CronJobs that set an HPA floor, or an HPA; YAML, or --apply',
-      ),
-  )
-    .addOption(
-      new Option('--format <format>', 'what to write').choices(K8S_FORMATS).default('keda'),
-    )
-    .option('--target <kind/name>', 'the workload to scale: deployment/NAME or statefulset/NAME')
-    .option('--namespace <ns>', 'namespace of the objects (default: default)')
-    .option('--name <name>', 'name of the ScaledObject or HPA (default: the target name)')
-    .option('--hpa <name>', 'cronjob: the HPA whose minReplicas is set (default: the target name)')
-    .option(
-      '--max-triggers <n>',
-      'most cron triggers (keda) or CronJobs (cronjob); the plan is fitted at the least extra server-time',
-      '24',
-    )
-    .option(
-      '--max-replicas <n>',
-      "keda/hpa: the ceiling for reactive scaling (default: the plan's --max-servers, else twice its peak)",
-    )
-    .option(
-      '--one-off',
-      "dated windows for the plan's own dates instead of a weekly repeat (automatic for plans under a week)",
-    )
-    .option(
-      '--keep-triggers <file>',
-      'keda: YAML list of your triggers (cpu, memory, prometheus…), or an existing ScaledObject to merge into',
-    )
-    .option('--cpu-utilization <percent>', 'hpa: CPU target, 0 for none', '70')
-    .option('--memory-utilization <percent>', 'hpa: memory target, 0 for none', '80')
-    .option('--kubectl-image <image>', 'cronjob: the image the jobs run', DEFAULT_KUBECTL_IMAGE)
-    .option('--out <file>', 'write the YAML here instead of to stdout')
-    .option('--apply', 'apply to the cluster of the current kubeconfig (server-side apply)')
-    .option('--kubectl', 'with --apply: use kubectl (the default when it is on the PATH)')
-    .option('--api', 'with --apply: use the Kubernetes API directly, even when kubectl is there')
-    .option(
-      '--force-conflicts',
-      'with --apply: take over fields another manager set (e.g. an earlier kubectl apply)',
-    )
-    .option(
-      '--config <file>',
-      'push every service of a headroom.yaml that has a push.k8s block, each to its own object',
-    )
-    .option('--json', 'print the result as JSON')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ headroom push k8s --schedule reports/schedule.json --target deployment/web > web-keda.yaml
-  $ headroom push k8s --schedule reports/schedule.json --target deployment/web --keep-triggers cpu.yaml --apply
-  $ headroom push k8s requests.csv --capacity-per-server 800 --target statefulset/db --format cronjob
-  $ headroom push k8s --schedule reports/schedule.json --target deployment/web --format hpa --out hpa.yaml
-
-Without --apply nothing in the cluster changes; the YAML goes to stdout (or --out).
-Exit codes: 0 done, 2 bad input, 3 Kubernetes refused an object (what was applied is listed),
-130/143 stopped by Ctrl-C/SIGTERM after the object in flight (run it again to finish).
-`,
-    )
-    .action((csv: string | undefined, options: PushK8sOptions, cmd: Command) => {
-      const context = {
-        timezoneGiven: cmd.getOptionValueSource('timezone') === 'cli',
-        now: Date.now(),
-        stepSummary: process.env.GITHUB_STEP_SUMMARY,
-      };
-      if (!options.config) return run(() => pushK8sCommand(csv, options, context), options.json);
-      if (csv) throw new UserError('give either a CSV or --config, not both');
-      const config = options.config;
-      const push = (file: string, o: PushK8sOptions) => pushK8sCommand(file, o, context);
-      return run(
-        () => pushFleetCommand('k8s', config, options, explicitFlags(cmd), push),
-        options.json,
-      );
-    });
-  return command;
 }

@@ -9,7 +9,6 @@ import {
   addModelOptions,
   type RawOptions,
 } from './options.js';
-import { planFromCsv } from './plan.js';
 import { readTextFile } from '../util/files.js';
 
 export interface ScheduleSourceOptions extends RawOptions {
@@ -87,6 +86,7 @@ export async function scheduleSource(
       'nothing to push: give a CSV history to plan from, or --schedule reports/schedule.json',
     );
   }
+  const { planFromCsv } = await import('./plan.js');
   const planned = await planFromCsv(csv, options);
   return {
     planned: readScheduleDocument(planned.document, csv),

@@ -40,8 +40,8 @@ import {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-export const K8S_FORMATS = ['keda', 'cronjob', 'hpa'] as const;
-export type K8sFormat = (typeof K8S_FORMATS)[number];
+export { K8S_FORMATS, type K8sFormat } from './names.js';
+import type { K8sFormat } from './names.js';
 
 export interface K8sPushInput {
   format: K8sFormat;

@@ -7,7 +7,7 @@ import type { Manifest } from './manifest.js';
 import { baseLabels, fitName, HPA_LABEL, labelValue, type Target } from './names.js';
 
 /** The official kubectl image, pinned by tag (override with --kubectl-image). */
-export const DEFAULT_KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.32.0';
+export { DEFAULT_KUBECTL_IMAGE } from './names.js';
 
 /** One change of the HPA's floor: at this cron time (in the zone), minReplicas becomes `replicas`. */
 export interface FloorChange {

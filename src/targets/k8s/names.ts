@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../../errors.js';
 
+export const K8S_FORMATS = ['keda', 'cronjob', 'hpa'] as const;
+export type K8sFormat = (typeof K8S_FORMATS)[number];
+
+/** The image the CronJobs run (`--kubectl-image`). */
+export const DEFAULT_KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.32.0';
+
 /** DNS-1123 label: what most object names, label values and namespaces must be. */
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** DNS-1123 subdomain: labels joined by dots, at most 253 characters (Deployment names). */
