@@ -1,4 +1,4 @@
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { access, readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -153,13 +153,35 @@ export function shownPath(path: string): string {
   return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
-async function inlineCharts(outcome: ServiceOutcome) {
+/**
+ * Up to this many services, index.html carries its charts inside it; above, it links each
+ * service's PNGs beside it (two charts are about 0.3 MB: a thousand services inlined would be a
+ * 360 MB page that browsers choke on, near V8's largest string).
+ */
+export const INLINE_CHARTS_UP_TO = 50;
+
+/** A chart's `src` on the fleet page at `pageDir`, or undefined when the PNG is not there. */
+export async function chartSource(
+  png: string,
+  pageDir: string,
+  inline: boolean,
+): Promise<string | undefined> {
+  try {
+    if (inline) return `data:image/png;base64,${(await readFile(png)).toString('base64')}`;
+    await access(png);
+    return relative(pageDir, png).split(sep).join('/');
+  } catch {
+    return undefined;
+  }
+}
+
+async function serviceCharts(outcome: ServiceOutcome, pageDir: string, inline: boolean) {
   const files = (outcome.json?.files as string[] | undefined) ?? [];
-  const read = async (suffix: string) => {
+  const source = async (suffix: string) => {
     const file = files.find((f) => f.endsWith(suffix));
-    return file ? (await readFile(file)).toString('base64') : undefined;
+    return file ? chartSource(file, pageDir, inline) : undefined;
   };
-  return { forecast: await read('forecast.png'), plan: await read('plan.png') };
+  return { forecast: await source('forecast.png'), plan: await source('plan.png') };
 }
 
 /** The JSON of one service in `--json` output. */
@@ -261,7 +283,9 @@ export async function planFleetCommand(
         warnings: o.warnings,
         notes: o.notes,
         plan: o.json as PlanJson | undefined,
-        charts: o.ok ? await inlineCharts(o) : undefined,
+        charts: o.ok
+          ? await serviceCharts(o, reports, outcomes.length <= INLINE_CHARTS_UP_TO)
+          : undefined,
       })),
     );
     const index = join(reports, 'index.html');

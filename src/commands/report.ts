@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
@@ -14,7 +14,14 @@ import { writeFilesAtomically } from '../report/atomic.js';
 import { fleetHtml, fleetMarkdown, type FleetEntry, type MissingShards } from '../report/fleet.js';
 import type { Warning } from '../types.js';
 import { readTextFile } from '../util/files.js';
-import { FLEET_COLUMNS, fleetRows, serviceJson, shownPath } from './fleet.js';
+import {
+  chartSource,
+  FLEET_COLUMNS,
+  fleetRows,
+  INLINE_CHARTS_UP_TO,
+  serviceJson,
+  shownPath,
+} from './fleet.js';
 import { table, type CommandOutput } from './output.js';
 
 export interface ReportOptions {
@@ -50,17 +57,16 @@ async function partFiles(paths: string[]): Promise<string[]> {
 async function entryOf(
   outcome: MergedFleet['outcomes'][number],
   warnings: Warning[],
+  pageDir: string,
+  inline: boolean,
 ): Promise<FleetEntry> {
   const folder = join(dirname(outcome.file), outcome.name);
   const plan = outcome.plan;
   const absent: string[] = [];
   const chart = async (name: string) => {
-    try {
-      return (await readFile(join(folder, name))).toString('base64');
-    } catch {
-      absent.push(name);
-      return undefined;
-    }
+    const source = await chartSource(join(folder, name), pageDir, inline);
+    if (source === undefined) absent.push(name);
+    return source;
   };
   const charts = outcome.ok
     ? { forecast: await chart('forecast.png'), plan: await chart('plan.png') }
@@ -123,7 +129,10 @@ export async function reportCommand(options: ReportOptions): Promise<CommandOutp
 
   const warnings: Warning[] = [];
   const entries: FleetEntry[] = [];
-  for (const outcome of merged.outcomes) entries.push(await entryOf(outcome, warnings));
+  const inline = merged.outcomes.length <= INLINE_CHARTS_UP_TO;
+  for (const outcome of merged.outcomes) {
+    entries.push(await entryOf(outcome, warnings, outDir, inline));
+  }
   const missing: MissingShards | undefined =
     merged.missing.length === 0
       ? undefined

@@ -10,7 +10,7 @@ export interface FleetEntry {
   notes: string[];
   /** `plan --json` output (schedule.json plus files), when it worked. */
   plan?: PlanJson;
-  /** PNG charts, base64, inlined into the page. */
+  /** Each chart's image source: a data: URI (inlined) or a path relative to the page. */
   charts?: { forecast?: string; plan?: string };
 }
 
@@ -95,7 +95,9 @@ function serviceSection(e: FleetEntry): string {
   if (s.cappedSteps > 0)
     figures.push(['under-provisioned', `${s.cappedSteps} interval(s) above --max-servers`]);
   const chart = (data: string | undefined, alt: string) =>
-    data ? `<img src="data:image/png;base64,${data}" alt="${escape(alt)}" width="1200">` : '';
+    data
+      ? `<img src="${escape(data)}" alt="${escape(alt)}" width="1200"${data.startsWith('data:') ? '' : ' loading="lazy"'}>`
+      : '';
   const rows = p.entries
     .slice(0, MAX_ROWS)
     .map(
@@ -121,7 +123,7 @@ ${list('What was fixed in the input', e.warnings)}${list('Notes', e.notes)}
 </section>`;
 }
 
-/** One self-contained page (charts inlined, no scripts) with every service's plan. */
+/** One page (no scripts; charts inlined for small fleets) with every service's plan. */
 export function fleetHtml(
   entries: FleetEntry[],
   generatedAt: string,
