@@ -14,6 +14,7 @@ import {
   upcoming,
   type EventDay,
 } from '../src/features/events.js';
+import { thrown } from './helpers/thrown.js';
 
 const NY = 'America/New_York';
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -24,16 +25,6 @@ function tempCsv(name: string, text: string): string {
   const file = join(dir, name);
   writeFileSync(file, text);
   return file;
-}
-
-/** Runs `action` and returns what it threw (failing the test if it did not throw). */
-async function thrown(action: () => unknown): Promise<Error> {
-  try {
-    await action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error, but nothing was thrown');
 }
 
 const named = (days: EventDay[], date: string) =>

@@ -7,6 +7,7 @@ import { InputError, UserError } from '../src/errors.js';
 import { loadSeries, type IngestOptions, type Ingested } from '../src/ingest/index.js';
 import type { Warning } from '../src/types.js';
 import { headroom } from './helpers/cli.js';
+import { thrown } from './helpers/thrown.js';
 
 // Every odd file a real export can be: each ends in the right series with a warning that counts
 // what was fixed, or a clear error naming the file and line; never a stack trace.
@@ -36,15 +37,6 @@ const options = (overrides: Partial<IngestOptions> = {}): IngestOptions => ({
 
 const warning = (w: Warning[], code: string) => w.find((x) => x.code === code);
 const values = (ingested: Ingested) => Array.from(ingested.series.values);
-
-async function thrown(action: () => Promise<unknown>): Promise<Error> {
-  try {
-    await action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error, but nothing was thrown');
-}
 
 /** `rows` hourly rows from 2024-01-01 UTC as `time,value` lines; value = hour index. */
 function hourly(rows: number, format = (t: number, v: number) => `${iso(t)},${v}`): string[] {

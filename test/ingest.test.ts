@@ -9,6 +9,7 @@ import { chooseColumns } from '../src/ingest/columns.js';
 import { loadSeries, type IngestOptions } from '../src/ingest/index.js';
 import { readCsv } from '../src/ingest/read-csv.js';
 import type { Warning } from '../src/types.js';
+import { thrown } from './helpers/thrown.js';
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
@@ -28,16 +29,6 @@ const options = (overrides: Partial<IngestOptions> = {}): IngestOptions => ({
 });
 
 const warning = (warnings: Warning[], code: string) => warnings.find((w) => w.code === code);
-
-/** Runs `action` and returns what it threw (failing the test if it did not throw). */
-async function thrown(action: () => Promise<unknown>): Promise<Error> {
-  try {
-    await action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error, but nothing was thrown');
-}
 
 const scratch = mkdtempSync(join(tmpdir(), 'headroom-ingest-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
