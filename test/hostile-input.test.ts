@@ -111,6 +111,12 @@ describe('hostile input: shape of the file', () => {
     expect(values(tab)).toEqual(values(await plainSeries()));
   });
 
+  it('keeps an empty first field of a tab-separated row in its place', async () => {
+    const lines = hourly(30, (t, v) => `\t${iso(t)}\t${v}`);
+    const read = await loadSeries(file(['site\ttime\trequests', ...lines].join('\n')), options());
+    expect(values(read)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+
   it('reads quoted fields holding commas, quotes and line breaks', async () => {
     const lines = hourly(30, (t, v) => `"${iso(t)}","web, ""eu""\nwest",${v}`);
     const read = await loadSeries(file(['time,site,requests', ...lines].join('\n')), options());

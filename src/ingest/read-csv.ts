@@ -298,8 +298,9 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
 
   const handle = (text: string, s: number, e: number, quoteAt: number) => {
     if (e > s && text.charCodeAt(e - 1) === 13) e--;
-    while (s < e && isSpace(text.charCodeAt(s))) s++;
-    if (s === e) return;
+    let first = s;
+    while (first < e && isSpace(text.charCodeAt(first))) first++;
+    if (first === e) return; // a blank line
     if (!scan.header) {
       const headerLine = text.slice(s, e);
       scan.delimiter = detectDelimiter(headerLine);
