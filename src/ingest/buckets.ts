@@ -121,12 +121,7 @@ export class BucketAccumulator {
 
   private duplicates(times: number[], lines: number[], i: number, j: number): void {
     if (this.settings.duplicates === 'error') {
-      throw new InputError(
-        this.settings.file ?? '(input)',
-        lines[i + 1],
-        `duplicate timestamp ${formatTimestamp(times[i])} (also on line ${lines[i]})`,
-        'merge duplicates with --duplicates mean|sum|first|last',
-      );
+      throw duplicateError(this.settings.file ?? '(input)', times[i], lines[i], lines[i + 1]);
     }
     this.duplicateRows += j - i - 1;
   }
@@ -145,7 +140,18 @@ export class BucketAccumulator {
   }
 }
 
-function mergeDuplicates(
+/** `--duplicates error`: the second row with a time, naming the first. */
+export function duplicateError(file: string, time: number, line: number, again: number) {
+  return new InputError(
+    file,
+    again,
+    `duplicate timestamp ${formatTimestamp(time)} (also on line ${line})`,
+    'merge duplicates with --duplicates mean|sum|first|last',
+  );
+}
+
+/** values[from, to) (samples with one time, in file order) merged by `policy`. */
+export function mergeDuplicates(
   values: number[],
   from: number,
   to: number,

@@ -1,7 +1,5 @@
-import { InputError } from '../errors.js';
 import type { Warning } from '../types.js';
-import { formatTimestamp } from '../util/time.js';
-import type { DuplicatePolicy } from './buckets.js';
+import { duplicateError, mergeDuplicates, type DuplicatePolicy } from './buckets.js';
 import type { RawPoints } from './read-csv.js';
 
 export { DUPLICATE_POLICIES, type DuplicatePolicy } from './buckets.js';
@@ -36,22 +34,13 @@ export function sortAndMerge(
     while (j < n && times[order[j]] === times[order[i]]) j++;
     if (j - i > 1) {
       if (policy === 'error') {
-        throw new InputError(
-          file,
-          lines[order[i + 1]],
-          `duplicate timestamp ${formatTimestamp(times[order[i]])} (also on line ${lines[order[i]]})`,
-          'merge duplicates with --duplicates mean|sum|first|last',
-        );
+        throw duplicateError(file, times[order[i]], lines[order[i]], lines[order[i + 1]]);
       }
       duplicateRows += j - i - 1;
     }
     outTimes.push(times[order[i]]);
-    outValues.push(
-      merge(
-        order.slice(i, j).map((k) => values[k]),
-        policy,
-      ),
-    );
+    const group = order.slice(i, j).map((k) => values[k]);
+    outValues.push(mergeDuplicates(group, 0, group.length, policy));
     i = j;
   }
 
@@ -86,17 +75,4 @@ export function orderWarnings(
     });
   }
   return warnings;
-}
-
-function merge(group: number[], policy: DuplicatePolicy): number {
-  switch (policy) {
-    case 'first':
-      return group[0];
-    case 'last':
-      return group[group.length - 1];
-    case 'sum':
-      return group.reduce((a, b) => a + b, 0);
-    default:
-      return group.reduce((a, b) => a + b, 0) / group.length;
-  }
 }

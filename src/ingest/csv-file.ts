@@ -13,10 +13,12 @@ export async function assertReadableFile(file: string): Promise<void> {
   }
 }
 
+export const DIFFERENT_WIDTH = 'this row has a different number of fields than the header';
+
 /** csv-parse's error, said as what is wrong with the row. */
 export function csvProblem(error: CsvError): string {
   if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
-    return 'this row has a different number of fields than the header';
+    return DIFFERENT_WIDTH;
   }
   if (error.code.startsWith('CSV_QUOTE') || error.code === 'CSV_INVALID_CLOSING_QUOTE') {
     return `malformed quoting (${error.message})`;

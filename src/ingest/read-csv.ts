@@ -3,7 +3,7 @@ import { CsvError, parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { InputError, UserError } from '../errors.js';
 import type { Warning } from '../types.js';
-import { csvProblem } from './csv-file.js';
+import { csvProblem, DIFFERENT_WIDTH } from './csv-file.js';
 import { chooseColumns, MISSING_CELLS, type ColumnChoice, type ColumnRequest } from './columns.js';
 import {
   describeNumberFormat,
@@ -314,7 +314,7 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
     if (quoteAt >= s && quoteAt < e) throw new QuotedRow();
     if (!fast) {
       const cells = splitCells(text, s, e);
-      if (cells.length !== width) throw new InputError(file, line, csvProblemOfWidth());
+      if (cells.length !== width) throw new InputError(file, line, DIFFERENT_WIDTH);
       scan.record(cells, line);
       if (scan.reader) startFast(scan.reader);
       return;
@@ -369,7 +369,7 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
       if (end === e) break;
       start = end + 1;
     }
-    if (field !== width) throw new InputError(file, line, csvProblemOfWidth());
+    if (field !== width) throw new InputError(file, line, DIFFERENT_WIDTH);
     fast!.point(text, ts, te, text, vs, ve, text, hs, he, line);
   };
 
@@ -396,8 +396,6 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
   }
   return scan.finish();
 }
-
-const csvProblemOfWidth = () => 'this row has a different number of fields than the header';
 
 /** The general path: csv-parse reads quoted fields (delimiters and newlines inside quotes). */
 async function scanQuoted(

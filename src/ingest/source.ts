@@ -52,7 +52,6 @@ export async function* textChunks(file: string): AsyncGenerator<string> {
   let bytes: Readable = createReadStream(file, { highWaterMark: CHUNK_BYTES });
   if (gzip) bytes = bytes.pipe(createGunzip({ chunkSize: CHUNK_BYTES }));
   let decoder: TextDecoder | undefined;
-  let bomBytes = 0;
   try {
     for await (const chunk of bytes as AsyncIterable<Buffer>) {
       let data = chunk;
@@ -60,8 +59,7 @@ export async function* textChunks(file: string): AsyncGenerator<string> {
         const inner = sniff(data);
         if (gzip) refuseNonText(file, data);
         decoder = new TextDecoder(inner.encoding);
-        bomBytes = inner.bomBytes;
-        data = data.subarray(bomBytes);
+        data = data.subarray(inner.bomBytes);
         if (inner.encoding === 'utf-8' && data.includes(0)) {
           throw new UserError(
             `${file}: this looks like a binary file (it holds NUL bytes), not CSV text`,
