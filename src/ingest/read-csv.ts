@@ -53,7 +53,11 @@ const SAMPLE_ROWS = 200;
 const DELIMITERS = [',', ';', '\t', '|'];
 
 /** A data row contains a quote: the quote-free fast path hands over to csv-parse. */
-class QuotedRow extends Error {}
+class QuotedRow extends Error {
+  constructor(readonly delimiter: string) {
+    super('a quoted row');
+  }
+}
 
 /** The header's most frequent delimiter outside quotes (a comma when it has none). */
 export function detectDelimiter(headerLine: string): string {
@@ -311,7 +315,7 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
       width = cells.length;
       return;
     }
-    if (quoteAt >= s && quoteAt < e) throw new QuotedRow();
+    if (quoteAt >= s && quoteAt < e) throw new QuotedRow(scan.delimiter);
     if (!fast) {
       const cells = splitCells(text, s, e);
       if (cells.length !== width) throw new InputError(file, line, DIFFERENT_WIDTH);
@@ -402,18 +406,11 @@ async function scanQuoted(
   file: string,
   options: ReadOptions,
   sink: PointSink,
+  delimiter: string,
 ): Promise<ScanSummary> {
   const scan = new Scan(file, options, sink);
-  const chunks = textChunks(file);
-  const first = await chunks.next();
-  if (first.done) return scan.finish();
-  const firstLine = first.value.slice(0, first.value.search(/\r?\n|$/));
-  scan.delimiter = detectDelimiter(firstLine);
-  async function* all() {
-    yield first.value as string;
-    yield* chunks;
-  }
-  const parser = Readable.from(all()).pipe(
+  scan.delimiter = delimiter;
+  const parser = Readable.from(textChunks(file)).pipe(
     parse({ delimiter: scan.delimiter, skip_empty_lines: true, trim: true, info: true }),
   );
   try {
@@ -447,8 +444,8 @@ export async function scanCsv(
     return await scanFast(file, options, start());
   } catch (error) {
     if (!(error instanceof QuotedRow)) throw error;
+    return scanQuoted(file, options, start(), error.delimiter);
   }
-  return scanQuoted(file, options, start());
 }
 
 /** Streams a CSV file and returns its (timestamp, value) samples in file order. */
