@@ -1,5 +1,5 @@
-import { DateTime, type Zone } from 'luxon';
 import { DAY_MS, WEEK_MS } from '../util/duration.js';
+import { zoneOffsetMinutes } from '../util/zone-offset.js';
 import { calendarFields } from './calendar.js';
 import { eventIndicator, type EventCalendar, type EventFlags } from './events.js';
 
@@ -110,35 +110,12 @@ interface Clock {
 }
 
 /**
- * Per zone name: the zone (null if luxon does not know it), and per UTC day its offset in
- * minutes, NaN if the offset changes that day.
- */
-const offsets = new Map<string, { zone: Zone | null; days: Map<number, number> }>();
-
-/**
- * calendarFields' hour, minute and weekday, to the same values, without luxon's cost per call
- * (an Intl formatToParts): the zone's offset is looked up once per UTC day and reused for every
- * instant of a day that starts and ends at the same offset. Assumes no zone changes its offset
- * and back within one day; a day with a change is looked up instant by instant.
+ * calendarFields' hour, minute and weekday, to the same values, without luxon's cost per call:
+ * the zone's offset comes from zoneOffsetMinutes' per-day cache.
  */
 function localClock(t: number, zone: string): Clock {
-  if (zone === 'UTC') return calendarFields(t, zone);
-  let cache = offsets.get(zone);
-  if (!cache) {
-    const probe = DateTime.fromMillis(0, { zone });
-    cache = { zone: probe.isValid && probe.zone.isValid ? probe.zone : null, days: new Map() };
-    offsets.set(zone, cache);
-  }
-  if (!cache.zone || !Number.isFinite(t)) return calendarFields(t, zone);
-  const day = Math.floor(t / DAY_MS);
-  let offset = cache.days.get(day);
-  if (offset === undefined) {
-    const first = cache.zone.offset(day * DAY_MS);
-    offset = first === cache.zone.offset((day + 1) * DAY_MS - 1) ? first : Number.NaN;
-    if (cache.days.size >= 100_000) cache.days.clear();
-    cache.days.set(day, offset);
-  }
-  if (Number.isNaN(offset)) offset = cache.zone.offset(t);
+  const offset = zone === 'UTC' ? undefined : zoneOffsetMinutes(t, zone);
+  if (offset === undefined) return calendarFields(t, zone);
   const local = new Date(t + offset * 60_000);
   return {
     hour: local.getUTCHours(),

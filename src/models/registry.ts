@@ -1,10 +1,15 @@
 import { UserError } from '../errors.js';
 import { ensembleOf, restoreEnsemble } from './ensemble.js';
 import { linearForecaster, restoreLinear } from './linear.js';
+import { onLocalClock, restoredOnLocalClock } from './local-clock.js';
 import { mstlForecaster, restoreMstl } from './mstl.js';
 import { ridgeForecaster, restoreRidge } from './ridge.js';
 import { restoreSeasonalNaive, seasonalNaiveForecaster } from './seasonal-naive.js';
 import type { FittedModel, Forecaster, SavedState } from './types.js';
+
+// Models that repeat a season by step count forecast on the local clock of --timezone.
+const seasonalNaive = onLocalClock(seasonalNaiveForecaster);
+const mstl = onLocalClock(mstlForecaster);
 
 interface Entry {
   forecaster: Forecaster;
@@ -20,18 +25,18 @@ const MODELS: Record<string, Entry> = {
       'robust ridge regression on the log scale: daily/weekly Fourier terms, hour-of-week effects, holidays and events, a damped trend',
   },
   'seasonal-naive': {
-    forecaster: seasonalNaiveForecaster,
-    restore: restoreSeasonalNaive,
+    forecaster: seasonalNaive,
+    restore: restoredOnLocalClock(restoreSeasonalNaive),
     summary:
       'repeats the last week (or day, with under two weeks of history), skipping values 2.5× off the weeks before: the baseline',
   },
   mstl: {
-    forecaster: mstlForecaster,
-    restore: restoreMstl,
+    forecaster: mstl,
+    restore: restoredOnLocalClock(restoreMstl),
     summary: 'MSTL (daily/weekly STL) with an AutoETS trend, from @bsull/augurs',
   },
   ensemble: {
-    forecaster: ensembleOf([ridgeForecaster, mstlForecaster, seasonalNaiveForecaster]),
+    forecaster: ensembleOf([ridgeForecaster, mstl, seasonalNaive]),
     restore: (state) => restoreEnsemble(state, restoreModel),
     summary: 'the mean of the ridge, mstl and seasonal-naive forecasts',
   },
