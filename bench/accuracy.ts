@@ -13,7 +13,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CAPACITY, plannedLoadFor, serversFor } from '../src/capacity/servers.js';
+import { DEFAULT_CAPACITY, planCapacity, serversFor } from '../src/capacity/servers.js';
 import { quantileSorted } from '../src/evaluate/quantile.js';
 import { holidayCalendar, makeCalendar } from '../src/features/events.js';
 import { mstlForecaster, mstlInterval } from '../src/models/mstl.js';
@@ -351,6 +351,8 @@ function evaluateSeries(series: Series): SeriesResult {
 interface MethodOutput {
   forecast: Float64Array;
   planned: Float64Array;
+  /** The servers the method plans, where they are not serversFor(planned). */
+  servers?: Float64Array;
   upper?: Float64Array;
   ms: number;
   chose?: string;
@@ -400,10 +402,11 @@ function evaluateWindow(
         name,
         forecastSeries('auto', history, request(context())),
       );
-      const planned = forecast.point.map((p, i) => plannedLoadFor(p, forecast.upper[i], settings));
+      const plan = planCapacity(forecast, settings);
       return {
         forecast: forecast.point,
-        planned,
+        planned: plan.plannedLoad,
+        servers: plan.servers,
         upper: forecast.upper,
         chose: selection?.chosen ?? '?',
         reason: selection?.reason ?? '',
@@ -456,10 +459,7 @@ function evaluateWindow(
   });
 
   const methods = Object.fromEntries(
-    METHOD_NAMES.map((name) => [
-      name,
-      score(actual, outputs[name].forecast, outputs[name].planned, naiveScale, settings),
-    ]),
+    METHOD_NAMES.map((name) => [name, score(actual, outputs[name], naiveScale, settings)]),
   ) as Record<MethodName, Scores>;
   const coverage = Object.fromEntries(
     BANDED.map((name) => [name, coverageOf(actual, outputs[name].upper as Float64Array)]),
@@ -507,8 +507,7 @@ function naiveErrors(train: Float64Array, season: number): number[] {
 
 function score(
   actual: Float64Array,
-  forecast: Float64Array,
-  planned: Float64Array,
+  { forecast, planned, servers: plannedServers }: MethodOutput,
   naiveScale: number,
   settings: CapacitySettings,
 ): Scores {
@@ -523,7 +522,7 @@ function score(
     if (Number.isNaN(y)) continue;
     scored++;
     absError += Math.abs(y - forecast[t]);
-    const n = serversFor(planned[t], settings);
+    const n = plannedServers ? plannedServers[t] : serversFor(planned[t], settings);
     if (y > n * c) under++;
     servers += n;
     oracle += serversFor(y, settings);

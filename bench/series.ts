@@ -92,6 +92,40 @@ export const BENCHMARK_SERIES: readonly SeriesSpec[] = [
   },
 ];
 
+/**
+ * The wider set (BENCHMARK.md): nab-more's 5-minute CloudWatch metrics and tweet volumes, hourly
+ * sums for counts (tweets, network and disk bytes) and hourly means for CPU; the request latency
+ * series is left out (a latency is not a load to size servers for).
+ */
+export const WIDER_SERIES: readonly SeriesSpec[] = [
+  'Twitter_volume_CRM',
+  'Twitter_volume_CVS',
+  'Twitter_volume_IBM',
+  'Twitter_volume_KO',
+  'Twitter_volume_PFE',
+  'Twitter_volume_UPS',
+  'ec2_cpu_utilization_24ae8d',
+  'ec2_cpu_utilization_53ea38',
+  'ec2_cpu_utilization_5f5533',
+  'ec2_cpu_utilization_77c1ca',
+  'ec2_cpu_utilization_ac20cd',
+  'ec2_cpu_utilization_c6585a',
+  'ec2_cpu_utilization_fe7f93',
+  'ec2_disk_write_bytes_1ef3de',
+  'ec2_disk_write_bytes_c0d644',
+  'ec2_network_in_5abac7',
+  'grok_asg_anomaly',
+  'rds_cpu_utilization_cc0c53',
+].map((name) => ({
+  name,
+  file: `nab-more/${name}.csv`,
+  // Some CloudWatch files repeat a sample's timestamp: one sample, counted once.
+  options: {
+    agg: /^(Twitter_volume|ec2_network_in|ec2_disk_write_bytes)/.test(name) ? 'sum' : 'mean',
+    duplicates: 'mean',
+  },
+}));
+
 /** The `--holidays` code a user of the named protocol series would pass, if any. */
 export function holidayCountryOf(name: string): string | undefined {
   return BENCHMARK_SERIES.find((spec) => spec.name === name)?.holidays;
@@ -115,6 +149,13 @@ export function defaultDatasetsDir(repoRoot: string): string {
 export async function loadBenchmarkSeries(datasetsDir: string): Promise<Map<string, Series>> {
   const out = new Map<string, Series>();
   for (const spec of BENCHMARK_SERIES) out.set(spec.name, await loadOne(datasetsDir, spec));
+  return out;
+}
+
+/** Loads the wider set's 18 series, as loadBenchmarkSeries does the first set's. */
+export async function loadWiderSeries(datasetsDir: string): Promise<Map<string, Series>> {
+  const out = new Map<string, Series>();
+  for (const spec of WIDER_SERIES) out.set(spec.name, await loadOne(datasetsDir, spec));
   return out;
 }
 

@@ -133,6 +133,7 @@ function applyLifts(forecast: Forecast, lifts: EventDay[], zone: string): string
     forecast.point[i] *= day.lift;
     forecast.lower[i] *= day.lift;
     forecast.upper[i] *= day.lift;
+    if (forecast.distribution) forecast.distribution.scale[i] *= day.lift;
     applied.set(day.date, day);
   });
   return [...applied.values()].map(

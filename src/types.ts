@@ -1,3 +1,6 @@
+import type { RiskOutcome } from './capacity/risk.js';
+import type { PredictiveDistribution } from './evaluate/predictive.js';
+
 /** A regular time series: value i sits at `start + i * stepMs` (epoch milliseconds, UTC). NaN = missing. */
 export interface Series {
   name: string;
@@ -17,6 +20,8 @@ export interface Forecast {
   quantile: number;
   /** How the band was obtained, for reports: e.g. "empirical quantiles of 336 backtest errors". */
   intervalMethod: string;
+  /** The demand's distribution at each step, which a risk budget is planned on. */
+  distribution?: PredictiveDistribution;
 }
 
 /** A recoverable oddity that was fixed, with how often it happened. */
@@ -42,7 +47,12 @@ export interface CapacitySettings {
    * utilisation and the upper quantile at `peakUtilization`, whichever needs more; 'upper': the
    * upper quantile at the target utilisation; 'point': the point forecast (the first design).
    */
-  planOn: 'balanced' | 'upper' | 'point';
+  planOn: 'risk' | 'balanced' | 'upper' | 'point';
+  /**
+   * With 'risk' (default): the share of steps in which demand may exceed 100% of the planned
+   * capacity; servers are added above the forecast at the target utilisation until it holds.
+   */
+  risk: number;
   /** With 'balanced': how busy servers may be when demand reaches the upper quantile. */
   peakUtilization: number;
 }
@@ -56,6 +66,8 @@ export interface CapacityPlan {
   settings: CapacitySettings;
   /** Steps where the clamp to max-servers left planned load uncovered. */
   cappedSteps: number;
+  /** What the plan expects to risk, from the forecast's distribution (absent without one). */
+  risk?: RiskOutcome;
 }
 
 export type ScaleAction = 'initial' | 'scale_up' | 'scale_down';

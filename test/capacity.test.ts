@@ -13,6 +13,7 @@ const settings = (overrides: Partial<CapacitySettings> = {}): CapacitySettings =
   maxServers: Number.POSITIVE_INFINITY,
   rounding: 'ceil',
   planOn: 'upper',
+  risk: 0.01,
   peakUtilization: 1,
   ...overrides,
 });
@@ -101,13 +102,14 @@ describe('serversFor', () => {
     }
   });
 
-  it('defaults to ceil at 70% of 100 per server, at least 1, no maximum, balanced', () => {
+  it('defaults to ceil at 70% of 100 per server, at least 1, no maximum, a 1% risk budget', () => {
     expect(DEFAULT_CAPACITY).toMatchObject({
       capacityPerServer: 100,
       targetUtilization: 0.7,
       minServers: 1,
       rounding: 'ceil',
-      planOn: 'balanced',
+      planOn: 'risk',
+      risk: 0.01,
       peakUtilization: 1,
     });
     expect(serversFor(141, DEFAULT_CAPACITY)).toBe(3);

@@ -48,6 +48,7 @@ const settings: CapacitySettings = {
   maxServers: 12,
   rounding: 'ceil',
   planOn: 'upper',
+  risk: 0.01,
   peakUtilization: 1,
 };
 const servers = Float64Array.from(forecast.upper, (load) =>

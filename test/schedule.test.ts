@@ -17,6 +17,7 @@ const ONE_PER_UNIT: CapacitySettings = {
   maxServers: Number.POSITIVE_INFINITY,
   rounding: 'ceil',
   planOn: 'point',
+  risk: 0.01,
   peakUtilization: 1,
 };
 

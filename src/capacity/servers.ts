@@ -1,4 +1,5 @@
 import type { CapacityPlan, CapacitySettings, Forecast } from '../types.js';
+import { riskOf, serversWithinBudget } from './risk.js';
 
 export const DEFAULT_CAPACITY: CapacitySettings = {
   capacityPerServer: 100,
@@ -8,7 +9,8 @@ export const DEFAULT_CAPACITY: CapacitySettings = {
   minServers: 1,
   maxServers: Number.POSITIVE_INFINITY,
   rounding: 'ceil',
-  planOn: 'balanced',
+  planOn: 'risk',
+  risk: 0.01,
   peakUtilization: 1,
 };
 
@@ -32,44 +34,63 @@ export function serversFor(planned: number, s: CapacitySettings): number {
   return Math.min(s.maxServers, Math.max(s.minServers, rounded));
 }
 
-/** The load the servers are sized for at the target utilisation. */
+/**
+ * The load the servers are sized for at the target utilisation, by the quantile rules ('risk'
+ * sizes on the point forecast here, and adds servers for its budget in planCapacity).
+ */
 export function plannedLoadFor(point: number, upper: number, s: CapacitySettings): number {
-  if (s.planOn === 'point') return point;
+  if (s.planOn === 'point' || s.planOn === 'risk') return point;
   if (s.planOn === 'upper') return upper;
   return Math.max(point, (upper * s.targetUtilization) / s.peakUtilization);
 }
 
 export function planCapacity(forecast: Forecast, settings: CapacitySettings): CapacityPlan {
-  const plannedLoad = forecast.point.map((point, i) =>
-    plannedLoadFor(point, forecast.upper[i], settings),
+  const { point, distribution } = forecast;
+  // Without a distribution (a forecast from elsewhere) a budget cannot be priced: plan its band.
+  const rule = settings.planOn === 'risk' && !distribution ? 'balanced' : settings.planOn;
+  const plannedLoad = point.map((p, i) =>
+    plannedLoadFor(p, forecast.upper[i], { ...settings, planOn: rule }),
   );
-  const servers = new Float64Array(plannedLoad.length);
-  let cappedSteps = 0;
   plannedLoad.forEach((load, i) => {
     if (!Number.isFinite(load)) {
       throw new Error(`planned load at step ${i} is ${load}; a model returned no forecast`);
     }
-    servers[i] = serversFor(load, settings);
-    if (serversFor(load, { ...settings, maxServers: Number.POSITIVE_INFINITY }) > servers[i]) {
-      cappedSteps++;
-    }
+  });
+  const atTarget = point.map((p) => serversFor(p, settings));
+  let servers: Float64Array = plannedLoad.map((load) => serversFor(load, settings));
+  if (rule === 'risk' && distribution) {
+    servers = serversWithinBudget(point, distribution, atTarget, settings, settings.risk);
+  }
+  let cappedSteps = 0;
+  plannedLoad.forEach((load, i) => {
+    const uncapped = serversFor(load, { ...settings, maxServers: Number.POSITIVE_INFINITY });
+    if (uncapped > servers[i]) cappedSteps++;
   });
   return {
     start: forecast.start,
     stepMs: forecast.stepMs,
-    forecast: forecast.point,
+    forecast: point,
     plannedLoad,
     servers,
     settings,
     cappedSteps,
+    ...(distribution ? { risk: riskOf(point, distribution, servers, atTarget, settings) } : {}),
   };
 }
 
 /** The sizing rule in words, for reports and charts. */
 export function describePlanRule(s: CapacitySettings, quantile: number): string {
   const pct = (v: number) => `${Math.round(v * 100)}%`;
+  if (s.planOn === 'risk') {
+    return `forecast at ${pct(s.targetUtilization)} utilisation, and a risk budget of ${formatShare(s.risk)} of hours above 100%`;
+  }
   if (s.planOn === 'point') return `point forecast at ${pct(s.targetUtilization)} utilisation`;
   if (s.planOn === 'upper')
     return `${quantile} quantile at ${pct(s.targetUtilization)} utilisation`;
   return `forecast at ${pct(s.targetUtilization)} utilisation and ${quantile} quantile at ${pct(s.peakUtilization)}`;
+}
+
+/** 0.01 → "1%", 0.005 → "0.5%". */
+export function formatShare(share: number): string {
+  return `${Number((share * 100).toPrecision(3))}%`;
 }

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { DEFAULT_CAPACITY } from '../capacity/servers.js';
+import { DEFAULT_CAPACITY, formatShare } from '../capacity/servers.js';
 import { UserError } from '../errors.js';
 import { DUPLICATE_POLICIES, type DuplicatePolicy } from '../ingest/clean.js';
 import type { IngestOptions } from '../ingest/index.js';
@@ -40,6 +40,7 @@ export interface RawOptions {
   maxServers?: string;
   rounding?: string;
   planOn?: string;
+  risk?: string;
   peakUtilization?: string;
 }
 
@@ -142,12 +143,17 @@ export function addCapacityOptions(command: Command): Command {
         .choices(['ceil', 'floor', 'round'])
         .default(DEFAULT_CAPACITY.rounding),
     )
+    .option(
+      '--risk <share>',
+      'the share of hours in which demand may exceed 100% of the planned capacity (1%, 0.5%, 0.02…); servers are added above the forecast at --target-utilization until the plan expects no more',
+      formatShare(DEFAULT_CAPACITY.risk),
+    )
     .addOption(
       new Option(
         '--plan-on <rule>',
-        'balanced: servers for the forecast at --target-utilization and for the --quantile bound at --peak-utilization; upper: the bound at --target-utilization; point: the forecast alone',
+        'risk: the forecast at --target-utilization plus what the --risk budget needs (default); balanced: the forecast at --target-utilization and the --quantile bound at --peak-utilization; upper: the bound at --target-utilization; point: the forecast alone',
       )
-        .choices(['balanced', 'upper', 'point'])
+        .choices(['risk', 'balanced', 'upper', 'point'])
         .default(DEFAULT_CAPACITY.planOn),
     );
 }
@@ -278,6 +284,7 @@ export function capacitySettings(raw: RawOptions): CapacitySettings {
           ),
     rounding: (raw.rounding ?? d.rounding) as CapacitySettings['rounding'],
     planOn: (raw.planOn ?? d.planOn) as CapacitySettings['planOn'],
+    risk: raw.risk === undefined ? d.risk : parseShare(raw.risk, '--risk'),
     peakUtilization: number(
       raw.peakUtilization ?? String(d.peakUtilization),
       '--peak-utilization',
@@ -291,6 +298,18 @@ export function capacitySettings(raw: RawOptions): CapacitySettings {
     );
   }
   return settings;
+}
+
+/** "1%" or "0.01" → 0.01: a share from 0 to 50%. */
+export function parseShare(text: string, flag: string): number {
+  const trimmed = text.trim();
+  const percent = trimmed.endsWith('%');
+  const digits = percent ? trimmed.slice(0, -1) : trimmed;
+  const share = Number(digits) / (percent ? 100 : 1);
+  if (digits.trim() === '' || !(share >= 0 && share <= 0.5)) {
+    throw new UserError(`${flag}: expected a share from 0 to 50%, as 1% or 0.01, got '${text}'`);
+  }
+  return share;
 }
 
 /** Said when --capacity-per-server was not given, since every server count depends on it. */

@@ -44,7 +44,11 @@ export const planKeys = {
   minServers: count,
   maxServers: z.number().int().positive(),
   rounding: z.enum(['ceil', 'floor', 'round']),
-  planOn: z.enum(['balanced', 'upper', 'point']),
+  planOn: z.enum(['risk', 'balanced', 'upper', 'point']),
+  risk: z.union([
+    z.number().min(0).max(0.5),
+    z.string().regex(/^\d+(\.\d+)?%$/, 'a share such as 1% or 0.01'),
+  ]),
   leadTime: durationOrZero,
   minHold: durationOrZero,
   unit: z.string(),

@@ -1,12 +1,35 @@
 import type { FittedModel, Forecaster, ModelContext } from '../models/types.js';
 import type { Forecast, Series } from '../types.js';
 import { DAY_MS, WEEK_MS } from '../util/duration.js';
-import { quantileSorted } from './quantile.js';
+import {
+  demandQuantile,
+  fitSpread,
+  normalisedScores,
+  predictiveDistribution,
+  type Spread,
+} from './predictive.js';
 
-/** Forecast errors (actual − forecast) that a band is cut from, ascending. */
+/**
+ * Forecast errors (actual − forecast) that a band is cut from, ascending, with the spread fitted
+ * to them by level and their normalised scores, ascending (see predictive.ts). A sample saved by
+ * an older version has neither: its band is the errors' own, as wide at every level.
+ */
 export interface ErrorSample {
   errors: number[];
   method: string;
+  spread?: Spread;
+  scores?: number[];
+}
+
+/** A sample from errors and the forecast levels they were made at (same order). */
+export function errorSample(errors: number[], levels: number[], method: string): ErrorSample {
+  const spread = fitSpread(errors, levels);
+  return {
+    errors: errors.slice().sort((a, b) => a - b),
+    method,
+    spread,
+    scores: Array.from(normalisedScores(errors, levels, spread)),
+  };
 }
 
 export function sliceSeries(series: Series, from: number, to = series.values.length): Series {
@@ -56,17 +79,21 @@ export function backtestWindows(
 /** The errors of backtest windows, or undefined when they are too few to cut a band from. */
 export function windowErrors(history: Series, windows: BacktestWindow[]): ErrorSample | undefined {
   const errors: number[] = [];
+  const levels: number[] = [];
   for (const { origin, predicted } of windows) {
     predicted.forEach((value, h) => {
       const actual = history.values[origin + h];
-      if (!Number.isNaN(actual) && !Number.isNaN(value)) errors.push(actual - value);
+      if (Number.isNaN(actual) || Number.isNaN(value)) return;
+      errors.push(actual - value);
+      levels.push(value);
     });
   }
   if (errors.length < 24) return undefined;
-  return {
-    errors: errors.sort((a, b) => a - b),
-    method: `empirical quantiles of ${errors.length} out-of-sample errors from ${windows.length} backtest window(s)`,
-  };
+  return errorSample(
+    errors,
+    levels,
+    `${errors.length} out-of-sample errors from ${windows.length} backtest window(s), scaled to the level of load`,
+  );
 }
 
 /**
@@ -93,27 +120,38 @@ export function inSampleFallback(
   context: ModelContext,
 ): ErrorSample {
   const model = forecaster.fit(history, context);
-  return {
-    ...inSampleErrors(model, history),
-    method: 'in-sample residuals (history too short to backtest)',
-  };
+  return inSampleErrors(model, history);
 }
 
 function inSampleErrors(model: FittedModel, history: Series): ErrorSample {
   // Refit-free in-sample residuals: forecast each day from the history before it.
   const errors: number[] = [];
+  const levels: number[] = [];
   const day = Math.max(1, Math.round(DAY_MS / history.stepMs));
   for (let origin = day; origin < history.values.length; origin += day) {
     const predicted = model.predict(sliceSeries(history, 0, origin), day);
     for (let h = 0; h < day && origin + h < history.values.length; h++) {
       const actual = history.values[origin + h];
-      if (!Number.isNaN(actual) && !Number.isNaN(predicted[h])) errors.push(actual - predicted[h]);
+      if (Number.isNaN(actual) || Number.isNaN(predicted[h])) continue;
+      errors.push(actual - predicted[h]);
+      levels.push(predicted[h]);
     }
   }
-  return { errors: errors.sort((a, b) => a - b), method: '' };
+  return errorSample(errors, levels, 'in-sample residuals (history too short to backtest)');
 }
 
-/** Adds the error sample's (1 − q) and q quantiles to a point forecast. */
+/** The spread and scores of a sample; an older sample's errors stand as they are. */
+function scoresOf(sample: ErrorSample): { spread: Spread; scores: Float64Array } {
+  if (sample.spread && sample.scores) {
+    return { spread: sample.spread, scores: Float64Array.from(sample.scores) };
+  }
+  return { spread: { base: 1, perUnit: 0, floor: 1 }, scores: Float64Array.from(sample.errors) };
+}
+
+/**
+ * A point forecast with its predictive distribution (see predictive.ts) and the band between its
+ * (1 − q) and q quantiles.
+ */
 export function withBand(
   model: string,
   start: number,
@@ -124,17 +162,20 @@ export function withBand(
   nonNegative: boolean,
 ): Forecast {
   const clamp = (v: number) => (nonNegative ? Math.max(0, v) : v);
-  const up = quantileSorted(sample.errors, quantile);
-  const down = quantileSorted(sample.errors, 1 - quantile);
-  const finalPoint = point.map(clamp);
+  const { spread, scores } = scoresOf(sample);
+  const distribution = predictiveDistribution(point, spread, scores);
+  const { scale } = distribution;
   return {
     model,
     start,
     stepMs,
-    point: finalPoint,
-    lower: point.map((v) => clamp(v + Math.min(down, 0))),
-    upper: point.map((v) => clamp(v + Math.max(up, 0))),
+    point: point.map(clamp),
+    lower: point.map((v, i) =>
+      clamp(Math.min(v, demandQuantile(v, scale[i], scores, 1 - quantile))),
+    ),
+    upper: point.map((v, i) => clamp(Math.max(v, demandQuantile(v, scale[i], scores, quantile)))),
     quantile,
     intervalMethod: sample.method,
+    distribution,
   };
 }
