@@ -3,11 +3,11 @@ import { describePlanRule } from '../capacity/servers.js';
 import { planFromForecast } from '../pipeline.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { renderForecastChart, renderPlanChart } from '../report/charts.js';
-import { planFigures, summaryMarkdown } from '../report/summary.js';
+import { planFigures, riskLine, summaryMarkdown } from '../report/summary.js';
 import { forecastCsv, formatReadable, planCsv, scheduleCsv } from '../report/tables.js';
 import { scheduleDocument } from '../schedule/document.js';
 import type { Warning } from '../types.js';
-import { formatDuration } from '../util/duration.js';
+import { formatDuration, HOUR_MS } from '../util/duration.js';
 import { formatShort } from '../util/time.js';
 import { assumedCapacityNote, capacitySettings, type RawOptions } from './options.js';
 import { table, type CommandOutput } from './output.js';
@@ -62,6 +62,7 @@ export async function planCommand(csv: string, options: PlanOptions): Promise<Co
   const { forecast, training } = result;
   const scheduleJson = planned.document;
 
+  const risk = riskLine(figures, settings, (plan.servers.length * plan.stepMs) / HOUR_MS);
   const path = (name: string) => join(options.outDir, name);
   const chartOptions = { zone, unit: options.unit ?? ingested.valueColumn };
   const files = await writeFilesAtomically([
@@ -107,6 +108,7 @@ export async function planCommand(csv: string, options: PlanOptions): Promise<Co
         ['servers', `${figures.minServers}–${figures.peakServers}`],
         ['server-hours', formatReadable(figures.serverHours)],
         ['scaling changes', String(figures.changes)],
+        ...(risk ? [['risk', risk]] : []),
       ],
     ),
     '',

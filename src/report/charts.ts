@@ -19,7 +19,9 @@ import {
 } from 'chart.js';
 import 'chartjs-adapter-luxon';
 import { DateTime } from 'luxon';
+import { formatShare } from '../capacity/servers.js';
 import { UserError } from '../errors.js';
+import { demandQuantile } from '../evaluate/predictive.js';
 import type { CapacityPlan, Forecast, Series } from '../types.js';
 
 export interface ChartOptions {
@@ -519,28 +521,46 @@ export function renderPlanChart(
   const serverPoints = toStepPoints(plan.start, plan.stepMs, plan.servers);
   const range = xRange(capacityPoints, plannedPoints, forecastPoints);
 
-  // Each line the rule sizes for is drawn against the capacity line it must stay under.
-  const quantileLabel = `${percent(forecast.quantile)}% quantile`;
+  // Each line the rule sizes for is drawn against the capacity line it must stay under. A risk
+  // budget sizes for no single line: its (1 − budget) quantile is drawn for reference.
+  const riskQuantile = 1 - s.risk;
+  const quantileLabel = `${percent(s.planOn === 'risk' ? riskQuantile : forecast.quantile)}% quantile`;
   const plannedLabel =
     s.planOn === 'point'
       ? 'forecast (planned on)'
       : s.planOn === 'upper'
         ? `planned load (${quantileLabel})`
         : `${quantileLabel} of demand`;
+  const distribution = forecast.distribution;
   const plannedLine =
-    s.planOn === 'balanced'
-      ? toPoints(forecast.start, forecast.stepMs, forecast.upper)
-      : plannedPoints;
+    s.planOn === 'risk' && distribution
+      ? toPoints(
+          forecast.start,
+          forecast.stepMs,
+          forecast.point.map((p, i) =>
+            demandQuantile(p, distribution.scale[i], distribution.scores, riskQuantile),
+          ),
+        )
+      : s.planOn === 'balanced'
+        ? toPoints(forecast.start, forecast.stepMs, forecast.upper)
+        : plannedPoints;
+  const fullUtilization = s.planOn === 'risk' ? 1 : s.peakUtilization;
+  const showsFullCapacity = s.planOn === 'balanced' || s.planOn === 'risk';
   const fullCapacity = toStepPoints(
     plan.start,
     plan.stepMs,
-    Array.from(plan.servers, (count) => count * s.capacityPerServer * s.peakUtilization),
+    Array.from(plan.servers, (count) => count * s.capacityPerServer * fullUtilization),
   );
   const facts = [
     `${formatNumber(s.capacityPerServer)} ${unit} per server`,
     `target utilisation ${percent(s.targetUtilization)}%`,
     ...(s.headroom !== 0 ? [`headroom ${percent(s.headroom)}%`] : []),
     ...(s.baseServers !== 0 ? [`base ${s.baseServers} servers`] : []),
+    ...(s.planOn === 'risk' && plan.risk
+      ? [
+          `risk budget ${formatShare(s.risk)}: ${formatShare(plan.risk.expectedShortShare)} of hours expected above 100%`,
+        ]
+      : []),
     ...(plan.cappedSteps > 0
       ? [`${plan.cappedSteps} steps capped at ${s.maxServers} servers`]
       : []),
@@ -567,14 +587,13 @@ export function renderPlanChart(
           COLORS.capacity,
           { stepped: 'before', borderWidth: 2.5 },
         ),
-        ...(s.planOn === 'balanced'
+        ...(showsFullCapacity
           ? [
-              line(
-                `capacity at ${percent(s.peakUtilization)}%`,
-                fullCapacity,
-                COLORS.capacityPeak,
-                { stepped: 'before', borderWidth: 1.5, borderDash: [2, 3] },
-              ),
+              line(`capacity at ${percent(fullUtilization)}%`, fullCapacity, COLORS.capacityPeak, {
+                stepped: 'before',
+                borderWidth: 1.5,
+                borderDash: [2, 3],
+              }),
             ]
           : []),
       ],

@@ -1,5 +1,5 @@
-import { describePlanRule } from '../capacity/servers.js';
-import type { CapacityPlan, Forecast, Schedule, Warning } from '../types.js';
+import { describePlanRule, formatShare } from '../capacity/servers.js';
+import type { CapacityPlan, CapacitySettings, Forecast, Schedule, Warning } from '../types.js';
 import { formatDuration, HOUR_MS } from '../util/duration.js';
 import { formatShort, formatTimestamp } from '../util/time.js';
 import { formatReadable } from './tables.js';
@@ -14,6 +14,11 @@ export interface PlanFigures {
   serverHours: number;
   changes: number;
   cappedSteps: number;
+  /** From the forecast's distribution: the share and hours of the horizon expected short. */
+  expectedShortShare?: number;
+  expectedShortHours?: number;
+  /** Server-hours above what the forecast needs at the target utilisation. */
+  extraServerHours?: number;
 }
 
 export function planFigures(plan: CapacityPlan, schedule: Schedule): PlanFigures {
@@ -35,7 +40,27 @@ export function planFigures(plan: CapacityPlan, schedule: Schedule): PlanFigures
     serverHours: (serverSteps * plan.stepMs) / HOUR_MS,
     changes: schedule.entries.filter((e) => e.action !== 'initial').length,
     cappedSteps: plan.cappedSteps,
+    ...(plan.risk
+      ? {
+          expectedShortShare: plan.risk.expectedShortShare,
+          expectedShortHours: (plan.risk.expectedShortSteps * plan.stepMs) / HOUR_MS,
+          extraServerHours: (plan.risk.extraServerSteps * plan.stepMs) / HOUR_MS,
+        }
+      : {}),
   };
+}
+
+/**
+ * What the plan risks, in words: its expected hours above 100% of capacity against the budget,
+ * and what the servers above the forecast at the target utilisation cost.
+ */
+export function riskLine(f: PlanFigures, s: CapacitySettings, hours: number): string | undefined {
+  if (f.expectedShortShare === undefined) return undefined;
+  const budget = s.planOn === 'risk' ? ` (budget ${formatShare(s.risk)})` : '';
+  return (
+    `expected ${formatReadable(f.expectedShortHours ?? 0)} of ${formatReadable(hours)} hours above 100% of capacity, ` +
+    `${formatShare(f.expectedShortShare)}${budget}; ${formatReadable(f.extraServerHours ?? 0)} server-hours above the forecast at ${Math.round(s.targetUtilization * 100)}%`
+  );
 }
 
 export interface SummaryInput {
@@ -59,6 +84,7 @@ export function summaryMarkdown(input: SummaryInput): string {
   const f = planFigures(plan, schedule);
   const s = plan.settings;
   const horizon = formatDuration(forecast.point.length * forecast.stepMs);
+  const risk = riskLine(f, s, (forecast.point.length * forecast.stepMs) / HOUR_MS);
   const lines = [
     `# Capacity plan for \`${input.valueColumn}\``,
     '',
@@ -77,6 +103,7 @@ export function summaryMarkdown(input: SummaryInput): string {
       `${s.headroom ? `, +${Math.round(s.headroom * 100)}% headroom` : ''}` +
       `${s.baseServers ? `, ${s.baseServers} base servers` : ''}, ${s.minServers}–${Number.isFinite(s.maxServers) ? s.maxServers : '∞'} servers |`,
     `| prediction band | ${forecast.intervalMethod} |`,
+    ...(risk ? [`| risk | ${risk} |`] : []),
     '',
   ];
   if (f.cappedSteps > 0) {
