@@ -18,6 +18,7 @@ import {
   type GroupState,
 } from '../targets/aws/group.js';
 import { guardrailProblems } from '../targets/aws/guardrails.js';
+import { acceptablePrefix, PREFIX_HINT, PREFIX_RULE } from '../targets/aws/prefix.js';
 import { exitCodeFor, whileApplying } from '../util/interrupt.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
@@ -54,6 +55,12 @@ export async function pushAwsCommand(
   context: PushContext = { now: Date.now(), stepSummary: process.env.GITHUB_STEP_SUMMARY },
 ): Promise<CommandOutput> {
   if (!options.group) throw new UserError('--group is required: the Auto Scaling group to change');
+  if (!acceptablePrefix(options.prefix)) {
+    throw new UserError(
+      `--prefix ${JSON.stringify(options.prefix)}: the prefix ${PREFIX_RULE}`,
+      PREFIX_HINT,
+    );
+  }
   const quota = wholeNumber(options.maxActions, '--max-actions', 1);
   const maxGrowth = Number(options.maxGrowth);
   if (!(maxGrowth > 0)) {
@@ -90,6 +97,7 @@ export async function pushAwsCommand(
     now: context.now,
     existing: group?.actions ?? [],
   });
+  notes.push(...set.notes);
   const problems = guardrailProblems(planned, set.actions, group, maxGrowth);
   if (problems.length > 0 && !options.force) {
     throw new GuardrailError(`refusing to push: ${problems.join('; ')}`);
