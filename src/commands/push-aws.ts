@@ -8,9 +8,13 @@ import {
   type ActionDiff,
   type ExistingAction,
 } from '../targets/aws/diff.js';
+import { applied, CapacityCheck } from '../targets/aws/capacity.js';
 import {
   applyChanges,
   autoScalingClient,
+  nextUnit,
+  plannedUnits,
+  type NextUnit,
   missingSetup,
   readGroup,
   remoteError,
@@ -18,6 +22,7 @@ import {
   type GroupState,
 } from '../targets/aws/group.js';
 import { guardrailProblems } from '../targets/aws/guardrails.js';
+import { acceptablePrefix, PREFIX_HINT, PREFIX_RULE } from '../targets/aws/prefix.js';
 import { exitCodeFor, whileApplying } from '../util/interrupt.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
@@ -54,6 +59,12 @@ export async function pushAwsCommand(
   context: PushContext = { now: Date.now(), stepSummary: process.env.GITHUB_STEP_SUMMARY },
 ): Promise<CommandOutput> {
   if (!options.group) throw new UserError('--group is required: the Auto Scaling group to change');
+  if (!acceptablePrefix(options.prefix)) {
+    throw new UserError(
+      `--prefix ${JSON.stringify(options.prefix)}: the prefix ${PREFIX_RULE}`,
+      PREFIX_HINT,
+    );
+  }
   const quota = wholeNumber(options.maxActions, '--max-actions', 1);
   const maxGrowth = Number(options.maxGrowth);
   if (!(maxGrowth > 0)) {
@@ -90,18 +101,20 @@ export async function pushAwsCommand(
     now: context.now,
     existing: group?.actions ?? [],
   });
+  notes.push(...set.notes);
   const problems = guardrailProblems(planned, set.actions, group, maxGrowth);
+  const diff = group && diffActions(group.actions, set.actions, options.prefix);
+  const next = diff && group && pushOrder(group, diff.changes, quota, context.now, options.force);
+  if (next?.problem) problems.push(next.problem);
   if (problems.length > 0 && !options.force) {
     throw new GuardrailError(`refusing to push: ${problems.join('; ')}`);
   }
   if (problems.length > 0) notes.push(`--force: pushing despite: ${problems.join('; ')}`);
 
-  const diff = group && diffActions(group.actions, set.actions, options.prefix);
   let outcome: ApplyOutcome | undefined;
-  if (options.apply && diff && diff.changes.length > 0) {
-    const room = quota - group!.actions.length;
+  if (options.apply && diff && next && diff.changes.length > 0) {
     outcome = await whileApplying((control) =>
-      applyChanges(client, options.group, diff.changes, room, control),
+      applyChanges(client, options.group, group!.actions, diff.changes, next.unit, control),
     );
   }
   client.destroy();
@@ -155,6 +168,37 @@ export async function pushAwsCommand(
     notes,
     ...(exitCode !== undefined && { exitCode }),
   };
+}
+
+/**
+ * How the push orders its calls: so that the group, stopped after any of them, holds at least the
+ * smaller of the old and the new plan at every moment. `problem` says why that cannot be done;
+ * with --force the changes that cannot go safely then go in the plain order (puts, then deletes).
+ */
+function pushOrder(
+  group: GroupState,
+  changes: ActionChange[],
+  quota: number,
+  now: number,
+  force?: boolean,
+): { unit: NextUnit; problem?: string } {
+  const after = changes.reduce(applied, group.actions);
+  const check = new CapacityCheck(
+    group.actions,
+    after,
+    now,
+    Math.max(group.minSize, group.desiredCapacity),
+  );
+  const safe = (actions: ExistingAction[]) => !check.shortfall(actions);
+  const careful: NextUnit = (actions, remaining) => nextUnit(actions, remaining, quota, safe);
+  const { stuck, state } = plannedUnits(group.actions, changes, careful);
+  if (stuck.length === 0) return { unit: careful };
+  const short = check.shortfall(applied(state, stuck[0]))!;
+  const problem = `the changes cannot be ordered so that a push stopped half-way keeps at least the smaller of the old and the new plan: ${stuck.length} change(s) would each lower it, e.g. ${stuck[0].op} ${stuck[0].name} would leave ${short.servers} server(s) at ${formatShort(short.time, 'UTC')} UTC, where the old plan has ${short.before} and the new ${short.after}`;
+  const plain = (actions: ExistingAction[], remaining: ActionChange[]) =>
+    careful(actions, remaining) ??
+    (force ? nextUnit(actions, remaining, quota, () => true) : undefined);
+  return { unit: plain, problem };
 }
 
 const names = (changes: ActionChange[], op: ActionChange['op']) =>
@@ -272,7 +316,9 @@ function statusLine(
   if (interrupted) {
     return `interrupted (${interrupted}): applied ${applied.length} of ${diff.changes.length} change(s); ${failed.length} failed and ${notAttempted.length} were not attempted (listed below). Run the push again to finish: it reconciles with what is on the group`;
   }
-  return failed.length + notAttempted.length === 0
-    ? `applied all ${applied.length} change(s)`
-    : `applied ${applied.length} change(s); ${failed.length} failed and ${notAttempted.length} were not attempted (listed below)`;
+  if (failed.length + notAttempted.length === 0) return `applied all ${applied.length} change(s)`;
+  const blocked = outcome.blocked
+    ? ': after those failures, each change left would leave the group below both plans somewhere in the week, so none was attempted'
+    : '';
+  return `applied ${applied.length} change(s); ${failed.length} failed and ${notAttempted.length} were not attempted (listed below)${blocked}`;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DUPLICATE_POLICIES } from '../ingest/clean.js';
 import { AGGREGATIONS } from '../ingest/resample.js';
 import { MODEL_NAMES } from '../models/registry.js';
+import { acceptablePrefix, PREFIX_RULE } from '../targets/aws/prefix.js';
 import { isValidZone } from '../util/time.js';
 
 // headroom.yaml: every key is the camelCase name of a command-line flag (--capacity-per-server is
@@ -60,7 +61,7 @@ const awsTarget = z
     region: z.string().min(1),
     profile: z.string().min(1),
     endpoint: z.url(),
-    prefix: z.string().min(1),
+    prefix: z.string().refine(acceptablePrefix, `the prefix ${PREFIX_RULE}`),
     recurrence: z.enum(['auto', 'weekly', 'once']),
     maxActions: z.number().int().positive(),
     minSize: z.union([z.literal('plan'), count]),

@@ -42,6 +42,11 @@ export interface FakeAutoScaling {
   throttle: (n: number) => void;
   /** Batch puts of these names fail with this error code. */
   failPuts: Map<string, string>;
+  /**
+   * From the n-th batch call (BatchPut… or BatchDelete…, counted from 1) on, every batch call
+   * fails outright with a ValidationError, which the SDK does not retry: a push stopped there.
+   */
+  failBatchesFrom: number;
   /** Describe pages hold at most this many actions, whatever MaxRecords asks. */
   pageSize: number;
   /** The quota of scheduled actions per group. */
@@ -54,6 +59,8 @@ export interface FakeAutoScaling {
   calls: (action: string) => RecordedRequest[];
   close: () => Promise<void>;
 }
+
+const sameTime = (a: string, b: string) => Date.parse(a) === Date.parse(b);
 
 const NS = 'http://autoscaling.amazonaws.com/doc/2011-01-01/';
 
@@ -96,6 +103,7 @@ export async function startFakeAutoScaling(): Promise<FakeAutoScaling> {
   const requests: RecordedRequest[] = [];
   const failPuts = new Map<string, string>();
   let throttled = 0;
+  let batchCalls = 0;
   const holds = new Map<string, { arrive: (r: RecordedRequest) => void; gate: Promise<void> }>();
   const fake = {} as FakeAutoScaling;
   const hold = (action: string): Held => {
@@ -140,14 +148,27 @@ export async function startFakeAutoScaling(): Promise<FakeAutoScaling> {
         const failed: string[] = [];
         for (const fields of batch.values()) {
           const name = fields.get('ScheduledActionName') ?? '';
-          const code =
-            failPuts.get(name) ??
-            (!group.actions.has(name) && group.actions.size >= fake.limit
-              ? 'LimitExceeded'
-              : undefined);
+          const start = fields.get('StartTime');
+          // AWS wants unique start times per group: a second action at the same StartTime is
+          // refused (AlreadyExists), whoever owns the first.
+          const clash =
+            start !== undefined &&
+            [...group.actions.values()].find(
+              (a) => a.name !== name && a.startTime !== undefined && sameTime(a.startTime, start),
+            );
+          const [code, message] = failPuts.has(name)
+            ? [failPuts.get(name)!, `fake refused ${name}`]
+            : clash
+              ? [
+                  'AlreadyExists',
+                  `a scheduled action with this scheduled start time (${start}) already exists: ${clash.name}`,
+                ]
+              : !group.actions.has(name) && group.actions.size >= fake.limit
+                ? ['LimitExceeded', `fake refused ${name}`]
+                : [];
           if (code) {
             failed.push(
-              `<member>${element('ScheduledActionName', name)}${element('ErrorCode', code)}${element('ErrorMessage', `fake refused ${name}`)}</member>`,
+              `<member>${element('ScheduledActionName', name)}${element('ErrorCode', code)}${element('ErrorMessage', message)}</member>`,
             );
             continue;
           }
@@ -202,8 +223,14 @@ export async function startFakeAutoScaling(): Promise<FakeAutoScaling> {
         held.arrive(recorded);
         await held.gate;
       }
+      const failing =
+        throttled === 0 && action.startsWith('Batch') && ++batchCalls >= fake.failBatchesFrom;
       let [status, xml] =
-        throttled > 0 ? [400, errorXml('Throttling', 'Rate exceeded')] : handle(action, params);
+        throttled > 0
+          ? [400, errorXml('Throttling', 'Rate exceeded')]
+          : failing
+            ? [400, errorXml('ValidationError', `fake: batch call ${batchCalls} fails`)]
+            : handle(action, params);
       if (throttled > 0) throttled--;
       if (params.get('Version') !== '2011-01-01') {
         [status, xml] = [400, errorXml('InvalidParameterValue', 'Version must be 2011-01-01')];
@@ -221,6 +248,7 @@ export async function startFakeAutoScaling(): Promise<FakeAutoScaling> {
     failPuts,
     pageSize: 100,
     limit: 125,
+    failBatchesFrom: Infinity,
     throttle: (n: number) => (throttled = n),
     hold,
     calls: (action: string) => requests.filter((r) => r.action === action),

@@ -57,6 +57,8 @@ export interface ActionSet {
   /** Server-hours per week (weekly) or over the plan (once) added by fitting under the limit. */
   extraServerHours: number;
   plannedServerHours: number;
+  /** What the push should say about the actions: one-off starts moved off foreign ones. */
+  notes: string[];
 }
 
 /** Turns a planned schedule into the scheduled actions that carry it out, within the limit. */
@@ -91,6 +93,7 @@ export function actionsFor(planned: PlannedSchedule, options: ActionOptions): Ac
       actions,
       extraServerHours: serverHours(compact.segments, HOUR_MS / MINUTE_MS) - plannedHours,
       plannedServerHours: plannedHours,
+      notes: [],
     };
   }
 
@@ -112,18 +115,60 @@ export function actionsFor(planned: PlannedSchedule, options: ActionOptions): Ac
   if (options.limit < 1) throw tooMany(options.limit, filled.length);
   let fitted = filled;
   if (filled.length > options.limit) fitted = fewestRuns(filled, options.limit).runs(options.limit);
-  const actions = fitted.map((s) => ({
-    name: `${options.prefix}once-${DateTime.fromMillis(s.start, { zone: 'UTC' }).toFormat("yyyyMMdd'T'HHmm'Z'")}`,
-    startTime: s.start,
+  const foreign = new Map(
+    (options.existing ?? [])
+      .filter((a) => !a.name.startsWith(options.prefix) && a.startTime !== undefined)
+      .map((a) => [a.startTime!, a.name]),
+  );
+  const starts = uniqueStarts(fitted, foreign, fitted[0].start);
+  const name = (start: number) =>
+    `${options.prefix}once-${DateTime.fromMillis(start, { zone: 'UTC' }).toFormat("yyyyMMdd'T'HHmm'Z'")}`;
+  const actions = fitted.map((s, i) => ({
+    name: name(starts[i]),
+    startTime: starts[i],
     ...sizes(s.capacity),
   }));
+  const notes = fitted.flatMap((s, i) => {
+    const moved = (starts[i] - s.start) / MINUTE_MS;
+    if (moved === 0) return [];
+    const by = `${Math.abs(moved)} minute${Math.abs(moved) === 1 ? '' : 's'} ${moved < 0 ? 'earlier' : 'later'}`;
+    const utc = (ms: number) => DateTime.fromMillis(ms, { zone: 'UTC' }).toFormat('HH:mm');
+    return [
+      `${name(starts[i])} starts ${by} (${utc(s.start)} → ${utc(starts[i])} UTC): the foreign action '${foreign.get(s.start)}' starts at ${utc(s.start)}, and AWS takes one action per start time`,
+    ];
+  });
   const plannedHours = serverHours(future, HOUR_MS);
   return {
     mode,
     actions,
     extraServerHours: serverHours(fitted, HOUR_MS) - plannedHours,
     plannedServerHours: plannedHours,
+    notes,
   };
+}
+
+/**
+ * Start times for one-off runs that no foreign action has: AWS refuses a second action at a start
+ * time. A run on a taken time moves a minute at a time, a scale-up earlier and a scale-down later
+ * (either way the group holds the higher count a little longer, never less than the plan), and
+ * the other way only when its neighbours leave no free minute; it never passes a neighbour.
+ */
+function uniqueStarts(runs: Segment[], taken: Map<number, string>, earliest: number): number[] {
+  const starts: number[] = [];
+  runs.forEach((run, i) => {
+    const low = i > 0 ? starts[i - 1] + MINUTE_MS : earliest;
+    const high = i + 1 < runs.length ? runs[i + 1].start - MINUTE_MS : Infinity;
+    const step = i > 0 && run.capacity > runs[i - 1].capacity ? -MINUTE_MS : MINUTE_MS;
+    let start = run.start;
+    for (const dir of [step, -step]) {
+      for (let t = run.start; taken.has(start) && t + dir >= low && t + dir <= high;) {
+        t += dir;
+        if (!taken.has(t)) start = t;
+      }
+    }
+    starts.push(start);
+  });
+  return starts;
 }
 
 /** Server-hours of segments whose durations are in units with `perHour` units to the hour. */

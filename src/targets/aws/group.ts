@@ -9,6 +9,7 @@ import {
 import { RemoteError } from '../../errors.js';
 import { stopSignal, type ApplyControl, type StopSignal } from '../../util/interrupt.js';
 import type { DesiredAction } from './actions.js';
+import { applied, levelOf } from './capacity.js';
 import type { ActionChange, ExistingAction } from './diff.js';
 
 /** The batch APIs take at most this many actions per call. */
@@ -129,6 +130,8 @@ export interface ApplyOutcome {
   notAttempted: ActionChange[];
   /** The signal that stopped the push between calls, if one did. */
   interrupted?: StopSignal;
+  /** After failures, no change left could go without leaving less capacity than both plans. */
+  blocked?: boolean;
 }
 
 /** One batch call. */
@@ -139,39 +142,95 @@ export interface ApplyStep {
   makesRoom?: boolean;
 }
 
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += BATCH_SIZE) out.push(items.slice(i, i + BATCH_SIZE));
-  return out;
+/** Whether the group may hold these actions between two calls of a push. */
+export type Safe = (actions: ExistingAction[]) => boolean;
+
+/** The next unit of calls, from the actions on the group and the changes left; undefined when stuck. */
+export type NextUnit = (
+  actions: ExistingAction[],
+  remaining: ActionChange[],
+) => ApplyStep[] | undefined;
+
+/**
+ * Changes taken one by one while each leaves the group `safe`, at most `most`, creates only while
+ * the quota has `room`: the chosen changes and the actions they leave.
+ */
+function pick(
+  actions: ExistingAction[],
+  candidates: ActionChange[],
+  safe: Safe,
+  room = Infinity,
+  most = BATCH_SIZE,
+) {
+  let state = actions;
+  const chosen = new Set<ActionChange>();
+  // Another pass after a change was taken: it may have made an earlier candidate safe.
+  for (let taken = true; taken && chosen.size < most;) {
+    taken = false;
+    for (const change of candidates) {
+      if (chosen.has(change) || chosen.size >= most || (change.op === 'create' && room <= 0)) {
+        continue;
+      }
+      const next = applied(state, change);
+      if (!safe(next)) continue;
+      chosen.add(change);
+      state = next;
+      taken = true;
+      if (change.op === 'create') room--;
+    }
+  }
+  return { chosen, state };
 }
 
 /**
- * The order of the batch calls, grouped into units that an interruption never splits. Updates go
- * first (they need no room), then creates, then deletes, so a push stopped half-way leaves the
- * group with the old actions still there rather than missing. Only when `room` (the quota minus
- * the actions on the group) is too small for the creates does a delete go earlier: just enough of
- * them, in the same unit as the put they make room for, so that no stop between calls leaves the
- * group without actions that were deleted for creates that never came.
+ * The next calls of a push, grouped into a unit that an interruption never splits. A call takes
+ * up to 50 of the changes left that keep the group `safe` one after another: puts first, those
+ * that set the most servers first (they only raise), then deletes, those of the fewest servers
+ * first. When the quota has no room for the creates, just enough deletes go right before the put,
+ * in its unit. Undefined when no change left can go next safely.
  */
-export function applyOrder(changes: ActionChange[], room: number): ApplyStep[][] {
-  const puts = [
-    ...changes.filter((c) => c.op === 'update'),
-    ...changes.filter((c) => c.op === 'create'),
-  ];
-  const deletes = changes.filter((c) => c.op === 'delete');
-  const units: ApplyStep[][] = [];
-  let free = room;
-  for (const batch of chunks(puts)) {
-    const creates = batch.filter((c) => c.op === 'create').length;
-    const making = deletes.splice(0, Math.max(0, creates - free));
-    free += making.length - creates;
-    units.push([
-      ...chunks(making).map((b) => ({ op: 'delete' as const, batch: b, makesRoom: true })),
-      { op: 'put', batch },
-    ]);
+export function nextUnit(
+  actions: ExistingAction[],
+  remaining: ActionChange[],
+  quota: number,
+  safe: Safe,
+): ApplyStep[] | undefined {
+  const level = (c: ActionChange) => levelOf(c.desired ?? c.existing!) ?? 0;
+  const puts = remaining.filter((c) => c.op !== 'delete').sort((a, b) => level(b) - level(a));
+  const deletes = remaining.filter((c) => c.op === 'delete').sort((a, b) => level(a) - level(b));
+  // A call carries its changes in the diff's order.
+  const batch = (chosen: Set<ActionChange>) => remaining.filter((c) => chosen.has(c));
+  const room = quota - actions.length;
+  const open = pick(actions, puts, safe);
+  const creates = [...open.chosen].filter((c) => c.op === 'create').length;
+  if (open.chosen.size > 0 && creates <= room) return [{ op: 'put', batch: batch(open.chosen) }];
+  if (creates > room) {
+    const making = pick(actions, deletes, safe, Infinity, creates - Math.max(room, 0));
+    const put = pick(making.state, puts, safe, quota - making.state.length);
+    const unit: ApplyStep[] = [];
+    if (making.chosen.size > 0) {
+      unit.push({ op: 'delete', batch: batch(making.chosen), makesRoom: put.chosen.size > 0 });
+    }
+    if (put.chosen.size > 0) unit.push({ op: 'put', batch: batch(put.chosen) });
+    if (unit.length > 0) return unit;
   }
-  for (const batch of chunks(deletes)) units.push([{ op: 'delete', batch }]);
-  return units;
+  const rest = pick(actions, deletes, safe);
+  return rest.chosen.size > 0 ? [{ op: 'delete', batch: batch(rest.chosen) }] : undefined;
+}
+
+/** The units a push would make if every call succeeded, and the changes left when it got stuck. */
+export function plannedUnits(actions: ExistingAction[], changes: ActionChange[], next: NextUnit) {
+  const units: ApplyStep[][] = [];
+  let state = actions;
+  let remaining = changes;
+  for (let unit = next(state, remaining); unit; unit = next(state, remaining)) {
+    units.push(unit);
+    const done = new Set(unit.flatMap((step) => step.batch));
+    state = [...done].reduce(applied, state);
+    remaining = remaining.filter((c) => !done.has(c));
+    if (remaining.length === 0) break;
+  }
+  return { units, stuck: remaining, state };
 }
 
 const API = { put: 'BatchPutScheduledUpdateGroupAction', delete: 'BatchDeleteScheduledAction' };
@@ -184,16 +243,19 @@ function callName(step: ApplyStep): string {
 }
 
 /**
- * Applies the changes in batches of 50, in the order of `applyOrder`. Every action's outcome is
+ * Applies the changes in batches of 50, each unit of calls chosen by `next` from what is on the
+ * group by then (so a change that failed is taken into account). Every action's outcome is
  * recorded: a batch's per-action failures, and a call that fails outright (after the SDK's
  * retries) fails its batch and leaves the rest not attempted. When `control` is stopped (Ctrl-C),
- * the call in flight is answered, no further unit starts, and the rest is not attempted.
+ * the call in flight is answered, no further unit starts, and the rest is not attempted. When no
+ * change left can go next safely (after failures), the rest is not attempted either (`blocked`).
  */
 export async function applyChanges(
   client: AutoScalingClient,
   group: string,
+  actions: ExistingAction[],
   changes: ActionChange[],
-  room: number,
+  next: NextUnit,
   control?: ApplyControl,
 ): Promise<ApplyOutcome> {
   const outcome: ApplyOutcome = { applied: [], failed: [], notAttempted: [] };
@@ -215,38 +277,46 @@ export async function applyChanges(
     );
     return result.FailedScheduledActions ?? [];
   };
-  const steps = applyOrder(changes, room).flatMap((unit) =>
-    unit.map((step, i) => ({ step, startsUnit: i === 0 })),
-  );
   const done = () => outcome.applied.map((c) => `${c.op} ${c.name}`);
-  for (let s = 0; s < steps.length; s++) {
-    const { step, startsUnit } = steps[s];
-    const signal = stopSignal(control);
-    if (signal && startsUnit) {
-      outcome.interrupted = signal;
-      for (const rest of steps.slice(s)) outcome.notAttempted.push(...rest.step.batch);
+  let state = actions;
+  let remaining = changes;
+  push: while (remaining.length > 0) {
+    const unit = next(state, remaining);
+    if (!unit) {
+      outcome.blocked = true;
       break;
     }
-    control?.track(callName(step), done());
-    try {
-      const failures = new Map(
-        (await call(step)).map((f) => [
-          f.ScheduledActionName ?? '',
-          `${f.ErrorCode ?? 'error'}: ${f.ErrorMessage ?? ''}`.trim(),
-        ]),
-      );
-      for (const change of step.batch) {
-        const error = failures.get(change.name);
-        if (error) outcome.failed.push({ change, error });
-        else outcome.applied.push(change);
+    for (const [i, step] of unit.entries()) {
+      const signal = stopSignal(control);
+      if (signal && i === 0) {
+        outcome.interrupted = signal;
+        break push;
       }
-    } catch (error) {
-      const message = remoteError(error, 'call failed').message;
-      for (const change of step.batch) outcome.failed.push({ change, error: message });
-      for (const rest of steps.slice(s + 1)) outcome.notAttempted.push(...rest.step.batch);
-      break;
+      control?.track(callName(step), done());
+      remaining = remaining.filter((c) => !step.batch.includes(c));
+      try {
+        const failures = new Map(
+          (await call(step)).map((f) => [
+            f.ScheduledActionName ?? '',
+            `${f.ErrorCode ?? 'error'}: ${f.ErrorMessage ?? ''}`.trim(),
+          ]),
+        );
+        for (const change of step.batch) {
+          const error = failures.get(change.name);
+          if (error) outcome.failed.push({ change, error });
+          else {
+            outcome.applied.push(change);
+            state = applied(state, change);
+          }
+        }
+      } catch (error) {
+        const message = remoteError(error, 'call failed').message;
+        for (const change of step.batch) outcome.failed.push({ change, error: message });
+        break push;
+      }
     }
   }
+  outcome.notAttempted.push(...remaining);
   control?.track(undefined, done());
   // A signal during the last call still stopped the push: say so, although nothing was left.
   outcome.interrupted ??= stopSignal(control);
