@@ -559,3 +559,52 @@ describe('push k8s --apply through kubectl', () => {
     expect(run.stdout).toContain('kind: ScaledObject');
   });
 });
+
+describe('push k8s --apply refuses, before any call, what would not work', () => {
+  const ONE_OFF = join(ROOT, 'test/fixtures/k8s/one-off.schedule.json');
+  /** Runs with --apply --api and checks the refusal: exit 2, the problem, the hint, no request. */
+  async function refused(args: string[], problem: RegExp, hint: RegExp) {
+    const run = await headroom([...args, '--apply', '--api']);
+    expect(run.code, run.stderr).toBe(2);
+    const [message, hintLine = ''] = run.stderr.split(/\n\s*hint: /);
+    expect(message).toMatch(problem);
+    expect(hintLine).toMatch(hint);
+    expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
+    expect(requests).toHaveLength(0);
+  }
+
+  it('a one-off plan that has ended, like push aws (cron has no year: it would fire next year)', async () => {
+    // The golden one-off plan (three days of 2052), moved to 2024, a year with the same calendar.
+    const past = join(dir, 'one-off-2024.schedule.json');
+    await writeFile(past, (await readFile(ONE_OFF, 'utf8')).replaceAll('2052-', '2024-'));
+    for (const format of ['keda', 'cronjob']) {
+      await refused(
+        ['push', 'k8s', '--schedule', past, '--target', 'deployment/web', '--format', format],
+        /the schedule ended 2024-11-29T05:00:00.000Z, before now: .*dated cron/,
+        /plan again from fresh data/,
+      );
+    }
+    await refused(
+      [...push, '--one-off'],
+      /the schedule ended 2024-05-12T22:00:00.000Z, before now/,
+      /drop --one-off/,
+    );
+    // An HPA has no dates, and a weekly repeat none either: both still apply; so does the future.
+    for (const args of [
+      ['--schedule', past, '--format', 'hpa'],
+      ['--schedule', WEEKLY],
+      ['--schedule', ONE_OFF, '--format', 'cronjob'],
+    ]) {
+      const run = await headroom([
+        'push',
+        'k8s',
+        '--target',
+        'deployment/web',
+        ...args,
+        '--apply',
+        '--api',
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+    }
+  });
+});
