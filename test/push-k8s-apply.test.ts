@@ -573,6 +573,31 @@ describe('push k8s --apply refuses, before any call, what would not work', () =>
     expect(requests).toHaveLength(0);
   }
 
+  it('a ScaledObject name over 54 characters: KEDA names its HPA keda-hpa-NAME', async () => {
+    const long = 'a'.repeat(55);
+    await refused(
+      [...push, '--name', long],
+      /--name: '(a{55})' is 55 characters: KEDA names the HPA of a ScaledObject keda-hpa-NAME/,
+      /--name .*at most 54 characters/,
+    );
+    // Without --name the ScaledObject takes the target's name.
+    await refused(
+      ['push', 'k8s', '--schedule', WEEKLY, '--target', `deployment/${long}`],
+      /the ScaledObject's name \(the target's, from --target\): 'a{55}' is 55 characters/,
+      /--name .*at most 54 characters/,
+    );
+  });
+
+  it('names Kubernetes refuses, with the flag that sets each and its longest', async () => {
+    const cases: [string[], RegExp, RegExp][] = [
+      [['--format', 'hpa', '--name', 'a'.repeat(254)], /--name: 'a+'/, /--name .*253/],
+      [['--name', 'Web_1'], /--name: 'Web_1' is not a valid Kubernetes name/, /--name .*54/],
+      [['--format', 'cronjob', '--hpa', 'Web'], /--hpa: 'Web'/, /--hpa .*253/],
+      [['--namespace', 'a'.repeat(64)], /--namespace: 'a+'/, /--namespace .*63/],
+    ];
+    for (const [args, problem, hint] of cases) await refused([...push, ...args], problem, hint);
+  });
+
   it('a one-off plan that has ended, like push aws (cron has no year: it would fire next year)', async () => {
     // The golden one-off plan (three days of 2052), moved to 2024, a year with the same calendar.
     const past = join(dir, 'one-off-2024.schedule.json');
