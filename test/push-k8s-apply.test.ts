@@ -598,6 +598,53 @@ describe('push k8s --apply refuses, before any call, what would not work', () =>
     for (const [args, problem, hint] of cases) await refused([...push, ...args], problem, hint);
   });
 
+  it('--keep-triggers with a ScaledObject of another workload, namespace or name', async () => {
+    const file = join(dir, 'api-scaler.yaml');
+    await writeFile(
+      file,
+      [
+        'apiVersion: keda.sh/v1alpha1',
+        'kind: ScaledObject',
+        'metadata: { name: api-scaler, namespace: shop }',
+        'spec:',
+        '  scaleTargetRef: { name: api }',
+        '  triggers:',
+        '    - { type: cpu, metricType: Utilization, metadata: { value: "60" } }',
+        '',
+      ].join('\n'),
+    );
+    const hint = /merge into it.*--keep-triggers.*only the triggers/;
+    await refused(
+      [...push, '--keep-triggers', file],
+      new RegExp(
+        `${file}: that ScaledObject, shop/api-scaler, scales Deployment/api, not Deployment/web`,
+      ),
+      hint,
+    );
+    await refused(
+      ['push', 'k8s', '--schedule', WEEKLY, '--keep-triggers', file, '--target', 'sts/api'],
+      /scales Deployment\/api, not StatefulSet\/api/,
+      hint,
+    );
+    const base = ['push', 'k8s', '--schedule', WEEKLY, '--keep-triggers', file];
+    await refused(
+      [...base, '--namespace', 'default'],
+      /that ScaledObject, shop\/api-scaler, .*this push writes default\/api-scaler/,
+      hint,
+    );
+    await refused(
+      [...base, '--name', 'api'],
+      /that ScaledObject, shop\/api-scaler, .*this push writes shop\/api/,
+      hint,
+    );
+    // The same workload, named as kubectl does: merged into, and applied.
+    const run = await headroom([...base, '--target', 'deploy/api', '--apply', '--api']);
+    expect(run.code, run.stderr).toBe(0);
+    const [patch] = requests.filter((r) => r.method === 'PATCH');
+    expect(patch.path).toBe('/apis/keda.sh/v1alpha1/namespaces/shop/scaledobjects/api-scaler');
+    expect(parseYaml(patch.body).spec.scaleTargetRef.name).toBe('api');
+  });
+
   it('a one-off plan that has ended, like push aws (cron has no year: it would fire next year)', async () => {
     // The golden one-off plan (three days of 2052), moved to 2024, a year with the same calendar.
     const past = join(dir, 'one-off-2024.schedule.json');

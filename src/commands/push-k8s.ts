@@ -4,7 +4,7 @@ import { EXIT } from '../exit-codes.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { applyObjects, type ApplyResult } from '../targets/k8s/apply.js';
 import { buildK8sPush, type K8sFormat } from '../targets/k8s/build.js';
-import { readKeptTriggers, type KeptObject } from '../targets/k8s/keda.js';
+import { checkMergeTarget, readKeptTriggers, type KeptObject } from '../targets/k8s/keda.js';
 import {
   checkName,
   parseTarget,
@@ -120,6 +120,7 @@ export async function pushK8sCommand(
   const hpa = checkName(options.hpa ?? target.name, '--hpa', 'subdomain', {
     what: options.hpa ? '--hpa' : "the HPA's name (the target's, from --target)",
   });
+  if (kept) checkMergeTarget(kept, target, namespace, name);
   if (options.hpa && format !== 'cronjob') {
     throw new UserError('--hpa only applies to --format cronjob (the HPA whose floor it sets)');
   }

@@ -37,10 +37,13 @@ const KINDS: Record<string, WorkloadKind> = {
   'statefulset.apps': 'StatefulSet',
 };
 
+/** The workload kind of a kubectl spelling (deploy, sts, Deployment…), if headroom scales it. */
+export const workloadKind = (text: string): WorkloadKind | undefined => KINDS[text.toLowerCase()];
+
 /** `deployment/web`, `statefulset/db` (kubectl's spellings: deploy/, sts/, Deployment/ too). */
 export function parseTarget(text: string): Target {
   const match = /^([A-Za-z.]+)\/(.+)$/.exec(text.trim());
-  const kind = match ? KINDS[match[1].toLowerCase()] : undefined;
+  const kind = match ? workloadKind(match[1]) : undefined;
   if (!match || !kind) {
     throw new UserError(
       `--target: expected deployment/NAME or statefulset/NAME, got '${text}'`,
