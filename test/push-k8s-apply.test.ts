@@ -559,3 +559,124 @@ describe('push k8s --apply through kubectl', () => {
     expect(run.stdout).toContain('kind: ScaledObject');
   });
 });
+
+describe('push k8s --apply refuses, before any call, what would not work', () => {
+  const ONE_OFF = join(ROOT, 'test/fixtures/k8s/one-off.schedule.json');
+  /** Runs with --apply --api and checks the refusal: exit 2, the problem, the hint, no request. */
+  async function refused(args: string[], problem: RegExp, hint: RegExp) {
+    const run = await headroom([...args, '--apply', '--api']);
+    expect(run.code, run.stderr).toBe(2);
+    const [message, hintLine = ''] = run.stderr.split(/\n\s*hint: /);
+    expect(message).toMatch(problem);
+    expect(hintLine).toMatch(hint);
+    expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
+    expect(requests).toHaveLength(0);
+  }
+
+  it('a ScaledObject name over 54 characters: KEDA names its HPA keda-hpa-NAME', async () => {
+    const long = 'a'.repeat(55);
+    await refused(
+      [...push, '--name', long],
+      /--name: '(a{55})' is 55 characters: KEDA names the HPA of a ScaledObject keda-hpa-NAME/,
+      /--name .*at most 54 characters/,
+    );
+    // Without --name the ScaledObject takes the target's name.
+    await refused(
+      ['push', 'k8s', '--schedule', WEEKLY, '--target', `deployment/${long}`],
+      /the ScaledObject's name \(the target's, from --target\): 'a{55}' is 55 characters/,
+      /--name .*at most 54 characters/,
+    );
+  });
+
+  it('names Kubernetes refuses, with the flag that sets each and its longest', async () => {
+    const cases: [string[], RegExp, RegExp][] = [
+      [['--format', 'hpa', '--name', 'a'.repeat(254)], /--name: 'a+'/, /--name .*253/],
+      [['--name', 'Web_1'], /--name: 'Web_1' is not a valid Kubernetes name/, /--name .*54/],
+      [['--format', 'cronjob', '--hpa', 'Web'], /--hpa: 'Web'/, /--hpa .*253/],
+      [['--namespace', 'a'.repeat(64)], /--namespace: 'a+'/, /--namespace .*63/],
+    ];
+    for (const [args, problem, hint] of cases) await refused([...push, ...args], problem, hint);
+  });
+
+  it('--keep-triggers with a ScaledObject of another workload, namespace or name', async () => {
+    const file = join(dir, 'api-scaler.yaml');
+    await writeFile(
+      file,
+      [
+        'apiVersion: keda.sh/v1alpha1',
+        'kind: ScaledObject',
+        'metadata: { name: api-scaler, namespace: shop }',
+        'spec:',
+        '  scaleTargetRef: { name: api }',
+        '  triggers:',
+        '    - { type: cpu, metricType: Utilization, metadata: { value: "60" } }',
+        '',
+      ].join('\n'),
+    );
+    const hint = /merge into it.*--keep-triggers.*only the triggers/;
+    await refused(
+      [...push, '--keep-triggers', file],
+      new RegExp(
+        `${file}: that ScaledObject, shop/api-scaler, scales Deployment/api, not Deployment/web`,
+      ),
+      hint,
+    );
+    await refused(
+      ['push', 'k8s', '--schedule', WEEKLY, '--keep-triggers', file, '--target', 'sts/api'],
+      /scales Deployment\/api, not StatefulSet\/api/,
+      hint,
+    );
+    const base = ['push', 'k8s', '--schedule', WEEKLY, '--keep-triggers', file];
+    await refused(
+      [...base, '--namespace', 'default'],
+      /that ScaledObject, shop\/api-scaler, .*this push writes default\/api-scaler/,
+      hint,
+    );
+    await refused(
+      [...base, '--name', 'api'],
+      /that ScaledObject, shop\/api-scaler, .*this push writes shop\/api/,
+      hint,
+    );
+    // The same workload, named as kubectl does: merged into, and applied.
+    const run = await headroom([...base, '--target', 'deploy/api', '--apply', '--api']);
+    expect(run.code, run.stderr).toBe(0);
+    const [patch] = requests.filter((r) => r.method === 'PATCH');
+    expect(patch.path).toBe('/apis/keda.sh/v1alpha1/namespaces/shop/scaledobjects/api-scaler');
+    expect(parseYaml(patch.body).spec.scaleTargetRef.name).toBe('api');
+  });
+
+  it('a one-off plan that has ended, like push aws (cron has no year: it would fire next year)', async () => {
+    // The golden one-off plan (three days of 2052), moved to 2024, a year with the same calendar.
+    const past = join(dir, 'one-off-2024.schedule.json');
+    await writeFile(past, (await readFile(ONE_OFF, 'utf8')).replaceAll('2052-', '2024-'));
+    for (const format of ['keda', 'cronjob']) {
+      await refused(
+        ['push', 'k8s', '--schedule', past, '--target', 'deployment/web', '--format', format],
+        /the schedule ended 2024-11-29T05:00:00.000Z, before now: .*dated cron/,
+        /plan again from fresh data/,
+      );
+    }
+    await refused(
+      [...push, '--one-off'],
+      /the schedule ended 2024-05-12T22:00:00.000Z, before now/,
+      /drop --one-off/,
+    );
+    // An HPA has no dates, and a weekly repeat none either: both still apply; so does the future.
+    for (const args of [
+      ['--schedule', past, '--format', 'hpa'],
+      ['--schedule', WEEKLY],
+      ['--schedule', ONE_OFF, '--format', 'cronjob'],
+    ]) {
+      const run = await headroom([
+        'push',
+        'k8s',
+        '--target',
+        'deployment/web',
+        ...args,
+        '--apply',
+        '--api',
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+    }
+  });
+});

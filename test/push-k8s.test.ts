@@ -504,6 +504,27 @@ describe('push k8s refuses what would not work', () => {
     }
   });
 
+  it('no name at the longest each format takes: every object is valid and KEDA can name its HPA', async () => {
+    const longest = (n: number) => `${'a'.repeat(60)}.${'b'.repeat(60)}.`.repeat(3).slice(0, n);
+    const keda = await run('--target', 'deployment/web', '--name', 'a'.repeat(54));
+    expect(keda.code, keda.stderr).toBe(0);
+    const [scaled] = validateYaml(keda.stdout) as { metadata: { name: string } }[];
+    expect(`keda-hpa-${scaled.metadata.name}`).toHaveLength(63);
+
+    const hpa = await run('--target', `deployment/${longest(253)}`, '--format', 'hpa');
+    expect(hpa.code, hpa.stderr).toBe(0);
+    expect(validateYaml(hpa.stdout)[0]).toMatchObject({ metadata: { name: longest(253) } });
+
+    const hpaName = longest(253);
+    const cron = await run('--target', 'deployment/web', '--format', 'cronjob', '--hpa', hpaName);
+    expect(cron.code, cron.stderr).toBe(0);
+    const docs = validateYaml(cron.stdout) as { kind: string; metadata: { name: string } }[];
+    for (const { kind, metadata } of docs) {
+      expect(metadata.name.length).toBeLessThanOrEqual(kind === 'CronJob' ? 52 : 63);
+    }
+    expect(cron.stdout).toContain(`- ${hpaName}\n`);
+  });
+
   it('flags that only fit another format, or only --apply', async () => {
     const keep = await run('--target', 'deployment/web', '--format', 'hpa', '--keep-triggers', 'x');
     expect(keep.code).toBe(2);

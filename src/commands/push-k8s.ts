@@ -4,8 +4,13 @@ import { EXIT } from '../exit-codes.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { applyObjects, type ApplyResult } from '../targets/k8s/apply.js';
 import { buildK8sPush, type K8sFormat } from '../targets/k8s/build.js';
-import { readKeptTriggers, type KeptObject } from '../targets/k8s/keda.js';
-import { checkName, parseTarget, type Target } from '../targets/k8s/names.js';
+import { checkMergeTarget, readKeptTriggers, type KeptObject } from '../targets/k8s/keda.js';
+import {
+  checkName,
+  parseTarget,
+  SCALED_OBJECT_NAME_MAX,
+  type Target,
+} from '../targets/k8s/names.js';
 import { exitCodeFor, whileApplying } from '../util/interrupt.js';
 import { isValidZone } from '../util/time.js';
 import { wholeNumber } from './options.js';
@@ -93,13 +98,29 @@ export async function pushK8sCommand(
     options.namespace ?? existing?.metadata?.namespace ?? 'default',
     '--namespace',
     'label',
+    { what: kept && !options.namespace ? `the namespace (from ${kept.file})` : '--namespace' },
   );
+  const object = format === 'hpa' ? 'HPA' : 'ScaledObject';
   const name = checkName(
     options.name ?? existing?.metadata?.name ?? target.name,
     '--name',
     'subdomain',
+    {
+      what: options.name
+        ? '--name'
+        : existing?.metadata?.name
+          ? `the ScaledObject's name (from ${kept!.file})`
+          : `the ${object}'s name (the target's, from --target)`,
+      ...(format === 'keda' && {
+        max: SCALED_OBJECT_NAME_MAX,
+        why: 'KEDA names the HPA of a ScaledObject keda-hpa-NAME, and Kubernetes names have at most 63',
+      }),
+    },
   );
-  const hpa = checkName(options.hpa ?? target.name, '--hpa', 'subdomain');
+  const hpa = checkName(options.hpa ?? target.name, '--hpa', 'subdomain', {
+    what: options.hpa ? '--hpa' : "the HPA's name (the target's, from --target)",
+  });
+  if (kept) checkMergeTarget(kept, target, namespace, name);
   if (options.hpa && format !== 'cronjob') {
     throw new UserError('--hpa only applies to --format cronjob (the HPA whose floor it sets)');
   }

@@ -7,6 +7,7 @@ import {
   type Segment,
   type Timeline,
 } from '../../schedule/timeline.js';
+import { refuseEndedPlan } from '../../schedule/ended.js';
 import { cronExpression, cronRules } from '../../schedule/weekly.js';
 import { formatDuration } from '../../util/duration.js';
 import type { PruneSpec } from './apply.js';
@@ -68,7 +69,10 @@ export interface K8sPushInput {
   memory: number;
   /** cronjob: the kubectl image of the jobs. */
   image: string;
-  /** The clock, for the note on which floor applies now (cronjob only). */
+  /**
+   * The clock: a plan pushed on its own dates (keda, cronjob) that ended before it is refused;
+   * the note on which floor applies now (cronjob). Without it, neither.
+   */
   now?: number;
 }
 
@@ -245,6 +249,17 @@ export function buildK8sPush(input: K8sPushInput): K8sPush {
 
   const dated =
     input.oneOff || !coversLocalWeek(planned.schedule.start, planned.schedule.end, zone);
+  if (dated && input.now !== undefined) {
+    const weekly = coversLocalWeek(planned.schedule.start, planned.schedule.end, zone);
+    refuseEndedPlan(
+      timeline.end,
+      input.now,
+      'its dated cron windows would only fire again next year, on the same dates (cron has no year)',
+      weekly
+        ? 'plan again from fresh data, or drop --one-off to repeat this plan weekly'
+        : 'plan again from fresh data',
+    );
+  }
   if (dated)
     header.push(
       ' cron has no year: these dates come back every year; push again before the plan ends',

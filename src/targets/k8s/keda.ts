@@ -5,7 +5,7 @@ import {
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../../errors.js';
 import type { Manifest } from './manifest.js';
-import { baseLabels, type Target } from './names.js';
+import { baseLabels, workloadKind, type Target } from './names.js';
 import type { CronWindow } from './windows.js';
 
 type Spec = IScaledObject['spec'];
@@ -91,6 +91,36 @@ export function readKeptTriggers(text: string, file: string): KeptObject {
     throw new UserError(`${file}: not a valid list of KEDA triggers: ${(error as Error).message}`);
   }
   return { triggers: (triggers as Trigger[]).filter((t) => !isOwnTrigger(t)), existing, file };
+}
+
+/**
+ * Refuses to merge into the ScaledObject of --keep-triggers when this push writes another object
+ * (namespace/name) or scales another workload: that would retarget the object, or copy its
+ * triggers to a second object beside it.
+ */
+export function checkMergeTarget(
+  kept: KeptObject,
+  target: Target,
+  namespace: string,
+  name: string,
+) {
+  const { existing, file } = kept;
+  if (!existing) return;
+  const ref = (existing.spec as Partial<Spec> | undefined)?.scaleTargetRef;
+  const theirKind = ref?.kind ?? 'Deployment';
+  const sameTarget =
+    !ref?.name || (ref.name === target.name && workloadKind(theirKind) === target.kind);
+  const where = `${existing.metadata?.namespace ?? namespace}/${existing.metadata?.name ?? name}`;
+  const ours = `${namespace}/${name}`;
+  if (sameTarget && where === ours) return;
+  const problems = [
+    ...(sameTarget ? [] : [`scales ${theirKind}/${ref!.name}, not ${target.kind}/${target.name}`]),
+    ...(where === ours ? [] : [`this push writes ${ours}`]),
+  ];
+  throw new UserError(
+    `${file}: that ScaledObject, ${where}, ${problems.join(', and ')}; given a whole ScaledObject, --keep-triggers merges the plan into that object and no other`,
+    'to merge into it, leave out --target, --name and --namespace (they default to its own); to push for another workload, give --keep-triggers only the triggers (a YAML list of them)',
+  );
 }
 
 /** An existing object's annotations, without what kubectl and controllers keep there. */

@@ -1,5 +1,5 @@
 import { Document, isNode } from 'yaml';
-import { isDnsLabel, isDnsSubdomain } from './names.js';
+import { isDnsLabel, isDnsSubdomain, SCALED_OBJECT_NAME_MAX } from './names.js';
 
 /** A Kubernetes object as kubernetes-models builds it. */
 export interface KubeModel {
@@ -45,7 +45,8 @@ export function checkObjects(manifests: Manifest[]): KubeObject[] {
     }
     const { name, namespace, labels = {} } = json.metadata;
     if (!isDnsSubdomain(name)) throw new Error(`built ${where} with an invalid name`);
-    if (json.kind === 'CronJob' && name.length > 52) throw new Error(`${where}: name too long`);
+    const max = { CronJob: 52, ScaledObject: SCALED_OBJECT_NAME_MAX }[json.kind];
+    if (max !== undefined && name.length > max) throw new Error(`built ${where}: name too long`);
     if (namespace !== undefined && !isDnsLabel(namespace)) {
       throw new Error(`built ${where} with an invalid namespace '${namespace}'`);
     }

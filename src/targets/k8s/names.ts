@@ -12,8 +12,12 @@ const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** DNS-1123 subdomain: labels joined by dots, at most 253 characters (Deployment names). */
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-export const isDnsLabel = (name: string) => name.length <= 63 && LABEL.test(name);
-export const isDnsSubdomain = (name: string) => name.length <= 253 && SUBDOMAIN.test(name);
+const LABEL_MAX = 63;
+const SUBDOMAIN_MAX = 253;
+
+export const isDnsLabel = (name: string) => name.length <= LABEL_MAX && LABEL.test(name);
+export const isDnsSubdomain = (name: string) =>
+  name.length <= SUBDOMAIN_MAX && SUBDOMAIN.test(name);
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet';
 
@@ -33,10 +37,13 @@ const KINDS: Record<string, WorkloadKind> = {
   'statefulset.apps': 'StatefulSet',
 };
 
+/** The workload kind of a kubectl spelling (deploy, sts, Deployment…), if headroom scales it. */
+export const workloadKind = (text: string): WorkloadKind | undefined => KINDS[text.toLowerCase()];
+
 /** `deployment/web`, `statefulset/db` (kubectl's spellings: deploy/, sts/, Deployment/ too). */
 export function parseTarget(text: string): Target {
   const match = /^([A-Za-z.]+)\/(.+)$/.exec(text.trim());
-  const kind = match ? KINDS[match[1].toLowerCase()] : undefined;
+  const kind = match ? workloadKind(match[1]) : undefined;
   if (!match || !kind) {
     throw new UserError(
       `--target: expected deployment/NAME or statefulset/NAME, got '${text}'`,
@@ -52,16 +59,34 @@ export function parseTarget(text: string): Target {
   return { kind, name };
 }
 
-/** Checks a name given on the command line (--name, --namespace, --hpa). */
-export function checkName(name: string, flag: string, rule: 'label' | 'subdomain'): string {
-  const ok = rule === 'label' ? isDnsLabel(name) : isDnsSubdomain(name);
-  if (!ok) {
-    throw new UserError(
-      `${flag}: '${name}' is not a valid Kubernetes name`,
-      rule === 'label'
-        ? "lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters"
-        : "lower-case letters, digits, '-' and '.', at most 253 characters",
-    );
+/**
+ * KEDA names the HPA of a ScaledObject `keda-hpa-NAME`, which must fit Kubernetes' 63 characters,
+ * so a longer ScaledObject gets no HPA (newer KEDA refuses it at admission: kedacore/keda#7762).
+ */
+export const SCALED_OBJECT_NAME_MAX = 54;
+
+/**
+ * Checks a name given on the command line (--name, --namespace, --hpa). `what` says where the
+ * name came from when not from `flag` itself; `max` is a limit below the rule's own.
+ */
+export function checkName(
+  name: string,
+  flag: string,
+  rule: 'label' | 'subdomain',
+  { max, what = flag, why }: { max?: number; what?: string; why?: string } = {},
+): string {
+  const longest = max ?? (rule === 'label' ? LABEL_MAX : SUBDOMAIN_MAX);
+  const chars =
+    rule === 'label'
+      ? "lower-case letters, digits and '-', starting and ending with a letter or digit"
+      : "lower-case letters, digits, '-' and '.', starting and ending with a letter or digit";
+  const hint = `give ${flag} a name of ${chars}, at most ${longest} characters`;
+  if (!(rule === 'label' ? LABEL : SUBDOMAIN).test(name)) {
+    throw new UserError(`${what}: '${name}' is not a valid Kubernetes name`, hint);
+  }
+  if (name.length > longest) {
+    const reason = why ?? `Kubernetes allows at most ${longest}`;
+    throw new UserError(`${what}: '${name}' is ${name.length} characters: ${reason}`, hint);
   }
   return name;
 }
