@@ -18,12 +18,11 @@ import {
   type CronRule,
 } from '../../schedule/weekly.js';
 import type { PlannedSchedule } from '../../schedule/document.js';
+import { refuseEndedPlan, START_MARGIN_MS } from '../../schedule/ended.js';
 import type { ExistingAction } from './diff.js';
 
 /** AWS's quota of scheduled actions per Auto Scaling group. */
 export const AWS_ACTION_LIMIT = 125;
-/** A one-off action must start in the future; this much ahead of now at least. */
-const START_MARGIN_MS = 2 * 60_000;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 
@@ -97,13 +96,13 @@ export function actionsFor(planned: PlannedSchedule, options: ActionOptions): Ac
     };
   }
 
+  refuseEndedPlan(
+    timeline.end,
+    options.now,
+    'one-off actions must start in the future',
+    'plan again from fresh data, or push it as weekly recurring actions with --recurrence weekly',
+  );
   const earliest = options.now + START_MARGIN_MS;
-  if (timeline.end <= earliest) {
-    throw new UserError(
-      `the schedule ended ${new Date(timeline.end).toISOString()}, before now: one-off actions must start in the future`,
-      'plan again from fresh data, or push it as weekly recurring actions with --recurrence weekly',
-    );
-  }
   // The run in force now starts at `earliest`; everything before it is past.
   const future = segmentsOf(timeline)
     .map((s) => {
