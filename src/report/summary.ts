@@ -2,6 +2,7 @@ import { describePlanRule } from '../capacity/servers.js';
 import type { CapacityPlan, Forecast, Schedule, Warning } from '../types.js';
 import { formatDuration, HOUR_MS } from '../util/duration.js';
 import { formatShort, formatTimestamp } from '../util/time.js';
+import { markdownCode, markdownText } from './escape.js';
 import { formatReadable } from './tables.js';
 
 export interface PlanFigures {
@@ -60,11 +61,11 @@ export function summaryMarkdown(input: SummaryInput): string {
   const s = plan.settings;
   const horizon = formatDuration(forecast.point.length * forecast.stepMs);
   const lines = [
-    `# Capacity plan for \`${input.valueColumn}\``,
+    `# Capacity plan for ${markdownCode(input.valueColumn)}`,
     '',
-    `From \`${input.file}\`: ${horizon} from ${formatShort(forecast.start, zone)} (${zone}) ` +
-      `at ${formatDuration(forecast.stepMs)} steps, model \`${forecast.model}\`` +
-      (input.selection ? ` (chosen by auto: ${input.selection}).` : '.'),
+    `From ${markdownCode(input.file)}: ${horizon} from ${formatShort(forecast.start, zone)} (${zone}) ` +
+      `at ${formatDuration(forecast.stepMs)} steps, model ${markdownCode(forecast.model)}` +
+      (input.selection ? ` (chosen by auto: ${markdownText(input.selection)}).` : '.'),
     '',
     '| figure | value |',
     '|---|---|',
@@ -89,7 +90,7 @@ export function summaryMarkdown(input: SummaryInput): string {
     lines.push(
       '## What was fixed in the input',
       '',
-      ...input.warnings.map((w) => `- ${w.message}`),
+      ...input.warnings.map((w) => `- ${markdownText(w.message)}`),
       '',
     );
   }
