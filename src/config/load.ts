@@ -11,6 +11,9 @@ import { CONFIG_FILE } from './file-name.js';
 
 export { CONFIG_FILE };
 
+/** Anchors and aliases may expand to at most this many nodes (a "billion laughs" stops here). */
+const MAX_ALIASES = 100;
+
 /** One service to plan: its config with the defaults merged in and its data file resolved. */
 export interface Service extends ServiceConfig {
   /** Absolute path of the CSV. */
@@ -96,7 +99,16 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
         .join('\n'),
     );
   }
-  const data = doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new UserError(
+      `${path}: too many aliases: its anchors and aliases expand to more than ${MAX_ALIASES} copies (${error.message})`,
+      'write the values out, or use fewer aliases',
+    );
+  }
   const lineOf = (p: PropertyKey[]): string => {
     const node = doc.getIn(p as unknown[], true) as
       { range?: [number, number, number] } | undefined;
