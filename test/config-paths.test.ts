@@ -2,6 +2,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dataFiles } from '../src/config/paths.js';
 import { ELB, headroom } from './helpers/cli.js';
 
 // A pull request controls headroom.yaml; CI runs it and publishes what it prints. Every file the
@@ -154,6 +155,15 @@ describe('paths in headroom.yaml stay in its folder', () => {
     // `**` does not walk into the symlinked folder: nothing of it matches.
     expect(run.stderr).toMatch(/services\[2\]\.data: no file matches '\*\*\/\*\.csv'/);
     expectNoSecret(run.stdout, run.stderr);
+  });
+
+  it('even when allowed outside, a glob never walks /proc, /sys or /dev', async () => {
+    const folder = { dir: outer, real: outer, allowOutside: true };
+    expect(await dataFiles(folder, '/proc/self/*')).toEqual({ files: [] });
+    expect(await dataFiles(folder, '/dev/*')).toEqual({ files: [] });
+    expect((await dataFiles(folder, join(outer, '*.txt'))).files).toEqual([
+      join(outer, 'secret.txt'),
+    ]);
   });
 
   it('a glob matching more than 10,000 files is refused with a clear error', async () => {

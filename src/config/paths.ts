@@ -1,4 +1,4 @@
-import { readdir, realpath, stat } from 'node:fs';
+import { readdir } from 'node:fs';
 import { access, realpath as realpathAsync } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
@@ -25,7 +25,10 @@ export interface ConfigFolder {
   allowOutside: boolean;
 }
 
-export async function configFolder(configPath: string, allowOutside: boolean) {
+export async function configFolder(
+  configPath: string,
+  allowOutside: boolean,
+): Promise<ConfigFolder> {
   const dir = dirname(resolve(configPath));
   return { dir, real: await realpathAsync(dir), allowOutside };
 }
@@ -119,8 +122,6 @@ export async function dataFiles(
           done(error, list ?? []);
         });
       }) as unknown as typeof readdir,
-      realpath,
-      stat,
     },
   });
   if (entries > MAX_GLOB_ENTRIES) {
