@@ -5,7 +5,12 @@ import type { BacktestOptions } from './commands/backtest.js';
 import type { FitOptions } from './commands/fit.js';
 import type { ForecastOptions } from './commands/forecast.js';
 import type { GenerateOptions } from './commands/generate.js';
-import { addCapacityOptions, addIngestOptions, addModelOptions } from './commands/options.js';
+import {
+  addCapacityOptions,
+  addIngestOptions,
+  addModelOptions,
+  allowOutsideConfigDirOption,
+} from './commands/options.js';
 import type { CommandOutput } from './commands/output.js';
 import type { FleetOptions } from './commands/fleet.js';
 import type { InitOptions } from './commands/init.js';
@@ -106,6 +111,7 @@ function buildProgram(io: Io, run: Runner): Command {
       '--config <file>',
       `plan every service of a config file (default: ./${CONFIG_FILE} when no CSV is given)`,
     )
+    .addOption(allowOutsideConfigDirOption())
     .option('--workers <n>', 'with --config: services planned in parallel (default: one per core)')
     .option(
       '--shard <i/n>',

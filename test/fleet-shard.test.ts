@@ -19,6 +19,7 @@ let shards: Run[];
 // Four services (one fails, two come from one long-format file), planned whole and as two shards.
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'headroom-shard-'));
+  await copyFile(ELB, join(dir, 'elb.csv')); // a config names files in its own folder
   await writeFile(join(dir, 'broken.csv'), 'timestamp,value\n2024-01-01 00:00,1\nnot a time,2\n');
   const rows = ['timestamp,service,requests'];
   for (let h = 0; h < 24 * 21; h++) {
@@ -35,7 +36,7 @@ beforeAll(async () => {
       '  capacityPerServer: 100',
       'services:',
       '  - name: elb',
-      `    data: ${ELB}`,
+      '    data: elb.csv',
       '    agg: sum',
       '  - name: broken',
       '    data: broken.csv',
@@ -293,7 +294,7 @@ describe('examples', () => {
     expect(run).toEqual({
       code: 0,
       stdout:
-        'plan --config /config/headroom.yaml --shard 2/4 --out-dir /work/reports --workers 2\n',
+        'plan --config /config/headroom.yaml --shard 2/4 --allow-outside-config-dir --out-dir /work/reports --workers 2\n',
     });
     const bad = await sh(container.args[0], { PATH, JOB_COMPLETION_INDEX: '3', STUB_EXIT: '2' });
     expect(bad.code).toBe(2);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -16,6 +16,9 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'headroom-fleet-'));
+  // A config names files in its own folder (see test/config-paths.test.ts).
+  await copyFile(ELB, join(dir, 'elb.csv'));
+  await copyFile(join(DATA, 'nyc_taxi.csv'), join(dir, 'nyc_taxi.csv'));
   await writeFile(join(dir, 'broken.csv'), 'timestamp,value\n2024-01-01 00:00,1\nnot a time,2\n');
   // Long format: two series in one file.
   const rows = ['timestamp,service,requests'];
@@ -34,10 +37,10 @@ beforeAll(async () => {
       '  quantile: 0.8',
       'services:',
       `  - name: elb`,
-      `    data: ${ELB}`,
+      '    data: elb.csv',
       '    agg: sum',
       `  - name: taxi`,
-      `    data: ${join(DATA, 'nyc_taxi.csv')}`,
+      '    data: nyc_taxi.csv',
       '    agg: sum',
       '    timezone: America/New_York',
       '    capacityPerServer: 2000',
@@ -110,10 +113,10 @@ describe('fleet runs from headroom.yaml', () => {
       [
         'services:',
         '  - name: web',
-        `    data: ${ELB}`,
+        '    data: elb.csv',
         '    capacityPerSever: 300',
         '  - name: api',
-        `    data: ${ELB}`,
+        '    data: elb.csv',
         '    quantile: high',
         '  - name: db',
         '    data: nowhere/db.csv',
@@ -161,7 +164,15 @@ describe('fleet runs from headroom.yaml', () => {
   }, 60_000);
 
   it('push k8s --config writes one valid YAML stream with the objects of every service', async () => {
-    const run = await headroom(['push', 'k8s', '--config', 'examples/k8s.yaml', '--quiet']);
+    // The example's histories are in ../data, beside the examples folder.
+    const run = await headroom([
+      'push',
+      'k8s',
+      '--config',
+      'examples/k8s.yaml',
+      '--allow-outside-config-dir',
+      '--quiet',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const docs = parseAllDocuments(run.stdout);
     expect(docs.every((d) => d.errors.length === 0)).toBe(true);
@@ -191,6 +202,7 @@ describe('fleet runs from headroom.yaml', () => {
         'plan',
         '--config',
         'examples/fleet.yaml',
+        '--allow-outside-config-dir',
         '--out-dir',
         out,
         '--json',

@@ -353,7 +353,7 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
       ].join('\n'),
     );
     const run = await headroom(
-      ['push', 'aws', '--config', config, '--apply', '--json'],
+      ['push', 'aws', '--config', config, '--allow-outside-config-dir', '--apply', '--json'],
       undefined,
       {
         ...credentials,

@@ -6,6 +6,7 @@ import { loadConfig, type Service } from '../config/load.js';
 import { planKeys } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import { withMaskedExcerpts } from '../util/excerpt.js';
 import { runFleet, type ServiceOutcome, type ServiceTask } from '../fleet/run.js';
 import {
   fleetFingerprint,
@@ -29,6 +30,8 @@ export interface FleetOptions extends PlanOptions {
   /** `i/n`: plan only the i-th of n parts of the fleet (see src/fleet/shard.ts). */
   shard?: string;
   quiet?: boolean;
+  /** `--allow-outside-config-dir`: the config may name files outside its folder. */
+  allowOutsideConfigDir?: boolean;
 }
 
 /** A service's `plan` options: flag defaults, then the config file, then flags given explicitly. */
@@ -199,13 +202,24 @@ export const serviceJson = (
  * Plans every service of a headroom.yaml in parallel and writes one report page for them all;
  * with `--shard i/n`, only the i-th of n parts of the fleet, and a part file for `report --merge`.
  */
-export async function planFleetCommand(
+export function planFleetCommand(
+  configPath: string,
+  options: FleetOptions,
+  explicit: ReadonlySet<string>,
+): Promise<CommandOutput> {
+  // The config names the files: what they hold is quoted only masked (see util/excerpt.ts).
+  return withMaskedExcerpts(() => planFleet(configPath, options, explicit));
+}
+
+async function planFleet(
   configPath: string,
   options: FleetOptions,
   explicit: ReadonlySet<string>,
 ): Promise<CommandOutput> {
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
-  const loaded = await loadConfig(configPath);
+  const loaded = await loadConfig(configPath, {
+    allowOutside: Boolean(options.allowOutsideConfigDir),
+  });
   const base = dirname(resolve(configPath));
   const reportsSetting = explicit.has('outDir') ? options.outDir : loaded.config.reports;
   const reports = isAbsolute(reportsSetting) ? reportsSetting : resolve(base, reportsSetting);

@@ -320,3 +320,10 @@ export function assumedCapacityNote(
   if (raw.capacityPerServer !== undefined) return undefined;
   return `assuming --capacity-per-server ${settings.capacityPerServer} (the first design's figure); set it to the load one server handles at 100%`;
 }
+
+/** For commands that take `--config`: let its paths lead outside the config's folder. */
+export const allowOutsideConfigDirOption = () =>
+  new Option(
+    '--allow-outside-config-dir',
+    'with --config: let the config name files outside its own folder (only for a config you trust: CI publishes what is read)',
+  );

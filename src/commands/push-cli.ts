@@ -5,6 +5,7 @@ import { AWS_ACTION_LIMIT } from '../targets/aws/actions.js';
 import { DEFAULT_KUBECTL_IMAGE, K8S_FORMATS } from '../targets/k8s/names.js';
 import type { PushAwsOptions } from './push-aws.js';
 import type { PushK8sOptions } from './push-k8s.js';
+import { allowOutsideConfigDirOption } from './options.js';
 import { addScheduleSourceOptions } from './schedule-input.js';
 
 // The push commands' flags. Their work (the AWS SDK, Kubernetes models) loads only when they run.
@@ -31,6 +32,7 @@ export function registerPushAws(push: Command, run: Runner): void {
       '--config <file>',
       'push every service of a headroom.yaml that has a push.aws block, each to its own group',
     )
+    .addOption(allowOutsideConfigDirOption())
     .option('--region <region>', 'AWS region (default: AWS_REGION or the profile)')
     .option('--profile <name>', 'AWS profile from the shared config files')
     .option(
@@ -152,6 +154,7 @@ export function registerPushK8s(push: Command, run: Runner): Command {
       '--config <file>',
       'push every service of a headroom.yaml that has a push.k8s block, each to its own object',
     )
+    .addOption(allowOutsideConfigDirOption())
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',

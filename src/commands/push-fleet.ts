@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { UserError } from '../errors.js';
+import { withMaskedExcerpts } from '../util/excerpt.js';
 import { EXIT } from '../exit-codes.js';
 import {
   exitCodeFor,
@@ -27,7 +28,20 @@ export async function pushFleetCommand<O extends object>(
   explicit: ReadonlySet<string>,
   push: (csv: string, options: O) => Promise<CommandOutput>,
 ): Promise<CommandOutput> {
-  const loaded = await loadConfig(configPath);
+  // The config names the files: what they hold is quoted only masked (see util/excerpt.ts).
+  return withMaskedExcerpts(() => pushFleet(target, configPath, options, explicit, push));
+}
+
+async function pushFleet<O extends object>(
+  target: PushTarget,
+  configPath: string,
+  options: O,
+  explicit: ReadonlySet<string>,
+  push: (csv: string, options: O) => Promise<CommandOutput>,
+): Promise<CommandOutput> {
+  const loaded = await loadConfig(configPath, {
+    allowOutside: Boolean((options as { allowOutsideConfigDir?: boolean }).allowOutsideConfigDir),
+  });
   const services = loaded.services.filter((s) => s.push?.[target]);
   if (services.length === 0) {
     throw new UserError(

@@ -1,15 +1,31 @@
-import { access } from 'node:fs/promises';
-import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
-import { glob } from 'tinyglobby';
+import { basename, extname } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import { configSchema, type Config, type ServiceConfig } from './schema.js';
 import { readTextFile } from '../util/files.js';
+import { configFolder, configPath, dataFiles, OUTSIDE_FLAG } from './paths.js';
 
 import { CONFIG_FILE } from './file-name.js';
 
-export { CONFIG_FILE };
+export { CONFIG_FILE, OUTSIDE_FLAG };
+
+export interface LoadOptions {
+  /** Let paths in the config lead outside its folder (`--allow-outside-config-dir`). */
+  allowOutside?: boolean;
+}
+
+/** Anchors and aliases may expand to at most this many nodes (a "billion laughs" stops here). */
+const MAX_ALIASES = 100;
+
+/** Keys of the config that name files or folders, besides `data`: each a path from the top. */
+const PATH_KEYS: PropertyKey[][] = [['reports'], ['defaults', 'events'], ['defaults', 'modelFile']];
+const SERVICE_PATH_KEYS: PropertyKey[][] = [
+  ['events'],
+  ['modelFile'],
+  ['push', 'k8s', 'keepTriggers'],
+  ['push', 'k8s', 'out'],
+];
 
 /** One service to plan: its config with the defaults merged in and its data file resolved. */
 export interface Service extends ServiceConfig {
@@ -76,9 +92,10 @@ function allowedKeys(path: PropertyKey[]): string[] {
 
 /**
  * Reads and checks headroom.yaml. Every problem is reported at once, each with its line, the
- * field's path, the value found and what is allowed, so one run shows everything to fix.
+ * field's path, the value found and what is allowed, so one run shows everything to fix. Every
+ * path in it is resolved against its folder and must stay there (see ./paths.ts).
  */
-export async function loadConfig(path: string): Promise<LoadedConfig> {
+export async function loadConfig(path: string, options: LoadOptions = {}): Promise<LoadedConfig> {
   const text = await readTextFile(
     path,
     'the config',
@@ -96,7 +113,16 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
         .join('\n'),
     );
   }
-  const data = doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new UserError(
+      `${path}: too many aliases: its anchors and aliases expand to more than ${MAX_ALIASES} copies (${error.message})`,
+      'write the values out, or use fewer aliases',
+    );
+  }
   const lineOf = (p: PropertyKey[]): string => {
     const node = doc.getIn(p as unknown[], true) as
       { range?: [number, number, number] } | undefined;
@@ -126,26 +152,44 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
       );
     }
   }
-  // Data files are checked even when the schema failed, so one run reports every problem.
-  const base = dirname(resolve(path));
+  // Paths are checked even when the schema failed, so one run reports every problem.
+  const folder = await configFolder(path, Boolean(options.allowOutside));
+  const at = (field: PropertyKey[]) => `${path}${lineOf(field)}: ${dotted(field)}`;
   const rawServices = (data as { services?: unknown } | null)?.services;
-  const files = await Promise.all(
-    (Array.isArray(rawServices) ? rawServices : []).map(async (service: unknown, i) => {
+  const rawList = Array.isArray(rawServices) ? (rawServices as unknown[]) : [];
+  const found = await Promise.all(
+    rawList.map(async (service) => {
       const given = (service as { data?: unknown } | null)?.data;
-      if (typeof given !== 'string' || given === '') return [];
-      const found = await dataFiles(base, given);
-      if (found.length === 0) {
-        problems.push(
-          `${path}${lineOf(['services', i, 'data'])}: services[${i}].data: no file matches '${given}'`,
-        );
-      }
-      return found;
+      if (typeof given !== 'string' || given === '') return { files: [] };
+      const result = await dataFiles(folder, given);
+      return result.problem || result.files.length > 0
+        ? result
+        : { files: [], problem: `no file matches '${given}'` };
     }),
   );
+  found.forEach((f, i) => {
+    if (f.problem) problems.push(`${at(['services', i, 'data'])}: ${f.problem}`);
+  });
+  const files = found.map((f) => f.files);
+  // Every other path: resolved against the config's folder (and kept there), in place.
+  const paths = [
+    ...PATH_KEYS,
+    ...rawList.flatMap((_, i) => SERVICE_PATH_KEYS.map((key) => ['services', i, ...key])),
+  ];
+  for (const field of paths) {
+    const given = field.reduce<unknown>(
+      (value, key) => (value as Record<PropertyKey, unknown> | null | undefined)?.[key],
+      data,
+    );
+    if (typeof given !== 'string' || given === '') continue;
+    const checked = await configPath(folder, given);
+    if (checked.problem) problems.push(`${at(field)}: ${checked.problem}`);
+    else setIn(data, field, checked.path);
+  }
   if (!parsed.success || problems.length > 0) {
     throw new UserError(problems.join('\n'), 'see "Config file" in the README for every key');
   }
-  const config = parsed.data;
+  const config = configSchema.parse(data);
   const services: Service[] = [];
   const names = new Set<string>();
   config.services.forEach((raw, i) => {
@@ -170,14 +214,10 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   return { path, config, services };
 }
 
-/** The files a service's `data` names: one path, or every match of a glob (sorted). */
-async function dataFiles(base: string, given: string): Promise<string[]> {
-  const pattern = isAbsolute(given) ? given : resolve(base, given);
-  if (/[*?[{]/.test(given)) return (await glob(pattern, { absolute: true })).sort();
-  try {
-    await access(pattern);
-    return [pattern];
-  } catch {
-    return [];
-  }
+/** Sets the value at `field` of the plain object `data` (which has one there already). */
+function setIn(data: unknown, field: PropertyKey[], value: unknown): void {
+  const parent = field
+    .slice(0, -1)
+    .reduce<unknown>((v, key) => (v as Record<PropertyKey, unknown>)[key], data);
+  (parent as Record<PropertyKey, unknown>)[field[field.length - 1]] = value;
 }

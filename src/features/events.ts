@@ -6,6 +6,7 @@ import type { HolidaysTypes } from 'date-holidays';
 import { DateTime, IANAZone } from 'luxon';
 import { InputError, UserError } from '../errors.js';
 import { DAY_MS } from '../util/duration.js';
+import { excerpt } from '../util/excerpt.js';
 import { assertReadableFile, csvProblem } from '../ingest/csv-file.js';
 import { parseTimestamp } from '../ingest/timestamp.js';
 
@@ -251,7 +252,7 @@ export async function readEventsCsv(file: string): Promise<EventDay[]> {
         throw new InputError(
           file,
           line,
-          `expected a positive multiplier in column 'lift', got '${liftText}'`,
+          `expected a positive multiplier in column 'lift', got ${excerpt(liftText)}`,
           'e.g. 1.5 for half as much load again as a normal day',
         );
       }
@@ -282,7 +283,7 @@ function eventColumns(file: string, line: number, header: string[]) {
     throw new InputError(
       file,
       line,
-      `expected a header with a 'date' column, got ${header.map((h) => `'${h}'`).join(', ')}`,
+      `expected a header with a 'date' column, got ${header.map(excerpt).join(', ')}`,
       'columns: date (required); name, end and lift (optional), e.g. "date,name,end,lift"',
     );
   }
@@ -302,7 +303,7 @@ function eventDate(
     throw new InputError(
       file,
       line,
-      `expected a date in column '${label}', got '${text}'`,
+      `expected a date in column '${label}', got ${excerpt(text)}`,
       'write dates as YYYY-MM-DD (a timestamp also works; its date part is used)',
     );
   }

@@ -35,9 +35,11 @@ export async function runFleet(
   let done = 0;
   let next = 0;
   const workerUrl = new URL('./worker.js', import.meta.url);
+  // The services come from a config file: what their files hold is quoted only masked.
+  const start = () => new Worker(workerUrl, { workerData: { maskExcerpts: true } });
   await Promise.all(
     Array.from({ length: size }, async () => {
-      let worker = new Worker(workerUrl);
+      let worker = start();
       try {
         while (next < tasks.length) {
           const at = next++;
@@ -45,7 +47,7 @@ export async function runFleet(
           const outcome = await new Promise<ServiceOutcome>((resolve) => {
             const fail = (error: Error) => {
               // A worker that threw outside a task is gone: the next task gets a fresh one.
-              worker = new Worker(workerUrl);
+              worker = start();
               resolve({
                 name: task.name,
                 ok: false,

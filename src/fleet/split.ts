@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CsvError, parse } from 'csv-parse';
 import { InputError } from '../errors.js';
 import { assertReadableFile, csvProblem } from '../ingest/csv-file.js';
+import { excerpt } from '../util/excerpt.js';
 
 const quote = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
 
@@ -36,7 +37,7 @@ export async function splitLongCsv(
           throw new InputError(
             file,
             info.lines,
-            `no column '${column}' (seriesColumn) in the header: ${header.join(', ')}`,
+            `no column '${column}' (seriesColumn) in the header: ${header.map(excerpt).join(', ')}`,
           );
         }
         continue;

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { excerpt } from '../util/excerpt.js';
 import { looksNumeric } from './numbers.js';
 import { parseTimestamp } from './timestamp.js';
 
@@ -43,7 +44,7 @@ export function chooseColumns(
   request: ColumnRequest,
 ): ColumnChoice {
   const notes: string[] = [];
-  const listed = header.map((h) => `'${h}'`).join(', ');
+  const listed = header.map(excerpt).join(', ');
   const find = (name: string, flag: string) => {
     const index = header.findIndex((h) => h === name);
     const loose =

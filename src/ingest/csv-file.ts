@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { CsvError } from 'csv-parse';
 import { UserError } from '../errors.js';
+import { maskQuoted } from '../util/excerpt.js';
 
 /** Fails with a user error unless `file` is a readable regular file. */
 export async function assertReadableFile(file: string): Promise<void> {
@@ -21,7 +22,7 @@ export function csvProblem(error: CsvError): string {
     return DIFFERENT_WIDTH;
   }
   if (error.code.startsWith('CSV_QUOTE') || error.code === 'CSV_INVALID_CLOSING_QUOTE') {
-    return `malformed quoting (${error.message})`;
+    return `malformed quoting (${maskQuoted(error.message)})`;
   }
-  return error.message;
+  return maskQuoted(error.message);
 }

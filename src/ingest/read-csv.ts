@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { InputError, UserError } from '../errors.js';
+import { excerpt } from '../util/excerpt.js';
 import type { Warning } from '../types.js';
 import { csvProblem, DIFFERENT_WIDTH } from './csv-file.js';
 import { chooseColumns, MISSING_CELLS, type ColumnChoice, type ColumnRequest } from './columns.js';
@@ -121,7 +122,7 @@ class RowReader {
           throw new InputError(
             this.file,
             line,
-            `expected an hour 0–23 in column '${this.header[this.choice.hour]}', got '${hourText.slice(hs, he)}'`,
+            `expected an hour 0–23 in column '${this.header[this.choice.hour]}', got ${excerpt(hourText.slice(hs, he))}`,
           );
         }
       }
@@ -130,7 +131,7 @@ class RowReader {
         throw new InputError(
           this.file,
           line,
-          `expected a timestamp in column '${this.header[this.choice.timestamp]}', got '${timeText.slice(ts, te)}'`,
+          `expected a timestamp in column '${this.header[this.choice.timestamp]}', got ${excerpt(timeText.slice(ts, te))}`,
           `accepted: ${TIMESTAMP_FORMATS}; or choose another column with --timestamp-column`,
         );
       }
@@ -154,7 +155,7 @@ class RowReader {
       throw new InputError(
         this.file,
         line,
-        `expected a number in column '${this.header[this.choice.value]}', got '${valueText.slice(vs, ve)}'`,
+        `expected a number in column '${this.header[this.choice.value]}', got ${excerpt(valueText.slice(vs, ve))}`,
         /^[-+]?\d{1,3}([,.' ]\d{3})+([.,]\d+)?$/.test(cell)
           ? 'it has a thousands separator that the first rows did not use; write the numbers the same way throughout'
           : 'choose another column with --value-column',

@@ -1,3 +1,4 @@
+import { escapeHtml, markdownText } from './escape.js';
 import { formatReadable } from './tables.js';
 
 /** What the fleet report shows of one service: its plan output, or why it failed. */
@@ -52,27 +53,20 @@ const missingText = (m: MissingShards) =>
 
 const MAX_ROWS = 24;
 
-const escape = (text: unknown) =>
-  String(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-
 const anchor = (name: string) => `service-${name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
 
 function overviewRow(e: FleetEntry): string {
   if (!e.ok || !e.plan) {
-    return `<tr class="failed"><td><a href="#${anchor(e.name)}">${escape(e.name)}</a></td><td>failed</td><td colspan="6">${escape(e.error ?? '')}</td></tr>`;
+    return `<tr class="failed"><td><a href="#${anchor(e.name)}">${escapeHtml(e.name)}</a></td><td>failed</td><td colspan="6">${escapeHtml(e.error ?? '')}</td></tr>`;
   }
   const s = e.plan.summary;
-  return `<tr><td><a href="#${anchor(e.name)}">${escape(e.name)}</a></td><td>ok</td><td>${escape(e.plan.source.model)}</td><td class="n">${s.minServers}–${s.peakServers}</td><td class="n">${escape(formatReadable(s.peakForecast))}</td><td class="n">${escape(formatReadable(s.serverHours))}</td><td class="n">${s.changes}</td><td class="n">${e.warnings.length}</td></tr>`;
+  return `<tr><td><a href="#${anchor(e.name)}">${escapeHtml(e.name)}</a></td><td>ok</td><td>${escapeHtml(e.plan.source.model)}</td><td class="n">${s.minServers}–${s.peakServers}</td><td class="n">${escapeHtml(formatReadable(s.peakForecast))}</td><td class="n">${escapeHtml(formatReadable(s.serverHours))}</td><td class="n">${s.changes}</td><td class="n">${e.warnings.length}</td></tr>`;
 }
 
 function serviceSection(e: FleetEntry): string {
-  const head = `<section id="${anchor(e.name)}"><h2>${escape(e.name)}</h2>`;
+  const head = `<section id="${anchor(e.name)}"><h2>${escapeHtml(e.name)}</h2>`;
   if (!e.ok || !e.plan) {
-    return `${head}<p class="error"><strong>Failed:</strong> ${escape(e.error ?? 'unknown error')}</p></section>`;
+    return `${head}<p class="error"><strong>Failed:</strong> ${escapeHtml(e.error ?? 'unknown error')}</p></section>`;
   }
   const p = e.plan;
   const s = p.summary;
@@ -96,29 +90,29 @@ function serviceSection(e: FleetEntry): string {
     figures.push(['under-provisioned', `${s.cappedSteps} interval(s) above --max-servers`]);
   const chart = (data: string | undefined, alt: string) =>
     data
-      ? `<img src="${escape(data)}" alt="${escape(alt)}" width="1200"${data.startsWith('data:') ? '' : ' loading="lazy"'}>`
+      ? `<img src="${escapeHtml(data)}" alt="${escapeHtml(alt)}" width="1200"${data.startsWith('data:') ? '' : ' loading="lazy"'}>`
       : '';
   const rows = p.entries
     .slice(0, MAX_ROWS)
     .map(
       (r) =>
-        `<tr><td>${escape(r.timestamp)}</td><td class="n">${r.capacity}</td><td class="n">${r.change > 0 ? '+' : ''}${r.change}</td><td>${escape(r.action)}</td></tr>`,
+        `<tr><td>${escapeHtml(r.timestamp)}</td><td class="n">${r.capacity}</td><td class="n">${r.change > 0 ? '+' : ''}${r.change}</td><td>${escapeHtml(r.action)}</td></tr>`,
     )
     .join('');
   const more =
     p.entries.length > MAX_ROWS
-      ? `<p class="dim">…and ${p.entries.length - MAX_ROWS} more changes in ${escape(e.name)}/schedule.csv</p>`
+      ? `<p class="dim">…and ${p.entries.length - MAX_ROWS} more changes in ${escapeHtml(e.name)}/schedule.csv</p>`
       : '';
   const list = (title: string, items: string[]) =>
     items.length === 0
       ? ''
-      : `<h3>${title}</h3><ul>${items.map((i) => `<li>${escape(i)}</li>`).join('')}</ul>`;
+      : `<h3>${title}</h3><ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
   return `${head}
-<table class="figures">${figures.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>
+<table class="figures">${figures.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
 ${chart(e.charts?.forecast, `${e.name}: history, forecast and planning band`)}
 ${chart(e.charts?.plan, `${e.name}: demand against planned capacity, and servers`)}
 <h3>Schedule</h3>
-<table><thead><tr><th>time (${escape(p.timezone)})</th><th>servers</th><th>change</th><th>action</th></tr></thead><tbody>${rows}</tbody></table>${more}
+<table><thead><tr><th>time (${escapeHtml(p.timezone)})</th><th>servers</th><th>change</th><th>action</th></tr></thead><tbody>${rows}</tbody></table>${more}
 ${list('What was fixed in the input', e.warnings)}${list('Notes', e.notes)}
 </section>`;
 }
@@ -151,8 +145,8 @@ img { display: block; max-width: 100%; height: auto; margin: 0.8rem 0; border: 1
 </head>
 <body>
 <h1>Capacity plans</h1>
-<p class="dim">${entries.length} service(s), ${entries.length - failed} planned, ${failed} failed. Generated ${escape(generatedAt)} by headroom.</p>
-${missing ? `<p class="error"><strong>Partial report:</strong> ${escape(missingText(missing))}</p>\n` : ''}<table>
+<p class="dim">${entries.length} service(s), ${entries.length - failed} planned, ${failed} failed. Generated ${escapeHtml(generatedAt)} by headroom.</p>
+${missing ? `<p class="error"><strong>Partial report:</strong> ${escapeHtml(missingText(missing))}</p>\n` : ''}<table>
 <thead><tr><th>service</th><th>status</th><th>model</th><th>servers</th><th>peak forecast</th><th>server-hours</th><th>changes</th><th>warnings</th></tr></thead>
 <tbody>
 ${entries.map(overviewRow).join('\n')}
@@ -169,9 +163,9 @@ export function fleetMarkdown(entries: FleetEntry[], missing?: MissingShards): s
   const failed = entries.filter((e) => !e.ok).length;
   const rows = entries.map((e) => {
     if (!e.ok || !e.plan)
-      return `| ${e.name} | **failed** | ${(e.error ?? '').replace(/\|/g, '\\|').split('\n')[0]} | | | |`;
+      return `| ${markdownText(e.name)} | **failed** | ${markdownText((e.error ?? '').split('\n')[0])} | | | |`;
     const s = e.plan.summary;
-    return `| ${e.name} | ok | ${e.plan.source.model} | ${s.minServers}–${s.peakServers} | ${formatReadable(s.serverHours)} | ${s.changes} |`;
+    return `| ${markdownText(e.name)} | ok | ${markdownText(e.plan.source.model)} | ${s.minServers}–${s.peakServers} | ${formatReadable(s.serverHours)} | ${s.changes} |`;
   });
   return [
     `# Capacity plans: ${entries.length} service(s), ${failed} failed`,

@@ -2,6 +2,7 @@ import { describePlanRule, formatShare } from '../capacity/servers.js';
 import type { CapacityPlan, CapacitySettings, Forecast, Schedule, Warning } from '../types.js';
 import { formatDuration, HOUR_MS } from '../util/duration.js';
 import { formatShort, formatTimestamp } from '../util/time.js';
+import { markdownCode, markdownText } from './escape.js';
 import { formatReadable } from './tables.js';
 
 export interface PlanFigures {
@@ -86,11 +87,11 @@ export function summaryMarkdown(input: SummaryInput): string {
   const horizon = formatDuration(forecast.point.length * forecast.stepMs);
   const risk = riskLine(f, s, (forecast.point.length * forecast.stepMs) / HOUR_MS);
   const lines = [
-    `# Capacity plan for \`${input.valueColumn}\``,
+    `# Capacity plan for ${markdownCode(input.valueColumn)}`,
     '',
-    `From \`${input.file}\`: ${horizon} from ${formatShort(forecast.start, zone)} (${zone}) ` +
-      `at ${formatDuration(forecast.stepMs)} steps, model \`${forecast.model}\`` +
-      (input.selection ? ` (chosen by auto: ${input.selection}).` : '.'),
+    `From ${markdownCode(input.file)}: ${horizon} from ${formatShort(forecast.start, zone)} (${zone}) ` +
+      `at ${formatDuration(forecast.stepMs)} steps, model ${markdownCode(forecast.model)}` +
+      (input.selection ? ` (chosen by auto: ${markdownText(input.selection)}).` : '.'),
     '',
     '| figure | value |',
     '|---|---|',
@@ -116,7 +117,7 @@ export function summaryMarkdown(input: SummaryInput): string {
     lines.push(
       '## What was fixed in the input',
       '',
-      ...input.warnings.map((w) => `- ${w.message}`),
+      ...input.warnings.map((w) => `- ${markdownText(w.message)}`),
       '',
     );
   }
