@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import { parse as parseSync } from 'csv-parse/sync';
 import { InputError, UserError } from '../errors.js';
 import type { Warning } from '../types.js';
 import { csvProblem, DIFFERENT_WIDTH } from './csv-file.js';
@@ -308,9 +307,9 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
     if (!scan.header) {
       const headerLine = text.slice(s, e);
       scan.delimiter = detectDelimiter(headerLine);
-      const cells = headerLine.includes('"')
-        ? (parseSync(headerLine, { delimiter: scan.delimiter, trim: true }) as string[][])[0]
-        : splitCells(text, s, e);
+      // A quoted header (perhaps malformed, perhaps spanning lines) is csv-parse's to read.
+      if (headerLine.includes('"')) throw new QuotedRow(scan.delimiter);
+      const cells = splitCells(text, s, e);
       scan.record(cells, line);
       width = cells.length;
       return;
@@ -423,11 +422,17 @@ async function scanQuoted(
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
-      throw new InputError(file, line, csvProblem(error));
+      throw new InputError(file, line, csvProblem(error), quoteHint(error));
     }
     throw error;
   }
   return scan.finish();
+}
+
+/** How to fix a quoting mistake csv-parse found (in the header or any row). */
+function quoteHint(error: CsvError): string | undefined {
+  if (!error.code.includes('QUOTE')) return undefined;
+  return 'every opening quote needs a closing one, and a quote inside a quoted field is doubled ("say ""hi"""); fix the quotes or remove them';
 }
 
 /**
