@@ -68,6 +68,31 @@ describe('--horizon', () => {
     }
   });
 
+  it('the longest allowed horizon plans (no stack overflow on its ~100,000 steps)', async () => {
+    const lines = ['timestamp,requests'];
+    for (let i = 0; i < 12 * 24 * 21; i++) {
+      lines.push(
+        `${new Date(Date.UTC(2024, 0, 1) + i * 300_000).toISOString()},${100 + (i % 288)}`,
+      );
+    }
+    const file = join(scratch, 'five-minutes.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const out = join(scratch, 'longest');
+    const run = await headroom([
+      'plan',
+      file,
+      '--interval',
+      '5m',
+      '--horizon',
+      '347d',
+      '--out-dir',
+      out,
+    ]);
+    expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(run.code).toBe(0);
+    expect(existsSync(join(out, 'plan.csv'))).toBe(true);
+  });
+
   it('too many steps for the --interval is refused, suggesting a longer interval', async () => {
     const file = csv('timestamp,requests');
     const run = await headroom(['forecast', file, '--horizon', '300d', '--interval', '1m']);

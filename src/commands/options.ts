@@ -8,7 +8,7 @@ import { parseTimestamp, TIMESTAMP_FORMATS } from '../ingest/timestamp.js';
 import { DEFAULT_MODEL, MODEL_NAMES } from '../models/registry.js';
 import type { ForecastRequest } from '../pipeline.js';
 import type { CapacitySettings } from '../types.js';
-import { durationOrZero, parseDuration } from '../util/duration.js';
+import { DAY_MS, describeDuration, durationOrZero, parseDuration } from '../util/duration.js';
 import { isValidZone } from '../util/time.js';
 
 /** Option values as commander hands them over (strings until parsed here). */
@@ -219,9 +219,32 @@ export function ingestOptions(raw: RawOptions): IngestOptions {
   };
 }
 
+/** The longest --horizon: a year (366 days), and this many steps of --interval. */
+export const MAX_HORIZON_MS = 366 * DAY_MS;
+export const MAX_HORIZON_STEPS = 100_000;
+
+function horizonOf(raw: RawOptions): number {
+  const horizonMs = parseDuration(raw.horizon, '--horizon');
+  if (horizonMs > MAX_HORIZON_MS) {
+    throw new UserError(
+      `--horizon: ${raw.horizon} is longer than a year (366d), the furthest headroom forecasts`,
+      'a forecast that far out is mostly guessed trend: plan a shorter --horizon and plan again as new data comes in (nightly in CI, say)',
+    );
+  }
+  const stepMs = parseDuration(raw.interval, '--interval');
+  const steps = Math.ceil(horizonMs / stepMs);
+  if (steps > MAX_HORIZON_STEPS) {
+    throw new UserError(
+      `--horizon ${raw.horizon} at --interval ${raw.interval} is ${steps.toLocaleString('en-US')} steps, more than ${MAX_HORIZON_STEPS.toLocaleString('en-US')}`,
+      `use a shorter --horizon or a longer --interval (at most ${describeDuration(MAX_HORIZON_STEPS * stepMs)} at ${raw.interval})`,
+    );
+  }
+  return horizonMs;
+}
+
 export function forecastRequest(raw: RawOptions): ForecastRequest {
   return {
-    horizonMs: parseDuration(raw.horizon, '--horizon'),
+    horizonMs: horizonOf(raw),
     quantile: number(
       raw.quantile,
       '--quantile',
