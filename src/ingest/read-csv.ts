@@ -49,6 +49,12 @@ export interface ScanSummary {
 export type PointSink = (time: number, value: number, line: number) => void;
 
 const SAMPLE_ROWS = 200;
+/**
+ * Larger values are skipped as no load at all (an overflowed or garbage counter): far beyond what
+ * servers are planned for, and their sums and the models' squares overflow: 1e308 + 1e308 is
+ * Infinity, then NaN downstream, and MSTL fails from about 1e40.
+ */
+const MAX_VALUE = 1e15;
 const DELIMITERS = [',', ';', '\t', '|'];
 
 /** A data row contains a quote: the quote-free fast path hands over to csv-parse. */
@@ -82,6 +88,7 @@ class RowReader {
   missing = 0;
   infinite = 0;
   negative = 0;
+  huge = 0;
 
   constructor(
     private readonly file: string,
@@ -135,13 +142,17 @@ class RowReader {
       }
     }
     const value = parseNumberAt(valueText, vs, ve, this.format);
-    if (value >= 0 && value !== Infinity) {
+    if (value >= 0 && value <= MAX_VALUE) {
       this.rows++;
       this.sink(time, value, line);
       return;
     }
     if (value < 0 && Number.isFinite(value)) {
       this.negative++;
+      return;
+    }
+    if (value > MAX_VALUE && Number.isFinite(value)) {
+      this.huge++;
       return;
     }
     const cell = valueText.slice(vs, ve).toLowerCase();
@@ -192,6 +203,11 @@ class RowReader {
       'negative-values',
       this.negative,
       `${this.negative} row(s) with a negative value in '${valueName}' were skipped: load cannot be negative (an exporter's -1 for "no data"?)`,
+    );
+    add(
+      'huge-values',
+      this.huge,
+      `${this.huge} row(s) with a value above 1e15 in '${valueName}' were skipped: too large for a load (an overflowed counter?)`,
     );
     add(
       'dst-gap',
