@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { DEFAULT_CAPACITY } from '../capacity/servers.js';
+import { DEFAULT_CAPACITY, MAX_SERVERS } from '../capacity/servers.js';
 import { UserError } from '../errors.js';
 import { DUPLICATE_POLICIES, type DuplicatePolicy } from '../ingest/clean.js';
 import type { IngestOptions } from '../ingest/index.js';
@@ -308,6 +308,16 @@ export function capacitySettings(raw: RawOptions): CapacitySettings {
       'a fraction in (0, 1]',
     ),
   };
+  for (const [flag, value] of [
+    ['--base-servers', settings.baseServers],
+    ['--min-servers', settings.minServers],
+  ] as const) {
+    if (value > MAX_SERVERS) {
+      throw new UserError(
+        `${flag}: ${value} is more than ${MAX_SERVERS.toLocaleString('en-US')} servers`,
+      );
+    }
+  }
   if (settings.minServers > settings.maxServers) {
     throw new UserError(
       `--min-servers ${settings.minServers} is above --max-servers ${settings.maxServers}`,
