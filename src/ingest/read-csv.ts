@@ -11,6 +11,7 @@ import {
   type NumberFormat,
 } from './numbers.js';
 import { textChunks } from './source.js';
+import { PointChunks } from './sort.js';
 import { TimestampReader, TIMESTAMP_FORMATS } from './timestamp.js';
 
 /** Samples as read, in file order: parallel arrays of time, value and 1-based file line. */
@@ -471,49 +472,13 @@ export async function scanCsv(
 
 /** Streams a CSV file and returns its (timestamp, value) samples in file order. */
 export async function readCsv(file: string, options: ReadOptions): Promise<ReadResult> {
-  let points: GrowablePoints = new GrowablePoints();
-  const summary = await scanCsv(file, options, () => {
-    points = new GrowablePoints();
-    return points.add;
-  });
+  let points = new PointChunks();
+  const summary = await scanCsv(file, options, () => (points = new PointChunks()).add);
   return {
-    points: points.result(),
+    points: points.toRaw(),
     timestampColumn: summary.timestampColumn,
     valueColumn: summary.valueColumn,
     warnings: summary.warnings,
     notes: summary.notes,
   };
-}
-
-/** Points in typed arrays that double as they fill: 20 bytes a row, off the JS heap. */
-export class GrowablePoints {
-  private times = new Float64Array(1024);
-  private values = new Float64Array(1024);
-  private lines = new Int32Array(1024);
-  private length = 0;
-
-  readonly add: PointSink = (time, value, line) => {
-    if (this.length === this.times.length) {
-      const grow = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
-        const next = make(a.length * 2);
-        next.set(a);
-        return next;
-      };
-      this.times = grow(this.times, (n) => new Float64Array(n));
-      this.values = grow(this.values, (n) => new Float64Array(n));
-      this.lines = grow(this.lines, (n) => new Int32Array(n));
-    }
-    this.times[this.length] = time;
-    this.values[this.length] = value;
-    this.lines[this.length] = line;
-    this.length++;
-  };
-
-  result(): RawPoints {
-    return {
-      times: this.times.slice(0, this.length),
-      values: this.values.slice(0, this.length),
-      lines: this.lines.slice(0, this.length),
-    };
-  }
 }
