@@ -114,6 +114,10 @@ function buildProgram(io: Io, run: Runner): Command {
     .addOption(allowOutsideConfigDirOption())
     .option('--workers <n>', 'with --config: services planned in parallel (default: one per core)')
     .option(
+      '--max-series <n>',
+      'with --config: the most series a long-format file (seriesColumn) may split into (default 10000)',
+    )
+    .option(
       '--shard <i/n>',
       'with --config: plan only the i-th of n parts of the fleet (1-based, e.g. 2/4) and write reports/fleet-part-<i>-of-<n>.json for `headroom report --merge`',
     )

@@ -12,6 +12,7 @@
  */
 import { exceedance, type PredictiveDistribution } from '../evaluate/predictive.js';
 import type { CapacitySettings } from '../types.js';
+import { MAX_SERVERS } from './servers.js';
 
 export interface RiskOutcome {
   /** The share of steps the plan expects demand above 100% of planned capacity. */
@@ -37,7 +38,9 @@ function optionsAt(
 ): Options {
   const { capacityPerServer: c, maxServers } = settings;
   const top = scores.length > 0 ? scores[scores.length - 1] : 0;
-  const ceiling = Math.min(maxServers, Math.max(floor, Math.ceil((point + scale * top) / c)));
+  // Counts beyond MAX_SERVERS are never worth listing; the floor has been checked against it.
+  const safest = Math.min(MAX_SERVERS, Math.ceil((point + scale * top) / c));
+  const ceiling = Math.min(maxServers, Math.max(floor, safest));
   const shortfall = new Float64Array(ceiling - floor + 1);
   for (let k = floor; k <= ceiling; k++) {
     shortfall[k - floor] = exceedance(point, scale, scores, k * c);

@@ -1,5 +1,9 @@
+import { UserError } from '../errors.js';
 import type { CapacityPlan, CapacitySettings, Forecast } from '../types.js';
 import { riskOf, serversWithinBudget } from './risk.js';
+
+/** More servers than this is a mistaken setting (or unit), not a plan. */
+export const MAX_SERVERS = 1_000_000;
 
 export const DEFAULT_CAPACITY: CapacitySettings = {
   capacityPerServer: 100,
@@ -20,18 +24,35 @@ export const DEFAULT_CAPACITY: CapacitySettings = {
  * min 2 and planning on the point forecast this is the first design's max(2, floor(2 + load/100 × 1.2)).
  */
 export function serversFor(planned: number, s: CapacitySettings): number {
+  const servers = Math.min(s.maxServers, Math.max(s.minServers, unclamped(planned, s)));
+  if (servers > MAX_SERVERS && Number.isFinite(planned)) throw tooManyServers(planned, s);
+  return servers;
+}
+
+/** The rounded count before --min-servers and --max-servers. */
+function unclamped(planned: number, s: CapacitySettings): number {
   const raw =
     s.baseServers +
     (Math.max(0, planned) / (s.capacityPerServer * s.targetUtilization)) * (1 + s.headroom);
   // Round away float noise first, so that 140 / (100 × 0.7) = 2.0000000000000004 needs 2 servers.
   const cleaned = Math.round(raw * 1e9) / 1e9;
-  const rounded =
-    s.rounding === 'floor'
-      ? Math.floor(cleaned)
-      : s.rounding === 'round'
-        ? Math.round(cleaned)
-        : Math.ceil(cleaned);
-  return Math.min(s.maxServers, Math.max(s.minServers, rounded));
+  return s.rounding === 'floor'
+    ? Math.floor(cleaned)
+    : s.rounding === 'round'
+      ? Math.round(cleaned)
+      : Math.ceil(cleaned);
+}
+
+/** Servers beyond MAX_SERVERS (or infinitely many): a setting is wrong, most likely the capacity. */
+function tooManyServers(planned: number, s: CapacitySettings): UserError {
+  const count =
+    s.baseServers +
+    (Math.max(0, planned) / (s.capacityPerServer * s.targetUtilization)) * (1 + s.headroom);
+  const many = Number.isFinite(count) ? count.toExponential(2) : 'infinitely many';
+  return new UserError(
+    `a planned load of ${planned.toPrecision(4)} needs ${many} servers at --capacity-per-server ${s.capacityPerServer} and --target-utilization ${s.targetUtilization}: more than ${MAX_SERVERS.toLocaleString('en-US')} servers`,
+    '--capacity-per-server is the load one server handles at 100% utilisation, in the unit of the data (per --interval with --agg sum): check it; --max-servers caps the plan',
+  );
 }
 
 /**
@@ -63,8 +84,7 @@ export function planCapacity(forecast: Forecast, settings: CapacitySettings): Ca
   }
   let cappedSteps = 0;
   plannedLoad.forEach((load, i) => {
-    const uncapped = serversFor(load, { ...settings, maxServers: Number.POSITIVE_INFINITY });
-    if (uncapped > servers[i]) cappedSteps++;
+    if (unclamped(load, settings) > servers[i]) cappedSteps++;
   });
   return {
     start: forecast.start,

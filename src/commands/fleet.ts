@@ -1,5 +1,4 @@
-import { access, readFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
 import { loadConfig, type Service } from '../config/load.js';
@@ -18,7 +17,9 @@ import {
   type FleetPart,
   type PartOutcome,
 } from '../fleet/shard.js';
-import { splitLongCsv } from '../fleet/split.js';
+import { DEFAULT_MAX_SERIES, splitLongCsv } from '../fleet/split.js';
+import { withScratchFolders } from '../util/scratch.js';
+import { wholeNumber } from './options.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { fleetHtml, fleetMarkdown, type FleetEntry, type PlanJson } from '../report/fleet.js';
 import { table, type CommandOutput } from './output.js';
@@ -32,6 +33,8 @@ export interface FleetOptions extends PlanOptions {
   quiet?: boolean;
   /** `--allow-outside-config-dir`: the config may name files outside its folder. */
   allowOutsideConfigDir?: boolean;
+  /** Most series a long-format file may split into (default DEFAULT_MAX_SERIES). */
+  maxSeries?: string;
 }
 
 /** A service's `plan` options: flag defaults, then the config file, then flags given explicitly. */
@@ -67,6 +70,7 @@ async function tasksFor(
   explicit: ReadonlySet<string>,
   reports: string,
   scratch: () => Promise<string>,
+  maxSeries: number | undefined,
 ): Promise<ServiceTask[]> {
   const tasks: ServiceTask[] = [];
   // Names are folders and, for shards and merges, keys: two series that slug alike would collide.
@@ -88,7 +92,9 @@ async function tasksFor(
       add({ name: service.name, file: service.file, options }, `service '${service.name}'`);
       continue;
     }
-    const parts = await splitLongCsv(service.file, service.seriesColumn, await scratch());
+    const parts = await splitLongCsv(service.file, service.seriesColumn, await scratch(), {
+      maxSeries: maxSeries ?? service.maxSeries ?? DEFAULT_MAX_SERIES,
+    });
     for (const [series, file] of parts) {
       const name = `${service.name}-${slug(series)}`;
       add(
@@ -227,14 +233,10 @@ async function planFleet(
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
     throw new UserError(`--workers: expected a whole number ≥ 1, got '${options.workers}'`);
   }
-  const scratchDirs: string[] = [];
-  const scratch = async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'headroom-series-'));
-    scratchDirs.push(dir);
-    return dir;
-  };
-  try {
-    const tasks = await tasksFor(loaded.services, options, explicit, reports, scratch);
+  const maxSeries =
+    options.maxSeries === undefined ? undefined : wholeNumber(options.maxSeries, '--max-series', 1);
+  return withScratchFolders('headroom-series-', async (scratch) => {
+    const tasks = await tasksFor(loaded.services, options, explicit, reports, scratch, maxSeries);
     const chosen = shard
       ? tasksOfShard(tasks, shard)
       : tasks.map((task, position) => ({ task, position }));
@@ -322,9 +324,7 @@ async function planFleet(
       text,
       ...common,
     };
-  } finally {
-    await Promise.all(scratchDirs.map((dir) => rm(dir, { recursive: true, force: true })));
-  }
+  });
 }
 
 /** An outcome as a part file keeps it: its files relative to the reports folder, which moves. */

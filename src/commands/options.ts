@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { DEFAULT_CAPACITY, formatShare } from '../capacity/servers.js';
+import { DEFAULT_CAPACITY, formatShare, MAX_SERVERS } from '../capacity/servers.js';
 import { UserError } from '../errors.js';
 import { DUPLICATE_POLICIES, type DuplicatePolicy } from '../ingest/clean.js';
 import type { IngestOptions } from '../ingest/index.js';
@@ -8,7 +8,7 @@ import { parseTimestamp, TIMESTAMP_FORMATS } from '../ingest/timestamp.js';
 import { DEFAULT_MODEL, MODEL_NAMES } from '../models/registry.js';
 import type { ForecastRequest } from '../pipeline.js';
 import type { CapacitySettings } from '../types.js';
-import { durationOrZero, parseDuration } from '../util/duration.js';
+import { DAY_MS, describeDuration, durationOrZero, parseDuration } from '../util/duration.js';
 import { isValidZone } from '../util/time.js';
 
 /** Option values as commander hands them over (strings until parsed here). */
@@ -225,9 +225,32 @@ export function ingestOptions(raw: RawOptions): IngestOptions {
   };
 }
 
+/** The longest --horizon: a year (366 days), and this many steps of --interval. */
+export const MAX_HORIZON_MS = 366 * DAY_MS;
+export const MAX_HORIZON_STEPS = 100_000;
+
+function horizonOf(raw: RawOptions): number {
+  const horizonMs = parseDuration(raw.horizon, '--horizon');
+  if (horizonMs > MAX_HORIZON_MS) {
+    throw new UserError(
+      `--horizon: ${raw.horizon} is longer than a year (366d), the furthest headroom forecasts`,
+      'a forecast that far out is mostly guessed trend: plan a shorter --horizon and plan again as new data comes in (nightly in CI, say)',
+    );
+  }
+  const stepMs = parseDuration(raw.interval, '--interval');
+  const steps = Math.ceil(horizonMs / stepMs);
+  if (steps > MAX_HORIZON_STEPS) {
+    throw new UserError(
+      `--horizon ${raw.horizon} at --interval ${raw.interval} is ${steps.toLocaleString('en-US')} steps, more than ${MAX_HORIZON_STEPS.toLocaleString('en-US')}`,
+      `use a shorter --horizon or a longer --interval (at most ${describeDuration(MAX_HORIZON_STEPS * stepMs)} at ${raw.interval})`,
+    );
+  }
+  return horizonMs;
+}
+
 export function forecastRequest(raw: RawOptions): ForecastRequest {
   return {
-    horizonMs: parseDuration(raw.horizon, '--horizon'),
+    horizonMs: horizonOf(raw),
     quantile: number(
       raw.quantile,
       '--quantile',
@@ -292,6 +315,16 @@ export function capacitySettings(raw: RawOptions): CapacitySettings {
       'a fraction in (0, 1]',
     ),
   };
+  for (const [flag, value] of [
+    ['--base-servers', settings.baseServers],
+    ['--min-servers', settings.minServers],
+  ] as const) {
+    if (value > MAX_SERVERS) {
+      throw new UserError(
+        `${flag}: ${value} is more than ${MAX_SERVERS.toLocaleString('en-US')} servers`,
+      );
+    }
+  }
   if (settings.minServers > settings.maxServers) {
     throw new UserError(
       `--min-servers ${settings.minServers} is above --max-servers ${settings.maxServers}`,

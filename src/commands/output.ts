@@ -1,4 +1,5 @@
 import type { Warning } from '../types.js';
+import { maxOf } from '../util/extremes.js';
 
 /** What a command hands back to the CLI: data for --json, text for people, and what it fixed. */
 export interface CommandOutput {
@@ -13,7 +14,7 @@ export interface CommandOutput {
 /** A plain aligned table; numbers right-aligned. */
 export function table(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
-  const widths = header.map((_, j) => Math.max(...cells.map((r) => (r[j] ?? '').length)));
+  const widths = header.map((_, j) => maxOf(cells.map((r) => (r[j] ?? '').length)));
   const numeric = header.map(
     (_, j) => rows.length > 0 && rows.every((r) => /^[-+]?[\d,]*\.?\d+%?$|^–$/.test(String(r[j]))),
   );

@@ -108,6 +108,8 @@ export const serviceSchema = z
     data: z.string().min(1),
     /** Long format (`timestamp,series,value`): one service per value of this column. */
     seriesColumn: z.string().min(1).optional(),
+    /** With seriesColumn: the most series the file may hold (default 10,000; --max-series wins). */
+    maxSeries: z.number().int().positive().optional(),
     push: push.optional(),
     ...Object.fromEntries(Object.entries(planKeys).map(([k, v]) => [k, v.optional()])),
   })

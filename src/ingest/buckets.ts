@@ -106,7 +106,9 @@ export class BucketAccumulator {
       let j = i + 1;
       while (j < n && times[j] === times[i]) j++;
       if (j - i > 1) this.duplicates(times, lines, i, j);
-      merged.push(j - i > 1 ? mergeDuplicates(values, i, j, this.settings.duplicates) : values[i]);
+      merged.push(
+        j - i > 1 ? mergeDuplicates((k) => values[k], i, j, this.settings.duplicates) : values[i],
+      );
       if (!Number.isNaN(this.lastTime)) this.addStep(times[i] - this.lastTime);
       this.lastTime = times[i];
       i = j;
@@ -150,17 +152,17 @@ export function duplicateError(file: string, time: number, line: number, again: 
   );
 }
 
-/** values[from, to) (samples with one time, in file order) merged by `policy`. */
+/** valueAt(from … to - 1) (samples with one time, in file order) merged by `policy`. */
 export function mergeDuplicates(
-  values: number[],
+  valueAt: (k: number) => number,
   from: number,
   to: number,
   policy: DuplicatePolicy = 'mean',
 ): number {
-  if (policy === 'first') return values[from];
-  if (policy === 'last') return values[to - 1];
+  if (policy === 'first') return valueAt(from);
+  if (policy === 'last') return valueAt(to - 1);
   let sum = 0;
-  for (let k = from; k < to; k++) sum += values[k];
+  for (let k = from; k < to; k++) sum += valueAt(k);
   return policy === 'sum' ? sum : sum / (to - from);
 }
 

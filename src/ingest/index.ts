@@ -2,9 +2,10 @@ import { UserError } from '../errors.js';
 import type { Series, Warning } from '../types.js';
 import { formatDuration } from '../util/duration.js';
 import { BucketAccumulator, BucketRegression, type Buckets } from './buckets.js';
-import { orderWarnings, sortAndMerge, type DuplicatePolicy } from './clean.js';
-import { readCsv, scanCsv, type ScanSummary } from './read-csv.js';
+import { mergeInOrder, orderWarnings, type DuplicatePolicy } from './clean.js';
+import { scanCsv, type ScanSummary } from './read-csv.js';
 import { toGrid, type Aggregation } from './resample.js';
+import { PointChunks } from './sort.js';
 
 export interface IngestOptions {
   timestampColumn?: string;
@@ -36,7 +37,8 @@ export interface Ingested {
 /**
  * Reads a CSV file into a regular series at `intervalMs`, reporting everything it fixed. Rows in
  * time order stream into their intervals, so memory stays flat however long the file is; rows out
- * of order across intervals make it read the file again, keeping every row (20 bytes each) to sort.
+ * of order across intervals make it read the file again, keeping every row to sort (24 bytes each:
+ * time, value, line and a sort index).
  */
 export async function loadSeries(file: string, options: IngestOptions): Promise<Ingested> {
   const settings = {
@@ -56,16 +58,11 @@ export async function loadSeries(file: string, options: IngestOptions): Promise<
     buckets = accumulator.finish();
   } catch (error) {
     if (!(error instanceof BucketRegression)) throw error;
-    const raw = await readCsv(file, options);
-    const clean = sortAndMerge(raw.points, options.duplicates, file);
+    let points = new PointChunks();
+    read = await scanCsv(file, options, () => (points = new PointChunks()).add);
     const sorted = new BucketAccumulator({ stepMs: options.intervalMs, agg: options.agg });
-    for (let i = 0; i < clean.times.length; i++) sorted.add(clean.times[i], clean.values[i], 0);
-    buckets = {
-      ...sorted.finish(),
-      outOfOrder: clean.outOfOrder,
-      duplicateRows: clean.duplicateRows,
-    };
-    read = { ...raw, rows: raw.points.times.length };
+    const merged = mergeInOrder(points, options.duplicates, file, (t, v) => sorted.add(t, v, 0));
+    buckets = { ...sorted.finish(), ...merged };
   }
   const distinct = buckets.count.reduce((sum, n) => sum + n, 0);
   if (distinct < 2) {

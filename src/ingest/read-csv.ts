@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import { parse as parseSync } from 'csv-parse/sync';
 import { InputError, UserError } from '../errors.js';
 import { excerpt } from '../util/excerpt.js';
 import type { Warning } from '../types.js';
@@ -13,6 +12,7 @@ import {
   type NumberFormat,
 } from './numbers.js';
 import { textChunks } from './source.js';
+import { PointChunks } from './sort.js';
 import { TimestampReader, TIMESTAMP_FORMATS } from './timestamp.js';
 
 /** Samples as read, in file order: parallel arrays of time, value and 1-based file line. */
@@ -51,6 +51,12 @@ export interface ScanSummary {
 export type PointSink = (time: number, value: number, line: number) => void;
 
 const SAMPLE_ROWS = 200;
+/**
+ * Larger values are skipped as no load at all (an overflowed or garbage counter): far beyond what
+ * servers are planned for, and their sums and the models' squares overflow: 1e308 + 1e308 is
+ * Infinity, then NaN downstream, and MSTL fails from about 1e40.
+ */
+const MAX_VALUE = 1e15;
 const DELIMITERS = [',', ';', '\t', '|'];
 
 /** A data row contains a quote: the quote-free fast path hands over to csv-parse. */
@@ -84,6 +90,7 @@ class RowReader {
   missing = 0;
   infinite = 0;
   negative = 0;
+  huge = 0;
 
   constructor(
     private readonly file: string,
@@ -137,13 +144,17 @@ class RowReader {
       }
     }
     const value = parseNumberAt(valueText, vs, ve, this.format);
-    if (value >= 0 && value !== Infinity) {
+    if (value >= 0 && value <= MAX_VALUE) {
       this.rows++;
       this.sink(time, value, line);
       return;
     }
     if (value < 0 && Number.isFinite(value)) {
       this.negative++;
+      return;
+    }
+    if (value > MAX_VALUE && Number.isFinite(value)) {
+      this.huge++;
       return;
     }
     const cell = valueText.slice(vs, ve).toLowerCase();
@@ -194,6 +205,11 @@ class RowReader {
       'negative-values',
       this.negative,
       `${this.negative} row(s) with a negative value in '${valueName}' were skipped: load cannot be negative (an exporter's -1 for "no data"?)`,
+    );
+    add(
+      'huge-values',
+      this.huge,
+      `${this.huge} row(s) with a value above 1e15 in '${valueName}' were skipped: too large for a load (an overflowed counter?)`,
     );
     add(
       'dst-gap',
@@ -309,9 +325,9 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
     if (!scan.header) {
       const headerLine = text.slice(s, e);
       scan.delimiter = detectDelimiter(headerLine);
-      const cells = headerLine.includes('"')
-        ? (parseSync(headerLine, { delimiter: scan.delimiter, trim: true }) as string[][])[0]
-        : splitCells(text, s, e);
+      // A quoted header (perhaps malformed, perhaps spanning lines) is csv-parse's to read.
+      if (headerLine.includes('"')) throw new QuotedRow(scan.delimiter);
+      const cells = splitCells(text, s, e);
       scan.record(cells, line);
       width = cells.length;
       return;
@@ -424,11 +440,17 @@ async function scanQuoted(
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
-      throw new InputError(file, line, csvProblem(error));
+      throw new InputError(file, line, csvProblem(error), quoteHint(error));
     }
     throw error;
   }
   return scan.finish();
+}
+
+/** How to fix a quoting mistake csv-parse found (in the header or any row). */
+function quoteHint(error: CsvError): string | undefined {
+  if (!error.code.includes('QUOTE')) return undefined;
+  return 'every opening quote needs a closing one, and a quote inside a quoted field is doubled ("say ""hi"""); fix the quotes or remove them';
 }
 
 /**
@@ -451,49 +473,13 @@ export async function scanCsv(
 
 /** Streams a CSV file and returns its (timestamp, value) samples in file order. */
 export async function readCsv(file: string, options: ReadOptions): Promise<ReadResult> {
-  let points: GrowablePoints = new GrowablePoints();
-  const summary = await scanCsv(file, options, () => {
-    points = new GrowablePoints();
-    return points.add;
-  });
+  let points = new PointChunks();
+  const summary = await scanCsv(file, options, () => (points = new PointChunks()).add);
   return {
-    points: points.result(),
+    points: points.toRaw(),
     timestampColumn: summary.timestampColumn,
     valueColumn: summary.valueColumn,
     warnings: summary.warnings,
     notes: summary.notes,
   };
-}
-
-/** Points in typed arrays that double as they fill: 20 bytes a row, off the JS heap. */
-export class GrowablePoints {
-  private times = new Float64Array(1024);
-  private values = new Float64Array(1024);
-  private lines = new Int32Array(1024);
-  private length = 0;
-
-  readonly add: PointSink = (time, value, line) => {
-    if (this.length === this.times.length) {
-      const grow = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
-        const next = make(a.length * 2);
-        next.set(a);
-        return next;
-      };
-      this.times = grow(this.times, (n) => new Float64Array(n));
-      this.values = grow(this.values, (n) => new Float64Array(n));
-      this.lines = grow(this.lines, (n) => new Int32Array(n));
-    }
-    this.times[this.length] = time;
-    this.values[this.length] = value;
-    this.lines[this.length] = line;
-    this.length++;
-  };
-
-  result(): RawPoints {
-    return {
-      times: this.times.slice(0, this.length),
-      values: this.values.slice(0, this.length),
-      lines: this.lines.slice(0, this.length),
-    };
-  }
 }

@@ -4,6 +4,7 @@ import { formatDuration, HOUR_MS } from '../util/duration.js';
 import { formatShort, formatTimestamp } from '../util/time.js';
 import { markdownCode, markdownText } from './escape.js';
 import { formatReadable } from './tables.js';
+import { maxOf, minOf } from '../util/extremes.js';
 
 export interface PlanFigures {
   peakForecast: number;
@@ -34,10 +35,10 @@ export function planFigures(plan: CapacityPlan, schedule: Schedule): PlanFigures
   return {
     peakForecast: plan.forecast[peakForecastIndex],
     peakForecastAt: plan.start + peakForecastIndex * plan.stepMs,
-    peakPlannedLoad: Math.max(...plan.plannedLoad),
+    peakPlannedLoad: maxOf(plan.plannedLoad),
     peakServers: plan.servers[peakServersIndex],
     peakServersAt: plan.start + peakServersIndex * plan.stepMs,
-    minServers: Math.min(...plan.servers),
+    minServers: minOf(plan.servers),
     serverHours: (serverSteps * plan.stepMs) / HOUR_MS,
     changes: schedule.entries.filter((e) => e.action !== 'initial').length,
     cappedSteps: plan.cappedSteps,

@@ -4,6 +4,7 @@ import { scheduleEntries } from '../report/tables.js';
 import type { CapacitySettings, Schedule, Series } from '../types.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import { formatTimestamp, isValidZone } from '../util/time.js';
+import { maxOf } from '../util/extremes.js';
 
 export const SCHEDULE_FORMAT = 'headroom.schedule/v1';
 
@@ -132,7 +133,7 @@ export function readScheduleDocument(data: unknown, origin: string): PlannedSche
   const start = time(doc.start, '"start"');
   const end = time(doc.end, '"end"');
   if (end <= entries[entries.length - 1].timestamp) fail('"end" must come after the last entry');
-  const peakServers = Math.max(...entries.map((e) => e.capacity));
+  const peakServers = maxOf(entries.map((e) => e.capacity));
   const historyPeak = doc.history?.peak;
   return {
     origin,

@@ -1,4 +1,5 @@
 import type { Schedule } from '../types.js';
+import { maxOf } from '../util/extremes.js';
 
 /** From `start` on, the target holds `capacity` servers until the next step (or the timeline's end). */
 export interface Step {
@@ -177,7 +178,7 @@ export function fewestRuns(segments: Segment[], most: number) {
       out.unshift({
         start: covered[0].start,
         duration: covered.reduce((sum, s) => sum + s.duration, 0),
-        capacity: Math.max(...covered.map((s) => s.capacity)),
+        capacity: maxOf(covered.map((s) => s.capacity)),
       });
       j = i - 1;
     }

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { UserError } from '../errors.js';
 import { fewestRuns, fillShortDips, mergeRuns, type Segment, type Timeline } from './timeline.js';
+import { maxOf } from '../util/extremes.js';
 
 export const DAY_MINUTES = 24 * 60;
 export const WEEK_MINUTES = 7 * DAY_MINUTES;
@@ -141,8 +142,7 @@ export function compactWeekly(
   const { slot, values } = toSlots(filled);
   const perDay = DAY_MINUTES / slot;
   const days = Array.from({ length: 7 }, (_, d) => values.slice(d * perDay, (d + 1) * perDay));
-  const pattern = (group: number[]) =>
-    days[0].map((_, k) => Math.max(...group.map((d) => days[d][k])));
+  const pattern = (group: number[]) => days[0].map((_, k) => maxOf(group.map((d) => days[d][k])));
   const area = (v: number[]) => v.reduce((sum, x) => sum + x, 0) * slot;
 
   let best: { cost: number; groups: number[][]; runs: Segment[][] } | undefined;

@@ -13,6 +13,7 @@ import {
   type Timeline,
 } from '../schedule/timeline.js';
 import type { Schedule } from '../types.js';
+import { maxOf } from '../util/extremes.js';
 
 export interface ScheduleSteps {
   /** Change-point times, ascending. */
@@ -31,7 +32,7 @@ export function pushedSchedule(schedules: Schedule[], shaping: Shaping): Schedul
   const entries = schedules.flatMap((s) => s.entries).sort((a, b) => a.timestamp - b.timestamp);
   if (entries.length === 0) return { times: [], counts: [] };
   const joined: Timeline = {
-    end: Math.max(...schedules.map((s) => s.end)),
+    end: maxOf(schedules.map((s) => s.end)),
     steps: entries.map((e) => ({ start: e.timestamp, capacity: e.capacity })),
   };
   const led = withLeadTime(joined, shaping.leadMs);

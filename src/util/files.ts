@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 
 /** Reads a text file a user named; a missing or unreadable one is a user error naming `what`. */
@@ -11,5 +12,40 @@ export async function readTextFile(file: string, what: string, hint?: string): P
       `${file}: cannot read ${what} (${code === 'ENOENT' ? 'no such file' : (code ?? String(error))})`,
       hint,
     );
+  }
+}
+
+const errorCode = (error: unknown) =>
+  (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+
+/**
+ * `mkdir -p` that stops at the first folder it cannot make, with a user error naming it. Node's
+ * own `mkdir(dir, { recursive: true })` spins forever where mkdir answers ENOENT for a parent that
+ * exists (/proc/x on Linux), so this one makes each missing folder itself, from the top down.
+ */
+export async function makeDirectory(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    const info = await stat(at).catch((error: unknown) => {
+      if (errorCode(error) === 'ENOENT') return undefined;
+      throw new UserError(`cannot create the folder ${dir}: ${at} (${errorCode(error)})`);
+    });
+    if (info) {
+      if (info.isDirectory()) break;
+      throw new UserError(`cannot create the folder ${dir}: ${at} is a file, not a folder`);
+    }
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const folder of missing) {
+    try {
+      await mkdir(folder);
+    } catch (error) {
+      if (errorCode(error) === 'EEXIST') continue; // made meanwhile (by a parallel worker)
+      throw new UserError(
+        `cannot create the folder ${folder} (${errorCode(error)})`,
+        'choose a folder you can write to',
+      );
+    }
   }
 }

@@ -1,6 +1,7 @@
 import type { PlannedSchedule } from '../../schedule/document.js';
 import type { DesiredAction } from './actions.js';
 import type { GroupState } from './group.js';
+import { maxOf, minOf } from '../../util/extremes.js';
 
 /** Reasons not to push, each one a sentence; empty when the plan looks sane. */
 export function guardrailProblems(
@@ -17,13 +18,13 @@ export function guardrailProblems(
     );
   }
   const maxSizes = actions.map((a) => a.maxSize).filter((m): m is number => m !== undefined);
-  if (group && maxSizes.length > 0 && Math.min(...maxSizes) < group.desiredCapacity) {
+  if (group && maxSizes.length > 0 && minOf(maxSizes) < group.desiredCapacity) {
     problems.push(
-      `MaxSize ${Math.min(...maxSizes)} is below the group's current DesiredCapacity ${group.desiredCapacity}: it would cut running capacity`,
+      `MaxSize ${minOf(maxSizes)} is below the group's current DesiredCapacity ${group.desiredCapacity}: it would cut running capacity`,
     );
   }
-  const peak = Math.max(...actions.map((a) => Math.max(a.minSize ?? 0, a.desiredCapacity ?? 0)));
-  const ceiling = maxSizes.length > 0 ? Math.min(...maxSizes) : group?.maxSize;
+  const peak = maxOf(actions.map((a) => Math.max(a.minSize ?? 0, a.desiredCapacity ?? 0)));
+  const ceiling = maxSizes.length > 0 ? minOf(maxSizes) : group?.maxSize;
   if (ceiling !== undefined && peak > ceiling) {
     problems.push(
       `the plan needs ${peak} servers but MaxSize is ${ceiling}${maxSizes.length > 0 ? '' : " (the group's)"}: those actions would fail when they run`,

@@ -43,6 +43,7 @@ const DAY_MS = 86_400_000;
 
 export { K8S_FORMATS, type K8sFormat } from './names.js';
 import type { K8sFormat } from './names.js';
+import { maxOf, minOf } from '../../util/extremes.js';
 
 export interface K8sPushInput {
   format: K8sFormat;
@@ -204,7 +205,7 @@ export function buildK8sPush(input: K8sPushInput): K8sPush {
   const plan = timelineFromSchedule(planned.schedule);
   const timeline = withLeadTime(plan, input.leadMs);
   const span = planned.schedule.end - planned.schedule.start;
-  const peak = Math.max(...planned.schedule.entries.map((e) => e.capacity));
+  const peak = maxOf(planned.schedule.entries.map((e) => e.capacity));
   const maxReplicas = input.maxReplicas ?? planned.maxServers ?? Math.max(1, 2 * peak);
   if (maxReplicas < peak) {
     fail(
@@ -224,7 +225,7 @@ export function buildK8sPush(input: K8sPushInput): K8sPush {
   ];
 
   if (format === 'hpa') {
-    const lowest = Math.min(...planned.schedule.entries.map((e) => e.capacity));
+    const lowest = minOf(planned.schedule.entries.map((e) => e.capacity));
     const minReplicas = Math.max(1, lowest);
     if (lowest < 1) notes.push('an HPA needs minReplicas of at least 1: the plan asks for 0');
     notes.push(
@@ -369,7 +370,7 @@ export function buildK8sPush(input: K8sPushInput): K8sPush {
     }
   }
   header.push(
-    ` ${changes.length} CronJob(s) setting minReplicas of HPA ${input.hpa} between ${floor} and ${Math.max(...changes.map((c) => c.replicas))}; +${coverage.extraPercent}% server-hours over the plan`,
+    ` ${changes.length} CronJob(s) setting minReplicas of HPA ${input.hpa} between ${floor} and ${maxOf(changes.map((c) => c.replicas))}; +${coverage.extraPercent}% server-hours over the plan`,
   );
   return finish({
     manifests,

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { Segment } from '../../schedule/timeline.js';
 import { cronDays, DAY_MINUTES, WEEK_MINUTES, type WeeklyProfile } from '../../schedule/weekly.js';
 import { wallTimeInstants } from './cron.js';
+import { minOf } from '../../util/extremes.js';
 
 const MINUTE_MS = 60_000;
 
@@ -53,7 +54,7 @@ export function bandsOf(segments: Segment[], floor: number, circular: boolean): 
 
 /** The lowest level of a plan: the floor that minReplicaCount (or the HPA's minimum) holds. */
 export function floorOf(segments: Segment[]): number {
-  return Math.min(...segments.map((s) => s.capacity));
+  return minOf(segments.map((s) => s.capacity));
 }
 
 /** A KEDA cron trigger: active from each `start` firing to the next `end` firing. */
