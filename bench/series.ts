@@ -33,7 +33,6 @@ const fromFor = (iso: string, hours: number) => (series: Series) => {
   return sliceHours(series, from, from + hours);
 };
 
-/** The protocol's table, in its order. */
 /** BENCHMARK.md's protocol: the last 2 windows of each series, a week each (2 days on series of
  * under 5 weeks), servers sized so the history's p99 needs 20 of them. */
 export const WINDOWS = 2;
@@ -41,6 +40,7 @@ export const WEEK_H = 168;
 export const LONG_SERIES_H = 5 * WEEK_H;
 export const SERVERS_PER_P99 = 20;
 
+/** The protocol's table (the first set), in its order. */
 export const BENCHMARK_SERIES: readonly SeriesSpec[] = [
   { name: 'nyc_taxi', file: 'nab/nyc_taxi.csv', options: { agg: 'sum' }, holidays: 'US-NY' },
   { name: 'elb_requests', file: 'nab/elb_request_count_8c0756.csv', options: { agg: 'sum' } },
@@ -146,16 +146,21 @@ export function defaultDatasetsDir(repoRoot: string): string {
 }
 
 /** Loads the 8 protocol series (name → hourly Series; NaN = missing hour, not scored). */
-export async function loadBenchmarkSeries(datasetsDir: string): Promise<Map<string, Series>> {
-  const out = new Map<string, Series>();
-  for (const spec of BENCHMARK_SERIES) out.set(spec.name, await loadOne(datasetsDir, spec));
-  return out;
+export function loadBenchmarkSeries(datasetsDir: string): Promise<Map<string, Series>> {
+  return loadAll(datasetsDir, BENCHMARK_SERIES);
 }
 
 /** Loads the wider set's 18 series, as loadBenchmarkSeries does the first set's. */
-export async function loadWiderSeries(datasetsDir: string): Promise<Map<string, Series>> {
+export function loadWiderSeries(datasetsDir: string): Promise<Map<string, Series>> {
+  return loadAll(datasetsDir, WIDER_SERIES);
+}
+
+async function loadAll(
+  datasetsDir: string,
+  specs: readonly SeriesSpec[],
+): Promise<Map<string, Series>> {
   const out = new Map<string, Series>();
-  for (const spec of WIDER_SERIES) out.set(spec.name, await loadOne(datasetsDir, spec));
+  for (const spec of specs) out.set(spec.name, await loadOne(datasetsDir, spec));
   return out;
 }
 
