@@ -101,7 +101,7 @@ function buildProgram(io: Io, run: Runner): Command {
       examples(
         'headroom plan requests.csv --capacity-per-server 800 --min-servers 2 --max-servers 40',
         'headroom plan data/elb_request_count_8c0756.csv --agg sum --capacity-per-server 300',
-        "# the first design's rule max(2, floor(2 + load/100 × 1.2)) on its point forecast:",
+        '# the rule of thumb max(2, floor(2 + load/100 × 1.2)) on the point forecast:',
         'headroom plan load.csv --model linear --plan-on point --capacity-per-server 100 \\\n      --target-utilization 1 --headroom 0.2 --base-servers 2 --min-servers 2 --rounding floor',
       ) +
         '\nWrites forecast.csv, plan.csv, schedule.csv, schedule.json, forecast.png, plan.png and summary.md.\n' +
@@ -307,7 +307,7 @@ function buildProgram(io: Io, run: Runner): Command {
         'headroom simulate data/nyc_taxi.csv --agg sum --timezone America/New_York --capacity-per-server 2000 --min-servers 2',
         'headroom simulate requests.csv --capacity-per-server 800 --warmup 3m --cost-per-server-hour 0.192',
         'headroom simulate requests.csv --capacity-per-server 800 --hpa-behavior hpa.yaml --current hpa',
-        "# the first design's database rule of thumb: 5 servers × 150 connections = 750",
+        '# a database rule of thumb: 5 servers × 150 connections = 750',
         'headroom simulate load.csv --db-connections-per-server 150 --db-max-connections 750 --db-limit cap',
       ) +
         '\nWrites simulate.csv (one row per policy), simulate-timeline.csv (every tick), simulate.json,\nsimulate.md and simulate.png (the busiest week).\n',
@@ -428,9 +428,7 @@ function buildProgram(io: Io, run: Runner): Command {
 
   program
     .command('generate')
-    .description(
-      "Write the first design's synthetic hourly load (daily cycle, quiet weekends, growth, noise)",
-    )
+    .description('Write a synthetic hourly load (daily cycle, quiet weekends, growth, noise)')
     .option('--days <n>', 'how many days', '30')
     .option('--seed <n>', 'random seed, for reproducible data', '42')
     .option('--start <date>', 'first timestamp (UTC)', '2024-01-01')

@@ -351,7 +351,7 @@ export function assumedCapacityNote(
   settings: CapacitySettings,
 ): string | undefined {
   if (raw.capacityPerServer !== undefined) return undefined;
-  return `assuming --capacity-per-server ${settings.capacityPerServer} (the first design's figure); set it to the load one server handles at 100%`;
+  return `assuming --capacity-per-server ${settings.capacityPerServer} (a placeholder); set it to the load one server handles at 100%`;
 }
 
 /** For commands that take `--config`: let its paths lead outside the config's folder. */

@@ -80,7 +80,7 @@ function databaseLimit(options: Defaulted): DatabaseLimit | undefined {
   if (per === undefined || max === undefined) {
     throw new UserError(
       'give both --db-connections-per-server and --db-max-connections',
-      "e.g. the first design's rule of thumb: --db-connections-per-server 150 --db-max-connections 750",
+      'e.g. --db-connections-per-server 150 --db-max-connections 750',
     );
   }
   if (options.dbLimit !== 'flag' && options.dbLimit !== 'cap') {

@@ -43,7 +43,7 @@ const MODELS: Record<string, Entry> = {
   linear: {
     forecaster: linearForecaster,
     restore: restoreLinear,
-    summary: "the first design's OLS on standardised hour, weekday, day of month, month, weekend",
+    summary: 'OLS on standardised hour, weekday, day of month, month, weekend',
   },
 };
 
