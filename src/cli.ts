@@ -186,7 +186,7 @@ function buildProgram(io: Io, run: Runner): Command {
         'headroom backtest data/elb_request_count_8c0756.csv --agg sum --horizon 2d --origins 3',
         'headroom backtest load.csv --models auto,ridge --quantile 0.95 --capacity-per-server 800',
       ) +
-        '\nWrites backtest.csv, backtest.json and backtest.png. Without --horizon, windows are shortened\nto fit the history (a week before the first, when there is one).\n',
+        '\nWrites backtest.csv, backtest.json, backtest.png and calibration.png (promised against realised\ncoverage of the forecast distribution). Without --horizon, windows are shortened to fit the\nhistory (a week before the first, when there is one).\n',
     )
     .action((csv: string, options: BacktestOptions, command: Command) => {
       const given = (name: string) => command.getOptionValueSource(name) === 'cli';
