@@ -38,13 +38,17 @@ function capacityPoints(schedule: Schedule, perServer: number): Point[] {
   return points;
 }
 
-/** The demand over the plan's span, one point per interval, with a gap wherever it had no data. */
+/**
+ * The demand over the plan's span as steps, each held over its whole interval like the capacity
+ * it is compared with, with a gap wherever there was no data.
+ */
 function demandPoints(review: Review): Point[] {
   const byTime = new Map(review.steps.map((s) => [s.time, s.demand]));
   const points: Point[] = [];
   for (let t = review.start; t + review.stepMs <= review.end; t += review.stepMs) {
-    // In the middle of its interval, where the capacity line holds for all of it.
-    points.push({ x: t + review.stepMs / 2, y: byTime.get(t) ?? NaN });
+    const y = byTime.get(t);
+    if (y === undefined) points.push({ x: t, y: NaN });
+    else points.push({ x: t, y }, { x: t + review.stepMs, y });
   }
   return points;
 }
@@ -81,7 +85,6 @@ export function renderReviewChart(
   const datasets: ChartDataset<'line', Point[]>[] = [
     line('actual demand', demandPoints(review), ACTUAL_COLOR, {
       borderWidth: 1.75,
-      pointRadius: review.steps.length <= 72 ? 2 : 0,
       order: 0,
     }),
     line('planned capacity at 100%', capacityPoints(schedule, c), COLORS.capacityPeak, {
@@ -103,7 +106,9 @@ export function renderReviewChart(
     `${formatReadable(review.shortHours)} of ${formatReadable(review.scoredHours)} hours above 100% of capacity (${formatShare(review.shortShare)}${budget})`,
     `${review.excessServerHours > 0 ? '+' : ''}${formatReadable(review.excessServerHours).replace('-', '−')} server-hours against a plan that knew the demand at ${target}%`,
     ...(review.missingHours > 0
-      ? [`${formatReadable(review.missingHours)} hours without data`]
+      ? [
+          `${formatReadable(review.missingHours)} hour${review.missingHours === 1 ? '' : 's'} without data`,
+        ]
       : []),
   ];
   const config: ChartConfiguration<'line', Point[]> = {
