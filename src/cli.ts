@@ -16,6 +16,7 @@ import type { FleetOptions } from './commands/fleet.js';
 import type { InitOptions } from './commands/init.js';
 import type { PlanOptions } from './commands/plan.js';
 import type { ReportOptions } from './commands/report.js';
+import type { ReviewOptions } from './commands/review.js';
 import { registerPushAws, registerPushK8s } from './commands/push-cli.js';
 import type { SimulateCommandOptions } from './commands/simulate.js';
 import { SIMULATE_DEFAULTS } from './simulate/defaults.js';
@@ -190,7 +191,7 @@ function buildProgram(io: Io, run: Runner): Command {
         'headroom backtest data/elb_request_count_8c0756.csv --agg sum --horizon 2d --origins 3',
         'headroom backtest load.csv --models auto,ridge --quantile 0.95 --capacity-per-server 800',
       ) +
-        '\nWrites backtest.csv, backtest.json and backtest.png. Without --horizon, windows are shortened\nto fit the history (a week before the first, when there is one).\n',
+        '\nWrites backtest.csv, backtest.json, backtest.png and calibration.png (promised against realised\ncoverage of the forecast distribution). Without --horizon, windows are shortened to fit the\nhistory (a week before the first, when there is one).\n',
     )
     .action((csv: string, options: BacktestOptions, command: Command) => {
       const given = (name: string) => command.getOptionValueSource(name) === 'cli';
@@ -319,6 +320,54 @@ function buildProgram(io: Io, run: Runner): Command {
             ...options,
             horizonGiven: command.getOptionValueSource('horizon') === 'cli',
           }),
+        options.json,
+      ),
+    );
+
+  const review = addIngestOptions(
+    program
+      .command('review')
+      .description(
+        'Score a plan made earlier against the load that came after it: hours above 100% of capacity against its risk budget, server-hours against a plan that knew the demand, the worst hours',
+      )
+      .argument('<schedule>', 'a schedule.json written by `headroom plan`')
+      .argument('<csv>', 'the load recorded while the plan ran, read as for `plan`'),
+  );
+  // The load is read at the plan's own interval, in the plan's zone, unless told otherwise.
+  for (const option of review.options) {
+    if (option.long === '--interval' || option.long === '--timezone') {
+      option.defaultValue = undefined;
+      review.setOptionValueWithSource(option.attributeName(), undefined, 'default');
+      option.description =
+        option.long === '--interval'
+          ? "resample to this step (default: the plan's interval)"
+          : "zone of naive timestamps in the CSV (default: the plan's zone, in which times are reported)";
+    }
+  }
+  review
+    .option(
+      '--budget <share>',
+      "the share of hours allowed above 100% of capacity (1%, 0.02); default: the plan's --risk, or what it expected",
+    )
+    .option(
+      '--fail-over-budget',
+      `exit with code ${EXIT.overBudget} when the share of hours above 100% is over the budget`,
+    )
+    .option('--out-dir <dir>', 'where to write review.png and review.md', 'reports')
+    .option('--unit <label>', 'unit of the load for the chart, e.g. "requests/s"')
+    .option('--json', 'print every figure as JSON')
+    .addHelpText(
+      'after',
+      examples(
+        'headroom plan history.csv --capacity-per-server 800 --horizon 7d   # writes reports/schedule.json',
+        'headroom review reports/schedule.json last-week.csv',
+        'headroom review schedule.json load.csv --agg sum --fail-over-budget --out-dir reports/review',
+      ) +
+        `\nScores the CSV's intervals inside the plan's span against the servers the schedule held then.\nRead the CSV with the same --agg and --value-column as the plan. Writes review.png and review.md.\nExit code ${EXIT.overBudget} with --fail-over-budget when the plan went over its budget.\n`,
+    )
+    .action((schedule: string, csv: string, options: ReviewOptions) =>
+      run(
+        async () => (await import('./commands/review.js')).reviewCommand(schedule, csv, options),
         options.json,
       ),
     );

@@ -38,7 +38,40 @@ describe('headroom backtest', () => {
     // Not a terminal: no progress counter.
     expect(run.stderr).not.toContain('backtest 1/');
 
-    expect((await readdir(out)).sort()).toEqual(['backtest.csv', 'backtest.json', 'backtest.png']);
+    expect((await readdir(out)).sort()).toEqual([
+      'backtest.csv',
+      'backtest.json',
+      'backtest.png',
+      'calibration.png',
+    ]);
+
+    // The calibration table: one row per model, promised levels as columns.
+    const lines = run.stdout.split('\n');
+    const heading = lines.findIndex((l) => l.startsWith('calibration:'));
+    expect(heading).toBeGreaterThan(0);
+    expect(lines[heading + 1]).toMatch(
+      /^model\s+50%\s+80%\s+90%\s+95%\s+99%\s+short h expected\s+short h realised\s+budget$/,
+    );
+    const calibrationRows = lines.slice(heading + 3, heading + 8);
+    expect(calibrationRows.map((l) => l.split(/\s+/)[0])).toEqual([
+      'auto',
+      'ridge',
+      'seasonal-naive',
+      'mstl',
+      'linear',
+    ]);
+    for (const row of calibrationRows) {
+      expect(row).toMatch(
+        /^\S+(\s+\d+(\.\d)?%){5}\s+[\d.]+ \([\d.]+%\)\s+[\d.]+ \([\d.]+%\)\s+1%$/,
+      );
+    }
+
+    const calibrationPng = await readFile(join(out, 'calibration.png'));
+    expect(calibrationPng.subarray(1, 4).toString()).toBe('PNG');
+    expect({
+      width: calibrationPng.readUInt32BE(16),
+      height: calibrationPng.readUInt32BE(20),
+    }).toEqual({ width: 800, height: 800 });
 
     const png = await readFile(join(out, 'backtest.png'));
     expect(png.subarray(0, 8)).toEqual(
@@ -73,6 +106,21 @@ describe('headroom backtest', () => {
     for (const m of json.models) {
       expect(m.upperCoverage).toBeGreaterThanOrEqual(0);
       expect(m.upperCoverage).toBeLessThanOrEqual(1);
+      const c = m.calibration;
+      expect(c.steps).toBe(m.steps);
+      expect(c.coverage.map((l: { promised: number }) => l.promised)).toEqual([
+        0.5, 0.8, 0.9, 0.95, 0.99,
+      ]);
+      for (const l of c.coverage) {
+        expect(l.realised).toBeGreaterThanOrEqual(0);
+        expect(l.realised).toBeLessThanOrEqual(1);
+      }
+      // Realised short steps are the under-provisioned ones (hourly: one hour each).
+      expect(c.realisedShortShare).toBe(m.underProvisioned);
+      expect(c.realisedShortHours).toBe(Math.round(m.underProvisioned * m.steps));
+      expect(c.expectedShortShare).toBeGreaterThanOrEqual(0);
+      expect(c.expectedShortShare).toBeLessThanOrEqual(0.01 + 1e-3);
+      expect(c.budget).toBe(0.01);
     }
   });
 
@@ -93,7 +141,8 @@ describe('headroom backtest', () => {
     expect(run.stderr).toContain('windows shortened to 1d');
     const json = JSON.parse(run.stdout);
     expect(json.settings.horizon).toBe('1d');
-    expect(json.files).toHaveLength(3);
+    expect(json.files).toHaveLength(4);
+    expect(json.models[0].calibration.coverage).toHaveLength(5);
   });
 
   it('rejects an unknown model with exit code 2', async () => {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describePlanRule, plannedLoadFor, serversFor } from '../capacity/servers.js';
+import { describePlanRule, formatShare, plannedLoadFor, serversFor } from '../capacity/servers.js';
 import { UserError } from '../errors.js';
 import {
   BACKTEST_DEFAULT_MODELS,
@@ -8,6 +8,7 @@ import {
   anomalyWindow,
   runBacktest,
   type BacktestResult,
+  type Calibration,
   type BacktestWindow,
   type ModelScores,
 } from '../evaluate/backtest.js';
@@ -15,9 +16,10 @@ import { loadSeries } from '../ingest/index.js';
 import { AUTO, MODEL_NAMES } from '../models/registry.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { renderBacktestChart } from '../report/backtest-chart.js';
+import { renderCalibrationChart } from '../report/calibration-chart.js';
 import { formatNumber, formatReadable } from '../report/tables.js';
 import type { Warning } from '../types.js';
-import { describeDuration, formatDuration } from '../util/duration.js';
+import { describeDuration, formatDuration, HOUR_MS } from '../util/duration.js';
 import { formatShort, formatTimestamp } from '../util/time.js';
 import {
   assumedCapacityNote,
@@ -126,6 +128,43 @@ function scoresJson(s: ModelScores | BacktestWindow) {
   };
 }
 
+function calibrationJson(c: Calibration) {
+  return {
+    steps: c.steps,
+    coverage: c.coverage.map((l) => ({ promised: l.promised, realised: jsonNumber(l.realised) })),
+    expectedShortShare: jsonNumber(c.expectedShortShare),
+    realisedShortShare: jsonNumber(c.realisedShortShare),
+    expectedShortHours: jsonNumber(c.expectedShortHours),
+    realisedShortHours: jsonNumber(c.realisedShortHours),
+    budget: c.budget ?? null,
+  };
+}
+
+/** "1.4 (0.97%)": hours and their share of the scored hours. */
+function hoursAndShare(hours: number, share: number): string {
+  return Number.isFinite(share) ? `${formatReadable(hours)} (${formatShare(share)})` : '–';
+}
+
+/** Promised against realised coverage per model, and the plans' short hours against the budget. */
+function calibrationTable(models: ModelScores[]): string {
+  return table(
+    [
+      'model',
+      ...models[0].calibration.coverage.map((l) => pct(l.promised)),
+      'short h expected',
+      'short h realised',
+      'budget',
+    ],
+    models.map(({ model, calibration: c }) => [
+      model,
+      ...c.coverage.map((l) => pct(l.realised)),
+      hoursAndShare(c.expectedShortHours, c.expectedShortShare),
+      hoursAndShare(c.realisedShortHours, c.realisedShortShare),
+      c.budget === undefined ? '–' : formatShare(c.budget),
+    ]),
+  );
+}
+
 function backtestCsv(result: BacktestResult, zone: string): string {
   const rows = result.windows.map((w) => [
     w.model,
@@ -166,6 +205,24 @@ function progressReporter(): {
       if (shown) process.stderr.write('\r\x1b[K');
     },
   };
+}
+
+/** calibration.png: every model, the featured one first; its plans' short hours in the subtitle. */
+function calibrationPng(result: BacktestResult): Buffer {
+  const primary = primaryModel(result);
+  const ordered = [
+    ...result.models.filter((m) => m.model === primary),
+    ...result.models.filter((m) => m.model !== primary),
+  ];
+  const c = ordered[0].calibration;
+  const budget = c.budget === undefined ? '' : ` (budget ${formatShare(c.budget)})`;
+  const subtitle = Number.isFinite(c.realisedShortShare)
+    ? `${primary}'s plans expected ${formatShare(c.expectedShortShare)} of ${formatReadable((c.steps * result.stepMs) / HOUR_MS)} hours above 100% of capacity${budget}; realised ${formatShare(c.realisedShortShare)}`
+    : '';
+  return renderCalibrationChart(
+    ordered.map((m) => ({ model: m.model, calibration: m.calibration })),
+    subtitle ? { subtitle } : {},
+  );
 }
 
 export async function backtestCommand(
@@ -269,6 +326,7 @@ export async function backtestCommand(
       failures: m.failures,
       ...scoresJson(m),
       ...(m.chosen ? { chosen: m.chosen } : {}),
+      calibration: calibrationJson(m.calibration),
     })),
     rows: result.windows.map((w) => ({
       model: w.model,
@@ -302,6 +360,7 @@ export async function backtestCommand(
         unit: options.unit ?? ingested.valueColumn,
       }),
     },
+    { path: path('calibration.png'), content: calibrationPng(result) },
   ]);
 
   const rows = result.models.map((m) => [
@@ -336,6 +395,9 @@ export async function backtestCommand(
     '',
     'MASE < 1: better than repeating last week (last day with under 2 weeks of history).',
     `under-provisioned: intervals over 100% busy on the planned servers; excess: server-hours above a plan that knew the demand.`,
+    '',
+    'calibration: share of actuals at or below each quantile of the forecast distribution (calibrated: the same as the quantile), and hours above 100% of the planned servers',
+    calibrationTable(result.models),
   ];
   if (autoWindows.length > 0) {
     lines.push(

@@ -11,6 +11,7 @@ import { AUTO } from '../models/registry.js';
 import { seasonLength } from '../models/seasonal-naive.js';
 import type { ModelContext } from '../models/types.js';
 import { forecastSeries } from '../pipeline.js';
+import { demandQuantile, exceedance } from './predictive.js';
 import type { CapacitySettings, Forecast, Series } from '../types.js';
 import { DAY_MS, describeDuration, formatDuration, HOUR_MS, WEEK_MS } from '../util/duration.js';
 import { sliceSeries } from './intervals.js';
@@ -58,6 +59,94 @@ export interface Scores {
   excessServerHours: number;
 }
 
+/** The promised coverages the calibration checks: the 50%, 80%, 90%, 95% and 99% quantiles. */
+export const CALIBRATION_LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99] as const;
+
+/**
+ * Does the forecast distribution mean what it says? Over the scored steps whose forecast carries
+ * a distribution: for each promised level q, the share of actuals at or below the distribution's
+ * q quantile (a calibrated forecast realises q); and the plans' expected share of steps above 100%
+ * of their capacity (what the risk budget promised) against the share that was.
+ */
+export interface Calibration {
+  steps: number;
+  coverage: { promised: number; realised: number }[];
+  /** Mean over the steps of the chance the plan gave demand above servers × capacity per server. */
+  expectedShortShare: number;
+  /** Share of the steps whose actual was above servers × capacity per server. */
+  realisedShortShare: number;
+  expectedShortHours: number;
+  realisedShortHours: number;
+  /** The risk budget the plans were made for; undefined when they were not planned on risk. */
+  budget?: number;
+}
+
+export interface CalibrationSums {
+  steps: number;
+  /** Per CALIBRATION_LEVELS: steps whose actual was at or below that quantile. */
+  covered: number[];
+  expectedShort: number;
+  short: number;
+}
+
+function emptyCalibrationSums(): CalibrationSums {
+  return { steps: 0, covered: CALIBRATION_LEVELS.map(() => 0), expectedShort: 0, short: 0 };
+}
+
+/** Tallies one window for its calibration (missing actuals and steps without a distribution skipped). */
+export function calibrationSums(
+  actual: Float64Array,
+  forecast: Forecast,
+  servers: Float64Array,
+  capacity: CapacitySettings,
+): CalibrationSums {
+  const sums = emptyCalibrationSums();
+  const distribution = forecast.distribution;
+  if (!distribution) return sums;
+  const { scale, scores } = distribution;
+  for (let i = 0; i < actual.length; i++) {
+    const y = actual[i];
+    if (Number.isNaN(y)) continue;
+    const p = forecast.point[i];
+    sums.steps++;
+    CALIBRATION_LEVELS.forEach((q, k) => {
+      if (y <= demandQuantile(p, scale[i], scores, q)) sums.covered[k]++;
+    });
+    const limit = servers[i] * capacity.capacityPerServer;
+    sums.expectedShort += exceedance(p, scale[i], scores, limit);
+    if (y > limit) sums.short++;
+  }
+  return sums;
+}
+
+function addCalibrationSums(into: CalibrationSums, from: CalibrationSums): void {
+  into.steps += from.steps;
+  from.covered.forEach((n, k) => (into.covered[k] += n));
+  into.expectedShort += from.expectedShort;
+  into.short += from.short;
+}
+
+export function calibrationOf(
+  sums: CalibrationSums,
+  stepMs: number,
+  capacity: CapacitySettings,
+): Calibration {
+  const share = (n: number) => (sums.steps > 0 ? n / sums.steps : NaN);
+  const hours = (steps: number) => (steps * stepMs) / HOUR_MS;
+  return {
+    steps: sums.steps,
+    coverage: CALIBRATION_LEVELS.map((promised, k) => ({
+      promised,
+      realised: share(sums.covered[k]),
+    })),
+    expectedShortShare: share(sums.expectedShort),
+    realisedShortShare: share(sums.short),
+    expectedShortHours: hours(sums.expectedShort),
+    realisedShortHours: hours(sums.short),
+    ...(capacity.planOn === 'risk' ? { budget: capacity.risk } : {}),
+  };
+}
+
 export interface BacktestWindow extends Scores {
   model: string;
   /** 0 for the oldest window. */
@@ -86,6 +175,8 @@ export interface ModelScores extends Scores {
   failures: number;
   /** For 'auto': how often it chose each model. */
   chosen?: Record<string, number>;
+  /** Promised against realised coverage and short steps, over all windows pooled. */
+  calibration: Calibration;
 }
 
 export interface BacktestResult {
@@ -282,6 +373,7 @@ export function runBacktest(series: Series, options: BacktestOptions): BacktestR
   const summaries: ModelScores[] = [];
   for (const model of models) {
     const pooled = emptySums();
+    const calibration = emptyCalibrationSums();
     const chosen: Record<string, number> = {};
     let failures = 0;
     origins.forEach((origin, index) => {
@@ -294,6 +386,7 @@ export function runBacktest(series: Series, options: BacktestOptions): BacktestR
         const servers = planCapacity(forecast, capacity).servers;
         const sums = scoreWindow(actual, forecast, servers, naiveScale(training), capacity);
         addSums(pooled, sums);
+        addCalibrationSums(calibration, calibrationSums(actual, forecast, servers, capacity));
         const anomalies = result.model.describe().anomalies;
         window = {
           model,
@@ -336,6 +429,7 @@ export function runBacktest(series: Series, options: BacktestOptions): BacktestR
       failures,
       ...scoresOf(pooled, stepMs),
       ...(Object.keys(chosen).length > 0 ? { chosen } : {}),
+      calibration: calibrationOf(calibration, stepMs, capacity),
     });
   }
   return {

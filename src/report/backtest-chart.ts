@@ -33,8 +33,8 @@ export const BACKTEST_CHART_SIZE = { width: 1200, height: 600 };
 const LEAD_IN_MS = 86_400_000;
 
 const ACTUAL_COLOR = '#0f172a';
-const UNDER_FILL = 'rgba(220, 38, 38, 0.13)';
-const UNDER_EDGE = 'rgba(220, 38, 38, 0.55)';
+export const UNDER_FILL = 'rgba(220, 38, 38, 0.13)';
+export const UNDER_EDGE = 'rgba(220, 38, 38, 0.55)';
 /** Lines for the other models: distinct from the featured model's blue and from each other. */
 const MODEL_COLORS = [
   'rgba(234, 88, 12, 0.8)',
@@ -83,7 +83,7 @@ export function underProvisionedSpans(
 }
 
 /** Light red bars behind the lines where the plan was short, and dashed lines at each origin. */
-function backdrop(spans: [number, number][], origins: number[]): Plugin<'line'> {
+export function backdrop(spans: [number, number][], origins: number[]): Plugin<'line'> {
   return {
     id: 'headroomBacktestBackdrop',
     beforeDatasetsDraw(chart) {
