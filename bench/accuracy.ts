@@ -7,6 +7,11 @@
  * also checks the promise: the short hours its risk budget expects against those that happened,
  * at several budgets, and the coverage of its demand quantiles.
  *
+ * A third set, "held-out windows", is scored the same way on windows the settings were never
+ * chosen on: the earlier windows of series of the other sets (before their protocol windows) and
+ * a series in no set (see heldOutOrigins). Every set also reports the earlier default rule
+ * (`planOn: 'balanced'`) on the default's own forecasts, so the change of rule shows in one run.
+ *
  *   npm run bench:accuracy [-- --json FILE]
  *   (= npx tsc -p tsconfig.bench.json && node .bench-dist/bench/accuracy.js [--json FILE])
  *
@@ -40,8 +45,10 @@ import {
   holidayCountryOf,
   interpolateInterior,
   loadBenchmarkSeries,
+  loadHeldOutSeries,
   loadWiderSeries,
   LONG_SERIES_H,
+  PROTOCOL_SERIES_NAMES,
   repoRoot,
   SERVERS_PER_P99,
   WEEK_H,
@@ -105,6 +112,8 @@ const DEFAULT_RULE: CapacitySettings = {
   targetUtilization: UTILISATION,
   minServers: 1,
 };
+/** The earlier default rule, on the default's own forecasts. */
+const EARLIER_RULE: CapacitySettings = { ...DEFAULT_RULE, planOn: 'balanced' };
 /** The risk budgets the default's forecasts are re-planned with (its own among them). */
 const BUDGETS = [...new Set([0.005, 0.01, 0.02, 0.05, DEFAULT_RULE.risk])].sort((a, b) => a - b);
 
@@ -116,11 +125,13 @@ const METHOD_NAMES = [
   'mstl upper90',
   'headroom',
   'headroom +holidays',
+  'headroom, balanced rule (earlier default)',
   'ridge (point)',
 ] as const;
 type MethodName = (typeof METHOD_NAMES)[number];
 const BASELINE: MethodName = 'seasonal-naive';
 const DEFAULT_METHOD: MethodName = 'headroom';
+const EARLIER_METHOD: MethodName = 'headroom, balanced rule (earlier default)';
 /** The protocol's peers for the MASE goal. */
 const MASE_PEERS: MethodName[] = ['seasonal-naive', 'mstl', 'linear'];
 /** Every peer plan, for what a peer needs to match the default's short hours. */
@@ -144,6 +155,7 @@ const PLANS_ON: Record<MethodName, string> = {
   'mstl upper90': `upper of augurs' ${MSTL_LEVEL * 100}% interval (q${MSTL_UPPER_PERCENTILE * 100})`,
   headroom: describePlanRule(DEFAULT_RULE, PLAN_QUANTILE),
   'headroom +holidays': 'same',
+  [EARLIER_METHOD]: describePlanRule(EARLIER_RULE, PLAN_QUANTILE),
   'ridge (point)': 'point',
 };
 
@@ -155,20 +167,80 @@ const SHORT: Record<MethodName, string> = {
   'mstl upper90': 'mstl up90',
   headroom: 'headroom',
   'headroom +holidays': '+holidays',
+  [EARLIER_METHOD]: 'balanced',
   'ridge (point)': 'ridge pt',
 };
 
 interface SetSpec {
   name: string;
   load: (datasetsDir: string) => Promise<Map<string, Series>>;
+  /** The origins (hour indices, in time order) of the windows of H hours scored on a series. */
+  origins: (series: Series, horizon: number) => number[];
+  /** The window rule in words, for the report. */
+  windowRule: string;
   /** The excess goal, where the protocol sets one (else: as little as possible). */
   excessGoal?: number;
+  /** Split into halves: one chose the settings, the other confirms them. */
+  halves: boolean;
 }
 
+/** The held-out windows: at most this many per series, each with this much history before it. */
+const HELD_OUT = { windows: 6, minHistoryH: { long: 3 * WEEK_H, short: 96 } };
+
+const PROTOCOL_WINDOWS = `the last ${WINDOWS} windows of H hours`;
+
 const SETS: SetSpec[] = [
-  { name: 'first set', load: loadBenchmarkSeries, excessGoal: GOAL.excess },
-  { name: 'wider set', load: loadWiderSeries },
+  {
+    name: 'first set',
+    load: loadBenchmarkSeries,
+    origins: protocolOrigins,
+    windowRule: PROTOCOL_WINDOWS,
+    excessGoal: GOAL.excess,
+    halves: true,
+  },
+  {
+    name: 'wider set',
+    load: loadWiderSeries,
+    origins: protocolOrigins,
+    windowRule: PROTOCOL_WINDOWS,
+    halves: true,
+  },
+  {
+    name: 'held-out windows',
+    load: loadHeldOutSeries,
+    origins: heldOutOrigins,
+    windowRule:
+      `series loaded whole; before the protocol's last ${WINDOWS} windows (series of the other ` +
+      `sets) or the end (series in no set), up to ${HELD_OUT.windows} consecutive windows of H ` +
+      `hours, each with at least ${HELD_OUT.minHistoryH.long} hours of history ` +
+      `(${HELD_OUT.minHistoryH.short} when H = 48)`,
+    excessGoal: GOAL.excess,
+    halves: false,
+  },
 ];
+
+/** The protocol's windows: the last WINDOWS of H hours, in time order. */
+function protocolOrigins(series: Series, horizon: number): number[] {
+  const n = series.values.length;
+  return Array.from({ length: WINDOWS }, (_, i) => n - (WINDOWS - i) * horizon);
+}
+
+/**
+ * Windows the settings were never chosen on: the series' protocol windows (if it is in the other
+ * sets) are skipped, then up to HELD_OUT.windows consecutive windows going back, as long as each
+ * has its minimum history before it. In time order.
+ */
+function heldOutOrigins(series: Series, horizon: number): number[] {
+  const skip = PROTOCOL_SERIES_NAMES.has(series.name) ? WINDOWS : 0;
+  const minHistory = horizon === WEEK_H ? HELD_OUT.minHistoryH.long : HELD_OUT.minHistoryH.short;
+  const origins: number[] = [];
+  let origin = series.values.length - (skip + 1) * horizon;
+  while (origins.length < HELD_OUT.windows && origin >= minHistory) {
+    origins.unshift(origin);
+    origin -= horizon;
+  }
+  return origins;
+}
 
 /** What a plan is scored by, as counts that pool by adding. */
 interface Tally {
@@ -281,6 +353,9 @@ interface Goal {
 
 interface SetResult {
   name: string;
+  windowRule: string;
+  /** Windows scored, over all series. */
+  windows: number;
   scoredHours: number;
   summary: SummaryRow[];
   budgets: BudgetRow[];
@@ -336,14 +411,14 @@ async function run(jsonFile: string | undefined): Promise<void> {
     [
       `wall time ${(wallMs / 1000).toFixed(2)} s (loading ${(loadMs / 1000).toFixed(2)} s, ` +
         `untimed warm-up ${(warmUpMs / 1000).toFixed(2)} s), ` +
-        sets.map((s) => `${s.name} ${s.series.length} series`).join(', ') +
-        ` × ${WINDOWS} windows, node ${process.version}`,
+        sets.map((s) => `${s.name} ${s.series.length} series, ${s.windows} windows`).join('; ') +
+        `, node ${process.version}`,
     ],
   ];
   const details: Block[] = sets.flatMap((set) => [
     maseTable(set),
-    seriesTable(set, 'Short hours per series (of both windows)', (s) => pct(shortShare(s))),
-    seriesTable(set, 'Excess server-hours per series (both windows)', (s) =>
+    seriesTable(set, 'Short hours per series (of all its windows)', (s) => pct(shortShare(s))),
+    seriesTable(set, 'Excess server-hours per series (all its windows)', (s) =>
       signedPct(excessOf(s)),
     ),
     defaultTable(set),
@@ -363,7 +438,7 @@ async function run(jsonFile: string | undefined): Promise<void> {
     loadMs: Math.round(loadMs),
     warmUpMs: Math.round(warmUpMs),
     settings: {
-      windows: WINDOWS,
+      windows: Object.fromEntries(SETS.map((spec) => [spec.name, spec.windowRule])),
       horizonHours: `${WEEK_H} if the series has >= ${LONG_SERIES_H} hours, else 48`,
       historyCapHours: HISTORY_CAP_H,
       planQuantile: PLAN_QUANTILE,
@@ -371,11 +446,16 @@ async function run(jsonFile: string | undefined): Promise<void> {
       capacityPerServer: `p99 of the training history / ${SERVERS_PER_P99}`,
       peerRule: jsonRule(PEER_RULE),
       defaultPlanRule: jsonRule(DEFAULT_RULE),
+      earlierDefaultPlanRule: jsonRule(EARLIER_RULE),
       budgets: BUDGETS,
       bandLevels: BAND_LEVELS,
       goals: GOAL,
       peerMargin: PEER_MARGIN,
-      halves: 'series names sorted; even positions in half A (chose settings), odd in B (confirms)',
+      halves:
+        'series names sorted; even positions in half A (chose settings), odd in B (confirms); ' +
+        `not for ${SETS.filter((spec) => !spec.halves)
+          .map((spec) => spec.name)
+          .join(', ')} (the whole set confirms)`,
       zone: CONTEXT.zone,
       mstlLevel: MSTL_LEVEL,
       mstlIntervalConvention:
@@ -417,7 +497,7 @@ function horizonOf(hours: number): number {
 
 /** Every figure of one set: the same evaluation for each set. */
 function evaluateSet(spec: SetSpec, all: Map<string, Series>): SetResult {
-  const evaluated = [...all.values()].map(evaluateSeries);
+  const evaluated = [...all.values()].map((series) => evaluateSeries(series, spec.origins));
   const series = evaluated.map((e) => e.result);
   const own = pooledTally(series, DEFAULT_METHOD);
   const calibration = poolCalibrations(series.map((s) => s.calibration));
@@ -431,6 +511,8 @@ function evaluateSet(spec: SetSpec, all: Map<string, Series>): SetResult {
   );
   const set = {
     name: spec.name,
+    windowRule: spec.windowRule,
+    windows: sum(series.map((s) => s.windows.length)),
     scoredHours: own.scored,
     summary,
     budgets: calibration.budgets.map((b) => ({
@@ -445,23 +527,26 @@ function evaluateSet(spec: SetSpec, all: Map<string, Series>): SetResult {
     })),
     mstlUpperCoverage:
       sum(series.flatMap((s) => s.windows.map((w) => w.mstlUpperCovered))) / own.scored,
-    halves: splitHalves(series),
+    halves: spec.halves ? splitHalves(series) : [],
     peerCosts,
   };
   return { ...set, goals: judgeGoals(spec, set), series };
 }
 
-function evaluateSeries(series: Series): { result: SeriesResult; plans: PeerPlans[] } {
+function evaluateSeries(
+  series: Series,
+  originsOf: SetSpec['origins'],
+): { result: SeriesResult; plans: PeerPlans[] } {
   const n = series.values.length;
   const horizon = horizonOf(n);
   const holidays = holidayCountryOf(series.name) ?? null;
-  const evaluated: { result: WindowResult; plans: PeerPlans }[] = [];
-  for (let k = WINDOWS; k >= 1; k--) {
-    const origin = n - k * horizon;
+  const origins = originsOf(series, horizon);
+  if (origins.length === 0) throw new Error(`${series.name}: no window to score`);
+  const evaluated = origins.map((origin) => {
     const historyFrom = Math.max(0, origin - HISTORY_CAP_H);
     if (origin - historyFrom < 48) throw new Error(`${series.name}: too short for the protocol`);
-    evaluated.push(evaluateWindow(series, historyFrom, origin, horizon, holidays));
-  }
+    return evaluateWindow(series, historyFrom, origin, horizon, holidays);
+  });
   const windows = evaluated.map((e) => e.result);
   const scores = Object.fromEntries(
     METHOD_NAMES.map((name) => [
@@ -597,6 +682,14 @@ function evaluateWindow(
       })
     : // No calendar fits this series: the user runs exactly the default (its result and time).
       outputs.headroom;
+  // The same forecasts, planned with the earlier default rule: its seconds are the planning only.
+  outputs[EARLIER_METHOD] = timed(() => {
+    const { servers, plannedLoad } = planCapacity(outputs.headroom.full as Forecast, {
+      ...defaultRule,
+      planOn: EARLIER_RULE.planOn,
+    });
+    return { forecast: outputs.headroom.forecast, planned: plannedLoad, servers };
+  });
   outputs['ridge (point)'] = timed(() => {
     const { forecast } = check('ridge (point)', forecastSeries('ridge', history, request(CONTEXT)));
     return { forecast: forecast.point, planned: forecast.point };
@@ -918,7 +1011,7 @@ function summaryTable(set: SetResult): Table {
   const n = set.series.length;
   const withoutCalendar = set.series.filter((s) => s.holidays === null).map((s) => s.name);
   return {
-    title: `Summary, ${set.name} (${n} series, ${set.scoredHours} scored hours)`,
+    title: `Summary, ${set.name} (${n} series, ${set.windows} windows, ${set.scoredHours} scored hours)`,
     headers: [
       'method',
       'plans on',
@@ -943,8 +1036,10 @@ function summaryTable(set: SetResult): Table {
     notes: [
       'short hours: hours with actual > servers × c over all scored hours of the set (pooled); ' +
         'median short: the median of the per-series shares; excess: Σ servers ÷ Σ oracle − 1 over the set.',
-      `seconds: wall time of each method's forecast (and plan), summed over ${n} series × ${WINDOWS} windows; ` +
-        'headroom runs auto (backtests ensemble, ridge, seasonal-naive, mstl), ridge (point) its own backtest for the band.',
+      `seconds: wall time of each method's forecast (and plan), summed over the ${set.windows} windows of ${n} series; ` +
+        'headroom runs auto (backtests ensemble, ridge, seasonal-naive, mstl), ridge (point) its own backtest for the band; ' +
+        `${EARLIER_METHOD} re-plans headroom's forecasts (its seconds: the planning only).`,
+      `windows: ${set.windowRule}.`,
       withoutCalendar.length === n
         ? 'headroom +holidays: no series of this set has a holiday calendar, so it is headroom.'
         : withoutCalendar.length > 0
@@ -1001,6 +1096,7 @@ function bandTable(sets: SetResult[]): Table {
 }
 
 function halvesTable(sets: SetResult[]): Table {
+  const whole = sets.filter((s) => s.halves.length === 0).map((s) => s.name);
   return {
     title: 'The default on each half of each set',
     headers: ['set', 'half', 'series', 'promised', 'short hours', 'excess'],
@@ -1018,6 +1114,11 @@ function halvesTable(sets: SetResult[]): Table {
     notes: [
       'Series names sorted; even positions (0, 2, …) form half A, odd positions half B. ' +
         'Half A chose the settings; half B confirms them.',
+      ...(whole.length > 0
+        ? [
+            `${whole.join(', ')}: not split; no window of it chose the settings, so the whole set confirms them.`,
+          ]
+        : []),
     ],
   };
 }
@@ -1047,13 +1148,14 @@ function peerCostTable(sets: SetResult[]): Table {
 
 function maseTable(set: SetResult): Table {
   return {
-    title: `MASE per series, ${set.name} (mean of 2 windows)`,
-    headers: ['series', 'hours', 'miss', 'H', ...METHOD_NAMES.map((m) => SHORT[m])],
+    title: `MASE per series, ${set.name} (mean of its windows)`,
+    headers: ['series', 'hours', 'miss', 'H', 'windows', ...METHOD_NAMES.map((m) => SHORT[m])],
     rows: set.series.map((s) => [
       s.name,
       String(s.hours),
       String(s.missingHours),
       String(s.horizon),
+      String(s.windows.length),
       ...METHOD_NAMES.map((m) => s.scores[m].mase.toFixed(3)),
     ]),
     left: 1,
@@ -1100,7 +1202,7 @@ function defaultTable(set: SetResult): Table {
       ];
     }),
     left: 4,
-    notes: ['auto chose: window 1, window 2.'],
+    notes: ['auto chose: per window, in time order.'],
   };
 }
 

@@ -126,6 +126,39 @@ export const WIDER_SERIES: readonly SeriesSpec[] = [
   },
 }));
 
+/**
+ * The held-out set: series loaded whole (no cut), to be scored on windows the settings were never
+ * chosen on (see accuracy.ts). Three of the first set, the wider set's six tweet volumes, and the
+ * Alibaba cluster's CPU trace, which is in no other set.
+ */
+const HELD_OUT_FROM_FIRST_SET = ['nyc_taxi', 'twitter_amzn', 'bike_sharing'];
+
+/** Alibaba cluster trace 2018: 5-minute machine usage rows with no time column; mean CPU. */
+const ALIBABA_CPU: SeriesSpec = {
+  name: 'alibaba_cpu',
+  file: 'datacenter-traces/machine_usage_days_1_to_8_grouped_300_seconds.csv',
+  options: {
+    rowIntervalMs: 5 * 60 * 1000,
+    rowStart: Date.parse('2018-01-01T00:00:00Z'),
+    valueColumn: 'cpu_util_percent',
+    agg: 'mean',
+  },
+};
+
+export const HELD_OUT_SERIES: readonly SeriesSpec[] = [
+  ...BENCHMARK_SERIES.filter((spec) => HELD_OUT_FROM_FIRST_SET.includes(spec.name)).map((spec) => ({
+    ...spec,
+    cut: undefined,
+  })),
+  ...WIDER_SERIES.filter((spec) => spec.name.startsWith('Twitter_volume_')),
+  ALIBABA_CPU,
+];
+
+/** The series of the first and the wider set, whose last WINDOWS windows chose the settings. */
+export const PROTOCOL_SERIES_NAMES: ReadonlySet<string> = new Set(
+  [...BENCHMARK_SERIES, ...WIDER_SERIES].map((spec) => spec.name),
+);
+
 /** The `--holidays` code a user of the named protocol series would pass, if any. */
 export function holidayCountryOf(name: string): string | undefined {
   return BENCHMARK_SERIES.find((spec) => spec.name === name)?.holidays;
@@ -153,6 +186,11 @@ export function loadBenchmarkSeries(datasetsDir: string): Promise<Map<string, Se
 /** Loads the wider set's 18 series, as loadBenchmarkSeries does the first set's. */
 export function loadWiderSeries(datasetsDir: string): Promise<Map<string, Series>> {
   return loadAll(datasetsDir, WIDER_SERIES);
+}
+
+/** Loads the held-out set's series whole, as loadBenchmarkSeries does the first set's. */
+export function loadHeldOutSeries(datasetsDir: string): Promise<Map<string, Series>> {
+  return loadAll(datasetsDir, HELD_OUT_SERIES);
 }
 
 async function loadAll(
