@@ -806,18 +806,19 @@ function calibrateWindow(
 ): Calibration {
   const { point, distribution } = forecast;
   if (!distribution) throw new Error('the default forecast carries no distribution to check');
-  const { scale, scores } = distribution;
+  const { scale } = distribution;
   const budgets = BUDGETS.map((budget) => {
     const { servers } = planCapacity(forecast, { ...rule, risk: budget });
     const promisedSteps = sum(
       scored.map((t) =>
-        exceedance(point[t], scale[t], scores, servers[t] * rule.capacityPerServer),
+        exceedance(point[t], scale[t], distribution, servers[t] * rule.capacityPerServer),
       ),
     );
     return { budget, promisedSteps, ...tallyPlan(actual, scored, (t) => servers[t], oracleRule) };
   });
   const covered = BAND_LEVELS.map(
-    (q) => scored.filter((t) => actual[t] <= demandQuantile(point[t], scale[t], scores, q)).length,
+    (q) =>
+      scored.filter((t) => actual[t] <= demandQuantile(point[t], scale[t], distribution, q)).length,
   );
   return { scored: scored.length, budgets, covered };
 }

@@ -11,7 +11,7 @@ import { CALIBRATION_CHART_SIZE, renderCalibrationChart } from '../src/report/ca
 import type { CapacitySettings, Forecast } from '../src/types.js';
 import { HOUR, MONDAY, WEEK, hourly } from './helpers/series.js';
 
-/** Four steps at 100 with spread 10 and scores −2…2: quantiles 100, 112, 116, 118, 119.6. */
+/** Four steps at 100 with spread 10, scores −2…2 and a tail of scale 1. */
 function knownForecast(): Forecast {
   const point = Float64Array.from([100, 100, 100, 100]);
   return {
@@ -26,6 +26,7 @@ function knownForecast(): Forecast {
     distribution: {
       scale: Float64Array.from([10, 10, 10, 10]),
       scores: Float64Array.from([-2, -1, 0, 1, 2]),
+      tail: 1,
     },
   };
 }
@@ -40,9 +41,11 @@ describe('calibration', () => {
     const c = calibrationOf(sums, HOUR, capacity);
     expect(c.steps).toBe(4);
     expect(c.coverage.map((l) => l.promised)).toEqual([...CALIBRATION_LEVELS]);
-    // ≤ 100: 95 · ≤ 112: 95, 111 · ≤ 116: same · ≤ 118: + 117 · ≤ 119.6: same.
-    expect(c.coverage.map((l) => l.realised)).toEqual([0.25, 0.5, 0.5, 0.75, 0.75]);
-    // Capacity 115 is 1.5 spreads above the point: one score in five (2) exceeds it.
+    // The i-th of the 5 scores is the (i + ½)/5 quantile; above the largest (2, the 0.9 quantile)
+    // the tail of scale 1 gives 2 + ln(0.1 / (1 − q)): quantiles 100, 115, 120, 126.9, 143.0.
+    expect(c.coverage.map((l) => l.realised)).toEqual([0.25, 0.5, 0.75, 1, 1]);
+    // Capacity 115 is 1.5 spreads above the point, halfway between the scores 1 and 2 (the 0.7
+    // and 0.9 quantiles): a 0.2 chance of more.
     expect(c.expectedShortShare).toBeCloseTo(0.2, 12);
     expect(c.expectedShortHours).toBeCloseTo(0.8, 12);
     // 117 and 125 are above 115.
@@ -61,9 +64,10 @@ describe('calibration', () => {
       planOn,
     );
     expect(c.steps).toBe(2);
-    expect(c.coverage.map((l) => l.realised)).toEqual([0, 0.5, 0.5, 0.5, 0.5]);
+    expect(c.coverage.map((l) => l.realised)).toEqual([0, 0.5, 0.5, 1, 1]);
     expect(c.realisedShortShare).toBe(0);
-    expect(c.expectedShortShare).toBe(0);
+    // 230 is 13 spreads up, 11 tail scales past the largest score: 0.1 × e^−11.
+    expect(c.expectedShortShare).toBeCloseTo(0.1 * Math.exp(-11), 12);
     expect(c.budget).toBeUndefined();
   });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CAPACITY, planCapacity, serversFor } from '../src/capacity/servers.js';
-import { exceedance, type PredictiveDistribution } from '../src/evaluate/predictive.js';
+import { exceedance, tailScale, type PredictiveDistribution } from '../src/evaluate/predictive.js';
 import type { CapacitySettings, Forecast } from '../src/types.js';
 
 const HOUR = 3_600_000;
@@ -14,9 +14,11 @@ const settings = (overrides: Partial<CapacitySettings> = {}): CapacitySettings =
 
 /** A forecast whose demand at step t is point[t] + scale[t] × one of `scores`, equally likely. */
 function forecast(point: number[], scale: number[], scores: number[]): Forecast {
+  const sorted = Float64Array.from(scores).sort();
   const distribution: PredictiveDistribution = {
     scale: Float64Array.from(scale),
-    scores: Float64Array.from(scores).sort(),
+    scores: sorted,
+    tail: tailScale(sorted),
   };
   return {
     model: 'test',
@@ -31,8 +33,13 @@ function forecast(point: number[], scale: number[], scores: number[]): Forecast 
   };
 }
 
-/** 100 equally likely scores 0.01, 0.02, …, 1.00: P(score > x) = 1 − x for x in [0, 1]. */
+/**
+ * 100 scores 0.01, 0.02, …, 1.00. The i-th is the (i + ½)/100 quantile, so between 0.01 and 1
+ * P(score > x) = 1.005 − x; above 1 the tail (scale: the mean excess over the 0.905 quantile,
+ * 0.05) gives P = 0.005 × e^(−(x − 1)/0.05).
+ */
 const uniform = Array.from({ length: 100 }, (_, i) => (i + 1) / 100);
+const tailBeyond = (x: number) => 0.005 * Math.exp(-(x - 1) / 0.05);
 
 describe('the risk budget', () => {
   type Case = [
@@ -44,39 +51,53 @@ describe('the risk budget', () => {
     expectedShort: number,
   ];
   const cases: Case[] = [
-    // The forecast at 70% (2 servers for 100) already covers the whole distribution: nothing added.
-    ['a narrow band needs nothing above the forecast', [100, 100], [10, 10], 0.01, [2, 2], 0],
-    // Demand 100 + 200·U: 3 servers (300) cover all; 2 servers leave P(U > 0.5) = 50% short.
-    ['a budget of 0 covers every score', [100], [200], 0, [3], 0],
-    ['a budget of 50% takes the cheaper count', [100], [200], 0.5, [2], 0.5],
-    // Two steps, budget 25% of steps = 0.5 expected short steps: one of them may take 50%.
+    // The forecast at 70% (2 servers for 100) leaves demand 10 spreads of margin: nothing added.
+    [
+      'a narrow band needs nothing above the forecast',
+      [100, 100],
+      [10, 10],
+      0.01,
+      [2, 2],
+      tailBeyond(10),
+    ],
+    // Demand 100 + 200·score: 2 servers leave P(score > 0.5) = 0.505 short, 3 leave 0.005.
+    ['a budget just under a step keeps the server', [100], [200], 0.5, [3], 0.005],
+    ['a budget just over a step saves the server', [100], [200], 0.51, [2], 0.505],
+    // Two such steps, 0.52 expected short steps allowed: one of them may take the 0.505.
     [
       'the budget is spent on one step when it allows one',
       [100, 100],
       [200, 200],
-      0.25,
+      0.26,
       [2, 3],
-      0.25,
+      0.255,
     ],
-    // Step 0 saves its one server for P 0.5; step 1 (demand 100 + 1000·U) saves a server for
-    // every 0.1 of P: the budget of 0.5 saves five servers there, one at step 0.
+    // Step 0 saves its third server for 0.5 of risk; step 1 (demand 100 + 1000·score) saves a
+    // server for every 0.1: four of step 1's servers go, none of step 0's.
     [
       'a steep tail is covered, a long one takes the risk',
       [100, 100],
       [200, 1000],
       0.25,
-      [3, 6],
-      0.25,
+      [3, 7],
+      0.205,
     ],
   ];
   it.each(cases)('%s', (_, point, scale, budget, servers, expectedShort) => {
     const plan = planCapacity(forecast(point, scale, uniform), settings({ risk: budget }));
     expect(Array.from(plan.servers)).toEqual(servers);
-    expect(plan.risk?.expectedShortShare).toBeCloseTo(expectedShort, 9);
+    expect(plan.risk?.expectedShortShare).toBeCloseTo(expectedShort, 4);
     const atTarget = point.map((p) => serversFor(p, settings()));
     expect(plan.risk?.extraServerSteps).toBe(
       servers.reduce((sum, n, i) => sum + n - atTarget[i], 0),
     );
+  });
+
+  it('a budget of 0 plans to where the tail is negligible', () => {
+    const plan = planCapacity(forecast([100], [200], uniform), settings({ risk: 0 }));
+    // 1 + 0.05 ln(0.005 / 10⁻⁶) = 1.43 spreads: 100 + 286 needs 4 servers.
+    expect(plan.servers[0]).toBe(4);
+    expect(plan.risk?.expectedShortShare).toBeCloseTo(tailBeyond(1.5), 12);
   });
 
   it('never plans fewer servers than the forecast needs at the target utilisation', () => {
@@ -113,12 +134,14 @@ describe('the risk budget', () => {
           for (let t = 0; t < steps.length; t++) {
             expect(loose.servers[t]).toBeLessThanOrEqual(tight.servers[t]);
           }
-          expect(tight.risk!.expectedShortShare).toBeLessThanOrEqual(small + 1e-12);
+          // A plan starts where each step's chance of a shortfall is at most 10⁻⁶.
+          expect(tight.risk!.expectedShortShare).toBeLessThanOrEqual(Math.max(small, 1e-6) + 1e-12);
           // The promise is what the distribution says of the servers planned.
-          const { scale, scores: sorted } = f.distribution!;
+          const { scale } = f.distribution!;
           const promised =
             steps.reduce(
-              (sum, s, t) => sum + exceedance(s.point, scale[t], sorted, tight.servers[t] * 100),
+              (sum, s, t) =>
+                sum + exceedance(s.point, scale[t], f.distribution!, tight.servers[t] * 100),
               0,
             ) / steps.length;
           expect(tight.risk!.expectedShortShare).toBeCloseTo(promised, 12);

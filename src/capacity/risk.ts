@@ -8,9 +8,16 @@
  * least expected shortfall is removed, until the next one would overrun the budget. Steps whose
  * band is narrow stay covered for a server or two; steps with a long tail (a burst that may or
  * may not come) take the risk, which would cost many servers to remove. Every budget stops
- * somewhere along the same sequence of removals, so a wider budget never adds a server.
+ * somewhere along the same sequence of removals, so a wider budget never adds a server. Removals go
+along the lower convex hull of each step's shortfall curve (see lowerHull), which is what makes
+the cheapest-first order spend the budget well when the errors come in clusters.
  */
-import { exceedance, type PredictiveDistribution } from '../evaluate/predictive.js';
+import {
+  exceedance,
+  scoreQuantile,
+  type PredictiveDistribution,
+  type Scores,
+} from '../evaluate/predictive.js';
 import type { CapacitySettings } from '../types.js';
 import { MAX_SERVERS } from './servers.js';
 
@@ -23,48 +30,88 @@ export interface RiskOutcome {
   extraServerSteps: number;
 }
 
-/** Per step: the counts worth considering, from `first`, and the chance of a shortfall with each. */
+/**
+ * Per step: the counts worth considering, from `first`, and the chance of a shortfall with each;
+ * `corners` are the counts on the lower convex hull of that curve, ascending.
+ */
 interface Options {
   first: number;
   shortfall: Float64Array;
+  corners: number[];
 }
+
+/** A chance of a shortfall too small to be worth a server, at any budget: where plans start. */
+const NEGLIGIBLE = 1e-6;
 
 function optionsAt(
   point: number,
   scale: number,
-  scores: Float64Array,
+  scores: Scores,
   floor: number,
   settings: CapacitySettings,
 ): Options {
   const { capacityPerServer: c, maxServers } = settings;
-  const top = scores.length > 0 ? scores[scores.length - 1] : 0;
+  const top = scoreQuantile(scores, 1 - NEGLIGIBLE);
   // Counts beyond MAX_SERVERS are never worth listing; the floor has been checked against it.
-  const safest = Math.min(MAX_SERVERS, Math.ceil((point + scale * top) / c));
+  let safest = Math.min(MAX_SERVERS, Math.ceil((point + scale * top) / c));
+  // Landing on the largest score itself still leaves half a score above it.
+  while (safest < MAX_SERVERS && exceedance(point, scale, scores, safest * c) > NEGLIGIBLE)
+    safest++;
   const ceiling = Math.min(maxServers, Math.max(floor, safest));
   const shortfall = new Float64Array(ceiling - floor + 1);
   for (let k = floor; k <= ceiling; k++) {
     shortfall[k - floor] = exceedance(point, scale, scores, k * c);
   }
-  return { first: floor, shortfall };
+  return { first: floor, shortfall, corners: lowerHull(shortfall) };
 }
 
-/** A binary min-heap of steps, ordered by the shortfall their next removal adds, then by step. */
-class RemovalQueue {
-  private readonly items: { step: number; added: number }[] = [];
+/**
+ * The indices of the lower convex hull of (i, values[i]). Removing servers along the hull costs
+ * more per server the fewer remain, so the cheapest removal of every step is always its next one:
+ * a step is never held at a count just because the next server alone would cross a cluster of
+ * errors that the one after it would not.
+ */
+function lowerHull(values: Float64Array): number[] {
+  const hull: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    while (hull.length >= 2) {
+      const a = hull[hull.length - 2];
+      const b = hull[hull.length - 1];
+      const cross = (b - a) * (values[i] - values[a]) - (values[b] - values[a]) * (i - a);
+      // Collinear points stay (within rounding), so a straight stretch is removed a server at a time.
+      if (cross >= -1e-12) break;
+      hull.pop();
+    }
+    hull.push(i);
+  }
+  return hull;
+}
 
-  push(step: number, added: number): void {
+interface Removal {
+  step: number;
+  /** Expected short steps the removal adds. */
+  added: number;
+  /** `added` per server removed. */
+  price: number;
+}
+
+/** A binary min-heap of removals, cheapest per server first, then by step. */
+class RemovalQueue {
+  private readonly items: Removal[] = [];
+
+  push(removal: Removal): void {
     const items = this.items;
-    items.push({ step, added });
+    items.push(removal);
     let i = items.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.before(items[i], items[parent])) break;
+      if (!before(items[i], items[parent])) break;
       [items[i], items[parent]] = [items[parent], items[i]];
       i = parent;
     }
   }
 
-  pop(): { step: number; added: number } | undefined {
+  pop(): Removal | undefined {
     const items = this.items;
     const top = items[0];
     const last = items.pop();
@@ -75,8 +122,8 @@ class RemovalQueue {
         const left = 2 * i + 1;
         const right = left + 1;
         let smallest = i;
-        if (left < items.length && this.before(items[left], items[smallest])) smallest = left;
-        if (right < items.length && this.before(items[right], items[smallest])) smallest = right;
+        if (left < items.length && before(items[left], items[smallest])) smallest = left;
+        if (right < items.length && before(items[right], items[smallest])) smallest = right;
         if (smallest === i) break;
         [items[i], items[smallest]] = [items[smallest], items[i]];
         i = smallest;
@@ -84,10 +131,10 @@ class RemovalQueue {
     }
     return top;
   }
+}
 
-  private before(a: { step: number; added: number }, b: { step: number; added: number }) {
-    return a.added < b.added || (a.added === b.added && a.step < b.step);
-  }
+function before(a: Removal, b: Removal): boolean {
+  return a.price < b.price || (a.price === b.price && a.step < b.step);
 }
 
 /**
@@ -101,18 +148,24 @@ export function serversWithinBudget(
   settings: CapacitySettings,
   budget: number,
 ): Float64Array {
-  const { scale, scores } = distribution;
-  const options = Array.from(point, (p, t) => optionsAt(p, scale[t], scores, floors[t], settings));
-  // Index into each step's options: start at the safest count.
-  const chosen = options.map((o) => o.shortfall.length - 1);
+  const { scale } = distribution;
+  const options = Array.from(point, (p, t) =>
+    optionsAt(p, scale[t], distribution, floors[t], settings),
+  );
+  // Position on each step's hull: start at the safest count.
+  const chosen = options.map((o) => o.corners.length - 1);
+  const countAt = (t: number) => options[t].corners[chosen[t]];
   let expected = 0;
   const queue = new RemovalQueue();
   const offer = (t: number) => {
-    const i = chosen[t];
-    if (i > 0) queue.push(t, options[t].shortfall[i - 1] - options[t].shortfall[i]);
+    const j = chosen[t];
+    if (j === 0) return;
+    const { shortfall, corners } = options[t];
+    const added = shortfall[corners[j - 1]] - shortfall[corners[j]];
+    queue.push({ step: t, added, price: added / (corners[j] - corners[j - 1]) });
   };
   options.forEach((o, t) => {
-    expected += o.shortfall[chosen[t]];
+    expected += o.shortfall[countAt(t)];
     offer(t);
   });
   const allowed = budget * point.length;
@@ -122,7 +175,7 @@ export function serversWithinBudget(
     chosen[next.step]--;
     offer(next.step);
   }
-  return Float64Array.from(options, (o, t) => o.first + chosen[t]);
+  return Float64Array.from(options, (o, t) => o.first + countAt(t));
 }
 
 /** What a plan risks: its expected short steps and its servers above the point forecast's. */
@@ -133,11 +186,16 @@ export function riskOf(
   floors: Float64Array,
   settings: CapacitySettings,
 ): RiskOutcome {
-  const { scale, scores } = distribution;
+  const { scale } = distribution;
   let expectedShortSteps = 0;
   let extraServerSteps = 0;
   point.forEach((p, t) => {
-    expectedShortSteps += exceedance(p, scale[t], scores, servers[t] * settings.capacityPerServer);
+    expectedShortSteps += exceedance(
+      p,
+      scale[t],
+      distribution,
+      servers[t] * settings.capacityPerServer,
+    );
     extraServerSteps += servers[t] - floors[t];
   });
   return {

@@ -103,17 +103,17 @@ export function calibrationSums(
   const sums = emptyCalibrationSums();
   const distribution = forecast.distribution;
   if (!distribution) return sums;
-  const { scale, scores } = distribution;
+  const { scale } = distribution;
   for (let i = 0; i < actual.length; i++) {
     const y = actual[i];
     if (Number.isNaN(y)) continue;
     const p = forecast.point[i];
     sums.steps++;
     CALIBRATION_LEVELS.forEach((q, k) => {
-      if (y <= demandQuantile(p, scale[i], scores, q)) sums.covered[k]++;
+      if (y <= demandQuantile(p, scale[i], distribution, q)) sums.covered[k]++;
     });
     const limit = servers[i] * capacity.capacityPerServer;
-    sums.expectedShort += exceedance(p, scale[i], scores, limit);
+    sums.expectedShort += exceedance(p, scale[i], distribution, limit);
     if (y > limit) sums.short++;
   }
   return sums;

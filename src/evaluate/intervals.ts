@@ -171,9 +171,11 @@ export function withBand(
     stepMs,
     point: point.map(clamp),
     lower: point.map((v, i) =>
-      clamp(Math.min(v, demandQuantile(v, scale[i], scores, 1 - quantile))),
+      clamp(Math.min(v, demandQuantile(v, scale[i], distribution, 1 - quantile))),
     ),
-    upper: point.map((v, i) => clamp(Math.max(v, demandQuantile(v, scale[i], scores, quantile)))),
+    upper: point.map((v, i) =>
+      clamp(Math.max(v, demandQuantile(v, scale[i], distribution, quantile))),
+    ),
     quantile,
     intervalMethod: sample.method,
     distribution,

@@ -6,7 +6,6 @@
  * drawn from that sample. Busy hours get a band as wide as busy hours' errors were, quiet hours
  * one as narrow as theirs, and every model gets its band through this one piece of code.
  */
-import { quantileSorted } from './quantile.js';
 
 /** How large an error the model typically makes at a given level: base + perUnit × level. */
 export interface Spread {
@@ -16,13 +15,24 @@ export interface Spread {
   floor: number;
 }
 
-/** The predictive distribution of the demand at each step of a forecast. */
+/**
+ * The predictive distribution of the demand at each step of a forecast. Between the scores it is
+ * their empirical distribution, interpolated (Hazen plotting positions: the i-th of n scores is
+ * the (i + ½)/n quantile); above the largest score it goes on as an exponential tail whose scale
+ * is the mean excess of the scores over their 90th percentile, so that no capacity is ever
+ * promised to be quite safe, and the chance of a shortfall falls smoothly as servers are added.
+ */
 export interface PredictiveDistribution {
   /** The spread at each step. */
   scale: Float64Array;
   /** Normalised scores (error ÷ spread at its level), ascending. */
   scores: Float64Array;
+  /** The scale of the exponential tail above the largest score. */
+  tail: number;
 }
+
+/** The scores with their tail: what the distribution at every step shares. */
+export type Scores = Pick<PredictiveDistribution, 'scores' | 'tail'>;
 
 export function spreadAt(spread: Spread, level: number): number {
   return Math.max(spread.floor, spread.base + spread.perUnit * Math.max(0, level));
@@ -71,41 +81,73 @@ export function normalisedScores(
   return scores.sort();
 }
 
+/** The tail scale of ascending scores: their mean excess over the 90th percentile. */
+export function tailScale(scores: Float64Array): number {
+  const n = scores.length;
+  if (n === 0) return 0;
+  const threshold = scoreQuantile({ scores, tail: 0 }, 0.9);
+  let excess = 0;
+  let count = 0;
+  for (let i = n - 1; i >= 0 && scores[i] > threshold; i--) {
+    excess += scores[i] - threshold;
+    count++;
+  }
+  const spread = scores[n - 1] - scores[0];
+  return Math.max(count > 0 ? excess / count : 0, spread / n, Number.MIN_VALUE);
+}
+
 /** The distribution at each step of a point forecast. */
 export function predictiveDistribution(
   point: ArrayLike<number>,
   spread: Spread,
   scores: Float64Array,
 ): PredictiveDistribution {
-  return { scale: Float64Array.from(point, (p) => spreadAt(spread, p)), scores };
+  return {
+    scale: Float64Array.from(point, (p) => spreadAt(spread, p)),
+    scores,
+    tail: tailScale(scores),
+  };
 }
 
-/** The q quantile of the demand at step t. */
-export function demandQuantile(
-  point: number,
-  scale: number,
-  scores: Float64Array,
-  q: number,
-): number {
-  return point + scale * quantileSorted(scores, q);
+/** The q quantile of the scores (see PredictiveDistribution). */
+export function scoreQuantile({ scores, tail }: Scores, q: number): number {
+  const n = scores.length;
+  if (n === 0) return 0;
+  const position = q * n - 0.5;
+  if (position <= 0) return scores[0];
+  if (position >= n - 1) {
+    const beyond = 1 - q;
+    return scores[n - 1] + (beyond > 0 ? tail * Math.log(0.5 / n / beyond) : Infinity);
+  }
+  const below = Math.floor(position);
+  return scores[below] + (scores[below + 1] - scores[below]) * (position - below);
 }
 
-/** Share of the scores under which the demand at a step exceeds `capacity`. */
+/** The q quantile of the demand at a step. */
+export function demandQuantile(point: number, scale: number, scores: Scores, q: number): number {
+  return point + scale * scoreQuantile(scores, q);
+}
+
+/** The chance that the demand at a step exceeds `capacity`. */
 export function exceedance(
   point: number,
   scale: number,
-  scores: Float64Array,
+  { scores, tail }: Scores,
   capacity: number,
 ): number {
-  if (scores.length === 0) return 0;
+  const n = scores.length;
+  if (n === 0) return 0;
   const threshold = (capacity - point) / scale;
-  // First index whose score is above the threshold.
+  if (threshold >= scores[n - 1]) return (0.5 / n) * Math.exp(-(threshold - scores[n - 1]) / tail);
+  if (threshold < scores[0]) return 1 - 0.5 / n;
+  // The last score at or below the threshold.
   let lo = 0;
-  let hi = scores.length;
+  let hi = n - 1;
   while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (scores[mid] > threshold) hi = mid;
-    else lo = mid + 1;
+    const mid = (lo + hi + 1) >> 1;
+    if (scores[mid] <= threshold) lo = mid;
+    else hi = mid - 1;
   }
-  return (scores.length - lo) / scores.length;
+  const fraction = (threshold - scores[lo]) / (scores[lo + 1] - scores[lo]);
+  return 1 - (lo + 0.5 + fraction) / n;
 }

@@ -538,7 +538,7 @@ export function renderPlanChart(
           forecast.start,
           forecast.stepMs,
           forecast.point.map((p, i) =>
-            demandQuantile(p, distribution.scale[i], distribution.scores, riskQuantile),
+            demandQuantile(p, distribution.scale[i], distribution, riskQuantile),
           ),
         )
       : s.planOn === 'balanced'
