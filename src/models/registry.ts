@@ -33,7 +33,8 @@ const MODELS: Record<string, Entry> = {
   mstl: {
     forecaster: mstl,
     restore: restoredOnLocalClock(restoreMstl),
-    summary: 'MSTL (daily/weekly STL) with an AutoETS trend, from @bsull/augurs',
+    summary:
+      'MSTL (daily and weekly STL) with an ETS trend chosen by AICc; @bsull/augurs where the fast path cannot fit',
   },
   ensemble: {
     forecaster: ensembleOf([ridgeForecaster, mstl, seasonalNaive]),
