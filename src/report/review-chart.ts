@@ -25,6 +25,7 @@ import {
   whiteBackground,
   withChart,
 } from './charts.js';
+import { maxOf } from '../util/extremes.js';
 import { formatReadable } from './tables.js';
 
 export const REVIEW_CHART_SIZE = { width: 1200, height: 600 };
@@ -79,8 +80,8 @@ export function renderReviewChart(
   const c = settings.capacityPerServer;
   const target = percent(settings.targetUtilization);
   const top = Math.max(
-    ...review.steps.map((s) => s.demand),
-    ...schedule.entries.map((e) => e.capacity * c),
+    maxOf(review.steps.map((s) => s.demand)),
+    maxOf(schedule.entries.map((e) => e.capacity * c)),
   );
   const datasets: ChartDataset<'line', Point[]>[] = [
     line('actual demand', demandPoints(review), ACTUAL_COLOR, {
