@@ -78,10 +78,10 @@ export function planCapacity(forecast: Forecast, settings: CapacitySettings): Ca
     }
   });
   const atTarget = point.map((p) => serversFor(p, settings));
-  let servers: Float64Array = plannedLoad.map((load) => serversFor(load, settings));
-  if (rule === 'risk' && distribution) {
-    servers = serversWithinBudget(point, distribution, atTarget, settings, settings.risk);
-  }
+  const servers =
+    rule === 'risk' && distribution
+      ? serversWithinBudget(point, distribution, atTarget, settings, settings.risk)
+      : plannedLoad.map((load) => serversFor(load, settings));
   let cappedSteps = 0;
   plannedLoad.forEach((load, i) => {
     if (unclamped(load, settings) > servers[i]) cappedSteps++;
