@@ -96,6 +96,10 @@ function buildProgram(io: Io, run: Runner): Command {
   )
     .option('--out-dir <dir>', 'where to write the reports', 'reports')
     .option('--unit <label>', 'unit of the load for charts, e.g. "requests/s"')
+    .option(
+      '--no-charts',
+      'draw no forecast.png or plan.png (the slowest report; for fleets planned in CI); summary.md and index.html go without them',
+    )
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -105,7 +109,7 @@ function buildProgram(io: Io, run: Runner): Command {
         '# the rule of thumb max(2, floor(2 + load/100 × 1.2)) on the point forecast:',
         'headroom plan load.csv --model linear --plan-on point --capacity-per-server 100 \\\n      --target-utilization 1 --headroom 0.2 --base-servers 2 --min-servers 2 --rounding floor',
       ) +
-        '\nWrites forecast.csv, plan.csv, schedule.csv, schedule.json, forecast.png, plan.png and summary.md.\n' +
+        '\nWrites forecast.csv, plan.csv, schedule.csv, schedule.json, forecast.png, plan.png (not with --no-charts) and summary.md.\n' +
         'With --config: one folder of those per service, and index.html and summary.md for the fleet.\n',
     )
     .option(

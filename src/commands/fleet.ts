@@ -47,7 +47,8 @@ export function serviceOptions(
   const fromFile = Object.fromEntries(
     Object.entries(service)
       .filter(([key, value]) => key in planKeys && value !== undefined)
-      .map(([key, value]) => [key, String(value)]),
+      // As commander hands flags over: values as strings, switches (charts) as booleans.
+      .map(([key, value]) => [key, typeof value === 'boolean' ? value : String(value)]),
   );
   const fromFlags = Object.fromEntries(
     Object.entries(defaults).filter(([key]) => explicit.has(key)),
@@ -193,6 +194,13 @@ async function serviceCharts(outcome: ServiceOutcome, pageDir: string, inline: b
   return { forecast: await source('forecast.png'), plan: await source('plan.png') };
 }
 
+/**
+ * Whether a service was planned with `--no-charts`: its plan output says `charts: false`
+ * (plans from before the flag say nothing, and drew their charts).
+ */
+export const planWithoutCharts = (plan: Record<string, unknown> | undefined) =>
+  plan?.charts === false;
+
 /** The JSON of one service in `--json` output. */
 export const serviceJson = (
   o: Pick<ServiceOutcome, 'name' | 'ok' | 'seconds' | 'json' | 'error' | 'warnings'>,
@@ -299,9 +307,11 @@ async function planFleet(
         warnings: o.warnings,
         notes: o.notes,
         plan: o.json as PlanJson | undefined,
-        charts: o.ok
-          ? await serviceCharts(o, reports, outcomes.length <= INLINE_CHARTS_UP_TO)
-          : undefined,
+        charts:
+          o.ok && !planWithoutCharts(o.json)
+            ? await serviceCharts(o, reports, outcomes.length <= INLINE_CHARTS_UP_TO)
+            : undefined,
+        noCharts: o.ok && planWithoutCharts(o.json),
       })),
     );
     const index = join(reports, 'index.html');

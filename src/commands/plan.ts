@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { describePlanRule } from '../capacity/servers.js';
 import { planFromForecast } from '../pipeline.js';
-import { writeFilesAtomically } from '../report/atomic.js';
-import { renderForecastChart, renderPlanChart } from '../report/charts.js';
+import { writeFilesAtomically, type OutputFile } from '../report/atomic.js';
 import { planFigures, riskLine, summaryMarkdown } from '../report/summary.js';
 import { forecastCsv, formatReadable, planCsv, scheduleCsv } from '../report/tables.js';
 import { scheduleDocument } from '../schedule/document.js';
@@ -17,6 +16,8 @@ export interface PlanOptions extends RawOptions {
   outDir: string;
   /** A label for charts and the summary, e.g. "requests/h". */
   unit?: string;
+  /** `--no-charts` (or `charts: false` in headroom.yaml): write no PNGs. Default: drawn. */
+  charts?: boolean;
 }
 
 /** Everything `plan` computes before it writes: shared with `push`, which plans on the fly. */
@@ -64,14 +65,27 @@ export async function planCommand(csv: string, options: PlanOptions): Promise<Co
 
   const risk = riskLine(figures, settings, (plan.servers.length * plan.stepMs) / HOUR_MS);
   const path = (name: string) => join(options.outDir, name);
-  const chartOptions = { zone, unit: options.unit ?? ingested.valueColumn };
+  const drawn = options.charts !== false;
+  const charts = drawn ? { forecast: 'forecast.png', plan: 'plan.png' } : undefined;
+  // Chart.js and the canvas load only when there is something to draw.
+  const pngs: OutputFile[] = [];
+  if (charts) {
+    const { renderForecastChart, renderPlanChart } = await import('../report/charts.js');
+    const chartOptions = { zone, unit: options.unit ?? ingested.valueColumn };
+    pngs.push(
+      {
+        path: path(charts.forecast),
+        content: renderForecastChart(training, forecast, chartOptions),
+      },
+      { path: path(charts.plan), content: renderPlanChart(forecast, plan, chartOptions) },
+    );
+  }
   const files = await writeFilesAtomically([
     { path: path('forecast.csv'), content: forecastCsv(forecast, zone) },
     { path: path('plan.csv'), content: planCsv(plan, zone) },
     { path: path('schedule.csv'), content: scheduleCsv(schedule, zone) },
     { path: path('schedule.json'), content: JSON.stringify(scheduleJson, null, 2) + '\n' },
-    { path: path('forecast.png'), content: renderForecastChart(training, forecast, chartOptions) },
-    { path: path('plan.png'), content: renderPlanChart(forecast, plan, chartOptions) },
+    ...pngs,
     {
       path: path('summary.md'),
       content: summaryMarkdown({
@@ -83,7 +97,7 @@ export async function planCommand(csv: string, options: PlanOptions): Promise<Co
         schedule,
         selection: result.selection?.reason,
         warnings,
-        charts: { forecast: 'forecast.png', plan: 'plan.png' },
+        charts,
       }),
     },
   ]);
@@ -115,7 +129,9 @@ export async function planCommand(csv: string, options: PlanOptions): Promise<Co
     `wrote ${files.length} files to ${options.outDir}: ${files.map((f) => f.slice(options.outDir.length).replace(/^[\\/]/, '')).join(', ')}`,
   ].join('\n');
   return {
-    json: { ...scheduleJson, warnings, notes, files },
+    // `charts` tells a fleet report (and `report --merge`, through the part file) whether to
+    // expect forecast.png and plan.png beside the other files.
+    json: { ...scheduleJson, warnings, notes, files, charts: drawn },
     text,
     warnings,
     notes,

@@ -19,6 +19,7 @@ import {
   FLEET_COLUMNS,
   fleetRows,
   INLINE_CHARTS_UP_TO,
+  planWithoutCharts,
   serviceJson,
   shownPath,
 } from './fleet.js';
@@ -68,9 +69,12 @@ async function entryOf(
     if (source === undefined) absent.push(name);
     return source;
   };
-  const charts = outcome.ok
-    ? { forecast: await chart('forecast.png'), plan: await chart('plan.png') }
-    : undefined;
+  // The part says whether the charts were drawn: only those drawn are looked for.
+  const noCharts = outcome.ok && planWithoutCharts(plan);
+  const charts =
+    outcome.ok && !noCharts
+      ? { forecast: await chart('forecast.png'), plan: await chart('plan.png') }
+      : undefined;
   if (absent.length > 0) {
     warnings.push({
       code: 'chart-missing',
@@ -87,6 +91,7 @@ async function entryOf(
     notes: outcome.notes,
     plan,
     charts,
+    noCharts,
   };
 }
 

@@ -53,6 +53,8 @@ export const planKeys = {
   leadTime: durationOrZero,
   minHold: durationOrZero,
   unit: z.string(),
+  /** `--no-charts` is `charts: false`. */
+  charts: z.boolean(),
 };
 
 const awsTarget = z

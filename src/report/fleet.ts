@@ -13,6 +13,8 @@ export interface FleetEntry {
   plan?: PlanJson;
   /** Each chart's image source: a data: URI (inlined) or a path relative to the page. */
   charts?: { forecast?: string; plan?: string };
+  /** Planned with `--no-charts` (or `charts: false`): the page says so where the charts go. */
+  noCharts?: boolean;
 }
 
 export interface PlanJson {
@@ -52,6 +54,9 @@ const missingText = (m: MissingShards) =>
   `${m.shards.length === 1 ? 'shard' : 'shards'} ${m.shards.join(', ')} ${m.shards.length === 1 ? 'is' : 'are'} missing: ${m.services} service(s) not shown.`;
 
 const MAX_ROWS = 24;
+
+const NOT_DRAWN =
+  'Charts were not drawn (planned with --no-charts or charts: false); plan without it to get them.';
 
 const anchor = (name: string) => `service-${name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
 
@@ -109,8 +114,12 @@ function serviceSection(e: FleetEntry): string {
       : `<h3>${title}</h3><ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
   return `${head}
 <table class="figures">${figures.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
-${chart(e.charts?.forecast, `${e.name}: history, forecast and planning band`)}
-${chart(e.charts?.plan, `${e.name}: demand against planned capacity, and servers`)}
+${
+  e.noCharts
+    ? `<p class="dim">${escapeHtml(NOT_DRAWN)}</p>`
+    : `${chart(e.charts?.forecast, `${e.name}: history, forecast and planning band`)}
+${chart(e.charts?.plan, `${e.name}: demand against planned capacity, and servers`)}`
+}
 <h3>Schedule</h3>
 <table><thead><tr><th>time (${escapeHtml(p.timezone)})</th><th>servers</th><th>change</th><th>action</th></tr></thead><tbody>${rows}</tbody></table>${more}
 ${list('What was fixed in the input', e.warnings)}${list('Notes', e.notes)}
@@ -167,6 +176,8 @@ export function fleetMarkdown(entries: FleetEntry[], missing?: MissingShards): s
     const s = e.plan.summary;
     return `| ${markdownText(e.name)} | ok | ${markdownText(e.plan.source.model)} | ${s.minServers}–${s.peakServers} | ${formatReadable(s.serverHours)} | ${s.changes} |`;
   });
+  // Planned without charts, the folders hold none (a fleet that all failed says what it would).
+  const charted = entries.some((e) => e.ok && !e.noCharts) || entries.every((e) => !e.ok);
   return [
     `# Capacity plans: ${entries.length} service(s), ${failed} failed`,
     '',
@@ -175,7 +186,7 @@ export function fleetMarkdown(entries: FleetEntry[], missing?: MissingShards): s
     '|---|---|---|---:|---:|---:|',
     ...rows,
     '',
-    'Each service has its own `summary.md`, charts and schedule in its folder; `index.html` shows them all.',
+    `Each service has its own \`summary.md\`${charted ? ', charts' : ''} and schedule in its folder; \`index.html\` shows them all.`,
     '',
   ].join('\n');
 }

@@ -75,8 +75,13 @@ export interface SummaryInput {
   /** Why `auto` chose the model, when it did. */
   selection?: string;
   warnings: Warning[];
-  charts: { forecast: string; plan: string };
+  /** The chart files to link, or undefined when none were drawn (`--no-charts`). */
+  charts: { forecast: string; plan: string } | undefined;
 }
+
+/** What summary.md says instead of showing the charts when they were not drawn. */
+export const CHARTS_NOT_DRAWN =
+  'Charts were not drawn (`--no-charts`, or `charts: false` in headroom.yaml): plan without --no-charts to get `forecast.png` and `plan.png`.';
 
 const MAX_SCHEDULE_ROWS = 30;
 
@@ -140,6 +145,16 @@ export function summaryMarkdown(input: SummaryInput): string {
       `…and ${schedule.entries.length - MAX_SCHEDULE_ROWS} more rows in \`schedule.csv\`.`,
     );
   }
-  lines.push('', `![forecast](${input.charts.forecast})`, '', `![plan](${input.charts.plan})`, '');
+  if (input.charts) {
+    lines.push(
+      '',
+      `![forecast](${input.charts.forecast})`,
+      '',
+      `![plan](${input.charts.plan})`,
+      '',
+    );
+  } else {
+    lines.push('', CHARTS_NOT_DRAWN, '');
+  }
   return lines.join('\n');
 }
