@@ -497,6 +497,22 @@ function buildProgram(io: Io, run: Runner): Command {
       run(async () => (await import('./commands/generate.js')).generateCommand(options)),
     );
 
+  program
+    .command('completion')
+    .argument('<shell>', 'bash, zsh or fish')
+    .description('Print a shell completion script for headroom')
+    .addHelpText(
+      'after',
+      examples(
+        'source <(headroom completion bash)        # in ~/.bashrc',
+        'source <(headroom completion zsh)         # in ~/.zshrc',
+        'headroom completion fish > ~/.config/fish/completions/headroom.fish',
+      ),
+    )
+    .action((shell: string) =>
+      run(async () => (await import('./commands/completion.js')).completionCommand(shell, program)),
+    );
+
   return program;
 }
 
