@@ -193,6 +193,18 @@ export async function loadConfig(path: string, options: LoadOptions = {}): Promi
   const services: Service[] = [];
   const names = new Set<string>();
   config.services.forEach((raw, i) => {
+    // Checks across keys, on the service as it will be planned (its keys over the defaults).
+    const merged = { ...config.defaults, ...raw };
+    if (
+      merged.minServers !== undefined &&
+      merged.maxServers !== undefined &&
+      merged.minServers > merged.maxServers
+    ) {
+      const where = (key: string) => (key in raw ? ['services', i, key] : ['defaults', key]);
+      problems.push(
+        `${at(where('minServers'))} ${merged.minServers} is above ${dotted(where('maxServers'))} ${merged.maxServers} (line${lineOf(where('maxServers')).replace(':', ' ')}) for service '${raw.name}'`,
+      );
+    }
     for (const file of files[i]) {
       const name = files[i].length > 1 ? `${raw.name}-${basename(file, extname(file))}` : raw.name;
       if (names.has(name)) {
