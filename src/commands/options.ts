@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
-import { DEFAULT_CAPACITY, formatShare, MAX_SERVERS } from '../capacity/servers.js';
+import { DEFAULT_CAPACITY, MAX_SERVERS } from '../capacity/servers.js';
+import { settingsOf, type Group } from '../settings/table.js';
 import { UserError } from '../errors.js';
-import { DUPLICATE_POLICIES, type DuplicatePolicy } from '../ingest/clean.js';
+import type { DuplicatePolicy } from '../ingest/clean.js';
 import type { IngestOptions } from '../ingest/index.js';
-import { AGGREGATIONS, type Aggregation } from '../ingest/resample.js';
+import type { Aggregation } from '../ingest/resample.js';
 import { parseTimestamp, TIMESTAMP_FORMATS } from '../ingest/timestamp.js';
-import { DEFAULT_MODEL, MODEL_NAMES } from '../models/registry.js';
 import type { ForecastRequest } from '../pipeline.js';
 import type { CapacitySettings } from '../types.js';
 import { DAY_MS, describeDuration, durationOrZero, parseDuration } from '../util/duration.js';
@@ -44,119 +44,20 @@ export interface RawOptions {
   peakUtilization?: string;
 }
 
-export function addIngestOptions(command: Command): Command {
-  return command
-    .option('--timestamp-column <name>', 'column holding the time (default: detected)')
-    .option('--value-column <name>', 'column holding the load (default: detected)')
-    .option(
-      '--hour-column <name>',
-      'hour-of-day column that completes a date-only timestamp column',
-    )
-    .option(
-      '--row-interval <duration>',
-      'no timestamp column: rows are this far apart (needs --start)',
-    )
-    .option('--start <time>', 'with --row-interval: the time of the first row')
-    .option(
-      '--timezone <iana>',
-      'zone of naive timestamps, and of daily/weekly shapes and reports',
-      'UTC',
-    )
-    .addOption(
-      new Option('--duplicates <policy>', 'how rows with the same timestamp are merged')
-        .choices(DUPLICATE_POLICIES)
-        .default('mean'),
-    )
-    .option('--interval <duration>', 'resample to this step (e.g. 15m, 1h, 1d)', '1h')
-    .addOption(
-      new Option(
-        '--agg <aggregation>',
-        'how samples in one interval combine: mean keeps rates and utilisation in their unit; sum turns per-sample counts into per-interval counts; max/p95 plan for peaks inside the interval',
-      )
-        .choices(AGGREGATIONS)
-        .default('mean'),
-    )
-    .option(
-      '--fill-gaps <duration>',
-      'interpolate gaps up to this long; longer ones stay missing',
-      '6h',
-    )
-    .addOption(
-      new Option('--gap-fill <how>', 'value for filled gaps')
-        .choices(['linear', 'zero'])
-        .default('linear'),
-    );
+/** Adds the flags of one group of the settings table (settings/table.ts) to a command. */
+function addSettings(command: Command, group: Group): Command {
+  for (const [, setting] of settingsOf(group)) {
+    const option = new Option(setting.flag, setting.help);
+    if (setting.choices) option.choices(setting.choices);
+    if (setting.default !== undefined) option.default(setting.default);
+    command.addOption(option);
+  }
+  return command;
 }
 
-export function addModelOptions(command: Command): Command {
-  return command
-    .addOption(
-      new Option('--model <name>', 'forecasting model').choices(MODEL_NAMES).default(DEFAULT_MODEL),
-    )
-    .option(
-      '--model-file <path>',
-      'use a model saved by `headroom fit --save` instead of fitting one',
-    )
-    .option('--horizon <duration>', 'how far ahead to forecast', '7d')
-    .option('--quantile <q>', 'upper planning quantile; the lower bound is 1 − q', '0.9')
-    .option('--train-window <duration>', 'learn from at most this much recent history', '8w')
-    .option(
-      '--holidays <country>',
-      'public holidays of a country or region (US, US-NY, DE-BY, GB-ENG…): shaped like Sundays, with learned adjustments',
-    )
-    .option(
-      '--events <csv>',
-      'dates of launches, sales, incidents: a CSV with a date column, optional name and end (inclusive)',
-    );
-}
-
-export function addCapacityOptions(command: Command): Command {
-  return command
-    .option(
-      '--capacity-per-server <load>',
-      `load one server handles at 100% utilisation (default ${DEFAULT_CAPACITY.capacityPerServer})`,
-    )
-    .option(
-      '--target-utilization <fraction>',
-      'plan servers to run at this utilisation',
-      String(DEFAULT_CAPACITY.targetUtilization),
-    )
-    .option(
-      '--peak-utilization <fraction>',
-      'with --plan-on balanced: how busy servers may be at the --quantile bound',
-      String(DEFAULT_CAPACITY.peakUtilization),
-    )
-    .option(
-      '--headroom <fraction>',
-      'extra fraction on top of the load-derived count',
-      String(DEFAULT_CAPACITY.headroom),
-    )
-    .option(
-      '--base-servers <n>',
-      'servers added before the load-derived ones',
-      String(DEFAULT_CAPACITY.baseServers),
-    )
-    .option('--min-servers <n>', 'never plan fewer servers', String(DEFAULT_CAPACITY.minServers))
-    .option('--max-servers <n>', 'never plan more servers (default: no limit)')
-    .addOption(
-      new Option('--rounding <how>', 'how a fractional server count rounds')
-        .choices(['ceil', 'floor', 'round'])
-        .default(DEFAULT_CAPACITY.rounding),
-    )
-    .option(
-      '--risk <share>',
-      'the share of hours in which demand may exceed 100% of the planned capacity (1%, 0.5%, 0.02…); servers are added above the forecast at --target-utilization until the plan expects no more',
-      formatShare(DEFAULT_CAPACITY.risk),
-    )
-    .addOption(
-      new Option(
-        '--plan-on <rule>',
-        'risk: the forecast at --target-utilization plus what the --risk budget needs (default); balanced: the forecast at --target-utilization and the --quantile bound at --peak-utilization; upper: the bound at --target-utilization; point: the forecast alone',
-      )
-        .choices(['risk', 'balanced', 'upper', 'point'])
-        .default(DEFAULT_CAPACITY.planOn),
-    );
-}
+export const addIngestOptions = (command: Command) => addSettings(command, 'ingest');
+export const addModelOptions = (command: Command) => addSettings(command, 'model');
+export const addCapacityOptions = (command: Command) => addSettings(command, 'capacity');
 
 /** A numeric flag, checked: the error names the flag, what was expected and what was given. */
 export function number(

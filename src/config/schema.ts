@@ -1,55 +1,19 @@
 import { z } from 'zod';
-import { DUPLICATE_POLICIES } from '../ingest/clean.js';
-import { AGGREGATIONS } from '../ingest/resample.js';
-import { MODEL_NAMES } from '../models/registry.js';
+import { configShape, durationOrZero } from '../settings/table.js';
 import { acceptablePrefix, PREFIX_RULE } from '../targets/aws/prefix.js';
-import { isValidZone } from '../util/time.js';
 
 // headroom.yaml: every key is the camelCase name of a command-line flag (--capacity-per-server is
 // capacityPerServer), so the file and the flags say the same things in the same words.
 
-const duration = z
-  .string()
-  .regex(/^\s*\d+(\.\d+)?\s*(s|m|min|h|d|w)?\s*$/i, 'expected a duration such as 30m, 1h or 7d');
-const durationOrZero = z.union([z.literal(0), z.literal('0'), duration]);
 const positive = z.number().positive();
-const fraction = z.number().gt(0).lte(1);
 const count = z.number().int().nonnegative();
-const zone = z.string().refine(isValidZone, 'expected an IANA time zone such as Europe/Berlin');
 
-/** Everything that shapes one service's plan: the same options as `headroom plan`'s flags. */
+/**
+ * Everything that shapes one service's plan: the settings table's keys (the same options as
+ * `headroom plan`'s flags), and the few flags of plan and push that are not in it.
+ */
 export const planKeys = {
-  timestampColumn: z.string().min(1),
-  valueColumn: z.string().min(1),
-  hourColumn: z.string().min(1),
-  rowInterval: duration,
-  start: z.string().min(1),
-  timezone: zone,
-  duplicates: z.enum(DUPLICATE_POLICIES),
-  interval: duration,
-  agg: z.enum(AGGREGATIONS),
-  fillGaps: durationOrZero,
-  gapFill: z.enum(['linear', 'zero']),
-  model: z.enum(['auto', ...MODEL_NAMES]),
-  modelFile: z.string().min(1),
-  horizon: duration,
-  quantile: z.number().gt(0.5).lt(1),
-  trainWindow: duration,
-  holidays: z.string().min(1),
-  events: z.string().min(1),
-  capacityPerServer: positive,
-  targetUtilization: fraction,
-  peakUtilization: fraction,
-  headroom: z.number().nonnegative(),
-  baseServers: count,
-  minServers: count,
-  maxServers: z.number().int().positive(),
-  rounding: z.enum(['ceil', 'floor', 'round']),
-  planOn: z.enum(['risk', 'balanced', 'upper', 'point']),
-  risk: z.union([
-    z.number().min(0).max(0.5),
-    z.string().regex(/^\d+(\.\d+)?%$/, 'a share such as 1% or 0.01'),
-  ]),
+  ...configShape(),
   leadTime: durationOrZero,
   minHold: durationOrZero,
   unit: z.string(),

@@ -1,0 +1,30 @@
+import { GROUPS, settingsOf, type Group } from './table.js';
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/** docs/settings.md: every setting of the table, its flag, its headroom.yaml key and default. */
+export function settingsReference(): string {
+  const lines = [
+    '# Settings',
+    '',
+    'Generated from `src/settings/table.ts` by `npm run docs:settings`; a test fails when this page',
+    'is out of date. Every setting is a flag of `headroom plan` (and of the commands that forecast',
+    'or plan) and a key of `headroom.yaml` (in `defaults` or a service); flags given on the command',
+    'line win over the file.',
+  ];
+  for (const [group, title] of Object.entries(GROUPS) as [Group, string][]) {
+    lines.push(
+      '',
+      `## ${title}`,
+      '',
+      '| flag | headroom.yaml | default | what it does |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const [key, s] of settingsOf(group)) {
+      const choices = s.choices ? ` One of: ${s.choices.map((c) => `\`${c}\``).join(', ')}.` : '';
+      const fallback = s.default === undefined ? '–' : `\`${s.default}\``;
+      lines.push(`| \`${cell(s.flag)}\` | \`${key}\` | ${fallback} | ${cell(s.help)}.${choices} |`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

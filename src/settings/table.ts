@@ -1,0 +1,261 @@
+/**
+ * Every setting that shapes a plan, once: its flag, its headroom.yaml key (the flag in camelCase),
+ * what the config accepts, its default, its help and its group. The commander options
+ * (commands/options.ts), the config schema (config/schema.ts) and docs/settings.md are made from
+ * this table, so a new setting is one row here (and its use where it is parsed).
+ */
+import { z } from 'zod';
+import { DEFAULT_CAPACITY, formatShare } from '../capacity/servers.js';
+import { DUPLICATE_POLICIES } from '../ingest/clean.js';
+import { AGGREGATIONS } from '../ingest/resample.js';
+import { DEFAULT_MODEL, MODEL_NAMES } from '../models/registry.js';
+import { isValidZone } from '../util/time.js';
+
+export const GROUPS = {
+  ingest: 'Reading the data',
+  model: 'Forecast',
+  capacity: 'Capacity',
+} as const;
+export type Group = keyof typeof GROUPS;
+
+export interface Setting {
+  /** `--capacity-per-server <load>`: the flag and its argument, as commander takes it. */
+  flag: string;
+  help: string;
+  group: Group;
+  /** The default, as it would be typed on the command line; none: unset (or detected). */
+  default?: string;
+  choices?: readonly string[];
+  /** What headroom.yaml accepts for it. */
+  config: z.ZodType;
+}
+
+const duration = z
+  .string()
+  .regex(/^\s*\d+(\.\d+)?\s*(s|m|min|h|d|w)?\s*$/i, 'expected a duration such as 30m, 1h or 7d');
+export const durationOrZero = z.union([z.literal(0), z.literal('0'), duration]);
+const positive = z.number().positive();
+const fraction = z.number().gt(0).lte(1);
+const count = z.number().int().nonnegative();
+const zone = z.string().refine(isValidZone, 'expected an IANA time zone such as Europe/Berlin');
+const text = z.string().min(1);
+export { duration };
+
+const d = DEFAULT_CAPACITY;
+
+export const SETTINGS = {
+  // Reading the data
+  timestampColumn: {
+    flag: '--timestamp-column <name>',
+    help: 'column holding the time (default: detected)',
+    group: 'ingest',
+    config: text,
+  },
+  valueColumn: {
+    flag: '--value-column <name>',
+    help: 'column holding the load (default: detected)',
+    group: 'ingest',
+    config: text,
+  },
+  hourColumn: {
+    flag: '--hour-column <name>',
+    help: 'hour-of-day column that completes a date-only timestamp column',
+    group: 'ingest',
+    config: text,
+  },
+  rowInterval: {
+    flag: '--row-interval <duration>',
+    help: 'no timestamp column: rows are this far apart (needs --start)',
+    group: 'ingest',
+    config: duration,
+  },
+  start: {
+    flag: '--start <time>',
+    help: 'with --row-interval: the time of the first row',
+    group: 'ingest',
+    config: text,
+  },
+  timezone: {
+    flag: '--timezone <iana>',
+    help: 'zone of naive timestamps, and of daily/weekly shapes and reports',
+    group: 'ingest',
+    default: 'UTC',
+    config: zone,
+  },
+  duplicates: {
+    flag: '--duplicates <policy>',
+    help: 'how rows with the same timestamp are merged',
+    group: 'ingest',
+    default: 'mean',
+    choices: DUPLICATE_POLICIES,
+    config: z.enum(DUPLICATE_POLICIES),
+  },
+  interval: {
+    flag: '--interval <duration>',
+    help: 'resample to this step (e.g. 15m, 1h, 1d)',
+    group: 'ingest',
+    default: '1h',
+    config: duration,
+  },
+  agg: {
+    flag: '--agg <aggregation>',
+    help: 'how samples in one interval combine: mean keeps rates and utilisation in their unit; sum turns per-sample counts into per-interval counts; max/p95 plan for peaks inside the interval',
+    group: 'ingest',
+    default: 'mean',
+    choices: AGGREGATIONS,
+    config: z.enum(AGGREGATIONS),
+  },
+  fillGaps: {
+    flag: '--fill-gaps <duration>',
+    help: 'interpolate gaps up to this long; longer ones stay missing',
+    group: 'ingest',
+    default: '6h',
+    config: durationOrZero,
+  },
+  gapFill: {
+    flag: '--gap-fill <how>',
+    help: 'value for filled gaps',
+    group: 'ingest',
+    default: 'linear',
+    choices: ['linear', 'zero'],
+    config: z.enum(['linear', 'zero']),
+  },
+  // Forecast
+  model: {
+    flag: '--model <name>',
+    help: 'forecasting model',
+    group: 'model',
+    default: DEFAULT_MODEL,
+    choices: MODEL_NAMES,
+    config: z.enum(['auto', ...MODEL_NAMES]),
+  },
+  modelFile: {
+    flag: '--model-file <path>',
+    help: 'use a model saved by `headroom fit --save` instead of fitting one',
+    group: 'model',
+    config: text,
+  },
+  horizon: {
+    flag: '--horizon <duration>',
+    help: 'how far ahead to forecast',
+    group: 'model',
+    default: '7d',
+    config: duration,
+  },
+  quantile: {
+    flag: '--quantile <q>',
+    help: 'upper quantile of the band drawn and written (and planned on with --plan-on balanced or upper); the lower bound is 1 − q',
+    group: 'model',
+    default: '0.9',
+    config: z.number().gt(0.5).lt(1),
+  },
+  trainWindow: {
+    flag: '--train-window <duration>',
+    help: 'learn from at most this much recent history',
+    group: 'model',
+    default: '8w',
+    config: duration,
+  },
+  holidays: {
+    flag: '--holidays <country>',
+    help: 'public holidays of a country or region (US, US-NY, DE-BY, GB-ENG…): shaped like Sundays, with learned adjustments',
+    group: 'model',
+    config: text,
+  },
+  events: {
+    flag: '--events <csv>',
+    help: 'dates of launches, sales, incidents: a CSV with a date column, optional name and end (inclusive)',
+    group: 'model',
+    config: text,
+  },
+  // Capacity
+  capacityPerServer: {
+    flag: '--capacity-per-server <load>',
+    help: `load one server handles at 100% utilisation (default ${d.capacityPerServer})`,
+    group: 'capacity',
+    config: positive,
+  },
+  targetUtilization: {
+    flag: '--target-utilization <fraction>',
+    help: 'plan servers to run at this utilisation',
+    group: 'capacity',
+    default: String(d.targetUtilization),
+    config: fraction,
+  },
+  peakUtilization: {
+    flag: '--peak-utilization <fraction>',
+    help: 'with --plan-on balanced: how busy servers may be at the --quantile bound',
+    group: 'capacity',
+    default: String(d.peakUtilization),
+    config: fraction,
+  },
+  headroom: {
+    flag: '--headroom <fraction>',
+    help: 'extra fraction on top of the load-derived count',
+    group: 'capacity',
+    default: String(d.headroom),
+    config: z.number().nonnegative(),
+  },
+  baseServers: {
+    flag: '--base-servers <n>',
+    help: 'servers added before the load-derived ones',
+    group: 'capacity',
+    default: String(d.baseServers),
+    config: count,
+  },
+  minServers: {
+    flag: '--min-servers <n>',
+    help: 'never plan fewer servers',
+    group: 'capacity',
+    default: String(d.minServers),
+    config: count,
+  },
+  maxServers: {
+    flag: '--max-servers <n>',
+    help: 'never plan more servers (default: no limit)',
+    group: 'capacity',
+    config: z.number().int().positive(),
+  },
+  rounding: {
+    flag: '--rounding <how>',
+    help: 'how a fractional server count rounds',
+    group: 'capacity',
+    default: d.rounding,
+    choices: ['ceil', 'floor', 'round'],
+    config: z.enum(['ceil', 'floor', 'round']),
+  },
+  risk: {
+    flag: '--risk <share>',
+    help: 'the share of hours in which demand may exceed 100% of the planned capacity (1%, 0.5%, 0.02…); servers are added above the forecast at --target-utilization until the plan expects no more',
+    group: 'capacity',
+    default: formatShare(d.risk),
+    config: z.union([
+      z.number().min(0).max(0.5),
+      z.string().regex(/^\d+(\.\d+)?%$/, 'a share such as 1% or 0.01'),
+    ]),
+  },
+  planOn: {
+    flag: '--plan-on <rule>',
+    help: 'risk: the forecast at --target-utilization plus what the --risk budget needs (default); balanced: the forecast at --target-utilization and the --quantile bound at --peak-utilization; upper: the bound at --target-utilization; point: the forecast alone',
+    group: 'capacity',
+    default: d.planOn,
+    choices: ['risk', 'balanced', 'upper', 'point'],
+    config: z.enum(['risk', 'balanced', 'upper', 'point']),
+  },
+} as const satisfies Record<string, Setting>;
+
+export type SettingKey = keyof typeof SETTINGS;
+
+/** The settings of one group, with their headroom.yaml keys, in the table's order. */
+export function settingsOf(group?: Group): [SettingKey, Setting][] {
+  return (Object.entries(SETTINGS) as [SettingKey, Setting][]).filter(
+    ([, s]) => group === undefined || s.group === group,
+  );
+}
+
+/** The headroom.yaml keys of every setting, with what each accepts. */
+export function configShape(): { [K in SettingKey]: (typeof SETTINGS)[K]['config'] } {
+  return Object.fromEntries(Object.entries(SETTINGS).map(([k, s]) => [k, s.config])) as {
+    [K in SettingKey]: (typeof SETTINGS)[K]['config'];
+  };
+}

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { addCapacityOptions, addIngestOptions, addModelOptions } from '../src/commands/options.js';
+import { planKeys } from '../src/config/schema.js';
+import { settingsReference } from '../src/settings/reference.js';
+import { SETTINGS, settingsOf } from '../src/settings/table.js';
+import { ROOT } from './helpers/cli.js';
+
+describe('the settings table', () => {
+  it('names each headroom.yaml key as its flag in camelCase', () => {
+    for (const [key, setting] of settingsOf()) {
+      const flag = setting.flag.split(' ')[0];
+      expect(flag).toBe(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    }
+  });
+
+  it('gives commander every flag with its default and choices, and the config every key', () => {
+    const command = addCapacityOptions(addModelOptions(addIngestOptions(new Command())));
+    for (const [key, setting] of settingsOf()) {
+      const option = command.options.find((o) => o.long === setting.flag.split(' ')[0]);
+      expect(option, setting.flag).toBeDefined();
+      expect(option?.defaultValue).toBe(setting.default);
+      expect(option?.argChoices).toEqual(setting.choices ? [...setting.choices] : undefined);
+      expect(planKeys).toHaveProperty(key);
+    }
+    expect(command.options).toHaveLength(Object.keys(SETTINGS).length);
+  });
+
+  it('checks a config value with the same rule as the table says', () => {
+    expect(planKeys.minServers.safeParse(-1).success).toBe(false);
+    expect(planKeys.risk.safeParse('1%').success).toBe(true);
+    expect(planKeys.agg.safeParse('median').success).toBe(false);
+  });
+
+  it('is what docs/settings.md shows (run `npm run docs:settings` after changing it)', () => {
+    expect(readFileSync(`${ROOT}/docs/settings.md`, 'utf8')).toBe(settingsReference());
+  });
+});
