@@ -120,7 +120,10 @@ function readPage(file: string): string {
 describe('GitHub heading anchors', () => {
   it.each([
     ['`headroom plan [csv]`', 'headroom-plan-csv'],
-    ['`headroom report --merge <folder or part files…>`', 'headroom-report---merge-folder-or-part-files'],
+    [
+      '`headroom report --merge <folder or part files…>`',
+      'headroom-report---merge-folder-or-part-files',
+    ],
     ["Reconcile, don't append", 'reconcile-dont-append'],
     ['Beyond one machine: shards', 'beyond-one-machine-shards'],
     ['KEDA ScaledObject (`--format keda`)', 'keda-scaledobject---format-keda'],
@@ -145,7 +148,7 @@ describe('the link checker', () => {
     ].join('\n');
     expect(brokenLinks(README, page)).toEqual([
       'README.md:2: docs/nowhere.md: no file docs/nowhere.md',
-      'README.md:2: docs/commands.md#nowhere: no heading \'#nowhere\' in docs/commands.md',
+      "README.md:2: docs/commands.md#nowhere: no heading '#nowhere' in docs/commands.md",
     ]);
   });
 });
