@@ -187,7 +187,7 @@ export async function loadConfig(path: string, options: LoadOptions = {}): Promi
     else setIn(data, field, checked.path);
   }
   if (!parsed.success || problems.length > 0) {
-    throw new UserError(problems.join('\n'), 'see "Config file" in the README for every key');
+    throw new UserError(problems.join('\n'), 'docs/config.md lists every key');
   }
   const config = configSchema.parse(data);
   const services: Service[] = [];

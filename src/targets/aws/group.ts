@@ -63,7 +63,7 @@ export function remoteError(error: unknown, doing: string): RemoteError {
   const status = e.$metadata?.httpStatusCode;
   const hint =
     e.name === 'AccessDenied' || status === 403
-      ? 'the role needs the permissions listed in the README (autoscaling:DescribeScheduledActions, …)'
+      ? 'the role needs the permissions listed in docs/push-aws.md (autoscaling:DescribeScheduledActions, …)'
       : undefined;
   return new RemoteError(
     `${doing}: ${e.name ?? 'error'}${status ? ` (HTTP ${status})` : ''}: ${e.message ?? String(error)}`,

@@ -177,7 +177,7 @@ export function scaledObject(input: ScaledObjectInput): { manifest: Manifest; no
     }
     if (oldAdvanced?.horizontalPodAutoscalerConfig?.behavior) {
       notes.push(
-        'replaced the HPA behaviour of the existing ScaledObject with one under which cron windows end (see README)',
+        'replaced the HPA behaviour of the existing ScaledObject with one under which cron windows end (see docs/push-k8s.md, pitfalls)',
       );
     }
   }
