@@ -11,7 +11,7 @@ import {
   addModelOptions,
   allowOutsideConfigDirOption,
 } from './commands/options.js';
-import type { CommandOutput } from './commands/output.js';
+import type { Runner } from './commands/output.js';
 import type { FleetOptions } from './commands/fleet.js';
 import type { InitOptions } from './commands/init.js';
 import type { PlanOptions } from './commands/plan.js';
@@ -27,9 +27,6 @@ import { BACKTEST_DEFAULT_MODELS } from './evaluate/backtest.js';
 import { modelSummaries } from './models/registry.js';
 
 export { EXIT };
-
-/** What every command's action hands to the runner: the work, and whether to print JSON. */
-export type Runner = (work: () => Promise<CommandOutput>, json?: boolean) => Promise<void>;
 
 export interface Io {
   stdout: (text: string) => void;

@@ -1,4 +1,3 @@
-import type { RiskOutcome } from './capacity/risk.js';
 import type { PredictiveDistribution } from './evaluate/predictive.js';
 
 /** A regular time series: value i sits at `start + i * stepMs` (epoch milliseconds, UTC). NaN = missing. */
@@ -55,6 +54,16 @@ export interface CapacitySettings {
   risk: number;
   /** With 'balanced': how busy servers may be when demand reaches the upper quantile. */
   peakUtilization: number;
+}
+
+/** What a plan on a predictive distribution risks (see capacity/risk.ts). */
+export interface RiskOutcome {
+  /** The share of steps the plan expects demand above 100% of planned capacity. */
+  expectedShortShare: number;
+  /** Σ over steps of that probability: the expected count of short steps. */
+  expectedShortSteps: number;
+  /** Σ (servers − servers for the point forecast at the target utilisation), in server-steps. */
+  extraServerSteps: number;
 }
 
 export interface CapacityPlan {

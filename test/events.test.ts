@@ -10,10 +10,11 @@ import {
   holidayCalendar,
   localDate,
   makeCalendar,
-  readEventsCsv,
+  parseEventsCsv,
   upcoming,
   type EventDay,
 } from '../src/features/events.js';
+import { readEventsCsv } from '../src/ingest/events-file.js';
 import { thrown } from './helpers/thrown.js';
 
 const NY = 'America/New_York';
@@ -136,6 +137,21 @@ describe('readEventsCsv', () => {
       expect(error).not.toBeInstanceOf(InputError);
       expect(error.message).toContain(file);
     }
+  });
+});
+
+describe('parseEventsCsv', () => {
+  it('parses events from text or a buffer, without reading a file', async () => {
+    const text = '\uFEFFdate,name,lift\n2024-11-29,Black Friday,1.5\n';
+    const expected = [{ date: '2024-11-29', name: 'Black Friday', kind: 'event', lift: 1.5 }];
+    expect(await parseEventsCsv('events.csv', text)).toEqual(expected);
+    expect(await parseEventsCsv('events.csv', Buffer.from(text))).toEqual(expected);
+  });
+
+  it('names the file it was given in errors', async () => {
+    const error = await thrown(() => parseEventsCsv('sales.csv', 'date\nsoon\n'));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain("sales.csv:2: expected a date in column 'date'");
   });
 });
 

@@ -18,17 +18,8 @@ import {
   type PredictiveDistribution,
   type Scores,
 } from '../evaluate/predictive.js';
-import type { CapacitySettings } from '../types.js';
-import { MAX_SERVERS } from './servers.js';
-
-export interface RiskOutcome {
-  /** The share of steps the plan expects demand above 100% of planned capacity. */
-  expectedShortShare: number;
-  /** Σ over steps of that probability: the expected count of short steps. */
-  expectedShortSteps: number;
-  /** Σ (servers − servers for the point forecast at the target utilisation), in server-steps. */
-  extraServerSteps: number;
-}
+import type { CapacitySettings, RiskOutcome } from '../types.js';
+import { MAX_SERVERS } from './limits.js';
 
 /**
  * Per step: the counts worth considering, from `first`, and the chance of a shortfall with each;

@@ -1,9 +1,9 @@
 import { UserError } from '../errors.js';
 import type { CapacityPlan, CapacitySettings, Forecast } from '../types.js';
+import { MAX_SERVERS } from './limits.js';
 import { riskOf, serversWithinBudget } from './risk.js';
 
-/** More servers than this is a mistaken setting (or unit), not a plan. */
-export const MAX_SERVERS = 1_000_000;
+export { MAX_SERVERS };
 
 export const DEFAULT_CAPACITY: CapacitySettings = {
   capacityPerServer: 100,

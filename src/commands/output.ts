@@ -11,6 +11,9 @@ export interface CommandOutput {
   exitCode?: number;
 }
 
+/** What every command's action hands to the runner: the work, and whether to print JSON. */
+export type Runner = (work: () => Promise<CommandOutput>, json?: boolean) => Promise<void>;
+
 /** A plain aligned table; numbers right-aligned. */
 export function table(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map(String))];

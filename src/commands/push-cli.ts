@@ -1,10 +1,10 @@
 import { Option, type Command } from 'commander';
-import type { Runner } from '../cli.js';
 import { UserError } from '../errors.js';
 import { AWS_ACTION_LIMIT } from '../targets/aws/actions.js';
 import { DEFAULT_KUBECTL_IMAGE, K8S_FORMATS } from '../targets/k8s/names.js';
 import type { PushAwsOptions } from './push-aws.js';
 import type { PushK8sOptions } from './push-k8s.js';
+import type { Runner } from './output.js';
 import { allowOutsideConfigDirOption } from './options.js';
 import { addScheduleSourceOptions } from './schedule-input.js';
 

@@ -1,15 +1,16 @@
+import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import {
   holidayCalendar,
   makeCalendar,
-  readEventsCsv,
   upcoming,
   type EventCalendar,
   type EventDay,
 } from '../features/events.js';
 import { fittingHorizon } from '../evaluate/backtest.js';
+import { readEventsCsv } from '../ingest/events-file.js';
 import { loadSeries, type Ingested } from '../ingest/index.js';
-import { readModelFile } from '../models/model-file.js';
+import { parseModelFile, unreadableModelFile } from '../models/model-file.js';
 import { forecastSeries, forecastWithSaved, type ForecastResult } from '../pipeline.js';
 import { formatDuration } from '../util/duration.js';
 import type { Series } from '../types.js';
@@ -123,4 +124,15 @@ export function windowSteps(
     );
   }
   return steps;
+}
+
+/** Reads a model saved by `fit --save`. */
+async function readModelFile(path: string): Promise<ReturnType<typeof parseModelFile>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw unreadableModelFile(path, (error as NodeJS.ErrnoException).code);
+  }
+  return parseModelFile(path, text);
 }

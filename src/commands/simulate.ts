@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { loadSeries } from '../ingest/index.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { renderSimulateChart } from '../report/simulate-chart.js';
-import { FIRST_DESIGN_BEHAVIOR, readBehaviorFile } from '../simulate/behavior.js';
+import { behaviorFromText, FIRST_DESIGN_BEHAVIOR } from '../simulate/behavior.js';
 import { SIMULATE_DEFAULTS } from '../simulate/defaults.js';
 import { busiestSpan } from '../simulate/busiest.js';
 import { databaseServerLimit, type DatabaseLimit } from '../simulate/metrics.js';
@@ -30,6 +30,7 @@ import {
 } from '../util/duration.js';
 import { parseTimestamp } from '../ingest/timestamp.js';
 import { formatShort } from '../util/time.js';
+import { readTextFile } from '../util/files.js';
 import {
   assumedCapacityNote,
   capacitySettings,
@@ -187,7 +188,10 @@ export async function simulateCommand(
     throw new UserError(`--current: expected hpa or step, got '${options.current}'`);
   }
   const behavior = options.hpaBehavior
-    ? await readBehaviorFile(options.hpaBehavior)
+    ? behaviorFromText(
+        await readTextFile(options.hpaBehavior, 'the HPA behaviour'),
+        options.hpaBehavior,
+      )
     : FIRST_DESIGN_BEHAVIOR;
 
   const ingested = await loadSeries(csv, ingest);

@@ -1,4 +1,4 @@
-import { formatReadable } from '../report/tables.js';
+import { formatReadable } from '../util/format.js';
 import { AUTO_CANDIDATES, ENSEMBLE_PARTS, getForecaster } from '../models/registry.js';
 import type { Forecaster, ModelContext } from '../models/types.js';
 import type { Series } from '../types.js';

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
 import { createRequire } from 'node:module';
 import type HolidaysClass from 'date-holidays';
@@ -7,7 +6,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { InputError, UserError } from '../errors.js';
 import { DAY_MS } from '../util/duration.js';
 import { excerpt } from '../util/excerpt.js';
-import { assertReadableFile, csvProblem } from '../ingest/csv-file.js';
+import { csvProblem } from '../ingest/csv-file.js';
 import { parseTimestamp } from '../ingest/timestamp.js';
 
 /** One local calendar day that may move load: a public holiday or a user-supplied event. */
@@ -205,15 +204,13 @@ export function calendarFromJSON(value: unknown, where = 'model file'): EventCal
 }
 
 /**
- * Reads user events from a CSV with a header: `date` (YYYY-MM-DD, or a timestamp whose written
- * date is used as is), optional `name`, optional `end` (inclusive last date of a multi-day
- * event). Each day of a multi-day event becomes its own EventDay.
+ * User events from the contents of a CSV with a header: `date` (YYYY-MM-DD, or a timestamp whose
+ * written date is used as is), optional `name`, optional `end` (inclusive last date of a multi-day
+ * event), optional `lift`. Each day of a multi-day event becomes its own EventDay. `file` names
+ * the CSV in errors; ingest/events-file.ts reads it.
  */
-export async function readEventsCsv(file: string): Promise<EventDay[]> {
-  await assertReadableFile(file);
-  const parser = createReadStream(file).pipe(
-    parse({ bom: true, skip_empty_lines: true, trim: true, info: true }),
-  );
+export async function parseEventsCsv(file: string, data: string | Buffer): Promise<EventDay[]> {
+  const parser = parse(data, { bom: true, skip_empty_lines: true, trim: true, info: true });
   let columns: { date: number; name: number; end: number; lift: number } | undefined;
   let rows = 0;
   const days: EventDay[] = [];

@@ -3,7 +3,8 @@ import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CsvError, parse } from 'csv-parse';
 import { InputError } from '../errors.js';
-import { assertReadableFile, csvProblem } from '../ingest/csv-file.js';
+import { csvProblem } from '../ingest/csv-file.js';
+import { assertReadableFile } from '../util/files.js';
 import { excerpt } from '../util/excerpt.js';
 
 const quote = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);

@@ -1,6 +1,6 @@
 import type { Warning } from '../types.js';
 import { duplicateError, mergeDuplicates, type DuplicatePolicy } from './buckets.js';
-import type { RawPoints } from './read-csv.js';
+import type { RawPoints } from './sort.js';
 import { rawStore, sortedOrder, type PointStore } from './sort.js';
 
 export { DUPLICATE_POLICIES, type DuplicatePolicy } from './buckets.js';

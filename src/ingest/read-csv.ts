@@ -12,15 +12,8 @@ import {
   type NumberFormat,
 } from './numbers.js';
 import { textChunks } from './source.js';
-import { PointChunks } from './sort.js';
+import { PointChunks, type PointSink, type RawPoints } from './sort.js';
 import { TimestampReader, TIMESTAMP_FORMATS } from './timestamp.js';
-
-/** Samples as read, in file order: parallel arrays of time, value and 1-based file line. */
-export interface RawPoints {
-  times: Float64Array;
-  values: Float64Array;
-  lines: Int32Array;
-}
 
 export interface ReadResult {
   points: RawPoints;
@@ -46,9 +39,6 @@ export interface ScanSummary {
   warnings: Warning[];
   notes: string[];
 }
-
-/** Receives every (time, value) of the file in file order, with the 1-based line it came from. */
-export type PointSink = (time: number, value: number, line: number) => void;
 
 const SAMPLE_ROWS = 200;
 /**

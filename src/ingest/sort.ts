@@ -1,4 +1,12 @@
-import type { PointSink, RawPoints } from './read-csv.js';
+/** Samples as read, in file order: parallel arrays of time, value and 1-based file line. */
+export interface RawPoints {
+  times: Float64Array;
+  values: Float64Array;
+  lines: Int32Array;
+}
+
+/** Receives every (time, value) of the file in file order, with the 1-based line it came from. */
+export type PointSink = (time: number, value: number, line: number) => void;
 
 /** Samples by position: what sorting and merging read, from typed arrays or from chunks. */
 export interface PointStore {

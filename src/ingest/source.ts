@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../errors.js';
-import { assertReadableFile } from './csv-file.js';
+import { assertReadableFile } from '../util/files.js';
 
 const CHUNK_BYTES = 1 << 20;
 

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import type { ErrorSample } from '../evaluate/intervals.js';
 import { restoreModel } from './registry.js';
@@ -29,19 +28,24 @@ export function modelFileContent(
   return JSON.stringify(file, null, 2) + '\n';
 }
 
-export async function readModelFile(
+/** A model file that cannot be read or is not JSON; `reason` says why. */
+export function unreadableModelFile(path: string, reason: string | undefined): UserError {
+  return new UserError(
+    `${path}: cannot read the model file (${reason})`,
+    'create one with `headroom fit <csv> --save model.json`',
+  );
+}
+
+/** The model in the text of a model file; `path` names it in errors. */
+export function parseModelFile(
   path: string,
-): Promise<{ model: FittedModel; file: ModelFile }> {
+  text: string,
+): { model: FittedModel; file: ModelFile } {
   let parsed: ModelFile;
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8')) as ModelFile;
-  } catch (error) {
-    const reason =
-      error instanceof SyntaxError ? 'it is not valid JSON' : (error as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `${path}: cannot read the model file (${reason})`,
-      'create one with `headroom fit <csv> --save model.json`',
-    );
+    parsed = JSON.parse(text) as ModelFile;
+  } catch {
+    throw unreadableModelFile(path, 'it is not valid JSON');
   }
   if (
     parsed?.format !== MODEL_FORMAT ||

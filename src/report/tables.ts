@@ -1,11 +1,9 @@
 import type { CapacityPlan, Forecast, Schedule } from '../types.js';
+import { formatNumber } from '../util/format.js';
 import { formatTimestamp } from '../util/time.js';
 
-/** Up to three decimals, without trailing zeros; empty for missing. */
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return '';
-  return String(Math.round(value * 1000) / 1000);
-}
+// Kept here too for the report writers and commands that import them from this module.
+export { formatNumber, formatReadable } from '../util/format.js';
 
 function csv(header: string[], rows: (string | number)[][]): string {
   return [header, ...rows].map((row) => row.join(',')).join('\n') + '\n';
@@ -54,15 +52,4 @@ export function forecastRows(forecast: Forecast, zone: string) {
     lower: Number(formatNumber(forecast.lower[i])),
     upper: Number(formatNumber(forecast.upper[i])),
   }));
-}
-
-export function scheduleEntries(schedule: Schedule, zone: string) {
-  return schedule.entries.map((e) => ({ ...e, timestamp: formatTimestamp(e.timestamp, zone) }));
-}
-
-/** For people: whole numbers with digit grouping from 100 up, three significant digits below. */
-export function formatReadable(value: number): string {
-  if (!Number.isFinite(value)) return '–';
-  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
-  return String(Number(value.toPrecision(3)));
 }

@@ -1,6 +1,5 @@
 import { UserError } from '../errors.js';
-import type { PlanFigures } from '../report/summary.js';
-import { scheduleEntries } from '../report/tables.js';
+import type { PlanFigures } from '../capacity/figures.js';
 import type { CapacitySettings, Schedule, Series } from '../types.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import { formatTimestamp, isValidZone } from '../util/time.js';
@@ -43,6 +42,11 @@ export interface DocumentInput {
   figures: PlanFigures;
   history: Series;
   source: Record<string, unknown>;
+}
+
+/** The schedule's entries with local timestamps, as schedule.json holds them. */
+export function scheduleEntries(schedule: Schedule, zone: string) {
+  return schedule.entries.map((e) => ({ ...e, timestamp: formatTimestamp(e.timestamp, zone) }));
 }
 
 export function scheduleDocument(input: DocumentInput): ScheduleDocument {

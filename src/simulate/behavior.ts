@@ -1,11 +1,10 @@
 /**
  * Kubernetes `autoscaling/v2` HPA scaling behaviour as data, with the first design's defaults, and
- * a reader for the `behavior` block of a user's own HorizontalPodAutoscaler manifest. Pure apart
- * from `readBehaviorFile`.
+ * a parser for the `behavior` block of a user's own HorizontalPodAutoscaler manifest (the command
+ * reads the file and hands its text to `behaviorFromText`).
  */
 import { parse } from 'yaml';
 import { UserError } from '../errors.js';
-import { readTextFile } from '../util/files.js';
 
 export interface ScalingPolicy {
   type: 'Pods' | 'Percent';
@@ -44,8 +43,6 @@ export const FIRST_DESIGN_BEHAVIOR: HpaBehavior = {
     policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }],
   },
 };
-
-export { DEFAULT_TOLERANCE } from './defaults.js';
 
 /** "scale up by 50% or 5 pods per 60s at once; down by 10% per 60s after 300s". */
 export function describeBehavior(b: HpaBehavior): string {
@@ -155,9 +152,11 @@ export const KUBERNETES_DEFAULT: HpaBehavior = {
   },
 };
 
-/** Reads `behavior` from a YAML or JSON file (e.g. `kubectl get hpa web -o yaml > hpa.yaml`). */
-export async function readBehaviorFile(file: string): Promise<HpaBehavior> {
-  const text = await readTextFile(file, 'the HPA behaviour');
+/**
+ * `behavior` from the text of a YAML or JSON file (e.g. `kubectl get hpa web -o yaml > hpa.yaml`);
+ * `file` names it in errors.
+ */
+export function behaviorFromText(text: string, file: string): HpaBehavior {
   let doc: unknown;
   try {
     doc = parse(text);

@@ -3,7 +3,7 @@
  * the database findings, the JSON document and the Markdown summary. Pure: the command writes them.
  */
 import { describePlanRule } from '../capacity/servers.js';
-import { formatNumber, formatReadable } from '../report/tables.js';
+import { formatNumber, formatReadable } from '../util/format.js';
 import type { Warning } from '../types.js';
 import { describeDuration, formatDuration, HOUR_MS } from '../util/duration.js';
 import { formatTimestamp } from '../util/time.js';

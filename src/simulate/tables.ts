@@ -2,7 +2,7 @@
  * A replay's figures as tables: rows of figures by policy for people (terminal and Markdown), one
  * CSV row per policy, and the tick-by-tick timeline as CSV. Pure.
  */
-import { formatNumber, formatReadable } from '../report/tables.js';
+import { formatNumber, formatReadable } from '../util/format.js';
 import { formatShort, formatTimestamp } from '../util/time.js';
 import { formatHours, formatMoney } from './compare.js';
 import type { PolicyFigures } from './metrics.js';

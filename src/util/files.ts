@@ -15,6 +15,17 @@ export async function readTextFile(file: string, what: string, hint?: string): P
   }
 }
 
+/** Fails with a user error unless `file` is a readable regular file. */
+export async function assertReadableFile(file: string): Promise<void> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new UserError(`${file}: not a file`);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code})`);
+  }
+}
+
 const errorCode = (error: unknown) =>
   (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 

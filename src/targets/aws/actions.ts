@@ -19,17 +19,14 @@ import {
 } from '../../schedule/weekly.js';
 import type { PlannedSchedule } from '../../schedule/document.js';
 import { refuseEndedPlan, START_MARGIN_MS } from '../../schedule/ended.js';
-import type { ExistingAction } from './diff.js';
+import type { DesiredAction, ExistingAction } from './diff.js';
+
+export type { DesiredAction };
 
 /** AWS's quota of scheduled actions per Auto Scaling group. */
 export const AWS_ACTION_LIMIT = 125;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
-
-/** One scheduled action as headroom wants it on the group, with the planned servers it stands for. */
-export interface DesiredAction extends ExistingAction {
-  capacity: number;
-}
 
 export type Recurrence = 'weekly' | 'once' | 'auto';
 

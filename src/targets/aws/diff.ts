@@ -1,5 +1,3 @@
-import type { DesiredAction } from './actions.js';
-
 /** A scheduled action as the group holds it (the fields headroom compares). */
 export interface ExistingAction {
   name: string;
@@ -9,6 +7,11 @@ export interface ExistingAction {
   minSize?: number;
   maxSize?: number;
   desiredCapacity?: number;
+}
+
+/** One scheduled action as headroom wants it on the group, with the planned servers it stands for. */
+export interface DesiredAction extends ExistingAction {
+  capacity: number;
 }
 
 export interface ActionChange {

@@ -1,0 +1,14 @@
+/** Numbers as text, for files (formatNumber) and for people (formatReadable). */
+
+/** Up to three decimals, without trailing zeros; empty for missing. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return '';
+  return String(Math.round(value * 1000) / 1000);
+}
+
+/** For people: whole numbers with digit grouping from 100 up, three significant digits below. */
+export function formatReadable(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  return String(Number(value.toPrecision(3)));
+}
