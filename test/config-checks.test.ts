@@ -41,4 +41,37 @@ describe('checks across keys of headroom.yaml', () => {
     expect(stderr).not.toContain("service 'api'");
     expect(stdout).toBe('');
   });
+
+  it('refuses a push endpoint that is neither AWS nor this machine (a config may come with a pull request)', async () => {
+    const config = (endpoint: string) =>
+      configDir(
+        [
+          'version: 1',
+          'services:',
+          '  - name: web',
+          '    data: elb.csv',
+          `    push: { aws: { group: web-asg, region: us-east-1, endpoint: '${endpoint}' } }`,
+          '',
+        ].join('\n'),
+      );
+    const refused = await headroom([
+      'push',
+      'aws',
+      '--config',
+      join(config('https://collector.example.com'), 'headroom.yaml'),
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'headroom.yaml:5: services[0].push.aws.endpoint: a config may only name an AWS endpoint',
+    );
+    for (const trusted of ['https://autoscaling.eu-west-1.amazonaws.com', 'http://127.0.0.1:9']) {
+      const { stderr } = await headroom([
+        'plan',
+        '--config',
+        join(config(trusted), 'headroom.yaml'),
+        '-q',
+      ]);
+      expect(stderr).not.toContain('endpoint');
+    }
+  });
 });
