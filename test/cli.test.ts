@@ -234,13 +234,12 @@ describe('bad input', () => {
   });
 
   it('exits 2 on bad usage and on out-of-range flags', async () => {
-    // The real binary: bin/headroom.js turns what main returns into the process's exit code.
-    expect((await headroom(['plan'])).code).toBe(2);
-    expect((await headroom(['plan', 'x.csv', '--no-such-flag'])).code).toBe(2);
-    const quantile = await headroom(['plan', join(DATA, 'nyc_taxi.csv'), '--quantile', '2']);
+    expect((await runInProcess(['plan'])).code).toBe(2);
+    expect((await runInProcess(['plan', 'x.csv', '--no-such-flag'])).code).toBe(2);
+    const quantile = await runInProcess(['plan', join(DATA, 'nyc_taxi.csv'), '--quantile', '2']);
     expect(quantile.code).toBe(2);
     expect(quantile.stderr).toContain('--quantile');
-    const missing = await headroom(['plan', join(work, 'nope.csv')]);
+    const missing = await runInProcess(['plan', join(work, 'nope.csv')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('ENOENT');
   });
