@@ -6,8 +6,7 @@ import { BIN, ROOT, type Run } from './cli.js';
 
 // `main` of the built CLI (dist/, as bin/headroom.js runs it), called in this test process: the
 // same argv, exit code, stdout and stderr as the binary, without starting Node for every run.
-// vitest.config.ts loads dist/ natively (not through Vite), so a fleet's worker threads find
-// dist/fleet/worker.js beside it.
+// dist/ rather than src/: a fleet's worker threads start from dist/fleet/worker.js, beside it.
 
 export interface InProcessOptions {
   /** Folder the run starts in (default: the repository). */
