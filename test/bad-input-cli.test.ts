@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, headroom, type Run } from './helpers/cli.js';
+import { BIN, type Run } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 // Hostile flags and files found by review: each is exit 2 with a message that says what is wrong
 // and how to fix it; never a stack trace, an internal error, a hang or a file left behind.
@@ -40,12 +41,12 @@ describe('a quote in the CSV header', () => {
     ['time,"load"x', /in-\d+\.csv:1: .*quot/i],
   ])('%s exits 2 naming the file and line', async (header, message) => {
     const out = join(scratch, `quoted-${counter}`);
-    refused(await headroom(['forecast', csv(header), '--out', join(out, 'f.csv')]), message);
+    refused(await runInProcess(['forecast', csv(header), '--out', join(out, 'f.csv')]), message);
     expect(existsSync(out)).toBe(false);
   });
 
   it('a well-quoted header (with a line break inside) still reads', async () => {
-    const run = await headroom([
+    const run = await runInProcess([
       'forecast',
       csv('"time","lo\nad"'),
       '--out',
@@ -63,7 +64,7 @@ describe('--horizon', () => {
       ['forecast', '--out', join(scratch, 'f.csv')],
       ['plan', '--out-dir', scratch],
     ]) {
-      const run = await headroom([out[0], file, '--horizon', '900w', ...out.slice(1)]);
+      const run = await runInProcess([out[0], file, '--horizon', '900w', ...out.slice(1)]);
       refused(run, /--horizon: 900w is longer than a year/);
     }
   });
@@ -78,7 +79,7 @@ describe('--horizon', () => {
     const file = join(scratch, 'five-minutes.csv');
     writeFileSync(file, lines.join('\n') + '\n');
     const out = join(scratch, 'longest');
-    const run = await headroom([
+    const run = await runInProcess([
       'plan',
       file,
       '--interval',
@@ -95,7 +96,7 @@ describe('--horizon', () => {
 
   it('too many steps for the --interval is refused, suggesting a longer interval', async () => {
     const file = csv('timestamp,requests');
-    const run = await headroom(['forecast', file, '--horizon', '300d', '--interval', '1m']);
+    const run = await runInProcess(['forecast', file, '--horizon', '300d', '--interval', '1m']);
     refused(run, /--horizon 300d at --interval 1m is 432,000 steps, more than 100,000/);
   });
 });
@@ -103,7 +104,7 @@ describe('--horizon', () => {
 describe('values too large to plan with', () => {
   it('1e308 values are skipped with a counted warning, and the rest are planned', async () => {
     const file = csv('timestamp,requests', 24 * 14, (i) => (i % 3 === 0 ? '1e308' : '100'));
-    const run = await headroom(['plan', file, '--out-dir', join(scratch, 'huge'), '--json']);
+    const run = await runInProcess(['plan', file, '--out-dir', join(scratch, 'huge'), '--json']);
     expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as {
@@ -116,7 +117,10 @@ describe('values too large to plan with', () => {
 
   it('a file of nothing but 1e308 is refused', async () => {
     const file = csv('timestamp,requests', 48, () => '1e308');
-    refused(await headroom(['plan', file, '--out-dir', scratch]), /no rows with a usable value/);
+    refused(
+      await runInProcess(['plan', file, '--out-dir', scratch]),
+      /no rows with a usable value/,
+    );
   });
 });
 
@@ -124,7 +128,7 @@ describe('forecast --out that is not a file name', () => {
   it('a path ending in a separator is refused and leaves no temporary file', async () => {
     const dir = join(scratch, 'out-slash');
     mkdirSync(dir);
-    const run = await headroom(['forecast', csv('timestamp,requests'), '--out', `${dir}/sub/`]);
+    const run = await runInProcess(['forecast', csv('timestamp,requests'), '--out', `${dir}/sub/`]);
     refused(run, /--out|ends in a separator|a file name/);
     expect(leftovers(dir)).toEqual([]);
     expect(existsSync(join(dir, 'sub'))).toBe(false);
@@ -133,7 +137,12 @@ describe('forecast --out that is not a file name', () => {
   it('an existing directory is refused and leaves no temporary file', async () => {
     const dir = join(scratch, 'out-dir');
     mkdirSync(join(dir, 'existing'), { recursive: true });
-    const run = await headroom(['forecast', csv('timestamp,requests'), '--out', `${dir}/existing`]);
+    const run = await runInProcess([
+      'forecast',
+      csv('timestamp,requests'),
+      '--out',
+      `${dir}/existing`,
+    ]);
     refused(run, /existing.*(directory|other than a file)/);
     expect(leftovers(dir)).toEqual([]);
   });
@@ -141,7 +150,7 @@ describe('forecast --out that is not a file name', () => {
 
 describe('server counts must be finite and sane', () => {
   it('--capacity-per-server 1e-300 is refused, naming the flag', async () => {
-    const run = await headroom([
+    const run = await runInProcess([
       'plan',
       csv('timestamp,requests'),
       '--capacity-per-server',

@@ -54,6 +54,7 @@ describe('memory for an unsorted file', () => {
       writeFileSync(path, lines.join('\n') + '\n');
       return path;
     };
+    // Each run in a process of its own, whose peak memory is the run's alone.
     const peak = async (file: string) => {
       const run = await headroom([
         'forecast',

@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ELB, headroom } from './helpers/cli.js';
+import { ELB } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 let work: string;
 beforeAll(async () => {
@@ -15,7 +16,7 @@ afterAll(async () => {
 describe('headroom backtest', () => {
   it('scores every model on the history and writes CSV, JSON and a chart', async () => {
     const out = join(work, 'elb');
-    const run = await headroom([
+    const run = await runInProcess([
       'backtest',
       ELB,
       '--agg',
@@ -126,7 +127,7 @@ describe('headroom backtest', () => {
 
   it('shortens the default horizon to fit a short history, and says so', async () => {
     const out = join(work, 'short');
-    const run = await headroom([
+    const run = await runInProcess([
       'backtest',
       ELB,
       '--agg',
@@ -147,7 +148,7 @@ describe('headroom backtest', () => {
 
   it('rejects an unknown model with exit code 2', async () => {
     const out = join(work, 'bad');
-    const run = await headroom([
+    const run = await runInProcess([
       'backtest',
       ELB,
       '--agg',
@@ -163,7 +164,7 @@ describe('headroom backtest', () => {
   });
 
   it('refuses windows that leave too little history, with a hint', async () => {
-    const run = await headroom([
+    const run = await runInProcess([
       'backtest',
       ELB,
       '--agg',

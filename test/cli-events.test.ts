@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ELB, headroom } from './helpers/cli.js';
+import { ELB } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 const column = (csv: string, index: number) =>
   csv
@@ -25,8 +26,14 @@ describe('events and holidays', () => {
     const events = join(work, 'events.csv');
     await writeFile(events, 'date,name,lift\n2014-04-26,launch,2\n');
     const args = ['plan', ELB, '--agg', 'sum', '--model', 'ridge', '--capacity-per-server', '50'];
-    const base = await headroom([...args, '--out-dir', join(work, 'base')]);
-    const lifted = await headroom([...args, '--events', events, '--out-dir', join(work, 'lifted')]);
+    const base = await runInProcess([...args, '--out-dir', join(work, 'base')]);
+    const lifted = await runInProcess([
+      ...args,
+      '--events',
+      events,
+      '--out-dir',
+      join(work, 'lifted'),
+    ]);
     expect(base.code).toBe(0);
     expect(lifted.code).toBe(0);
     expect(lifted.stderr).toContain('2014-04-26 launch: forecast × 2');
@@ -51,18 +58,25 @@ describe('events and holidays', () => {
   });
 
   it('names an unknown holiday country and a bad events row', async () => {
-    const country = await headroom(['plan', ELB, '--holidays', 'XX', '--out-dir', join(work, 'x')]);
+    const country = await runInProcess([
+      'plan',
+      ELB,
+      '--holidays',
+      'XX',
+      '--out-dir',
+      join(work, 'x'),
+    ]);
     expect(country.code).toBe(2);
     expect(country.stderr).toContain('XX');
     const bad = join(work, 'bad-events.csv');
     await writeFile(bad, 'date,name\n2014-04-26,ok\nnot-a-date,broken\n');
-    const row = await headroom(['plan', ELB, '--events', bad, '--out-dir', join(work, 'y')]);
+    const row = await runInProcess(['plan', ELB, '--events', bad, '--out-dir', join(work, 'y')]);
     expect(row.code).toBe(2);
     expect(row.stderr).toContain(`${bad}:3:`);
   });
 
   it('notes the holidays that fall inside the forecast', async () => {
-    const run = await headroom([
+    const run = await runInProcess([
       'forecast',
       ELB,
       '--agg',

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headroom } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 let work: string;
 beforeAll(async () => {
@@ -62,7 +62,7 @@ const csv = [
 ].join('\n');
 
 const review = (...args: string[]) =>
-  headroom([
+  runInProcess([
     'review',
     join(work, 'schedule.json'),
     join(work, 'after.csv'),
@@ -198,13 +198,13 @@ describe('headroom review', () => {
   it('refuses a file that is not a schedule, and a CSV with no load inside the plan, with exit 2', async () => {
     const wrong = join(work, 'backtest.json');
     await writeFile(wrong, JSON.stringify({ format: 'headroom.backtest/v1' }));
-    const notSchedule = await headroom(['review', wrong, join(work, 'after.csv')]);
+    const notSchedule = await runInProcess(['review', wrong, join(work, 'after.csv')]);
     expect(notSchedule.code).toBe(2);
     expect(notSchedule.stderr).toContain('expected "format": "headroom.schedule/v1"');
     expect(notSchedule.stderr).toContain('hint: pass the schedule.json that `headroom plan` wrote');
     expect(notSchedule.stderr).not.toContain('    at ');
 
-    const swapped = await headroom([
+    const swapped = await runInProcess([
       'review',
       join(work, 'after.csv'),
       join(work, 'schedule.json'),
@@ -214,7 +214,7 @@ describe('headroom review', () => {
 
     const before = join(work, 'before.csv');
     await writeFile(before, 'timestamp,load\n2024-04-20T00:00:00Z,1\n2024-04-20T01:00:00Z,2\n');
-    const empty = await headroom([
+    const empty = await runInProcess([
       'review',
       join(work, 'schedule.json'),
       before,
@@ -231,11 +231,11 @@ describe('headroom review', () => {
   it('reviews a schedule the real `headroom plan` wrote, against the days after its history', async () => {
     const history = join(work, 'history.csv');
     const later = join(work, 'later.csv');
-    expect((await headroom(['generate', '--days', '23', '--out', later])).code).toBe(0);
+    expect((await runInProcess(['generate', '--days', '23', '--out', later])).code).toBe(0);
     const lines = (await readFile(later, 'utf8')).trim().split('\n');
     await writeFile(history, lines.slice(0, 1 + 21 * 24).join('\n') + '\n');
     const planDir = join(work, 'plan');
-    const plan = await headroom([
+    const plan = await runInProcess([
       'plan',
       history,
       '--horizon',
@@ -248,7 +248,7 @@ describe('headroom review', () => {
     expect(plan.code).toBe(0);
     const planned = JSON.parse(await readFile(join(planDir, 'schedule.json'), 'utf8'));
 
-    const run = await headroom([
+    const run = await runInProcess([
       'review',
       join(planDir, 'schedule.json'),
       later,

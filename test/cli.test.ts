@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATA, headroom } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 function pngSize(buffer: Buffer): { width: number; height: number } {
   expect(buffer.subarray(0, 8)).toEqual(
@@ -46,6 +47,7 @@ async function fixture(name: string, content: string): Promise<string> {
 describe('headroom demo', () => {
   it('writes every report from the bundled data', async () => {
     const out = join(work, 'demo');
+    // A smoke test of the real binary: it starts, writes every report and exits 0.
     const run = await headroom(['demo', '--out-dir', out]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('summary.md');
@@ -93,7 +95,7 @@ describe('headroom demo', () => {
 describe('headroom plan', () => {
   it('plans a real AWS ELB history and prints JSON', async () => {
     const out = join(work, 'elb');
-    const run = await headroom([
+    const run = await runInProcess([
       'plan',
       join(DATA, 'elb_request_count_8c0756.csv'),
       '--agg',
@@ -116,9 +118,9 @@ describe('headroom plan', () => {
 
   it("reproduces the first design's capacity rule with flags", async () => {
     const csv = join(work, 'synthetic.csv');
-    expect((await headroom(['generate', '--days', '30', '--out', csv])).code).toBe(0);
+    expect((await runInProcess(['generate', '--days', '30', '--out', csv])).code).toBe(0);
     const out = join(work, 'first-design');
-    const run = await headroom([
+    const run = await runInProcess([
       'plan',
       csv,
       '--model',
@@ -150,7 +152,7 @@ describe('headroom plan', () => {
   });
 
   it('refuses a value column that is not there, naming the columns', async () => {
-    const run = await headroom([
+    const run = await runInProcess([
       'plan',
       join(DATA, 'nyc_taxi.csv'),
       '--value-column',
@@ -172,7 +174,7 @@ describe('bad input', () => {
       'timestamp,load\n2024-01-01 00:00:00,1\n2024-01-01 01:00:00,2\n2024-01-01 02:00:00,3,4\n',
     );
     const out = join(work, 'broken');
-    const run = await headroom(['plan', csv, '--out-dir', out]);
+    const run = await runInProcess(['plan', csv, '--out-dir', out]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${csv}:4:`);
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -184,16 +186,19 @@ describe('bad input', () => {
       'text.csv',
       'timestamp,load\n2024-01-01T00:00:00Z,1\n2024-01-01T01:00:00Z,lots\n',
     );
-    const run = await headroom(['forecast', csv, '--out', join(work, 'text.csv.out')]);
+    const run = await runInProcess(['forecast', csv, '--out', join(work, 'text.csv.out')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${csv}:3: expected a number in column 'load', got 'lots'`);
   });
 
   it('rejects an empty file and a header-only file', async () => {
-    const empty = await headroom(['plan', await fixture('empty.csv', '')]);
+    const empty = await runInProcess(['plan', await fixture('empty.csv', '')]);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('empty');
-    const headerOnly = await headroom(['plan', await fixture('header.csv', 'timestamp,load\n')]);
+    const headerOnly = await runInProcess([
+      'plan',
+      await fixture('header.csv', 'timestamp,load\n'),
+    ]);
     expect(headerOnly.code).toBe(2);
     expect(headerOnly.stderr).toContain('no data rows');
   });
@@ -206,10 +211,10 @@ describe('bad input', () => {
       if (h % 50 === 0) lines.push(`${t},${100 + 50 * Math.sin((2 * Math.PI * h) / 24)}`);
     }
     const csv = await fixture('dupes.csv', lines.join('\n') + '\n');
-    const merged = await headroom(['forecast', csv, '--out', join(work, 'dupes-forecast.csv')]);
+    const merged = await runInProcess(['forecast', csv, '--out', join(work, 'dupes-forecast.csv')]);
     expect(merged.code).toBe(0);
     expect(merged.stderr).toContain('11 duplicate-timestamp row(s) merged by mean');
-    const refused = await headroom([
+    const refused = await runInProcess([
       'forecast',
       csv,
       '--duplicates',
@@ -223,18 +228,18 @@ describe('bad input', () => {
 
   it('says which flag to add for a file without a timestamp column', async () => {
     const csv = await fixture('no-time.csv', 'cpu,mem\n1,2\n3,4\n');
-    const run = await headroom(['plan', csv]);
+    const run = await runInProcess(['plan', csv]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--timestamp-column');
   });
 
   it('exits 2 on bad usage and on out-of-range flags', async () => {
-    expect((await headroom(['plan'])).code).toBe(2);
-    expect((await headroom(['plan', 'x.csv', '--no-such-flag'])).code).toBe(2);
-    const quantile = await headroom(['plan', join(DATA, 'nyc_taxi.csv'), '--quantile', '2']);
+    expect((await runInProcess(['plan'])).code).toBe(2);
+    expect((await runInProcess(['plan', 'x.csv', '--no-such-flag'])).code).toBe(2);
+    const quantile = await runInProcess(['plan', join(DATA, 'nyc_taxi.csv'), '--quantile', '2']);
     expect(quantile.code).toBe(2);
     expect(quantile.stderr).toContain('--quantile');
-    const missing = await headroom(['plan', join(work, 'nope.csv')]);
+    const missing = await runInProcess(['plan', join(work, 'nope.csv')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('ENOENT');
   });
@@ -242,7 +247,7 @@ describe('bad input', () => {
   it('refuses to half-write a report when a target is in the way', async () => {
     const out = join(work, 'blocked');
     await mkdir(join(out, 'summary.md'), { recursive: true });
-    const run = await headroom([
+    const run = await runInProcess([
       'plan',
       join(DATA, 'elb_request_count_8c0756.csv'),
       '--out-dir',
@@ -258,7 +263,16 @@ describe('fit and reuse a model', () => {
   it('forecasts the same from a saved model as from a fresh fit', async () => {
     const csv = join(DATA, 'elb_request_count_8c0756.csv');
     const model = join(work, 'model.json');
-    const fit = await headroom(['fit', csv, '--agg', 'sum', '--model', 'linear', '--save', model]);
+    const fit = await runInProcess([
+      'fit',
+      csv,
+      '--agg',
+      'sum',
+      '--model',
+      'linear',
+      '--save',
+      model,
+    ]);
     expect(fit.code).toBe(0);
     for (const name of [
       'MSE',
@@ -275,10 +289,11 @@ describe('fit and reuse a model', () => {
     const fresh = join(work, 'fresh.csv');
     const saved = join(work, 'saved.csv');
     expect(
-      (await headroom(['forecast', csv, '--agg', 'sum', '--model', 'linear', '--out', fresh])).code,
+      (await runInProcess(['forecast', csv, '--agg', 'sum', '--model', 'linear', '--out', fresh]))
+        .code,
     ).toBe(0);
     expect(
-      (await headroom(['forecast', csv, '--agg', 'sum', '--model-file', model, '--out', saved]))
+      (await runInProcess(['forecast', csv, '--agg', 'sum', '--model-file', model, '--out', saved]))
         .code,
     ).toBe(0);
     expect(await readFile(saved, 'utf8')).toBe(await readFile(fresh, 'utf8'));
@@ -286,7 +301,7 @@ describe('fit and reuse a model', () => {
 
   it('refuses a file that is not a model', async () => {
     const bogus = await fixture('bogus.json', '{"hello": 1}');
-    const run = await headroom(['forecast', join(DATA, 'nyc_taxi.csv'), '--model-file', bogus]);
+    const run = await runInProcess(['forecast', join(DATA, 'nyc_taxi.csv'), '--model-file', bogus]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('not a headroom model file');
   });
@@ -296,7 +311,7 @@ describe('help', () => {
   it.each(['forecast', 'plan', 'fit', 'demo', 'generate'])(
     '%s --help shows examples',
     async (command) => {
-      const run = await headroom([command, '--help']);
+      const run = await runInProcess([command, '--help']);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('Examples:');
       expect(run.stdout).toContain(`headroom ${command}`);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataFiles } from '../src/config/paths.js';
-import { ELB, headroom } from './helpers/cli.js';
+import { ELB } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 // A pull request controls headroom.yaml; CI runs it and publishes what it prints. Every file the
 // config names must stay in the config's folder, and no file's content may be echoed in full.
@@ -69,7 +70,7 @@ describe('paths in headroom.yaml stay in its folder', () => {
         '    data: elb.csv',
       ].join('\n'),
     );
-    const run = await headroom(['plan', '--config', 'headroom.yaml'], project);
+    const run = await runInProcess(['plan', '--config', 'headroom.yaml'], { cwd: project });
     expect(run.code, run.stderr).toBe(2);
     const lines = run.stderr.split('\n').filter((l) => l.includes('headroom.yaml:'));
     expect(lines).toHaveLength(3);
@@ -100,7 +101,7 @@ describe('paths in headroom.yaml stay in its folder', () => {
       '        out: ../../web.yaml',
     ]);
     await copyFile(ELB, join(dir, 'data.csv'));
-    const run = await headroom(['plan'], dir);
+    const run = await runInProcess(['plan'], { cwd: dir });
     expect(run.code, run.stderr).toBe(2);
     for (const field of [
       /headroom\.yaml:1: reports: '\.\.\/reports' is outside/,
@@ -111,7 +112,7 @@ describe('paths in headroom.yaml stay in its folder', () => {
     ]) {
       expect(run.stderr).toMatch(field);
     }
-    const push = await headroom(['push', 'k8s', '--config', 'headroom.yaml'], dir);
+    const push = await runInProcess(['push', 'k8s', '--config', 'headroom.yaml'], { cwd: dir });
     expect(push.code).toBe(2);
     expect(push.stderr).toMatch(
       /defaults\.events: '\.\.\/secret\.txt' is outside.*--allow-outside-config-dir/,
@@ -132,7 +133,9 @@ describe('paths in headroom.yaml stay in its folder', () => {
     await mkdir(join(dir, 'series'));
     await copyFile(ELB, join(dir, 'series', 'elb.csv'));
     await writeFile(join(dir, 'events.csv'), 'date,name\n2014-04-10,launch\n');
-    const run = await headroom(['plan', '--config', join('inside', 'headroom.yaml')], outer);
+    const run = await runInProcess(['plan', '--config', join('inside', 'headroom.yaml')], {
+      cwd: outer,
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/1 service\(s\), 1 planned, 0 failed/);
   });
@@ -148,7 +151,7 @@ describe('paths in headroom.yaml stay in its folder', () => {
       "    data: '**/*.csv'",
     ]);
     await symlink(join(outer, 'elsewhere'), join(dir, 'linked'));
-    const run = await headroom(['plan'], dir);
+    const run = await runInProcess(['plan'], { cwd: dir });
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/services\[0\]\.data: '\.\.\/elsewhere\/\*\.csv' is outside/);
     expect(run.stderr).toMatch(/services\[1\]\.data: 'linked\/\*\.csv' leads to .*elsewhere/);
@@ -172,7 +175,7 @@ describe('paths in headroom.yaml stay in its folder', () => {
     await Promise.all(
       Array.from({ length: 10_001 }, (_, i) => writeFile(join(dir, 'series', `s${i}.csv`), '')),
     );
-    const run = await headroom(['plan'], dir);
+    const run = await runInProcess(['plan'], { cwd: dir });
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(
       /services\[0\]\.data: 'series\/\*\.csv' matches more than 10,000 files/,
@@ -196,7 +199,7 @@ describe('paths in headroom.yaml stay in its folder', () => {
       join(dir, 'rows.csv'),
       `timestamp,value\n2024-01-01T00:00:00Z,1\naws_secret_access_key=${SECRET},2\n`,
     );
-    const run = await headroom(['plan', FLAG, '--workers', '2'], dir);
+    const run = await runInProcess(['plan', FLAG, '--workers', '2'], { cwd: dir });
     expect(run.code, run.stderr).toBe(5);
     expect(run.stdout).toMatch(/3 service\(s\), 1 planned, 2 failed/);
     const summary = await readFile(join(dir, 'out', 'summary.md'), 'utf8');
@@ -209,7 +212,7 @@ describe('paths in headroom.yaml stay in its folder', () => {
     expect(summary).toMatch(/rows\.csv:3: expected a timestamp/);
     expectNoSecret(run.stdout, run.stderr, summary, index, await everythingUnder(join(dir, 'out')));
     // The same file planned directly (the user named it) shows the text as it is.
-    const direct = await headroom(['plan', 'rows.csv', '--out-dir', 'direct'], dir);
+    const direct = await runInProcess(['plan', 'rows.csv', '--out-dir', 'direct'], { cwd: dir });
     expect(direct.code).toBe(2);
     expect(direct.stderr).toContain(`got 'aws_secret_access_key=${SECRET}'`);
   }, 60_000);

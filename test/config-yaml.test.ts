@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { headroom } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 describe('headroom.yaml that YAML itself refuses', () => {
   it('an alias bomb (billion laughs) is a user error naming the file, not an internal error', async () => {
@@ -19,7 +19,7 @@ describe('headroom.yaml that YAML itself refuses', () => {
     );
     for (const args of [['plan'], ['push', 'aws', '--config', 'headroom.yaml']]) {
       const started = Date.now();
-      const run = await headroom(args, dir);
+      const run = await runInProcess(args, { cwd: dir });
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toMatch(/headroom\.yaml: too many aliases/);
       expect(run.stderr).not.toMatch(/internal error|at .*\.js:\d+/);

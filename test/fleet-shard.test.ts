@@ -10,7 +10,8 @@ import { parse, parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../src/config/schema.js';
 import { parseShard, shardSize, tasksOfShard } from '../src/fleet/shard.js';
-import { ELB, headroom, ROOT, type Run } from './helpers/cli.js';
+import { ELB, ROOT, type Run } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 let dir: string;
 let whole: Run;
@@ -46,9 +47,9 @@ beforeAll(async () => {
     ].join('\n'),
   );
   [whole, ...shards] = await Promise.all([
-    headroom(['plan', '--out-dir', 'whole', '--workers', '2', '--quiet'], dir),
-    headroom(['plan', '--shard', '1/2', '--workers', '2'], dir),
-    headroom(['plan', '--shard', '2/2', '--workers', '2'], dir),
+    runInProcess(['plan', '--out-dir', 'whole', '--workers', '2', '--quiet'], { cwd: dir }),
+    runInProcess(['plan', '--shard', '1/2', '--workers', '2'], { cwd: dir }),
+    runInProcess(['plan', '--shard', '2/2', '--workers', '2'], { cwd: dir }),
   ]);
 }, 60_000);
 
@@ -90,7 +91,7 @@ describe('--shard i/n and report --merge', () => {
   });
 
   it('the merge writes the report an unsharded run writes, every service once', async () => {
-    const merge = await headroom(['report', '--merge', 'out', '--json'], dir);
+    const merge = await runInProcess(['report', '--merge', 'out', '--json'], { cwd: dir });
     expect(merge.code, merge.stderr).toBe(5); // broken failed, as in the unsharded run
     const result = JSON.parse(merge.stdout);
     expect(result.shards).toEqual({ count: 2, merged: [1, 2], missing: [] });
@@ -112,7 +113,9 @@ describe('--shard i/n and report --merge', () => {
 
   it('refuses a missing shard unless --allow-missing, then says which one is missing', async () => {
     const one = join('out', 'fleet-part-1-of-2.json');
-    const missing = await headroom(['report', '--merge', one, '--out-dir', 'partial'], dir);
+    const missing = await runInProcess(['report', '--merge', one, '--out-dir', 'partial'], {
+      cwd: dir,
+    });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(
       /error: missing 1 of 2 shards: 2\/2 \(no fleet-part-2-of-2\.json/,
@@ -120,9 +123,9 @@ describe('--shard i/n and report --merge', () => {
     expect(missing.stderr).toMatch(/--allow-missing/);
     expect(existsSync(join(dir, 'partial'))).toBe(false);
 
-    const partial = await headroom(
+    const partial = await runInProcess(
       ['report', '--merge', one, '--out-dir', 'partial', '--allow-missing'],
-      dir,
+      { cwd: dir },
     );
     expect(partial.code, partial.stderr).toBe(5);
     expect(partial.stderr).toMatch(/warning: partial report: shard\(s\) 2\/2 missing/);
@@ -136,8 +139,8 @@ describe('--shard i/n and report --merge', () => {
 
   it('refuses a part given twice, parts of different n, and a service in two parts', async () => {
     const [twice, third] = await Promise.all([
-      headroom(['report', '--merge', 'out', 'out/fleet-part-1-of-2.json'], dir),
-      headroom(['plan', '--shard', '3/3', '--out-dir', 'thirds', '-q'], dir),
+      runInProcess(['report', '--merge', 'out', 'out/fleet-part-1-of-2.json'], { cwd: dir }),
+      runInProcess(['plan', '--shard', '3/3', '--out-dir', 'thirds', '-q'], { cwd: dir }),
     ]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(
@@ -145,9 +148,9 @@ describe('--shard i/n and report --merge', () => {
     );
 
     expect(third.code, third.stderr).toBe(0);
-    const mixed = await headroom(
+    const mixed = await runInProcess(
       ['report', '--merge', 'out', 'thirds/fleet-part-3-of-3.json', '--out-dir', 'mixed'],
-      dir,
+      { cwd: dir },
     );
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(
@@ -160,7 +163,9 @@ describe('--shard i/n and report --merge', () => {
     part.shard.index = 2;
     await copyFile(join(dir, 'out', 'fleet-part-1-of-2.json'), join(dir, 'forged', 'a.json'));
     await writeFile(join(dir, 'forged', 'b.json'), JSON.stringify(part));
-    const forged = await headroom(['report', '--merge', 'forged/a.json', 'forged/b.json'], dir);
+    const forged = await runInProcess(['report', '--merge', 'forged/a.json', 'forged/b.json'], {
+      cwd: dir,
+    });
     expect(forged.code).toBe(2);
     expect(forged.stderr).toMatch(
       /error: forged\/b\.json: service 'broken' is also in forged\/a\.json/,
@@ -168,8 +173,8 @@ describe('--shard i/n and report --merge', () => {
 
     await writeFile(join(dir, 'forged', 'c.json'), '{"format": "headroom.schedule/v1"}');
     const [other, nothing] = await Promise.all([
-      headroom(['report', '--merge', 'forged/c.json'], dir),
-      headroom(['report', '--merge', 'whole'], dir),
+      runInProcess(['report', '--merge', 'forged/c.json'], { cwd: dir }),
+      runInProcess(['report', '--merge', 'whole'], { cwd: dir }),
     ]);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/forged\/c\.json: not a fleet part file/);
@@ -183,7 +188,7 @@ describe('--shard i/n and report --merge', () => {
       const name = `fleet-part-${i}-of-2.json`;
       await copyFile(join(dir, 'out', name), join(dir, 'moved', name));
     }
-    const run = await headroom(['report', '--merge', 'moved'], dir);
+    const run = await runInProcess(['report', '--merge', 'moved'], { cwd: dir });
     expect(run.code, run.stderr).toBe(5);
     expect(run.stderr).toMatch(/warning: elb: no forecast\.png or plan\.png in .*moved\/elb/);
     expect(await read('moved', 'summary.md')).toBe(await read('whole', 'summary.md'));
@@ -192,7 +197,9 @@ describe('--shard i/n and report --merge', () => {
   it('rejects a bad --shard, and --shard without a fleet', async () => {
     const values = ['5/4', '0/2', '2', 'one/two', '1/0'];
     const runs = await Promise.all(
-      values.map((bad) => headroom(['plan', '--config', 'headroom.yaml', '--shard', bad], dir)),
+      values.map((bad) =>
+        runInProcess(['plan', '--config', 'headroom.yaml', '--shard', bad], { cwd: dir }),
+      ),
     );
     for (const [k, run] of runs.entries()) {
       expect(run.code).toBe(2);
@@ -200,13 +207,15 @@ describe('--shard i/n and report --merge', () => {
         `error: --shard: expected i/n with 1 ≤ i ≤ n, got '${values[k]}'`,
       );
     }
-    const csv = await headroom(['plan', ELB, '--shard', '1/2']);
+    const csv = await runInProcess(['plan', ELB, '--shard', '1/2']);
     expect(csv.code).toBe(2);
     expect(csv.stderr).toMatch(/--shard splits a fleet: use it with --config/);
   });
 
   it('a shard with no services (n larger than the fleet) writes an empty part and succeeds', async () => {
-    const run = await headroom(['plan', '--shard', '6/6', '--out-dir', 'sixths', '--json'], dir);
+    const run = await runInProcess(['plan', '--shard', '6/6', '--out-dir', 'sixths', '--json'], {
+      cwd: dir,
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ shard: { index: 6, count: 6 }, services: [] });
     const part = JSON.parse(await read('sixths', 'fleet-part-6-of-6.json'));

@@ -6,6 +6,7 @@ import { chromium } from 'playwright-core';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DATA, ELB, headroom, ROOT } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 const CHROMIUM = process.env.HEADROOM_CHROMIUM ?? '/usr/bin/chromium';
 // CI installs Debian's chromium and sets HEADROOM_REQUIRE_BROWSER, so there the check cannot be skipped.
@@ -55,6 +56,7 @@ beforeAll(async () => {
 
 describe('fleet runs from headroom.yaml', () => {
   it('plans every service in parallel; a bad one fails alone and the exit code says so', async () => {
+    // The real binary, whose worker threads plan the services: a smoke test of a fleet run.
     const run = await headroom(['plan', '--quantile', '0.95'], dir);
     expect(run.code, run.stderr).toBe(5);
     expect(run.stdout).toMatch(/5 service\(s\), 4 planned, 1 failed/);
@@ -122,7 +124,7 @@ describe('fleet runs from headroom.yaml', () => {
         '    data: nowhere/db.csv',
       ].join('\n'),
     );
-    const run = await headroom(['plan', '--config', bad]);
+    const run = await runInProcess(['plan', '--config', bad]);
     expect(run.code).toBe(2);
     const lines = run.stderr.split('\n').filter((l) => l.includes('bad.yaml'));
     expect(lines).toHaveLength(3);
@@ -148,16 +150,16 @@ describe('fleet runs from headroom.yaml', () => {
         }).join('\n') +
         '\n',
     );
-    const init = await headroom(['init', 'bikes.csv'], here);
+    const init = await runInProcess(['init', 'bikes.csv'], { cwd: here });
     expect(init.code, init.stderr).toBe(0);
     const config = await readFile(join(here, 'headroom.yaml'), 'utf8');
     expect(config).toMatch(/data: bikes\.csv/);
     expect(config).toMatch(/timestampColumn: dteday\n\s+hourColumn: hr\n\s+valueColumn: cnt/);
     expect(config).toMatch(/# push:/);
-    const plan = await headroom(['plan', '--quiet'], here);
+    const plan = await runInProcess(['plan', '--quiet'], { cwd: here });
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toMatch(/1 service\(s\), 1 planned, 0 failed/);
-    const again = await headroom(['init', 'bikes.csv'], here);
+    const again = await runInProcess(['init', 'bikes.csv'], { cwd: here });
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/headroom\.yaml already exists/);
     expect(again.stderr).toMatch(/--force/);
@@ -165,7 +167,7 @@ describe('fleet runs from headroom.yaml', () => {
 
   it('push k8s --config writes one valid YAML stream with the objects of every service', async () => {
     // The example's histories are in ../data, beside the examples folder.
-    const run = await headroom([
+    const run = await runInProcess([
       'push',
       'k8s',
       '--config',
@@ -188,7 +190,7 @@ describe('fleet runs from headroom.yaml', () => {
 
   it('says what to do when there is neither a CSV nor a config', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'headroom-noconfig-'));
-    const run = await headroom(['plan'], empty);
+    const run = await runInProcess(['plan'], { cwd: empty });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/nothing to plan: give a CSV, or --config, or put a headroom\.yaml/);
     expect(run.stderr).toMatch(/headroom init/);
@@ -198,7 +200,7 @@ describe('fleet runs from headroom.yaml', () => {
     'plans the example fleet from the shared datasets',
     async () => {
       const out = await mkdtemp(join(tmpdir(), 'headroom-example-fleet-'));
-      const run = await headroom([
+      const run = await runInProcess([
         'plan',
         '--config',
         'examples/fleet.yaml',

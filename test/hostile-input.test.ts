@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError, UserError } from '../src/errors.js';
 import { loadSeries, type IngestOptions, type Ingested } from '../src/ingest/index.js';
 import type { Warning } from '../src/types.js';
-import { headroom } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 import { thrown } from './helpers/thrown.js';
 
 // Every odd file a real export can be: each ends in the right series with a warning that counts
@@ -287,7 +287,7 @@ describe('hostile input: timestamps', () => {
       /the longest is 100 years from 1924-01-01/,
     );
     const out = join(scratch, 'stray-plan');
-    const run = await headroom(['plan', path, '--out-dir', out, '--json']);
+    const run = await runInProcess(['plan', path, '--out-dir', out, '--json']);
     expect(run.code).toBe(0);
     const plan = JSON.parse(run.stdout) as { summary: { peakServers: number } };
     expect(plan.summary.peakServers).toBeGreaterThan(0);
@@ -313,7 +313,7 @@ describe('hostile input through the CLI: no stack trace, no half-written report'
 
   it('a broken row exits 2 with file:line and writes nothing', async () => {
     const out = join(scratch, 'never-written');
-    const run = await headroom(['plan', broken(), '--out-dir', out]);
+    const run = await runInProcess(['plan', broken(), '--out-dir', out]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/broken\.csv:201: expected a number in column 'requests'/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -323,11 +323,11 @@ describe('hostile input through the CLI: no stack trace, no half-written report'
   it('a failed run leaves the previous reports as they were', async () => {
     const out = join(scratch, 'kept');
     const good = file(['timestamp,requests', ...hourly(24 * 10)].join('\n'), 'good.csv');
-    expect((await headroom(['plan', good, '--out-dir', out])).code).toBe(0);
+    expect((await runInProcess(['plan', good, '--out-dir', out])).code).toBe(0);
     const before = Object.fromEntries(
       readdirSync(out).map((name) => [name, readFileSync(join(out, name)).toString('base64')]),
     );
-    const run = await headroom(['plan', broken(), '--out-dir', out]);
+    const run = await runInProcess(['plan', broken(), '--out-dir', out]);
     expect(run.code).toBe(2);
     const after = Object.fromEntries(
       readdirSync(out).map((name) => [name, readFileSync(join(out, name)).toString('base64')]),
@@ -336,7 +336,7 @@ describe('hostile input through the CLI: no stack trace, no half-written report'
   });
 
   it('a binary file exits 2 with a one-line reason', async () => {
-    const run = await headroom([
+    const run = await runInProcess([
       'plan',
       file(Buffer.from([0, 1, 2, 3, 255, 0, 7]), 'blob.csv'),
       '--out-dir',

@@ -2,7 +2,8 @@ import { copyFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ELB, headroom } from './helpers/cli.js';
+import { ELB } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 // `--no-charts` (and `charts: false` in headroom.yaml): every report but the two PNGs.
 
@@ -62,7 +63,7 @@ beforeAll(async () => {
 describe('headroom plan --no-charts', () => {
   it('writes every report but the PNGs; summary.md says so and links no image', async () => {
     const out = join(dir, 'single');
-    const run = await headroom(
+    const run = await runInProcess(
       [
         'plan',
         'elb.csv',
@@ -74,7 +75,7 @@ describe('headroom plan --no-charts', () => {
         ...QUICK.slice(0, 4),
         '--json',
       ],
-      dir,
+      { cwd: dir },
     );
     expect(run.code, run.stderr).toBe(0);
     expect(await filesUnder(out)).toEqual(TABLES);
@@ -86,9 +87,9 @@ describe('headroom plan --no-charts', () => {
     expect(summary.split('\n').filter((l) => NOT_DRAWN.test(l))).toHaveLength(1);
     expect(summary).toMatch(/without --no-charts/);
 
-    const text = await headroom(
+    const text = await runInProcess(
       ['plan', 'elb.csv', '--agg', 'sum', '--no-charts', '--out-dir', out, ...QUICK.slice(0, 4)],
-      dir,
+      { cwd: dir },
     );
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(
@@ -99,9 +100,9 @@ describe('headroom plan --no-charts', () => {
 
   it('the default still draws both charts and links them', async () => {
     const out = join(dir, 'default');
-    const run = await headroom(
+    const run = await runInProcess(
       ['plan', 'elb.csv', '--agg', 'sum', '--out-dir', out, ...QUICK.slice(0, 4)],
-      dir,
+      { cwd: dir },
     );
     expect(run.code, run.stderr).toBe(0);
     expect(await filesUnder(out)).toEqual([...TABLES, 'forecast.png', 'plan.png'].sort());
@@ -111,7 +112,9 @@ describe('headroom plan --no-charts', () => {
   }, 60_000);
 
   it('a fleet draws no PNG anywhere; index.html shows each service without images', async () => {
-    const run = await headroom(['plan', '--no-charts', '--out-dir', 'fleet-out', ...QUICK], dir);
+    const run = await runInProcess(['plan', '--no-charts', '--out-dir', 'fleet-out', ...QUICK], {
+      cwd: dir,
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).not.toMatch(/warning/i);
     const out = join(dir, 'fleet-out');
@@ -136,7 +139,7 @@ describe('headroom plan --no-charts', () => {
   }, 60_000);
 
   it('charts: false in the config turns them off, and a service may turn them back on', async () => {
-    const run = await headroom(['plan', '--config', 'keyed.yaml', ...QUICK], dir);
+    const run = await runInProcess(['plan', '--config', 'keyed.yaml', ...QUICK], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     const out = join(dir, 'keyed');
     const pngs = (await filesUnder(out)).filter((f) => f.endsWith('.png'));
@@ -156,7 +159,7 @@ describe('headroom plan --no-charts', () => {
       join(dir, 'bad.yaml'),
       ['services:', '  - name: elb', '    data: elb.csv', '    charts: "no"'].join('\n'),
     );
-    const bad = await headroom(['plan', '--config', 'bad.yaml'], dir);
+    const bad = await runInProcess(['plan', '--config', 'bad.yaml'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\.yaml:4: services\[0\]\.charts: expected boolean/);
   }, 60_000);
@@ -164,14 +167,16 @@ describe('headroom plan --no-charts', () => {
   it('shards planned without charts merge into a report without images or warnings', async () => {
     const shards = await Promise.all(
       ['1/2', '2/2'].map((s) =>
-        headroom(['plan', '--no-charts', '--shard', s, '--out-dir', 'sharded', ...QUICK], dir),
+        runInProcess(['plan', '--no-charts', '--shard', s, '--out-dir', 'sharded', ...QUICK], {
+          cwd: dir,
+        }),
       ),
     );
     for (const s of shards) expect(s.code, s.stderr).toBe(0);
     const out = join(dir, 'sharded');
     const part = JSON.parse(await readFile(join(out, 'fleet-part-1-of-2.json'), 'utf8'));
     for (const o of part.outcomes) expect(o.plan.charts).toBe(false);
-    const merge = await headroom(['report', '--merge', 'sharded'], dir);
+    const merge = await runInProcess(['report', '--merge', 'sharded'], { cwd: dir });
     expect(merge.code, merge.stderr).toBe(0);
     expect(merge.stderr).not.toMatch(/warning|chart-missing|no forecast\.png/);
     expect((await filesUnder(out)).filter((f) => f.endsWith('.png'))).toEqual([]);

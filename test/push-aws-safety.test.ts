@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { headroom } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 import {
   startFakeAutoScaling,
   type FakeAction,
@@ -32,9 +32,11 @@ const credentials = {
 };
 
 function push(args: string[]) {
-  return headroom(['push', 'aws', '--group', 'web', ...args], undefined, {
-    ...credentials,
-    AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+  return runInProcess(['push', 'aws', '--group', 'web', ...args], {
+    env: {
+      ...credentials,
+      AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+    },
   });
 }
 
@@ -340,7 +342,7 @@ describe('the prefix that decides which actions headroom owns', () => {
   it('refuses prefix: "" in a config push block', async () => {
     const before = foreignGroup();
     const csv = join(dir, 'load.csv');
-    expect((await headroom(['generate', '--days', '14', '--out', csv])).code).toBe(0);
+    expect((await runInProcess(['generate', '--days', '14', '--out', csv])).code).toBe(0);
     for (const prefix of ['""', 'ab']) {
       const config = join(dir, 'prefix.yaml');
       await writeFile(
@@ -354,9 +356,11 @@ describe('the prefix that decides which actions headroom owns', () => {
           `      aws: { group: web, prefix: ${prefix} }`,
         ].join('\n'),
       );
-      const run = await headroom(['push', 'aws', '--config', config, '--apply'], undefined, {
-        ...credentials,
-        AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+      const run = await runInProcess(['push', 'aws', '--config', config, '--apply'], {
+        env: {
+          ...credentials,
+          AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+        },
       });
       expect(run.code, run.stdout).toBe(2);
       expect(run.stderr).toMatch(/prefix.*at least 3 characters/);

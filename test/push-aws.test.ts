@@ -2,11 +2,13 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DATA, headroom } from './helpers/cli.js';
+import { DATA } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 import { startFakeAutoScaling, type FakeAutoScaling } from './helpers/fake-autoscaling.js';
 import { startHeadroom } from './helpers/signals.js';
 
-// The real SDK client in a child process, talking HTTP to a loopback Auto Scaling endpoint.
+// The real SDK client talking HTTP to a loopback Auto Scaling endpoint: in this process, and in a
+// child process where the test sends it a signal.
 let fake: FakeAutoScaling;
 let dir: string;
 let schedule: string;
@@ -21,11 +23,13 @@ const credentials = {
 };
 
 function push(args: string[], env: Record<string, string | undefined> = {}) {
-  return headroom(['push', 'aws', '--group', 'web', ...args], undefined, {
-    ...credentials,
-    AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
-    GITHUB_STEP_SUMMARY: undefined,
-    ...env,
+  return runInProcess(['push', 'aws', '--group', 'web', ...args], {
+    env: {
+      ...credentials,
+      AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+      GITHUB_STEP_SUMMARY: undefined,
+      ...env,
+    },
   });
 }
 
@@ -62,8 +66,8 @@ function resultRows(stdout: string) {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'headroom-push-aws-'));
   const load = join(dir, 'load.csv');
-  expect((await headroom(['generate', '--days', '35', '--out', load])).code).toBe(0);
-  const plan = await headroom([
+  expect((await runInProcess(['generate', '--days', '35', '--out', load])).code).toBe(0);
+  const plan = await runInProcess([
     'plan',
     load,
     '--timezone',
@@ -278,27 +282,24 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
   });
 
   it('without credentials, shows the actions it would write and says the diff needs them', async () => {
-    const run = await headroom(
-      ['push', 'aws', '--group', 'web', '--schedule', schedule],
-      undefined,
-      {
+    const run = await runInProcess(['push', 'aws', '--group', 'web', '--schedule', schedule], {
+      env: {
         ...credentials,
         AWS_ACCESS_KEY_ID: undefined,
         AWS_SECRET_ACCESS_KEY: undefined,
         AWS_PROFILE: undefined,
         AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
       },
-    );
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/the diff against the group needs credentials/);
     expect(run.stdout).toMatch(/action\(s\) would be written \(not compared with the group\)/);
     expect(run.stdout).toMatch(/put\s+headroom-weekly-\d{4}/);
     expect(fake.requests).toHaveLength(0);
 
-    const apply = await headroom(
+    const apply = await runInProcess(
       ['push', 'aws', '--group', 'web', '--schedule', schedule, '--apply'],
-      undefined,
-      { ...credentials, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
+      { env: { ...credentials, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined } },
     );
     expect(apply.code).toBe(3);
     expect(apply.stderr).toMatch(/no AWS credentials found/);
@@ -352,12 +353,13 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
         '    data: load.csv',
       ].join('\n'),
     );
-    const run = await headroom(
+    const run = await runInProcess(
       ['push', 'aws', '--config', config, '--allow-outside-config-dir', '--apply', '--json'],
-      undefined,
       {
-        ...credentials,
-        AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+        env: {
+          ...credentials,
+          AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+        },
       },
     );
     expect(run.code, run.stderr).toBe(5);
@@ -375,14 +377,12 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
   }, 60_000);
 
   it('names a missing group and a missing schedule clearly', async () => {
-    const missing = await headroom(
-      ['push', 'aws', '--group', 'nope', '--schedule', schedule],
-      undefined,
-      {
+    const missing = await runInProcess(['push', 'aws', '--group', 'nope', '--schedule', schedule], {
+      env: {
         ...credentials,
         AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
       },
-    );
+    });
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(/no Auto Scaling group named 'nope'/);
     const noFile = await push(['--schedule', join(dir, 'absent.json')]);

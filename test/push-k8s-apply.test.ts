@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { BIN, ROOT, type Run } from './helpers/cli.js';
+import { ROOT, type Run } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 import { startHeadroom } from './helpers/signals.js';
 
 // `push k8s --apply` against a loopback Kubernetes API: a kubeconfig in a temp folder points the
@@ -179,28 +179,10 @@ beforeEach(() => {
   held = undefined;
 });
 
-/** Runs the built CLI with the loopback kubeconfig (and optionally another PATH). */
+/** Runs the CLI with the loopback kubeconfig (and optionally another PATH). */
 function headroom(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          NO_COLOR: '1',
-          KUBECONFIG: kubeconfig,
-          NO_PROXY: '127.0.0.1',
-          GITHUB_STEP_SUMMARY: '',
-          ...env,
-        },
-      },
-      (error, stdout, stderr) => {
-        const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
+  return runInProcess(args, {
+    env: { KUBECONFIG: kubeconfig, NO_PROXY: '127.0.0.1', GITHUB_STEP_SUMMARY: '', ...env },
   });
 }
 

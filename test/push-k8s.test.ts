@@ -15,7 +15,8 @@ import { buildK8sPush, type K8sFormat, type K8sPushInput } from '../src/targets/
 import { DEFAULT_KUBECTL_IMAGE } from '../src/targets/k8s/cronjob.js';
 import { isDnsSubdomain } from '../src/targets/k8s/names.js';
 import { cronJobReplicas, kedaReplicas } from '../src/targets/k8s/verify.js';
-import { headroom, ROOT } from './helpers/cli.js';
+import { ROOT } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/k8s');
 const FORMATS: K8sFormat[] = ['keda', 'cronjob', 'hpa'];
@@ -87,7 +88,7 @@ describe('golden files', () => {
   ];
   for (const { plan, format } of cases) {
     it(`${plan} as ${format}`, async () => {
-      const run = await headroom([
+      const run = await runInProcess([
         'push',
         'k8s',
         '--schedule',
@@ -284,7 +285,7 @@ describe('a real plan (NYC taxi demand)', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'headroom-k8s-plan-'));
-    const run = await headroom([
+    const run = await runInProcess([
       'plan',
       'data/nyc_taxi.csv',
       '--agg',
@@ -346,7 +347,7 @@ describe('merging into your reactive scaling', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   const push = (...args: string[]) =>
-    headroom([
+    runInProcess([
       'push',
       'k8s',
       '--schedule',
@@ -419,7 +420,7 @@ describe('merging into your reactive scaling', () => {
         '',
       ].join('\n'),
     );
-    const run = await headroom([
+    const run = await runInProcess([
       'push',
       'k8s',
       '--schedule',
@@ -456,7 +457,7 @@ describe('merging into your reactive scaling', () => {
 
 describe('push k8s refuses what would not work', () => {
   const run = (...args: string[]) =>
-    headroom(['push', 'k8s', '--schedule', join(FIXTURES, 'weekly.schedule.json'), ...args]);
+    runInProcess(['push', 'k8s', '--schedule', join(FIXTURES, 'weekly.schedule.json'), ...args]);
 
   it('without a target', async () => {
     const r = await run();
@@ -488,7 +489,7 @@ describe('push k8s refuses what would not work', () => {
     const dir = await mkdtemp(join(tmpdir(), 'headroom-k8s-flat-'));
     try {
       await writeFile(join(dir, 'flat.json'), JSON.stringify(plan));
-      const r = await headroom([
+      const r = await runInProcess([
         'push',
         'k8s',
         '--schedule',
@@ -542,13 +543,13 @@ describe('push k8s output', () => {
       const out = join(dir, 'k8s', 'web.yaml');
       const schedule = join(FIXTURES, 'weekly.schedule.json');
       const base = ['push', 'k8s', '--schedule', schedule, '--target', 'deployment/web'];
-      const written = await headroom([...base, '--out', out]);
+      const written = await runInProcess([...base, '--out', out]);
       expect(written.code).toBe(0);
       expect(written.stdout).toBe(`wrote 1 object(s) to ${out}\n`);
       expect(await readFile(out, 'utf8')).toBe(
         await readFile(join(FIXTURES, 'weekly.keda.yaml'), 'utf8'),
       );
-      const json = JSON.parse((await headroom([...base, '--json'])).stdout);
+      const json = JSON.parse((await runInProcess([...base, '--json'])).stdout);
       expect(json.format).toBe('keda');
       expect(json.mode).toBe('weekly');
       expect(json.floor).toBe(2);
@@ -561,7 +562,7 @@ describe('push k8s output', () => {
   });
 
   it('plans on the fly from a CSV', async () => {
-    const r = await headroom([
+    const r = await runInProcess([
       'push',
       'k8s',
       'data/nyc_taxi.csv',

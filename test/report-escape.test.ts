@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, markdownCode, markdownText } from '../src/report/escape.js';
 import { fleetHtml, fleetMarkdown, type FleetEntry } from '../src/report/fleet.js';
-import { headroom } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 const HOSTILE = 'x|<img src=y onerror=alert(1)>`z`';
 
@@ -88,7 +88,7 @@ describe('names printed into reports are escaped', () => {
         "    data: 'data/*.csv'",
       ].join('\n'),
     );
-    const run = await headroom(['plan', '--quiet', '--horizon', '1d'], dir);
+    const run = await runInProcess(['plan', '--quiet', '--horizon', '1d'], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     const fleet = await readFile(join(dir, 'out', 'summary.md'), 'utf8');
     const table = fleet.split('\n').filter((l) => l.startsWith('| web'));

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ELB, headroom } from './helpers/cli.js';
+import { ELB } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 const datasets = fileURLToPath(new URL('../../shared/datasets/', import.meta.url));
 const noDatasets = !existsSync(datasets);
@@ -42,7 +43,7 @@ function expectConsistent(rows: Record<string, string>[]) {
 describe('headroom simulate', () => {
   it('replays every policy over the backtest windows and writes the table, timeline, JSON, summary and chart', async () => {
     const out = join(work, 'elb');
-    const run = await headroom([
+    const run = await runInProcess([
       'simulate',
       ELB,
       '--agg',
@@ -113,7 +114,7 @@ describe('headroom simulate', () => {
   });
 
   it('prints the table for people: one column per policy and the sentence', async () => {
-    const run = await headroom([
+    const run = await runInProcess([
       'simulate',
       ELB,
       '--agg',
@@ -143,7 +144,7 @@ describe('headroom simulate', () => {
     const db = ['--db-connections-per-server', '150', '--db-max-connections', '750'];
     const common = ['simulate', ELB, '--agg', 'sum', '--capacity-per-server', '100'];
     const common2 = ['--horizon', '1d', '--origins', '2', '--json'];
-    const capped = await headroom([
+    const capped = await runInProcess([
       ...common,
       ...db,
       '--db-limit',
@@ -161,7 +162,13 @@ describe('headroom simulate', () => {
     }
     expect(capped.stderr).toContain('every policy held to 5 servers');
 
-    const flagged = await headroom([...common, ...db, ...common2, '--out-dir', join(work, 'flag')]);
+    const flagged = await runInProcess([
+      ...common,
+      ...db,
+      ...common2,
+      '--out-dir',
+      join(work, 'flag'),
+    ]);
     expect(flagged.code).toBe(0);
     const over = JSON.parse(flagged.stdout).policies.filter(
       (p: { database: { overLimitHours: number } }) => p.database.overLimitHours > 0,
@@ -186,7 +193,7 @@ describe('headroom simulate', () => {
         '',
       ].join('\n'),
     );
-    const run = await headroom([
+    const run = await runInProcess([
       'simulate',
       ELB,
       '--agg',
@@ -227,7 +234,7 @@ describe('headroom simulate', () => {
     ['a saved model', ['--model-file', 'model.json'], 'drop --model-file'],
     ['step thresholds the wrong way round', ['--step-down', '0.8'], 'must be below --step-up'],
   ])('refuses %s with exit code 2', async (_name, flags, message) => {
-    const run = await headroom([
+    const run = await runInProcess([
       'simulate',
       ELB,
       '--agg',
@@ -245,7 +252,7 @@ describe('headroom simulate', () => {
 describe.skipIf(noDatasets)('headroom simulate on a shared dataset', () => {
   it('replays four weeks of bike rentals through every policy', async () => {
     const out = join(work, 'bikes');
-    const run = await headroom([
+    const run = await runInProcess([
       'simulate',
       join(datasets, 'bike-sharing/hour.csv'),
       '--gap-fill',

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { splitLongCsv } from '../src/fleet/split.js';
-import { BIN, headroom, type Run } from './helpers/cli.js';
+import { BIN, type Run } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 import { thrown } from './helpers/thrown.js';
 
 // The long-format split (timestamp,series,value → one scratch file per series) is bounded: a cap
@@ -41,7 +42,11 @@ async function fleet(series: number, hours: number, extra: string[] = []): Promi
   return dir;
 }
 
-/** The CLI in `dir`, with TMPDIR inside it so that scratch files left behind can be seen. */
+/** `headroom plan` in `dir`, with TMPDIR inside it so that scratch files left behind can be seen. */
+const plan = (dir: string, args: string[]) =>
+  runInProcess(['plan', ...args], { cwd: dir, env: { TMPDIR: join(dir, 'tmp') } });
+
+/** The same, as a process of its own that the test can signal. */
 function start(dir: string, args: string[]) {
   const child = spawn(process.execPath, [BIN, 'plan', ...args], {
     cwd: dir,
@@ -66,8 +71,7 @@ const scratchLeft = (dir: string) => readdirSync(join(dir, 'tmp'));
 describe('the number of series is capped', () => {
   it('more series than --max-series stops at the line of the first one too many', async () => {
     const dir = await fleet(5, 48);
-    const { done } = start(dir, ['--max-series', '3', '--quiet']);
-    const run = await done;
+    const run = await plan(dir, ['--max-series', '3', '--quiet']);
     expect(run.stderr).toMatch(/long\.csv:5: more than 3 series in column 'service'/);
     expect(run.stderr).toMatch(/--max-series/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -77,16 +81,15 @@ describe('the number of series is capped', () => {
 
   it('the default cap is 10,000 series; maxSeries in the config raises it', async () => {
     const dir = await fleet(10_001, 1);
-    const { done } = start(dir, ['--quiet']);
-    const run = await done;
+    const run = await plan(dir, ['--quiet']);
     expect(run.stderr).toMatch(/more than 10,000 series/);
     expect(run.code).toBe(2);
     expect(scratchLeft(dir)).toEqual([]);
 
     const raised = await fleet(4, 48, ['    maxSeries: 4']);
-    const ok = await headroom(['plan', '--quiet', '--max-series', '3'], raised);
+    const ok = await runInProcess(['plan', '--quiet', '--max-series', '3'], { cwd: raised });
     expect(ok.stderr).toMatch(/more than 3 series/); // the flag wins over the file
-    expect((await start(raised, ['--quiet']).done).stderr).not.toMatch(/more than/);
+    expect((await plan(raised, ['--quiet'])).stderr).not.toMatch(/more than/);
   }, 60_000);
 });
 
@@ -128,7 +131,7 @@ describe('rows stream to disk', () => {
 describe('the scratch folder goes on every way out', () => {
   it('after a successful run', async () => {
     const dir = await fleet(2, 24 * 15);
-    const run = await start(dir, ['--quiet']).done;
+    const run = await plan(dir, ['--quiet']);
     expect(run.code, run.stderr).toBe(0);
     expect(scratchLeft(dir)).toEqual([]);
   }, 60_000);

@@ -14,7 +14,12 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs `headroom args…` without colour and resolves with its exit code and output. */
+/**
+ * Runs the built binary `headroom args…` without colour and resolves with its exit code and
+ * output. Most tests call `runInProcess` (./in-process.ts) instead, which is many times faster;
+ * this is for what needs a process of its own: a few smoke tests of bin/headroom.js, a run that a
+ * hang must not take the test runner down with, and peak memory (`--verbose`).
+ */
 export function headroom(
   args: string[],
   cwd = ROOT,
