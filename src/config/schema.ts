@@ -43,10 +43,12 @@ const awsTarget = z
     group: z.string().min(1),
     region: z.string().min(1),
     profile: z.string().min(1),
-    endpoint: z.url().refine(
-      trustedEndpoint,
-      'a config may only name an AWS endpoint (https://…amazonaws.com) or one on this machine (localhost, 127.0.0.1, [::1]); give any other with --endpoint',
-    ),
+    endpoint: z
+      .url()
+      .refine(
+        trustedEndpoint,
+        'a config may only name an AWS endpoint (https://…amazonaws.com) or one on this machine (localhost, 127.0.0.1, [::1]); give any other with --endpoint',
+      ),
     prefix: z.string().refine(acceptablePrefix, `the prefix ${PREFIX_RULE}`),
     recurrence: z.enum(['auto', 'weekly', 'once']),
     maxActions: z.number().int().positive(),
