@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { headroom } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 /** What bash's completion offers for `line` (the cursor at its end), with the script sourced. */
 function complete(script: string, line: string): string[] {
@@ -24,7 +24,7 @@ function complete(script: string, line: string): string[] {
 
 describe('headroom completion', () => {
   it('completes commands, subcommands and each command’s own flags in bash', async () => {
-    const { code, stdout } = await headroom(['completion', 'bash']);
+    const { code, stdout } = await runInProcess(['completion', 'bash']);
     expect(code).toBe(0);
     expect(complete(stdout, 'headroom pl')).toEqual(['plan']);
     expect(complete(stdout, 'headroom push ')).toEqual(expect.arrayContaining(['aws', 'k8s']));
@@ -39,10 +39,10 @@ describe('headroom completion', () => {
   });
 
   it('writes zsh (through bashcompinit) and fish scripts from the same commands', async () => {
-    const zsh = await headroom(['completion', 'zsh']);
+    const zsh = await runInProcess(['completion', 'zsh']);
     expect(zsh.stdout.split('\n')[0]).toBe('autoload -U +X bashcompinit && bashcompinit');
     expect(zsh.stdout).toContain('complete -o filenames -F _headroom headroom');
-    const fish = await headroom(['completion', 'fish']);
+    const fish = await runInProcess(['completion', 'fish']);
     expect(fish.stdout).toContain("complete -c headroom -n '__fish_use_subcommand' -a plan");
     expect(fish.stdout).toContain(
       "complete -c headroom -n '__fish_seen_subcommand_from plan' -l risk",
@@ -53,7 +53,7 @@ describe('headroom completion', () => {
   });
 
   it('refuses a shell it does not know, naming the ones it does', async () => {
-    const { code, stderr } = await headroom(['completion', 'powershell']);
+    const { code, stderr } = await runInProcess(['completion', 'powershell']);
     expect(code).toBe(2);
     expect(stderr).toContain("no completion for the shell 'powershell'");
     expect(stderr).toContain('bash, zsh, fish');

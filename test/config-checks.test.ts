@@ -2,7 +2,8 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ELB, headroom } from './helpers/cli.js';
+import { ELB } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 function configDir(yaml: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'headroom-config-checks-'));
@@ -28,7 +29,7 @@ describe('checks across keys of headroom.yaml', () => {
         '',
       ].join('\n'),
     );
-    const { code, stderr, stdout } = await headroom([
+    const { code, stderr, stdout } = await runInProcess([
       'plan',
       '--config',
       join(dir, 'headroom.yaml'),
@@ -54,7 +55,7 @@ describe('checks across keys of headroom.yaml', () => {
           '',
         ].join('\n'),
       );
-    const refused = await headroom([
+    const refused = await runInProcess([
       'push',
       'aws',
       '--config',
@@ -65,7 +66,7 @@ describe('checks across keys of headroom.yaml', () => {
       'headroom.yaml:5: services[0].push.aws.endpoint: a config may only name an AWS endpoint',
     );
     for (const trusted of ['https://autoscaling.eu-west-1.amazonaws.com', 'http://127.0.0.1:9']) {
-      const { stderr } = await headroom([
+      const { stderr } = await runInProcess([
         'plan',
         '--config',
         join(config(trusted), 'headroom.yaml'),
