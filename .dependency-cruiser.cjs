@@ -9,7 +9,7 @@
 
 /** The pure middle. */
 const PURE = [
-  '^src/(features|models|evaluate|capacity|schedule|simulate|data)/',
+  '^src/(features|models|evaluate|capacity|schedule|simulate|data|settings)/',
   '^src/ingest/',
   '^src/util/',
   '^src/(pipeline|types|errors|exit-codes)[.]ts$',
@@ -43,6 +43,15 @@ module.exports = {
         'modules need into a third one.',
       from: {},
       to: { circular: true },
+    },
+    {
+      name: 'only-the-cli-uses-commands',
+      severity: 'error',
+      comment:
+        'Commands parse options, call the run layer, print: nothing below them may call one. ' +
+        'Fleets and push call the run layer (src/run/) and write with src/report/.',
+      from: { path: '^src/', pathNot: ['^src/commands/', '^src/cli[.]ts$', '^src/index[.]ts$'] },
+      to: { path: '^src/commands/' },
     },
     {
       name: 'pure-not-to-edges',

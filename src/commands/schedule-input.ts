@@ -86,8 +86,8 @@ export async function scheduleSource(
       'nothing to push: give a CSV history to plan from, or --schedule reports/schedule.json',
     );
   }
-  const { planFromCsv } = await import('./plan.js');
-  const planned = await planFromCsv(csv, options);
+  const { runPlan } = await import('../run/plan.js');
+  const planned = await runPlan(csv, options);
   return {
     planned: readScheduleDocument(planned.document, csv),
     warnings: planned.warnings,

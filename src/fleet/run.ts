@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { PlanOptions } from '../commands/plan.js';
+import type { PlanOptions } from '../run/plan.js';
 
 /** One service for a worker: where its history is and the `plan` options it runs with. */
 export interface ServiceTask {

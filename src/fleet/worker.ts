@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { planCommand } from '../commands/plan.js';
+import { writePlan } from '../report/plan-report.js';
+import { runPlan } from '../run/plan.js';
 import { UserError } from '../errors.js';
 import type { ServiceTask, ServiceOutcome } from './run.js';
 
@@ -8,14 +9,15 @@ parentPort?.on('message', async (task: ServiceTask) => {
   const started = performance.now();
   let outcome: ServiceOutcome;
   try {
-    const output = await planCommand(task.file, task.options);
+    const run = await runPlan(task.file, task.options);
+    const { json } = await writePlan(run, task.options);
     outcome = {
       name: task.name,
       ok: true,
       seconds: (performance.now() - started) / 1000,
-      json: output.json as Record<string, unknown>,
-      warnings: output.warnings.map((w) => w.message),
-      notes: output.notes,
+      json,
+      warnings: run.warnings.map((w) => w.message),
+      notes: run.notes,
     };
   } catch (error) {
     const user = error instanceof UserError;

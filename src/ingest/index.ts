@@ -2,26 +2,13 @@ import { UserError } from '../errors.js';
 import type { Series, Warning } from '../types.js';
 import { formatDuration } from '../util/duration.js';
 import { BucketAccumulator, BucketRegression, type Buckets } from './buckets.js';
-import { mergeInOrder, orderWarnings, type DuplicatePolicy } from './clean.js';
+import { mergeInOrder, orderWarnings } from './clean.js';
 import { scanCsv, type ScanSummary } from './read-csv.js';
-import { toGrid, type Aggregation } from './resample.js';
+import { toGrid } from './resample.js';
 import { PointChunks } from './sort.js';
 
-export interface IngestOptions {
-  timestampColumn?: string;
-  valueColumn?: string;
-  hourColumn?: string;
-  /** No timestamp column: row k is at rowStart + k × rowIntervalMs. */
-  rowIntervalMs?: number;
-  rowStart?: number;
-  timezone: string;
-  duplicates: DuplicatePolicy;
-  intervalMs: number;
-  agg: Aggregation;
-  /** Longest gap, in milliseconds, that is filled rather than left missing. */
-  fillGapsMs: number;
-  gapFill: 'linear' | 'zero';
-}
+export type { IngestOptions } from './options.js';
+import type { IngestOptions } from './options.js';
 
 export interface Ingested {
   series: Series;

@@ -1,0 +1,110 @@
+/**
+ * The first half of `forecast`, `plan` and the commands that plan on the fly: read the CSV, build
+ * the holiday and event calendar, then fit (or load) a model and forecast.
+ */
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../errors.js';
+import {
+  holidayCalendar,
+  makeCalendar,
+  upcoming,
+  type EventCalendar,
+  type EventDay,
+} from '../features/events.js';
+import { readEventsCsv } from '../ingest/events-file.js';
+import { loadSeries, type Ingested } from '../ingest/index.js';
+import { parseModelFile, unreadableModelFile } from '../models/model-file.js';
+import { forecastSeries, forecastWithSaved, type ForecastResult } from '../pipeline.js';
+import { forecastRequest, ingestOptions, type RawOptions } from '../settings/parse.js';
+import type { Series } from '../types.js';
+import { formatDuration } from '../util/duration.js';
+
+/**
+ * Holidays (--holidays) and events (--events) from the first year of the history to the year after
+ * the horizon, so that a saved model still knows next year's holidays.
+ */
+export async function buildCalendar(
+  raw: RawOptions,
+  series: Series,
+  horizonMs: number,
+): Promise<{ calendar?: EventCalendar; lifts: EventDay[] }> {
+  const days: EventDay[] = [];
+  const sources: string[] = [];
+  if (raw.holidays) {
+    const from = new Date(series.start).getUTCFullYear();
+    const end = series.start + series.values.length * series.stepMs + horizonMs;
+    const to = new Date(end).getUTCFullYear() + 1;
+    days.push(...holidayCalendar(raw.holidays, from, to));
+    sources.push(`holidays ${raw.holidays} ${from}–${to}`);
+  }
+  if (raw.events) {
+    days.push(...(await readEventsCsv(raw.events)));
+    sources.push(`events ${raw.events}`);
+  }
+  // Days with a lift are applied to the forecast; the rest are learned from history.
+  const learned = days.filter((day) => day.lift === undefined);
+  return {
+    calendar: learned.length > 0 ? makeCalendar(learned, sources) : undefined,
+    lifts: days.filter((day) => day.lift !== undefined),
+  };
+}
+
+/** Holidays and events that fall inside the forecast, as notes for the user. */
+export function calendarNotes(forecasted: Forecasted): string[] {
+  const { calendar, result, zone } = forecasted;
+  if (!calendar) return [];
+  const { forecast } = result;
+  const end = forecast.start + forecast.point.length * forecast.stepMs;
+  return upcoming(calendar, forecast.start, end, zone).map(
+    (day) => `the forecast includes ${day.date} ${day.name} (${day.kind})`,
+  );
+}
+
+export interface Forecasted {
+  ingested: Ingested;
+  result: ForecastResult;
+  zone: string;
+  calendar?: EventCalendar;
+}
+
+/** The shared first half of `forecast` and `plan`: read the CSV, then fit (or load) and forecast. */
+export async function forecastFromCsv(csv: string, raw: RawOptions): Promise<Forecasted> {
+  const ingest = ingestOptions(raw);
+  const request = forecastRequest(raw);
+  const ingested = await loadSeries(csv, ingest);
+  if (!raw.modelFile) {
+    const { calendar, lifts } = await buildCalendar(raw, ingested.series, request.horizonMs);
+    const result = forecastSeries(raw.model, ingested.series, {
+      ...request,
+      lifts,
+      context: { ...request.context, ...(calendar ? { calendar } : {}) },
+    });
+    return { ingested, result, zone: ingest.timezone, calendar };
+  }
+  const { model, file } = await readModelFile(raw.modelFile);
+  if (file.state.stepMs !== ingest.intervalMs) {
+    throw new UserError(
+      `${raw.modelFile}: the model was fitted at ${formatDuration(file.state.stepMs)} steps, but --interval is ${formatDuration(ingest.intervalMs)}`,
+      `add --interval ${formatDuration(file.state.stepMs)}`,
+    );
+  }
+  const { lifts } = await buildCalendar(raw, ingested.series, request.horizonMs);
+  const result = forecastWithSaved(model, file.errors, ingested.series, {
+    ...request,
+    lifts,
+    context: { zone: file.state.zone },
+  });
+  const calendar = (file.state.spec as { calendar?: EventCalendar } | undefined)?.calendar;
+  return { ingested, result, zone: ingest.timezone, calendar };
+}
+
+/** Reads a model saved by `fit --save`. */
+async function readModelFile(path: string): Promise<ReturnType<typeof parseModelFile>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw unreadableModelFile(path, (error as NodeJS.ErrnoException).code);
+  }
+  return parseModelFile(path, text);
+}
