@@ -100,6 +100,24 @@ describe('the risk budget', () => {
     expect(plan.risk?.expectedShortShare).toBeCloseTo(tailBeyond(1.5), 12);
   });
 
+  it('plans thousands of servers over many steps by listing every stride-th count', () => {
+    // 500 steps × about 30,000 counts each: listed every 15th count, the plan still keeps its
+    // budget and never goes below the forecast at the target utilisation.
+    const steps = 500;
+    const f = forecast(
+      Array.from({ length: steps }, (_, t) => 1e5 + 1e4 * Math.sin(t / 10)),
+      Array.from({ length: steps }, () => 1e4),
+      uniform,
+    );
+    const manyServers = settings({ capacityPerServer: 0.5 });
+    const plan = planCapacity(f, manyServers);
+    expect(plan.risk!.expectedShortShare).toBeLessThanOrEqual(0.01);
+    expect(plan.risk!.expectedShortShare).toBeGreaterThan(0.005);
+    plan.servers.forEach((n, t) => {
+      expect(n).toBeGreaterThanOrEqual(serversFor(f.point[t], manyServers));
+    });
+  });
+
   it('never plans fewer servers than the forecast needs at the target utilisation', () => {
     const plan = planCapacity(forecast([1000], [1], [-500, 0, 1]), settings({ risk: 0.5 }));
     expect(plan.servers[0]).toBe(serversFor(1000, settings()));

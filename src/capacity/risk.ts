@@ -22,11 +22,11 @@ import type { CapacitySettings, RiskOutcome } from '../types.js';
 import { MAX_SERVERS } from './limits.js';
 
 /**
- * Per step: the counts worth considering, from `first`, and the chance of a shortfall with each;
- * `corners` are the counts on the lower convex hull of that curve, ascending.
+ * Per step: the counts worth considering (ascending, from the floor to the safest) and the chance
+ * of a shortfall with each; `corners` index the counts on the lower convex hull of that curve.
  */
 interface Options {
-  first: number;
+  counts: Float64Array;
   shortfall: Float64Array;
   corners: number[];
 }
@@ -34,13 +34,21 @@ interface Options {
 /** A chance of a shortfall too small to be worth a server, at any budget: where plans start. */
 const NEGLIGIBLE = 1e-6;
 
-function optionsAt(
+/**
+ * The most counts listed over all steps. A plan of thousands of servers over a long horizon lists
+ * every stride-th count instead (always with its floor and its safest), so that time and memory
+ * stay bounded; its counts are then at most a stride above the best.
+ */
+const MOST_OPTIONS = 1_000_000;
+
+/** The counts a step may take: from its floor to the first whose shortfall is negligible. */
+function rangeAt(
   point: number,
   scale: number,
   scores: Scores,
   floor: number,
   settings: CapacitySettings,
-): Options {
+): { floor: number; ceiling: number } {
   const { capacityPerServer: c, maxServers } = settings;
   const top = scoreQuantile(scores, 1 - NEGLIGIBLE);
   // Counts beyond MAX_SERVERS are never worth listing; the floor has been checked against it.
@@ -48,27 +56,39 @@ function optionsAt(
   // Landing on the largest score itself still leaves half a score above it.
   while (safest < MAX_SERVERS && exceedance(point, scale, scores, safest * c) > NEGLIGIBLE)
     safest++;
-  const ceiling = Math.min(maxServers, Math.max(floor, safest));
-  const shortfall = new Float64Array(ceiling - floor + 1);
-  for (let k = floor; k <= ceiling; k++) {
-    shortfall[k - floor] = exceedance(point, scale, scores, k * c);
-  }
-  return { first: floor, shortfall, corners: lowerHull(shortfall) };
+  return { floor, ceiling: Math.min(maxServers, Math.max(floor, safest)) };
+}
+
+function optionsAt(
+  point: number,
+  scale: number,
+  scores: Scores,
+  range: { floor: number; ceiling: number },
+  stride: number,
+  capacityPerServer: number,
+): Options {
+  const { floor, ceiling } = range;
+  const steps = Math.ceil((ceiling - floor) / stride);
+  const counts = Float64Array.from({ length: steps + 1 }, (_, i) =>
+    Math.min(ceiling, floor + i * stride),
+  );
+  const shortfall = counts.map((k) => exceedance(point, scale, scores, k * capacityPerServer));
+  return { counts, shortfall, corners: lowerHull(counts, shortfall) };
 }
 
 /**
- * The indices of the lower convex hull of (i, values[i]). Removing servers along the hull costs
- * more per server the fewer remain, so the cheapest removal of every step is always its next one:
- * a step is never held at a count just because the next server alone would cross a cluster of
- * errors that the one after it would not.
+ * The indices of the lower convex hull of (xs[i], ys[i]), xs ascending. Removing servers along the
+ * hull costs more per server the fewer remain, so the cheapest removal of every step is always its
+ * next one: a step is never held at a count just because the next server alone would cross a
+ * cluster of errors that the one after it would not.
  */
-function lowerHull(values: Float64Array): number[] {
+function lowerHull(xs: Float64Array, ys: Float64Array): number[] {
   const hull: number[] = [];
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < xs.length; i++) {
     while (hull.length >= 2) {
       const a = hull[hull.length - 2];
       const b = hull[hull.length - 1];
-      const cross = (b - a) * (values[i] - values[a]) - (values[b] - values[a]) * (i - a);
+      const cross = (xs[b] - xs[a]) * (ys[i] - ys[a]) - (ys[b] - ys[a]) * (xs[i] - xs[a]);
       // Collinear points stay (within rounding), so a straight stretch is removed a server at a time.
       if (cross >= -1e-12) break;
       hull.pop();
@@ -140,23 +160,28 @@ export function serversWithinBudget(
   budget: number,
 ): Float64Array {
   const { scale } = distribution;
-  const options = Array.from(point, (p, t) =>
-    optionsAt(p, scale[t], distribution, floors[t], settings),
+  const ranges = Array.from(point, (p, t) =>
+    rangeAt(p, scale[t], distribution, floors[t], settings),
+  );
+  const listed = ranges.reduce((sum, r) => sum + r.ceiling - r.floor + 1, 0);
+  const stride = Math.max(1, Math.ceil(listed / MOST_OPTIONS));
+  const options = ranges.map((range, t) =>
+    optionsAt(point[t], scale[t], distribution, range, stride, settings.capacityPerServer),
   );
   // Position on each step's hull: start at the safest count.
   const chosen = options.map((o) => o.corners.length - 1);
-  const countAt = (t: number) => options[t].corners[chosen[t]];
+  const countAt = (t: number) => options[t].counts[options[t].corners[chosen[t]]];
   let expected = 0;
   const queue = new RemovalQueue();
   const offer = (t: number) => {
     const j = chosen[t];
     if (j === 0) return;
-    const { shortfall, corners } = options[t];
+    const { counts, shortfall, corners } = options[t];
     const added = shortfall[corners[j - 1]] - shortfall[corners[j]];
-    queue.push({ step: t, added, price: added / (corners[j] - corners[j - 1]) });
+    queue.push({ step: t, added, price: added / (counts[corners[j]] - counts[corners[j - 1]]) });
   };
   options.forEach((o, t) => {
-    expected += o.shortfall[countAt(t)];
+    expected += o.shortfall[o.corners[chosen[t]]];
     offer(t);
   });
   const allowed = budget * point.length;
@@ -166,7 +191,7 @@ export function serversWithinBudget(
     chosen[next.step]--;
     offer(next.step);
   }
-  return Float64Array.from(options, (o, t) => o.first + countAt(t));
+  return Float64Array.from(options, (_, t) => countAt(t));
 }
 
 /** What a plan risks: its expected short steps and its servers above the point forecast's. */
