@@ -101,12 +101,12 @@ describe('the risk budget', () => {
   });
 
   it('plans thousands of servers over many steps by listing every stride-th count', () => {
-    // 500 steps × about 30,000 counts each: listed every 15th count, the plan still keeps its
+    // 500 steps × about 200,000 counts each: listed every 100th count, the plan still keeps its
     // budget and never goes below the forecast at the target utilisation.
     const steps = 500;
     const f = forecast(
       Array.from({ length: steps }, (_, t) => 1e5 + 1e4 * Math.sin(t / 10)),
-      Array.from({ length: steps }, () => 1e4),
+      Array.from({ length: steps }, () => 1e5),
       uniform,
     );
     const manyServers = settings({ capacityPerServer: 0.5 });
