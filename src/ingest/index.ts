@@ -1,4 +1,8 @@
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { UserError } from '../errors.js';
+import { withScratchFolders } from '../util/scratch.js';
 import type { Series, Warning } from '../types.js';
 import { formatDuration } from '../util/duration.js';
 import { BucketAccumulator, BucketRegression, type Buckets } from './buckets.js';
@@ -28,6 +32,7 @@ export interface Ingested {
  * time, value, line and a sort index).
  */
 export async function loadSeries(file: string, options: IngestOptions): Promise<Ingested> {
+  if (file === STDIN) return loadStandardInput(options);
   const settings = {
     stepMs: options.intervalMs,
     agg: options.agg,
@@ -87,4 +92,38 @@ export async function loadSeries(file: string, options: IngestOptions): Promise<
             `times come from row positions, ${formatDuration(options.rowIntervalMs)} apart; rows missing from the export shift every later time`,
           ],
   };
+}
+
+/** The file name that means standard input, as in most command-line tools. */
+export const STDIN = '-';
+const STDIN_NAME = 'standard input';
+
+/**
+ * `-`: the CSV comes on standard input. It is kept in a scratch file while it is read (an unsorted
+ * file is read twice), removed however the run ends, and named "standard input" in every message.
+ */
+async function loadStandardInput(options: IngestOptions): Promise<Ingested> {
+  if (process.stdin.isTTY) {
+    throw new UserError(
+      'the CSV is to come on standard input (-), but standard input is a terminal',
+      'pipe the file in (`cat load.csv | headroom plan -`) or name it instead of -',
+    );
+  }
+  return withScratchFolders('headroom-stdin-', async (make) => {
+    const spooled = join(await make(), 'stdin.csv');
+    await pipeline(process.stdin, createWriteStream(spooled));
+    const rename = (text: string) => text.split(spooled).join(STDIN_NAME);
+    try {
+      const ingested = await loadSeries(spooled, options);
+      return {
+        ...ingested,
+        file: STDIN_NAME,
+        warnings: ingested.warnings.map((w) => ({ ...w, message: rename(w.message) })),
+        notes: ingested.notes.map(rename),
+      };
+    } catch (error) {
+      if (error instanceof UserError) error.message = rename(error.message);
+      throw error;
+    }
+  });
 }
