@@ -19,6 +19,8 @@ export interface ColumnRequest {
   hourColumn?: string;
   /** Time comes from the row position, so no timestamp column is looked for. */
   byPosition?: boolean;
+  /** How rows of one timestamp merge; with `mean`, a file of several series is refused. */
+  duplicates?: string;
 }
 
 const TIMESTAMP_NAMES =
@@ -135,5 +137,45 @@ export function chooseColumns(
   if (value === timestamp) {
     throw new UserError(`${file}: the value column cannot also be the timestamp column`);
   }
+  if (request.duplicates === 'mean' && timestamp >= 0) {
+    refuseSeveralSeries(file, header, sample, { timestamp, value, hour });
+  }
   return { timestamp, value, hour, notes };
+}
+
+/**
+ * A long-format file (`timestamp,service,rps`) read as one series would be planned as the mean of
+ * its series. It shows in the sample as timestamps that repeat with different values, once per
+ * value of a text column: refuse it and say how to plan each series.
+ */
+function refuseSeveralSeries(
+  file: string,
+  header: string[],
+  sample: string[][],
+  chosen: { timestamp: number; value: number; hour?: number },
+): void {
+  const groups = new Map<string, string[][]>();
+  for (const row of sample) {
+    const key = `${row[chosen.timestamp] ?? ''} ${chosen.hour === undefined ? '' : (row[chosen.hour] ?? '')}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  const cell = (row: string[], i: number) => (row[i] ?? '').trim();
+  // Repeats whose values differ: several series, not one sample written twice.
+  const repeats = [...groups.values()].filter(
+    (rows) => rows.length > 1 && new Set(rows.map((r) => cell(r, chosen.value))).size > 1,
+  );
+  if (repeats.length < 2) return;
+  const series = header.findIndex((_, i) => {
+    if (i === chosen.timestamp || i === chosen.value || i === chosen.hour) return false;
+    const cells = sample.map((r) => cell(r, i)).filter((c) => !isMissing(c));
+    if (cells.length === 0 || cells.some(isNumeric)) return false;
+    return repeats.every((rows) => new Set(rows.map((r) => cell(r, i))).size === rows.length);
+  });
+  if (series < 0) return;
+  const names = [...new Set(sample.map((r) => cell(r, series)))];
+  const shown = names.slice(0, 3).map(excerpt).join(', ') + (names.length > 3 ? ', …' : '');
+  throw new UserError(
+    `${file}: timestamps repeat once per value of column ${excerpt(header[series])} (${shown}): several series in one file (long format), which planned as one would be their mean`,
+    `plan each as a service of its own: a headroom.yaml with \`seriesColumn: ${header[series]}\` beside \`data\` (see docs/fleets.md); or add --duplicates sum to plan their total`,
+  );
 }
