@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { describePlanRule, formatShare, plannedLoadFor, serversFor } from '../capacity/servers.js';
+import { describePlanRule, formatShare } from '../capacity/servers.js';
 import { UserError } from '../errors.js';
 import {
   BACKTEST_DEFAULT_MODELS,
   BACKTEST_DEFAULT_ORIGINS,
   primaryModel,
   anomalyWindow,
+  backtestPeak,
   runBacktest,
   type BacktestResult,
   type Calibration,
@@ -265,12 +266,7 @@ export async function backtestCommand(
   if (assumed) {
     // With the default capacity, a small load needs the minimum servers throughout, and the plan
     // scores then say nothing: point that out.
-    const peak = series.values
-      .slice(series.values.length - origins * horizonSteps)
-      .reduce((m, v) => (v > m ? v : m), -Infinity);
-    const flat =
-      Number.isFinite(peak) &&
-      serversFor(plannedLoadFor(peak, peak, settings), settings) <= settings.minServers;
+    const { peak, flat } = backtestPeak(series, origins, horizonSteps, settings);
     notes.push(
       assumed +
         (flat
