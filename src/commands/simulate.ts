@@ -41,7 +41,8 @@ import {
   type RawOptions,
 } from './options.js';
 import { table, type CommandOutput } from './output.js';
-import { buildCalendar, windowSteps } from './shared.js';
+import { windowSteps } from '../run/backtest.js';
+import { buildCalendar } from './shared.js';
 
 export interface SimulateCommandOptions extends RawOptions {
   origins?: string;
