@@ -4,6 +4,7 @@ import { gaussian, mulberry32 } from '../src/data/synthetic.js';
 import { UserError } from '../src/errors.js';
 import {
   backtestOrigins,
+  backtestPeak,
   fittingHorizon,
   naiveScale,
   runBacktest,
@@ -203,6 +204,29 @@ describe('naiveScale and fittingHorizon', () => {
     expect(fittingHorizon(30 * 7 * 24, HOUR, 4, 168)).toBe(168);
     // Nothing fits: the asked length comes back, for runBacktest to refuse with a reason.
     expect(fittingHorizon(24, HOUR, 4, 168)).toBe(168);
+  });
+});
+
+describe('backtestPeak', () => {
+  const capacity = { ...DEFAULT_CAPACITY, capacityPerServer: 100, targetUtilization: 1 };
+
+  it('takes the peak of the backtested windows only, skipping missing values', () => {
+    const series = hourly(10, (_, i) => (i === 0 ? 1000 : i === 9 ? NaN : i));
+    expect(backtestPeak(series, 2, 3, capacity)).toEqual({ peak: 8, flat: true });
+  });
+
+  it('is not flat when the peak needs more than --min-servers', () => {
+    const series = hourly(4, () => 250);
+    expect(backtestPeak(series, 1, 2, { ...capacity, minServers: 2 })).toEqual({
+      peak: 250,
+      flat: false,
+    });
+    expect(backtestPeak(series, 1, 2, { ...capacity, minServers: 3 }).flat).toBe(true);
+  });
+
+  it('has no peak, and is not flat, when every value is missing', () => {
+    const series = hourly(4, () => NaN);
+    expect(backtestPeak(series, 1, 2, capacity)).toEqual({ peak: -Infinity, flat: false });
   });
 });
 

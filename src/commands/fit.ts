@@ -1,11 +1,9 @@
-import { loadSeries } from '../ingest/index.js';
 import { modelFileContent } from '../models/model-file.js';
-import { forecastSeries } from '../pipeline.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { formatNumber } from '../report/tables.js';
+import { fitFromCsv } from '../run/forecast.js';
+import type { RawOptions } from '../settings/parse.js';
 import { formatDuration } from '../util/duration.js';
-import { formatTimestamp } from '../util/time.js';
-import { forecastRequest, ingestOptions, type RawOptions } from './options.js';
 import { table, type CommandOutput } from './output.js';
 
 export interface FitOptions extends RawOptions {
@@ -13,21 +11,9 @@ export interface FitOptions extends RawOptions {
 }
 
 export async function fitCommand(csv: string, options: FitOptions): Promise<CommandOutput> {
-  const ingest = ingestOptions(options);
-  const ingested = await loadSeries(csv, ingest);
-  const { model, errors, training, selection, notes } = forecastSeries(
-    options.model,
-    ingested.series,
-    forecastRequest(options),
-  );
+  const { ingested, result, trainedOn, trainedMs } = await fitFromCsv(csv, options);
+  const { model, errors, selection, notes } = result;
   const describe = model.describe();
-  const end = training.start + training.values.length * training.stepMs;
-  const trainedOn = {
-    file: ingested.file,
-    valueColumn: ingested.valueColumn,
-    start: formatTimestamp(training.start, ingest.timezone),
-    end: formatTimestamp(end, ingest.timezone),
-  };
   const files = options.save
     ? await writeFilesAtomically([
         { path: options.save, content: modelFileContent(model, errors, trainedOn) },
@@ -36,10 +22,7 @@ export async function fitCommand(csv: string, options: FitOptions): Promise<Comm
   const coefficients = (describe.coefficients ?? {}) as Record<string, number>;
   const stats = [
     ['model', selection ? `${model.name} (chosen by auto: ${selection.reason})` : model.name],
-    [
-      'trained on',
-      `${trainedOn.start} → ${trainedOn.end} (${formatDuration(end - training.start)})`,
-    ],
+    ['trained on', `${trainedOn.start} → ${trainedOn.end} (${formatDuration(trainedMs)})`],
     ['MSE', formatNumber(describe.mse as number)],
     ['R²', formatNumber(describe.r2 as number)],
     ...(describe.intercept === undefined

@@ -10,7 +10,7 @@ import type { EventDay } from '../features/events.js';
 import { AUTO } from '../models/registry.js';
 import { seasonLength } from '../models/seasonal-naive.js';
 import type { ModelContext } from '../models/types.js';
-import { forecastSeries } from '../pipeline.js';
+import { forecastSeries, type ForecastRequest } from '../pipeline.js';
 import { demandQuantile, exceedance } from './predictive.js';
 import type { CapacitySettings, Forecast, Series } from '../types.js';
 import { DAY_MS, describeDuration, formatDuration, HOUR_MS, WEEK_MS } from '../util/duration.js';
@@ -337,6 +337,80 @@ function failureMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Forecasts and scores one model on one window; a model that breaks there gets a failed window. */
+function backtestWindow(
+  series: Series,
+  model: string,
+  origin: number,
+  index: number,
+  request: ForecastRequest,
+  options: BacktestOptions,
+):
+  | { window: BacktestWindow; sums: Sums; calibration: CalibrationSums }
+  | { window: BacktestWindow; sums?: undefined } {
+  const { horizonSteps, capacity } = options;
+  const { stepMs } = series;
+  const actual = series.values.slice(origin, origin + horizonSteps);
+  const start = series.start + origin * stepMs;
+  try {
+    const result = forecastSeries(model, sliceSeries(series, 0, origin), request);
+    const { forecast, training } = result;
+    const servers = planCapacity(forecast, capacity).servers;
+    const sums = scoreWindow(actual, forecast, servers, naiveScale(training), capacity);
+    const anomalies = result.model.describe().anomalies;
+    const window: BacktestWindow = {
+      model,
+      index,
+      start,
+      trainingStart: training.start,
+      ...scoresOf(sums, stepMs),
+      ...(result.selection
+        ? { chosen: result.selection.chosen, selection: result.selection.reason }
+        : {}),
+      ...(typeof anomalies === 'number' ? { anomalies } : {}),
+      intervalMethod: forecast.intervalMethod,
+      forecast,
+      servers,
+    };
+    return { window, sums, calibration: calibrationSums(actual, forecast, servers, capacity) };
+  } catch (error) {
+    // A user error (too little history, a bad flag) applies to every model: stop. A model
+    // that breaks on one history is reported, as auto's selection does, not fatal.
+    if (error instanceof UserError) throw error;
+    return {
+      window: {
+        model,
+        index,
+        start,
+        trainingStart: start,
+        steps: actual.reduce((c, v) => (Number.isNaN(v) ? c : c + 1), 0),
+        ...FAILED,
+        failure: failureMessage(error),
+      },
+    };
+  }
+}
+
+/**
+ * The peak load of the backtested windows, and whether even that needs no more than
+ * --min-servers (so that every plan is flat and the plan scores say little). Missing values are
+ * skipped; `peak` is -Infinity when there are none.
+ */
+export function backtestPeak(
+  series: Series,
+  origins: number,
+  horizonSteps: number,
+  capacity: CapacitySettings,
+): { peak: number; flat: boolean } {
+  const peak = series.values
+    .slice(series.values.length - origins * horizonSteps)
+    .reduce((m, v) => (v > m ? v : m), -Infinity);
+  const flat =
+    Number.isFinite(peak) &&
+    serversFor(plannedLoadFor(peak, peak, capacity), capacity) <= capacity.minServers;
+  return { peak, flat };
+}
+
 /** Backtests every model on the last `origins` windows of the history; see the module comment. */
 export function runBacktest(series: Series, options: BacktestOptions): BacktestResult {
   const { models, horizonSteps, capacity, quantile } = options;
@@ -377,48 +451,14 @@ export function runBacktest(series: Series, options: BacktestOptions): BacktestR
     const chosen: Record<string, number> = {};
     let failures = 0;
     origins.forEach((origin, index) => {
-      const actual = series.values.slice(origin, origin + horizonSteps);
-      const start = series.start + origin * stepMs;
-      let window: BacktestWindow;
-      try {
-        const result = forecastSeries(model, sliceSeries(series, 0, origin), request);
-        const { forecast, training } = result;
-        const servers = planCapacity(forecast, capacity).servers;
-        const sums = scoreWindow(actual, forecast, servers, naiveScale(training), capacity);
-        addSums(pooled, sums);
-        addCalibrationSums(calibration, calibrationSums(actual, forecast, servers, capacity));
-        const anomalies = result.model.describe().anomalies;
-        window = {
-          model,
-          index,
-          start,
-          trainingStart: training.start,
-          ...scoresOf(sums, stepMs),
-          ...(result.selection
-            ? { chosen: result.selection.chosen, selection: result.selection.reason }
-            : {}),
-          ...(typeof anomalies === 'number' ? { anomalies } : {}),
-          intervalMethod: forecast.intervalMethod,
-          forecast,
-          servers,
-        };
-        if (result.selection) {
-          chosen[result.selection.chosen] = (chosen[result.selection.chosen] ?? 0) + 1;
-        }
-      } catch (error) {
-        // A user error (too little history, a bad flag) applies to every model: stop. A model
-        // that breaks on one history is reported, as auto's selection does, not fatal.
-        if (error instanceof UserError) throw error;
+      const scored = backtestWindow(series, model, origin, index, request, options);
+      const { window } = scored;
+      if (scored.sums) {
+        addSums(pooled, scored.sums);
+        addCalibrationSums(calibration, scored.calibration);
+        if (window.chosen) chosen[window.chosen] = (chosen[window.chosen] ?? 0) + 1;
+      } else {
         failures++;
-        window = {
-          model,
-          index,
-          start,
-          trainingStart: start,
-          steps: actual.reduce((c, v) => (Number.isNaN(v) ? c : c + 1), 0),
-          ...FAILED,
-          failure: failureMessage(error),
-        };
       }
       windows.push(window);
       options.onProgress?.(++done, total);

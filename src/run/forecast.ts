@@ -18,6 +18,7 @@ import { forecastSeries, forecastWithSaved, type ForecastResult } from '../pipel
 import { forecastRequest, ingestOptions, type RawOptions } from '../settings/parse.js';
 import type { Series } from '../types.js';
 import { formatDuration } from '../util/duration.js';
+import { formatTimestamp } from '../util/time.js';
 
 /**
  * Holidays (--holidays) and events (--events) from the first year of the history to the year after
@@ -96,6 +97,25 @@ export async function forecastFromCsv(csv: string, raw: RawOptions): Promise<For
   });
   const calendar = (file.state.spec as { calendar?: EventCalendar } | undefined)?.calendar;
   return { ingested, result, zone: ingest.timezone, calendar };
+}
+
+/**
+ * `fit` as a run: read the CSV and fit the model (no calendar, no saved model), and the span it
+ * learned from, as `fit --save` records it.
+ */
+export async function fitFromCsv(csv: string, raw: RawOptions) {
+  const ingest = ingestOptions(raw);
+  const ingested = await loadSeries(csv, ingest);
+  const result = forecastSeries(raw.model, ingested.series, forecastRequest(raw));
+  const { training } = result;
+  const end = training.start + training.values.length * training.stepMs;
+  const trainedOn = {
+    file: ingested.file,
+    valueColumn: ingested.valueColumn,
+    start: formatTimestamp(training.start, ingest.timezone),
+    end: formatTimestamp(end, ingest.timezone),
+  };
+  return { ingested, result, trainedOn, trainedMs: end - training.start };
 }
 
 /** Reads a model saved by `fit --save`. */
