@@ -1,6 +1,9 @@
-import { appendFile } from 'node:fs/promises';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { GuardrailError, UserError } from '../errors.js';
-import { EXIT } from '../exit-codes.js';
+import type { PlannedSchedule } from '../schedule/document.js';
+import { runPush } from '../targets/push.js';
+import type { PushTarget } from '../targets/target.js';
+import type { Warning } from '../types.js';
 import { actionsFor, nextRun, type ActionSet, type Recurrence } from '../targets/aws/actions.js';
 import {
   diffActions,
@@ -23,11 +26,15 @@ import {
 } from '../targets/aws/group.js';
 import { guardrailProblems } from '../targets/aws/guardrails.js';
 import { acceptablePrefix, PREFIX_HINT, PREFIX_RULE } from '../targets/aws/prefix.js';
-import { exitCodeFor, whileApplying } from '../util/interrupt.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
 import { wholeNumber } from './options.js';
-import { scheduleSource, shapeOptions, type ScheduleSourceOptions } from './schedule-input.js';
+import {
+  scheduleSource,
+  shapeOptions,
+  type ScheduleSource,
+  type ScheduleSourceOptions,
+} from './schedule-input.js';
 
 export interface PushAwsOptions extends ScheduleSourceOptions {
   group: string;
@@ -58,6 +65,24 @@ export async function pushAwsCommand(
   options: PushAwsOptions,
   context: PushContext = { now: Date.now(), stepSummary: process.env.GITHUB_STEP_SUMMARY },
 ): Promise<CommandOutput> {
+  const settings = awsSettings(options);
+  const { leadMs, minHoldMs } = shapeOptions(options);
+  const source = await scheduleSource(csv, options);
+  const target = awsTarget(options, { ...settings, leadMs, minHoldMs }, source, context.now);
+  return runPush(target, { apply: Boolean(options.apply), stepSummary: context.stepSummary });
+}
+
+interface AwsSettings {
+  quota: number;
+  maxGrowth: number;
+  minSize: number | 'plan';
+  maxSize?: number;
+  leadMs: number;
+  minHoldMs: number;
+}
+
+/** The checked numbers of the options (UserError for a bad one). */
+function awsSettings(options: PushAwsOptions): Omit<AwsSettings, 'leadMs' | 'minHoldMs'> {
   if (!options.group) throw new UserError('--group is required: the Auto Scaling group to change');
   if (!acceptablePrefix(options.prefix)) {
     throw new UserError(
@@ -74,99 +99,134 @@ export async function pushAwsCommand(
     options.minSize === 'plan' ? 'plan' : wholeNumber(options.minSize, '--min-size', 0);
   const maxSize =
     options.maxSize === undefined ? undefined : wholeNumber(options.maxSize, '--max-size', 1);
-  const { leadMs, minHoldMs } = shapeOptions(options);
-  const { planned, warnings, notes } = await scheduleSource(csv, options);
+  return { quota, maxGrowth, minSize, ...(maxSize !== undefined && { maxSize }) };
+}
 
-  const client = autoScalingClient(options);
-  let group: GroupState | undefined;
+/** What the AWS push decided before changing anything. */
+interface AwsPlan {
+  /** The group as read; undefined without credentials (a dry run then shows the actions only). */
+  group?: GroupState;
+  set: ActionSet;
+  diff?: ActionDiff;
+  next?: { unit: NextUnit; problem?: string };
+}
+
+/** An Auto Scaling group's scheduled actions as a push target. */
+function awsTarget(
+  options: PushAwsOptions,
+  settings: AwsSettings,
+  source: ScheduleSource,
+  now: number,
+): PushTarget<AwsPlan, ApplyOutcome> {
+  const { planned, warnings, notes } = source;
+  let client: AutoScalingClient | undefined;
+  return {
+    async plan() {
+      client = autoScalingClient(options);
+      const group = await readOrExplain(client, options, notes);
+      const foreign = group ? group.actions.filter((a) => !a.name.startsWith(options.prefix)) : [];
+      const set = actionsFor(planned, {
+        prefix: options.prefix,
+        recurrence: options.recurrence,
+        limit: settings.quota - foreign.length,
+        leadMs: settings.leadMs,
+        minHoldMs: settings.minHoldMs,
+        minSize: settings.minSize,
+        desired: options.desired,
+        ...(settings.maxSize !== undefined && { maxSize: settings.maxSize }),
+        now,
+        existing: group?.actions ?? [],
+      });
+      notes.push(...set.notes);
+      const problems = guardrailProblems(planned, set.actions, group, settings.maxGrowth);
+      const diff = group && diffActions(group.actions, set.actions, options.prefix);
+      const next =
+        diff && group && pushOrder(group, diff.changes, settings.quota, now, options.force);
+      if (next?.problem) problems.push(next.problem);
+      if (problems.length > 0 && !options.force) {
+        throw new GuardrailError(`refusing to push: ${problems.join('; ')}`);
+      }
+      if (problems.length > 0) notes.push(`--force: pushing despite: ${problems.join('; ')}`);
+      return { group, set, diff, next };
+    },
+    pending: (plan) => Boolean(plan.diff && plan.next && plan.diff.changes.length > 0),
+    apply: (plan, control) =>
+      applyChanges(
+        client!,
+        options.group,
+        plan.group!.actions,
+        plan.diff!.changes,
+        plan.next!.unit,
+        control,
+      ),
+    close: () => client?.destroy(),
+    describe(plan, outcome) {
+      const report = describe(options, planned.timezone, plan.set, plan.diff, outcome, now);
+      const json = awsJson(options, planned, plan, outcome, warnings, notes);
+      return { json, text: report.text, markdown: report.markdown, warnings, notes };
+    },
+  };
+}
+
+/** The group, or undefined (with a note) when a dry run has no credentials to read it. */
+async function readOrExplain(
+  client: AutoScalingClient,
+  options: PushAwsOptions,
+  notes: string[],
+): Promise<GroupState | undefined> {
   try {
-    group = await readGroup(client, options.group);
+    return await readGroup(client, options.group);
   } catch (error) {
     const setup = missingSetup(error);
     if (!setup || options.apply) throw remoteError(error, `reading group '${options.group}'`);
     notes.push(
       `showing the actions headroom would write; the diff against the group needs credentials: ${setup}`,
     );
+    return undefined;
   }
-  const foreign = group ? group.actions.filter((a) => !a.name.startsWith(options.prefix)) : [];
-  const set = actionsFor(planned, {
-    prefix: options.prefix,
-    recurrence: options.recurrence,
-    limit: quota - foreign.length,
-    leadMs,
-    minHoldMs,
-    minSize,
-    desired: options.desired,
-    ...(maxSize !== undefined && { maxSize }),
-    now: context.now,
-    existing: group?.actions ?? [],
-  });
-  notes.push(...set.notes);
-  const problems = guardrailProblems(planned, set.actions, group, maxGrowth);
-  const diff = group && diffActions(group.actions, set.actions, options.prefix);
-  const next = diff && group && pushOrder(group, diff.changes, quota, context.now, options.force);
-  if (next?.problem) problems.push(next.problem);
-  if (problems.length > 0 && !options.force) {
-    throw new GuardrailError(`refusing to push: ${problems.join('; ')}`);
-  }
-  if (problems.length > 0) notes.push(`--force: pushing despite: ${problems.join('; ')}`);
+}
 
-  let outcome: ApplyOutcome | undefined;
-  if (options.apply && diff && next && diff.changes.length > 0) {
-    outcome = await whileApplying((control) =>
-      applyChanges(client, options.group, group!.actions, diff.changes, next.unit, control),
-    );
-  }
-  client.destroy();
-
-  const report = describe(options, planned.timezone, set, diff, outcome, context.now);
-  if (context.stepSummary) await appendFile(context.stepSummary, report.markdown);
-  const failed =
-    outcome !== undefined && (outcome.failed.length > 0 || outcome.notAttempted.length > 0);
-  const exitCode = outcome?.interrupted
-    ? exitCodeFor(outcome.interrupted)
-    : failed
-      ? EXIT.remote
-      : undefined;
+function awsJson(
+  options: PushAwsOptions,
+  planned: PlannedSchedule,
+  { set, diff }: AwsPlan,
+  outcome: ApplyOutcome | undefined,
+  warnings: Warning[],
+  notes: string[],
+) {
   return {
-    json: {
-      group: options.group,
-      source: planned.origin,
-      timezone: planned.timezone,
-      mode: set.mode,
-      applied: Boolean(options.apply),
-      interrupted: outcome?.interrupted !== undefined,
-      actions: set.actions.map((a) => ({
-        ...a,
-        ...(a.startTime !== undefined && { startTime: new Date(a.startTime).toISOString() }),
-      })),
-      extraServerHours: set.extraServerHours,
-      diff: diff && {
-        create: names(diff.changes, 'create'),
-        update: diff.changes
-          .filter((c) => c.op === 'update')
-          .map((c) => ({ name: c.name, changes: c.changes })),
-        delete: names(diff.changes, 'delete'),
-        unchanged: diff.unchanged,
-        foreign: diff.foreign.map((a) => a.name),
-      },
-      outcome: outcome && {
-        ...(outcome.interrupted && { signal: outcome.interrupted }),
-        applied: outcome.applied.map((c) => ({ op: c.op, name: c.name })),
-        failed: outcome.failed.map((f) => ({
-          op: f.change.op,
-          name: f.change.name,
-          error: f.error,
-        })),
-        notAttempted: outcome.notAttempted.map((c) => ({ op: c.op, name: c.name })),
-      },
-      warnings,
-      notes,
+    group: options.group,
+    source: planned.origin,
+    timezone: planned.timezone,
+    mode: set.mode,
+    applied: Boolean(options.apply),
+    interrupted: outcome?.interrupted !== undefined,
+    actions: set.actions.map((a) => ({
+      ...a,
+      ...(a.startTime !== undefined && { startTime: new Date(a.startTime).toISOString() }),
+    })),
+    extraServerHours: set.extraServerHours,
+    diff: diff && {
+      create: names(diff.changes, 'create'),
+      update: diff.changes
+        .filter((c) => c.op === 'update')
+        .map((c) => ({ name: c.name, changes: c.changes })),
+      delete: names(diff.changes, 'delete'),
+      unchanged: diff.unchanged,
+      foreign: diff.foreign.map((a) => a.name),
     },
-    text: report.text,
+    outcome: outcome && {
+      ...(outcome.interrupted && { signal: outcome.interrupted }),
+      applied: outcome.applied.map((c) => ({ op: c.op, name: c.name })),
+      failed: outcome.failed.map((f) => ({
+        op: f.change.op,
+        name: f.change.name,
+        error: f.error,
+      })),
+      notAttempted: outcome.notAttempted.map((c) => ({ op: c.op, name: c.name })),
+    },
     warnings,
     notes,
-    ...(exitCode !== undefined && { exitCode }),
   };
 }
 
