@@ -1,31 +1,18 @@
-import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { GuardrailError, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import type { PlannedSchedule } from '../schedule/document.js';
+import { nextRun, type ActionSet, type Recurrence } from '../targets/aws/actions.js';
+import type { ActionChange, ActionDiff, ExistingAction } from '../targets/aws/diff.js';
+import type { ApplyOutcome } from '../targets/aws/group.js';
+import { acceptablePrefix, PREFIX_HINT, PREFIX_RULE } from '../targets/aws/prefix.js';
+import {
+  awsChanges,
+  type AwsPlan,
+  type AwsPushOptions,
+  type AwsSettings,
+} from '../targets/aws/push.js';
 import { runPush } from '../targets/push.js';
 import type { PushTarget } from '../targets/target.js';
 import type { Warning } from '../types.js';
-import { actionsFor, nextRun, type ActionSet, type Recurrence } from '../targets/aws/actions.js';
-import {
-  diffActions,
-  type ActionChange,
-  type ActionDiff,
-  type ExistingAction,
-} from '../targets/aws/diff.js';
-import { applied, CapacityCheck } from '../targets/aws/capacity.js';
-import {
-  applyChanges,
-  autoScalingClient,
-  nextUnit,
-  plannedUnits,
-  type NextUnit,
-  missingSetup,
-  readGroup,
-  remoteError,
-  type ApplyOutcome,
-  type GroupState,
-} from '../targets/aws/group.js';
-import { guardrailProblems } from '../targets/aws/guardrails.js';
-import { acceptablePrefix, PREFIX_HINT, PREFIX_RULE } from '../targets/aws/prefix.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
 import { wholeNumber } from './options.js';
@@ -36,7 +23,7 @@ import {
   type ScheduleSourceOptions,
 } from './schedule-input.js';
 
-export interface PushAwsOptions extends ScheduleSourceOptions {
+export interface PushAwsOptions extends ScheduleSourceOptions, AwsPushOptions {
   group: string;
   config?: string;
   region?: string;
@@ -72,15 +59,6 @@ export async function pushAwsCommand(
   return runPush(target, { apply: Boolean(options.apply), stepSummary: context.stepSummary });
 }
 
-interface AwsSettings {
-  quota: number;
-  maxGrowth: number;
-  minSize: number | 'plan';
-  maxSize?: number;
-  leadMs: number;
-  minHoldMs: number;
-}
-
 /** The checked numbers of the options (UserError for a bad one). */
 function awsSettings(options: PushAwsOptions): Omit<AwsSettings, 'leadMs' | 'minHoldMs'> {
   if (!options.group) throw new UserError('--group is required: the Auto Scaling group to change');
@@ -102,16 +80,7 @@ function awsSettings(options: PushAwsOptions): Omit<AwsSettings, 'leadMs' | 'min
   return { quota, maxGrowth, minSize, ...(maxSize !== undefined && { maxSize }) };
 }
 
-/** What the AWS push decided before changing anything. */
-interface AwsPlan {
-  /** The group as read; undefined without credentials (a dry run then shows the actions only). */
-  group?: GroupState;
-  set: ActionSet;
-  diff?: ActionDiff;
-  next?: { unit: NextUnit; problem?: string };
-}
-
-/** An Auto Scaling group's scheduled actions as a push target. */
+/** An Auto Scaling group's scheduled actions as a push target: its changes, rendered here. */
 function awsTarget(
   options: PushAwsOptions,
   settings: AwsSettings,
@@ -119,71 +88,14 @@ function awsTarget(
   now: number,
 ): PushTarget<AwsPlan, ApplyOutcome> {
   const { planned, warnings, notes } = source;
-  let client: AutoScalingClient | undefined;
   return {
-    async plan() {
-      client = autoScalingClient(options);
-      const group = await readOrExplain(client, options, notes);
-      const foreign = group ? group.actions.filter((a) => !a.name.startsWith(options.prefix)) : [];
-      const set = actionsFor(planned, {
-        prefix: options.prefix,
-        recurrence: options.recurrence,
-        limit: settings.quota - foreign.length,
-        leadMs: settings.leadMs,
-        minHoldMs: settings.minHoldMs,
-        minSize: settings.minSize,
-        desired: options.desired,
-        ...(settings.maxSize !== undefined && { maxSize: settings.maxSize }),
-        now,
-        existing: group?.actions ?? [],
-      });
-      notes.push(...set.notes);
-      const problems = guardrailProblems(planned, set.actions, group, settings.maxGrowth);
-      const diff = group && diffActions(group.actions, set.actions, options.prefix);
-      const next =
-        diff && group && pushOrder(group, diff.changes, settings.quota, now, options.force);
-      if (next?.problem) problems.push(next.problem);
-      if (problems.length > 0 && !options.force) {
-        throw new GuardrailError(`refusing to push: ${problems.join('; ')}`);
-      }
-      if (problems.length > 0) notes.push(`--force: pushing despite: ${problems.join('; ')}`);
-      return { group, set, diff, next };
-    },
-    pending: (plan) => Boolean(plan.diff && plan.next && plan.diff.changes.length > 0),
-    apply: (plan, control) =>
-      applyChanges(
-        client!,
-        options.group,
-        plan.group!.actions,
-        plan.diff!.changes,
-        plan.next!.unit,
-        control,
-      ),
-    close: () => client?.destroy(),
+    ...awsChanges(options, settings, planned, notes, now),
     describe(plan, outcome) {
       const report = describe(options, planned.timezone, plan.set, plan.diff, outcome, now);
       const json = awsJson(options, planned, plan, outcome, warnings, notes);
       return { json, text: report.text, markdown: report.markdown, warnings, notes };
     },
   };
-}
-
-/** The group, or undefined (with a note) when a dry run has no credentials to read it. */
-async function readOrExplain(
-  client: AutoScalingClient,
-  options: PushAwsOptions,
-  notes: string[],
-): Promise<GroupState | undefined> {
-  try {
-    return await readGroup(client, options.group);
-  } catch (error) {
-    const setup = missingSetup(error);
-    if (!setup || options.apply) throw remoteError(error, `reading group '${options.group}'`);
-    notes.push(
-      `showing the actions headroom would write; the diff against the group needs credentials: ${setup}`,
-    );
-    return undefined;
-  }
 }
 
 function awsJson(
@@ -228,37 +140,6 @@ function awsJson(
     warnings,
     notes,
   };
-}
-
-/**
- * How the push orders its calls: so that the group, stopped after any of them, holds at least the
- * smaller of the old and the new plan at every moment. `problem` says why that cannot be done;
- * with --force the changes that cannot go safely then go in the plain order (puts, then deletes).
- */
-function pushOrder(
-  group: GroupState,
-  changes: ActionChange[],
-  quota: number,
-  now: number,
-  force?: boolean,
-): { unit: NextUnit; problem?: string } {
-  const after = changes.reduce(applied, group.actions);
-  const check = new CapacityCheck(
-    group.actions,
-    after,
-    now,
-    Math.max(group.minSize, group.desiredCapacity),
-  );
-  const safe = (actions: ExistingAction[]) => !check.shortfall(actions);
-  const careful: NextUnit = (actions, remaining) => nextUnit(actions, remaining, quota, safe);
-  const { stuck, state } = plannedUnits(group.actions, changes, careful);
-  if (stuck.length === 0) return { unit: careful };
-  const short = check.shortfall(applied(state, stuck[0]))!;
-  const problem = `the changes cannot be ordered so that a push stopped half-way keeps at least the smaller of the old and the new plan: ${stuck.length} change(s) would each lower it, e.g. ${stuck[0].op} ${stuck[0].name} would leave ${short.servers} server(s) at ${formatShort(short.time, 'UTC')} UTC, where the old plan has ${short.before} and the new ${short.after}`;
-  const plain = (actions: ExistingAction[], remaining: ActionChange[]) =>
-    careful(actions, remaining) ??
-    (force ? nextUnit(actions, remaining, quota, () => true) : undefined);
-  return { unit: plain, problem };
 }
 
 const names = (changes: ActionChange[], op: ActionChange['op']) =>

@@ -10,7 +10,16 @@ import type { ApplyControl, StopSignal } from '../util/interrupt.js';
  * state computed from the planned schedule, the diff between them, with the guardrails checked
  * (a refusal throws a GuardrailError). `Outcome` is what applying the plan did.
  */
-export interface PushTarget<Plan, Outcome extends ApplyOutcomeBase> {
+export interface PushTarget<Plan, Outcome extends ApplyOutcomeBase> extends TargetChanges<
+  Plan,
+  Outcome
+> {
+  /** The report: rows for --json and people, and Markdown for $GITHUB_STEP_SUMMARY (if any). */
+  describe(plan: Plan, outcome: Outcome | undefined): PushReport;
+}
+
+/** The work of a target (src/targets/<target>/); its report is rendered by its command. */
+export interface TargetChanges<Plan, Outcome extends ApplyOutcomeBase> {
   /** Reads the current state, computes the desired state and the diff, checks the guardrails. */
   plan(): Promise<Plan>;
   /** Whether there is anything for --apply to change. */
@@ -19,8 +28,6 @@ export interface PushTarget<Plan, Outcome extends ApplyOutcomeBase> {
   apply(plan: Plan, control: ApplyControl): Promise<Outcome>;
   /** Releases what `plan` opened (clients); called once the changes are applied. */
   close?(): void;
-  /** The report: rows for --json and people, and Markdown for $GITHUB_STEP_SUMMARY (if any). */
-  describe(plan: Plan, outcome: Outcome | undefined): PushReport;
 }
 
 /** What every apply reports, so that the orchestrator can pick the exit code. */
