@@ -1,12 +1,7 @@
 import { UserError } from '../errors.js';
-import { writeFilesAtomically } from '../report/atomic.js';
-import { applyObjects, type ApplyResult } from '../targets/k8s/apply.js';
-import {
-  buildK8sPush,
-  type K8sFormat,
-  type K8sPush,
-  type K8sPushInput,
-} from '../targets/k8s/build.js';
+import type { ApplyResult } from '../targets/k8s/apply.js';
+import { k8sChanges } from '../targets/k8s/push.js';
+import { type K8sFormat, type K8sPush, type K8sPushInput } from '../targets/k8s/build.js';
 import { checkMergeTarget, readKeptTriggers, type KeptObject } from '../targets/k8s/keda.js';
 import {
   checkName,
@@ -173,44 +168,26 @@ function objectNames(options: PushK8sOptions, kept: KeptObject | undefined) {
   return { target, namespace, name, hpa };
 }
 
-/**
- * The Kubernetes objects of the plan as a push target: the desired objects are built from the
- * plan; --apply applies all of them (server-side apply compares with the cluster) and prunes.
- */
+/** The Kubernetes objects of the plan as a push target: their changes, rendered here. */
 function k8sTarget(
   options: PushK8sOptions,
   input: K8sPushInput,
   source: ScheduleSource,
 ): PushTarget<K8sPush, ApplyResult> {
   const notes = [...source.notes];
+  const how = {
+    ...(options.out && { out: options.out }),
+    via: options.kubectl
+      ? ('kubectl' as const)
+      : options.api
+        ? ('api' as const)
+        : ('auto' as const),
+    forceConflicts: Boolean(options.forceConflicts),
+  };
   return {
-    async plan() {
-      const push = buildK8sPush(input);
-      notes.push(...push.notes);
-      const coverage = coverageNote(push, input);
-      if (coverage) notes.push(coverage);
-      if (options.out) await writeFilesAtomically([{ path: options.out, content: push.yaml }]);
-      return push;
-    },
-    pending: () => true,
-    apply: (push, control) =>
-      applyObjects(push.objects, push.yaml, {
-        via: options.kubectl ? 'kubectl' : options.api ? 'api' : 'auto',
-        forceConflicts: Boolean(options.forceConflicts),
-        prune: push.prune,
-        control,
-      }),
+    ...k8sChanges(input, how, notes),
     describe: (push, applied) => describeK8s(options, input, push, applied, source.warnings, notes),
   };
-}
-
-function coverageNote(push: K8sPush, input: K8sPushInput): string | undefined {
-  if (!push.coverage) return undefined;
-  const what =
-    input.format === 'keda'
-      ? `${push.windows.length} cron window(s) over a floor of ${push.floor}`
-      : `${push.changes.length} CronJob(s) setting the floor between ${push.floor} and ${push.peak}`;
-  return `${what} (${push.mode === 'weekly' ? 'weekly' : 'on the plan dates'}, ${input.zone}): never below the plan after lead time; +${push.coverage.extraPercent}% server-hours over it${push.coverage.extraPercent > 10 ? ' (raise --max-triggers to follow it closer)' : ''}`;
 }
 
 function describeK8s(
