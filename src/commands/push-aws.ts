@@ -1,35 +1,29 @@
-import { appendFile } from 'node:fs/promises';
-import { GuardrailError, UserError } from '../errors.js';
-import { EXIT } from '../exit-codes.js';
-import { actionsFor, nextRun, type ActionSet, type Recurrence } from '../targets/aws/actions.js';
-import {
-  diffActions,
-  type ActionChange,
-  type ActionDiff,
-  type ExistingAction,
-} from '../targets/aws/diff.js';
-import { applied, CapacityCheck } from '../targets/aws/capacity.js';
-import {
-  applyChanges,
-  autoScalingClient,
-  nextUnit,
-  plannedUnits,
-  type NextUnit,
-  missingSetup,
-  readGroup,
-  remoteError,
-  type ApplyOutcome,
-  type GroupState,
-} from '../targets/aws/group.js';
-import { guardrailProblems } from '../targets/aws/guardrails.js';
+import { UserError } from '../errors.js';
+import type { PlannedSchedule } from '../schedule/document.js';
+import { nextRun, type ActionSet, type Recurrence } from '../targets/aws/actions.js';
+import type { ActionChange, ActionDiff, ExistingAction } from '../targets/aws/diff.js';
+import type { ApplyOutcome } from '../targets/aws/group.js';
 import { acceptablePrefix, PREFIX_HINT, PREFIX_RULE } from '../targets/aws/prefix.js';
-import { exitCodeFor, whileApplying } from '../util/interrupt.js';
+import {
+  awsChanges,
+  type AwsPlan,
+  type AwsPushOptions,
+  type AwsSettings,
+} from '../targets/aws/push.js';
+import { runPush } from '../targets/push.js';
+import type { PushTarget } from '../targets/target.js';
+import type { Warning } from '../types.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
 import { wholeNumber } from './options.js';
-import { scheduleSource, shapeOptions, type ScheduleSourceOptions } from './schedule-input.js';
+import {
+  scheduleSource,
+  shapeOptions,
+  type ScheduleSource,
+  type ScheduleSourceOptions,
+} from './schedule-input.js';
 
-export interface PushAwsOptions extends ScheduleSourceOptions {
+export interface PushAwsOptions extends ScheduleSourceOptions, AwsPushOptions {
   group: string;
   config?: string;
   region?: string;
@@ -58,6 +52,15 @@ export async function pushAwsCommand(
   options: PushAwsOptions,
   context: PushContext = { now: Date.now(), stepSummary: process.env.GITHUB_STEP_SUMMARY },
 ): Promise<CommandOutput> {
+  const settings = awsSettings(options);
+  const { leadMs, minHoldMs } = shapeOptions(options);
+  const source = await scheduleSource(csv, options);
+  const target = awsTarget(options, { ...settings, leadMs, minHoldMs }, source, context.now);
+  return runPush(target, { apply: Boolean(options.apply), stepSummary: context.stepSummary });
+}
+
+/** The checked numbers of the options (UserError for a bad one). */
+function awsSettings(options: PushAwsOptions): Omit<AwsSettings, 'leadMs' | 'minHoldMs'> {
   if (!options.group) throw new UserError('--group is required: the Auto Scaling group to change');
   if (!acceptablePrefix(options.prefix)) {
     throw new UserError(
@@ -74,131 +77,69 @@ export async function pushAwsCommand(
     options.minSize === 'plan' ? 'plan' : wholeNumber(options.minSize, '--min-size', 0);
   const maxSize =
     options.maxSize === undefined ? undefined : wholeNumber(options.maxSize, '--max-size', 1);
-  const { leadMs, minHoldMs } = shapeOptions(options);
-  const { planned, warnings, notes } = await scheduleSource(csv, options);
+  return { quota, maxGrowth, minSize, ...(maxSize !== undefined && { maxSize }) };
+}
 
-  const client = autoScalingClient(options);
-  let group: GroupState | undefined;
-  try {
-    group = await readGroup(client, options.group);
-  } catch (error) {
-    const setup = missingSetup(error);
-    if (!setup || options.apply) throw remoteError(error, `reading group '${options.group}'`);
-    notes.push(
-      `showing the actions headroom would write; the diff against the group needs credentials: ${setup}`,
-    );
-  }
-  const foreign = group ? group.actions.filter((a) => !a.name.startsWith(options.prefix)) : [];
-  const set = actionsFor(planned, {
-    prefix: options.prefix,
-    recurrence: options.recurrence,
-    limit: quota - foreign.length,
-    leadMs,
-    minHoldMs,
-    minSize,
-    desired: options.desired,
-    ...(maxSize !== undefined && { maxSize }),
-    now: context.now,
-    existing: group?.actions ?? [],
-  });
-  notes.push(...set.notes);
-  const problems = guardrailProblems(planned, set.actions, group, maxGrowth);
-  const diff = group && diffActions(group.actions, set.actions, options.prefix);
-  const next = diff && group && pushOrder(group, diff.changes, quota, context.now, options.force);
-  if (next?.problem) problems.push(next.problem);
-  if (problems.length > 0 && !options.force) {
-    throw new GuardrailError(`refusing to push: ${problems.join('; ')}`);
-  }
-  if (problems.length > 0) notes.push(`--force: pushing despite: ${problems.join('; ')}`);
-
-  let outcome: ApplyOutcome | undefined;
-  if (options.apply && diff && next && diff.changes.length > 0) {
-    outcome = await whileApplying((control) =>
-      applyChanges(client, options.group, group!.actions, diff.changes, next.unit, control),
-    );
-  }
-  client.destroy();
-
-  const report = describe(options, planned.timezone, set, diff, outcome, context.now);
-  if (context.stepSummary) await appendFile(context.stepSummary, report.markdown);
-  const failed =
-    outcome !== undefined && (outcome.failed.length > 0 || outcome.notAttempted.length > 0);
-  const exitCode = outcome?.interrupted
-    ? exitCodeFor(outcome.interrupted)
-    : failed
-      ? EXIT.remote
-      : undefined;
+/** An Auto Scaling group's scheduled actions as a push target: its changes, rendered here. */
+function awsTarget(
+  options: PushAwsOptions,
+  settings: AwsSettings,
+  source: ScheduleSource,
+  now: number,
+): PushTarget<AwsPlan, ApplyOutcome> {
+  const { planned, warnings, notes } = source;
   return {
-    json: {
-      group: options.group,
-      source: planned.origin,
-      timezone: planned.timezone,
-      mode: set.mode,
-      applied: Boolean(options.apply),
-      interrupted: outcome?.interrupted !== undefined,
-      actions: set.actions.map((a) => ({
-        ...a,
-        ...(a.startTime !== undefined && { startTime: new Date(a.startTime).toISOString() }),
-      })),
-      extraServerHours: set.extraServerHours,
-      diff: diff && {
-        create: names(diff.changes, 'create'),
-        update: diff.changes
-          .filter((c) => c.op === 'update')
-          .map((c) => ({ name: c.name, changes: c.changes })),
-        delete: names(diff.changes, 'delete'),
-        unchanged: diff.unchanged,
-        foreign: diff.foreign.map((a) => a.name),
-      },
-      outcome: outcome && {
-        ...(outcome.interrupted && { signal: outcome.interrupted }),
-        applied: outcome.applied.map((c) => ({ op: c.op, name: c.name })),
-        failed: outcome.failed.map((f) => ({
-          op: f.change.op,
-          name: f.change.name,
-          error: f.error,
-        })),
-        notAttempted: outcome.notAttempted.map((c) => ({ op: c.op, name: c.name })),
-      },
-      warnings,
-      notes,
+    ...awsChanges(options, settings, planned, notes, now),
+    describe(plan, outcome) {
+      const report = describe(options, planned.timezone, plan.set, plan.diff, outcome, now);
+      const json = awsJson(options, planned, plan, outcome, warnings, notes);
+      return { json, text: report.text, markdown: report.markdown, warnings, notes };
     },
-    text: report.text,
-    warnings,
-    notes,
-    ...(exitCode !== undefined && { exitCode }),
   };
 }
 
-/**
- * How the push orders its calls: so that the group, stopped after any of them, holds at least the
- * smaller of the old and the new plan at every moment. `problem` says why that cannot be done;
- * with --force the changes that cannot go safely then go in the plain order (puts, then deletes).
- */
-function pushOrder(
-  group: GroupState,
-  changes: ActionChange[],
-  quota: number,
-  now: number,
-  force?: boolean,
-): { unit: NextUnit; problem?: string } {
-  const after = changes.reduce(applied, group.actions);
-  const check = new CapacityCheck(
-    group.actions,
-    after,
-    now,
-    Math.max(group.minSize, group.desiredCapacity),
-  );
-  const safe = (actions: ExistingAction[]) => !check.shortfall(actions);
-  const careful: NextUnit = (actions, remaining) => nextUnit(actions, remaining, quota, safe);
-  const { stuck, state } = plannedUnits(group.actions, changes, careful);
-  if (stuck.length === 0) return { unit: careful };
-  const short = check.shortfall(applied(state, stuck[0]))!;
-  const problem = `the changes cannot be ordered so that a push stopped half-way keeps at least the smaller of the old and the new plan: ${stuck.length} change(s) would each lower it, e.g. ${stuck[0].op} ${stuck[0].name} would leave ${short.servers} server(s) at ${formatShort(short.time, 'UTC')} UTC, where the old plan has ${short.before} and the new ${short.after}`;
-  const plain = (actions: ExistingAction[], remaining: ActionChange[]) =>
-    careful(actions, remaining) ??
-    (force ? nextUnit(actions, remaining, quota, () => true) : undefined);
-  return { unit: plain, problem };
+function awsJson(
+  options: PushAwsOptions,
+  planned: PlannedSchedule,
+  { set, diff }: AwsPlan,
+  outcome: ApplyOutcome | undefined,
+  warnings: Warning[],
+  notes: string[],
+) {
+  return {
+    group: options.group,
+    source: planned.origin,
+    timezone: planned.timezone,
+    mode: set.mode,
+    applied: Boolean(options.apply),
+    interrupted: outcome?.interrupted !== undefined,
+    actions: set.actions.map((a) => ({
+      ...a,
+      ...(a.startTime !== undefined && { startTime: new Date(a.startTime).toISOString() }),
+    })),
+    extraServerHours: set.extraServerHours,
+    diff: diff && {
+      create: names(diff.changes, 'create'),
+      update: diff.changes
+        .filter((c) => c.op === 'update')
+        .map((c) => ({ name: c.name, changes: c.changes })),
+      delete: names(diff.changes, 'delete'),
+      unchanged: diff.unchanged,
+      foreign: diff.foreign.map((a) => a.name),
+    },
+    outcome: outcome && {
+      ...(outcome.interrupted && { signal: outcome.interrupted }),
+      applied: outcome.applied.map((c) => ({ op: c.op, name: c.name })),
+      failed: outcome.failed.map((f) => ({
+        op: f.change.op,
+        name: f.change.name,
+        error: f.error,
+      })),
+      notAttempted: outcome.notAttempted.map((c) => ({ op: c.op, name: c.name })),
+    },
+    warnings,
+    notes,
+  };
 }
 
 const names = (changes: ActionChange[], op: ActionChange['op']) =>

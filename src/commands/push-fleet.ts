@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type Service } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { withMaskedExcerpts } from '../util/excerpt.js';
 import { EXIT } from '../exit-codes.js';
@@ -9,11 +9,30 @@ import {
   stopSignal,
   whileApplying,
   type ApplyControl,
+  type StopSignal,
 } from '../util/interrupt.js';
 import { serviceOptions, type FleetOptions } from './fleet.js';
 import { table, type CommandOutput } from './output.js';
 
-export type PushTarget = 'aws' | 'k8s';
+/** What a fleet push needs to know of a target; the one place that lists the targets. */
+interface FleetTarget {
+  /** A minimal `push.<target>` block, for the hint when a config has none. */
+  example: string;
+  /**
+   * The target prints YAML to stdout: the fleet's own lines become YAML comments and services
+   * separate documents, so `push k8s --config … > plans.yaml` stays valid YAML.
+   */
+  yaml: boolean;
+}
+
+const FLEET_TARGETS = {
+  aws: { example: 'group: my-asg', yaml: false },
+  k8s: { example: 'target: deployment/web', yaml: true },
+} satisfies Record<string, FleetTarget>;
+
+export type PushTargetName = keyof typeof FLEET_TARGETS;
+
+type Push<O> = (csv: string, options: O) => Promise<CommandOutput>;
 
 /**
  * Pushes every service of a config file that has a `push.<target>` block, one after another:
@@ -22,71 +41,33 @@ export type PushTarget = 'aws' | 'k8s';
  * A signal (Ctrl-C) with --apply stops the fleet after the call in flight.
  */
 export async function pushFleetCommand<O extends object>(
-  target: PushTarget,
+  target: PushTargetName,
   configPath: string,
   options: O,
   explicit: ReadonlySet<string>,
-  push: (csv: string, options: O) => Promise<CommandOutput>,
+  push: Push<O>,
 ): Promise<CommandOutput> {
   // The config names the files: what they hold is quoted only masked (see util/excerpt.ts).
   return withMaskedExcerpts(() => pushFleet(target, configPath, options, explicit, push));
 }
 
 async function pushFleet<O extends object>(
-  target: PushTarget,
+  target: PushTargetName,
   configPath: string,
   options: O,
   explicit: ReadonlySet<string>,
-  push: (csv: string, options: O) => Promise<CommandOutput>,
+  push: Push<O>,
 ): Promise<CommandOutput> {
   const loaded = await loadConfig(configPath, {
     allowOutside: Boolean((options as { allowOutsideConfigDir?: boolean }).allowOutsideConfigDir),
   });
-  const services = loaded.services.filter((s) => s.push?.[target]);
-  if (services.length === 0) {
-    throw new UserError(
-      `${configPath}: no service has a push.${target} block`,
-      `add push: { ${target}: { ${target === 'aws' ? 'group: my-asg' : 'target: deployment/web'} } } to a service`,
-    );
-  }
-  const shared = services.filter((s) => s.seriesColumn || s.expanded);
-  if (shared.length > 0) {
-    throw new UserError(
-      `${configPath}: service '${shared[0].name}' expands into several series or files, which cannot share one push.${target} target`,
-      'give each pushed service its own CSV',
-    );
-  }
+  const services = pushedServices(loaded.services, target, configPath);
   const pushAll = async (control?: ApplyControl) => {
     const results: Result[] = [];
     for (const service of services) {
       // After Ctrl-C (or SIGTERM) no further service is started.
-      if (stopSignal(control)) {
-        results.push({ name: service.name, notAttempted: true });
-        continue;
-      }
-      const block = Object.fromEntries(
-        Object.entries(service.push![target]!)
-          .filter(([key]) => !explicit.has(key))
-          .map(([key, value]) => [key, String(value)]),
-      );
-      const merged = {
-        ...serviceOptions(
-          service,
-          options as FleetOptions,
-          explicit,
-          join('reports', service.name),
-        ),
-        ...block,
-      } as O;
-      try {
-        results.push({ name: service.name, output: await push(service.file, merged) });
-      } catch (error) {
-        if (!(error instanceof UserError)) throw error;
-        results.push({
-          name: service.name,
-          error: `${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}`,
-        });
-      }
+      if (stopSignal(control)) results.push({ name: service.name, notAttempted: true });
+      else results.push(await pushService(service, target, options, explicit, push));
     }
     return { results, interrupted: stopSignal(control) };
   };
@@ -98,25 +79,6 @@ async function pushFleet<O extends object>(
   const failed = results.filter(
     (r) => r.error || ((r.output?.exitCode ?? 0) !== 0 && !isInterruptedExit(r.output?.exitCode)),
   );
-  const summary = table(
-    ['service', 'result'],
-    results.map((r) => [r.name, resultOf(r)]),
-  );
-  // k8s writes YAML to stdout, so everything else there is a YAML comment and services are
-  // separate documents: `push k8s --config … > plans.yaml` stays valid YAML.
-  const comment = (text: string) => (target === 'k8s' ? text.replace(/^/gm, '# ') : text);
-  const text = [
-    ...results
-      .filter((r) => !r.notAttempted)
-      .map(
-        (r) => `${comment(`== ${r.name}`)}\n${r.output?.text ?? comment(`FAILED: ${r.error}`)}\n`,
-      ),
-    comment(
-      interrupted
-        ? `${summary}\ninterrupted (${interrupted}): ${results.filter((r) => r.notAttempted).length} service(s) not attempted; run the push again to finish`
-        : summary,
-    ),
-  ].join(target === 'k8s' ? '---\n' : '\n');
   const exitCode = interrupted
     ? exitCodeFor(interrupted)
     : failed.length > 0
@@ -134,11 +96,83 @@ async function pushFleet<O extends object>(
         ...(r.notAttempted && { notAttempted: true }),
       })),
     },
-    text,
+    text: fleetText(FLEET_TARGETS[target], results, interrupted),
     warnings: results.flatMap((r) => r.output?.warnings ?? []),
     notes: results.flatMap((r) => (r.output?.notes ?? []).map((n) => `${r.name}: ${n}`)),
     ...(exitCode !== undefined && { exitCode }),
   };
+}
+
+/** The services with a `push.<target>` block, each of which must be a single series. */
+function pushedServices(services: Service[], target: PushTargetName, configPath: string) {
+  const pushed = services.filter((s) => s.push?.[target]);
+  if (pushed.length === 0) {
+    throw new UserError(
+      `${configPath}: no service has a push.${target} block`,
+      `add push: { ${target}: { ${FLEET_TARGETS[target].example} } } to a service`,
+    );
+  }
+  const shared = pushed.filter((s) => s.seriesColumn || s.expanded);
+  if (shared.length > 0) {
+    throw new UserError(
+      `${configPath}: service '${shared[0].name}' expands into several series or files, which cannot share one push.${target} target`,
+      'give each pushed service its own CSV',
+    );
+  }
+  return pushed;
+}
+
+/** One service pushed with its block's settings (flags given win); a UserError is its result. */
+async function pushService<O extends object>(
+  service: Service,
+  target: PushTargetName,
+  options: O,
+  explicit: ReadonlySet<string>,
+  push: Push<O>,
+): Promise<Result> {
+  const block = Object.fromEntries(
+    Object.entries(service.push![target]!)
+      .filter(([key]) => !explicit.has(key))
+      .map(([key, value]) => [key, String(value)]),
+  );
+  const merged = {
+    ...serviceOptions(service, options as FleetOptions, explicit, join('reports', service.name)),
+    ...block,
+  } as O;
+  try {
+    return { name: service.name, output: await push(service.file, merged) };
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return {
+      name: service.name,
+      error: `${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}`,
+    };
+  }
+}
+
+/** Each service's output under its name, then the summary table. */
+function fleetText(
+  target: FleetTarget,
+  results: Result[],
+  interrupted: StopSignal | undefined,
+): string {
+  const summary = table(
+    ['service', 'result'],
+    results.map((r) => [r.name, resultOf(r)]),
+  );
+  const comment = (text: string) => (target.yaml ? text.replace(/^/gm, '# ') : text);
+  return [
+    ...results
+      .filter((r) => !r.notAttempted)
+      .map(
+        (r) => `${comment(`== ${r.name}`)}\n${r.output?.text ?? comment(`FAILED: ${r.error}`)}\n`,
+      ),
+    comment(
+      interrupted
+        ? `${summary}\ninterrupted (${interrupted}): ${results.filter((r) => r.notAttempted).length} service(s) not attempted; run the push again to finish`
+        : summary,
+    ),
+  ].join(target.yaml ? '---\n' : '\n');
 }
 
 interface Result {

@@ -1,9 +1,7 @@
-import { appendFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
-import { EXIT } from '../exit-codes.js';
-import { writeFilesAtomically } from '../report/atomic.js';
-import { applyObjects, type ApplyResult } from '../targets/k8s/apply.js';
-import { buildK8sPush, type K8sFormat } from '../targets/k8s/build.js';
+import type { ApplyResult } from '../targets/k8s/apply.js';
+import { k8sChanges } from '../targets/k8s/push.js';
+import { type K8sFormat, type K8sPush, type K8sPushInput } from '../targets/k8s/build.js';
 import { checkMergeTarget, readKeptTriggers, type KeptObject } from '../targets/k8s/keda.js';
 import {
   checkName,
@@ -11,11 +9,18 @@ import {
   SCALED_OBJECT_NAME_MAX,
   type Target,
 } from '../targets/k8s/names.js';
-import { exitCodeFor, whileApplying } from '../util/interrupt.js';
+import { runPush } from '../targets/push.js';
+import type { PushReport, PushTarget } from '../targets/target.js';
+import type { Warning } from '../types.js';
 import { isValidZone } from '../util/time.js';
 import { wholeNumber } from './options.js';
 import type { CommandOutput } from './output.js';
-import { scheduleSource, shapeOptions, type ScheduleSourceOptions } from './schedule-input.js';
+import {
+  scheduleSource,
+  shapeOptions,
+  type ScheduleSource,
+  type ScheduleSourceOptions,
+} from './schedule-input.js';
 import { readTextFile } from '../util/files.js';
 
 export interface PushK8sOptions extends ScheduleSourceOptions {
@@ -58,6 +63,37 @@ export async function pushK8sCommand(
   options: PushK8sOptions,
   context: PushK8sContext,
 ): Promise<CommandOutput> {
+  const numbers = checkFlags(options);
+  const kept = options.keepTriggers ? await keptTriggers(options.keepTriggers) : undefined;
+  const objects = objectNames(options, kept);
+  const source = await scheduleSource(csv, options);
+  if (context.timezoneGiven && !isValidZone(options.timezone)) {
+    throw new UserError(
+      `--timezone: '${options.timezone}' is not an IANA time zone`,
+      'for example UTC, Europe/Berlin, America/New_York',
+    );
+  }
+  const zone = context.timezoneGiven ? options.timezone : source.planned.timezone;
+  const { leadMs, minHoldMs } = shapeOptions(options);
+  const input: K8sPushInput = {
+    format: options.format,
+    planned: source.planned,
+    zone,
+    leadMs,
+    minHoldMs,
+    ...objects,
+    ...numbers,
+    oneOff: Boolean(options.oneOff),
+    kept,
+    image: options.kubectlImage,
+    now: context.now,
+  };
+  const target = k8sTarget(options, input, source);
+  return runPush(target, { apply: Boolean(options.apply), stepSummary: context.stepSummary });
+}
+
+/** The flags that must go together, and the numbers (UserError for a bad one). */
+function checkFlags(options: PushK8sOptions) {
   const format = options.format;
   if (options.keepTriggers && format !== 'keda') {
     throw new UserError('--keep-triggers only applies to --format keda');
@@ -81,7 +117,12 @@ export async function pushK8sCommand(
   if (format === 'hpa' && cpu === 0 && memory === 0) {
     throw new UserError('an HPA needs a metric: keep --cpu-utilization or --memory-utilization');
   }
-  const kept = options.keepTriggers ? await keptTriggers(options.keepTriggers) : undefined;
+  return { maxCount, maxReplicas, cpu, memory };
+}
+
+/** The workload, namespace and object names: from the flags, else the ScaledObject kept. */
+function objectNames(options: PushK8sOptions, kept: KeptObject | undefined) {
+  const format = options.format;
   const existing = kept?.existing;
   let target: Target;
   if (options.target) target = parseTarget(options.target);
@@ -124,77 +165,46 @@ export async function pushK8sCommand(
   if (options.hpa && format !== 'cronjob') {
     throw new UserError('--hpa only applies to --format cronjob (the HPA whose floor it sets)');
   }
+  return { target, namespace, name, hpa };
+}
 
-  const source = await scheduleSource(csv, options);
-  const { planned } = source;
-  if (context.timezoneGiven && !isValidZone(options.timezone)) {
-    throw new UserError(
-      `--timezone: '${options.timezone}' is not an IANA time zone`,
-      'for example UTC, Europe/Berlin, America/New_York',
-    );
-  }
-  const zone = context.timezoneGiven ? options.timezone : planned.timezone;
-  const { leadMs, minHoldMs } = shapeOptions(options);
+/** The Kubernetes objects of the plan as a push target: their changes, rendered here. */
+function k8sTarget(
+  options: PushK8sOptions,
+  input: K8sPushInput,
+  source: ScheduleSource,
+): PushTarget<K8sPush, ApplyResult> {
+  const notes = [...source.notes];
+  const how = {
+    ...(options.out && { out: options.out }),
+    via: options.kubectl
+      ? ('kubectl' as const)
+      : options.api
+        ? ('api' as const)
+        : ('auto' as const),
+    forceConflicts: Boolean(options.forceConflicts),
+  };
+  return {
+    ...k8sChanges(input, how, notes),
+    describe: (push, applied) => describeK8s(options, input, push, applied, source.warnings, notes),
+  };
+}
 
-  const push = buildK8sPush({
-    format,
-    planned,
-    zone,
-    leadMs,
-    minHoldMs,
-    target,
-    name,
-    namespace,
-    hpa,
-    maxCount,
-    maxReplicas,
-    oneOff: Boolean(options.oneOff),
-    kept,
-    cpu,
-    memory,
-    image: options.kubectlImage,
-    now: context.now,
-  });
-
-  const notes = [...source.notes, ...push.notes];
-  if (push.coverage) {
-    const what =
-      format === 'keda'
-        ? `${push.windows.length} cron window(s) over a floor of ${push.floor}`
-        : `${push.changes.length} CronJob(s) setting the floor between ${push.floor} and ${push.peak}`;
-    notes.push(
-      `${what} (${push.mode === 'weekly' ? 'weekly' : 'on the plan dates'}, ${zone}): never below the plan after lead time; +${push.coverage.extraPercent}% server-hours over it${push.coverage.extraPercent > 10 ? ' (raise --max-triggers to follow it closer)' : ''}`,
-    );
-  }
-
-  if (options.out) await writeFilesAtomically([{ path: options.out, content: push.yaml }]);
-  let applied: ApplyResult | undefined;
-  if (options.apply) {
-    applied = await whileApplying((control) =>
-      applyObjects(push.objects, push.yaml, {
-        via: options.kubectl ? 'kubectl' : options.api ? 'api' : 'auto',
-        forceConflicts: Boolean(options.forceConflicts),
-        prune: push.prune,
-        control,
-      }),
-    );
-  }
-
+function describeK8s(
+  options: PushK8sOptions,
+  { format, target, namespace, zone }: K8sPushInput,
+  push: K8sPush,
+  applied: ApplyResult | undefined,
+  warnings: Warning[],
+  notes: string[],
+): PushReport {
   const lines: string[] = [];
   if (options.out) {
     lines.push(`wrote ${push.objects.length} object(s) to ${options.out}`);
   }
   const report = applied && applyReport(applied, push.objects.length);
   if (report) lines.push(...report.lines);
-  if (report && context.stepSummary) {
-    const heading = `### headroom push k8s: ${target.kind.toLowerCase()}/${target.name} in ${namespace}`;
-    await appendFile(context.stepSummary, [heading, '', ...report.markdown, ''].join('\n'));
-  }
-  const exitCode = applied?.interrupted
-    ? exitCodeFor(applied.interrupted)
-    : applied && applied.failed.length + applied.notAttempted.length > 0
-      ? EXIT.remote
-      : undefined;
+  const heading = `### headroom push k8s: ${target.kind.toLowerCase()}/${target.name} in ${namespace}`;
   const text = lines.length > 0 ? lines.join('\n') : push.yaml.trimEnd();
   return {
     json: {
@@ -213,12 +223,12 @@ export async function pushK8sCommand(
       ...(options.out && { out: options.out }),
       ...(applied && { interrupted: applied.interrupted !== undefined, applied }),
       notes,
-      warnings: source.warnings,
+      warnings,
     },
     text,
-    warnings: source.warnings,
+    ...(report && { markdown: [heading, '', ...report.markdown, ''].join('\n') }),
+    warnings,
     notes,
-    ...(exitCode !== undefined && { exitCode }),
   };
 }
 

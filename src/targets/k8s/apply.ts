@@ -333,6 +333,9 @@ function apiFailure(
   };
 }
 
+type K8sModule = typeof import('@kubernetes/client-node');
+type ObjectApi = import('@kubernetes/client-node').KubernetesObjectApi;
+
 async function applyWithApi(objects: KubeObject[], options: ApplyOptions): Promise<ApplyResult> {
   // Loaded only here: the client is large, and only --apply without kubectl needs it.
   const k8s = await import('@kubernetes/client-node');
@@ -344,7 +347,6 @@ async function applyWithApi(objects: KubeObject[], options: ApplyOptions): Promi
   }
   const server = config.getCurrentCluster()?.server ?? 'unknown server';
   const client = k8s.KubernetesObjectApi.makeApiClient(config);
-  const { control, prune } = options;
   const result: ApplyResult = {
     via: 'api',
     server,
@@ -353,6 +355,25 @@ async function applyWithApi(objects: KubeObject[], options: ApplyOptions): Promi
     failed: [],
     notAttempted: [],
   };
+  await applyEach(k8s, client, objects, options, result);
+  const { control, prune } = options;
+  if (!prune) return result;
+  if (result.failed.length > 0 || stopSignal(control)) {
+    result.notAttempted.push({ op: 'delete', object: staleObjects(prune) });
+    return result;
+  }
+  await pruneWithApi(client, prune, control, result);
+  return result;
+}
+
+/** Server-side applies each object in turn; stops at a refusal or a signal. */
+async function applyEach(
+  k8s: K8sModule,
+  client: ObjectApi,
+  objects: KubeObject[],
+  { control, forceConflicts }: ApplyOptions,
+  result: ApplyResult,
+): Promise<void> {
   const rest = (from: number) =>
     objects.slice(from).map((o) => ({ op: 'apply' as const, object: describe(o) }));
   for (let i = 0; i < objects.length; i++) {
@@ -361,7 +382,7 @@ async function applyWithApi(objects: KubeObject[], options: ApplyOptions): Promi
     if (signal) {
       result.interrupted = signal;
       result.notAttempted.push(...rest(i));
-      break;
+      return;
     }
     control?.track(`the server-side apply of ${describe(object)}`, result.applied);
     try {
@@ -370,28 +391,32 @@ async function applyWithApi(objects: KubeObject[], options: ApplyOptions): Promi
         undefined,
         undefined,
         FIELD_MANAGER,
-        options.forceConflicts || undefined,
+        forceConflicts || undefined,
         k8s.PatchStrategy.ServerSideApply,
       );
     } catch (error) {
       const step = { op: 'apply' as const, object: describe(object) };
       const { apiVersion, kind } = object;
       result.failed.push(
-        apiFailure(error, step, apiVersion, object.metadata.namespace, kind, server),
+        apiFailure(error, step, apiVersion, object.metadata.namespace, kind, result.server!),
       );
       result.notAttempted.push(...rest(i + 1));
-      break;
+      return;
     }
     result.applied.push(describe(object));
   }
-  if (!prune) return result;
+}
+
+/** Lists the objects of an earlier push that this plan no longer has and deletes them. */
+async function pruneWithApi(
+  client: ObjectApi,
+  prune: PruneSpec,
+  control: ApplyControl | undefined,
+  result: ApplyResult,
+): Promise<void> {
   const failure = (error: unknown, step: ObjectStep) =>
-    apiFailure(error, step, prune.apiVersion, prune.namespace, prune.kind, server);
+    apiFailure(error, step, prune.apiVersion, prune.namespace, prune.kind, result.server!);
   const listing = { op: 'list' as const, object: staleObjects(prune) };
-  if (result.failed.length > 0 || stopSignal(control)) {
-    result.notAttempted.push({ op: 'delete', object: staleObjects(prune) });
-    return result;
-  }
   let names: string[];
   try {
     control?.track(`the list of ${staleObjects(prune)}`, result.applied);
@@ -410,7 +435,7 @@ async function applyWithApi(objects: KubeObject[], options: ApplyOptions): Promi
       .filter((name) => name && !prune.keep.includes(name));
   } catch (error) {
     result.failed.push(failure(error, listing));
-    return result;
+    return;
   }
   const stale = (name: string) => `${prune.kind} ${prune.namespace}/${name}`;
   for (let i = 0; i < names.length; i++) {
@@ -418,7 +443,7 @@ async function applyWithApi(objects: KubeObject[], options: ApplyOptions): Promi
       result.notAttempted.push(
         ...names.slice(i).map((name) => ({ op: 'delete' as const, object: stale(name) })),
       );
-      break;
+      return;
     }
     control?.track(`the delete of ${stale(names[i])}`, result.applied);
     try {
@@ -432,9 +457,8 @@ async function applyWithApi(objects: KubeObject[], options: ApplyOptions): Promi
       result.notAttempted.push(
         ...names.slice(i + 1).map((name) => ({ op: 'delete' as const, object: stale(name) })),
       );
-      break;
+      return;
     }
     result.pruned.push(stale(names[i]));
   }
-  return result;
 }

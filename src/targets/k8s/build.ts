@@ -196,15 +196,39 @@ function countChanges(zone: string) {
       : segments.length + (segments[segments.length - 1].capacity === floorOf(segments) ? 0 : 1);
 }
 
+/** What every format starts from: the plan with and without lead time, and the shared parts. */
+interface Common {
+  input: K8sPushInput;
+  plan: Timeline;
+  timeline: Timeline;
+  peak: number;
+  maxReplicas: number;
+  notes: string[];
+  annotations: Record<string, string>;
+  header: string[];
+}
+
+/** The plan fitted into at most --max-triggers cron objects, weekly or on its own dates. */
+interface Fitted {
+  shape: WeeklyShape | DatedShape;
+  floor: number;
+}
+
 /**
  * Turns a plan into Kubernetes objects for one format, validated, checked against the plan, and
  * rendered as YAML. Pure: no files, no cluster.
  */
 export function buildK8sPush(input: K8sPushInput): K8sPush {
+  const common = commonParts(input);
+  if (input.format === 'hpa') return buildHpa(common);
+  const fitted = fitShape(common);
+  return input.format === 'keda' ? buildKeda(common, fitted) : buildCronJobs(common, fitted);
+}
+
+function commonParts(input: K8sPushInput): Common {
   const { planned, zone, format } = input;
   const plan = timelineFromSchedule(planned.schedule);
   const timeline = withLeadTime(plan, input.leadMs);
-  const span = planned.schedule.end - planned.schedule.start;
   const peak = maxOf(planned.schedule.entries.map((e) => e.capacity));
   const maxReplicas = input.maxReplicas ?? planned.maxServers ?? Math.max(1, 2 * peak);
   if (maxReplicas < peak) {
@@ -213,7 +237,6 @@ export function buildK8sPush(input: K8sPushInput): K8sPush {
       `give at least ${peak}, or plan with --max-servers ${maxReplicas}`,
     );
   }
-  const notes: string[] = [];
   const lead = input.leadMs > 0 ? formatDuration(input.leadMs) : '0';
   const annotations: Record<string, string> = {
     'headroom/plan': `${planned.document.start}/${planned.document.end}`,
@@ -223,31 +246,39 @@ export function buildK8sPush(input: K8sPushInput): K8sPush {
     ` headroom push k8s --format ${format}: ${input.target.kind.toLowerCase()}/${input.target.name} in namespace ${input.namespace}`,
     ` plan ${planned.document.start} – ${planned.document.end}${format === 'hpa' ? '' : `, cron times in ${zone}, lead time ${lead}`}`,
   ];
+  return { input, plan, timeline, peak, maxReplicas, notes: [], annotations, header };
+}
 
-  if (format === 'hpa') {
-    const lowest = minOf(planned.schedule.entries.map((e) => e.capacity));
-    const minReplicas = Math.max(1, lowest);
-    if (lowest < 1) notes.push('an HPA needs minReplicas of at least 1: the plan asks for 0');
-    notes.push(
-      `an HPA alone follows no schedule: minReplicas ${minReplicas} (the plan's lowest), maxReplicas ${maxReplicas}; ` +
-        `the plan's peak of ${peak} comes only from CPU/memory. For floors by time of day add --format cronjob, or use --format keda`,
-    );
-    const manifests = [
-      horizontalPodAutoscaler({
-        target: input.target,
-        name: input.name,
-        namespace: input.namespace,
-        minReplicas,
-        maxReplicas,
-        cpu: input.cpu,
-        memory: input.memory,
-        annotations,
-      }),
-    ];
-    header.push(` minReplicas ${minReplicas} (the plan's lowest), maxReplicas ${maxReplicas}`);
-    return finish({ manifests, header, floor: minReplicas, mode: 'none' });
-  }
+function buildHpa(common: Common): K8sPush {
+  const { input, notes, maxReplicas, peak, header } = common;
+  const lowest = minOf(input.planned.schedule.entries.map((e) => e.capacity));
+  const minReplicas = Math.max(1, lowest);
+  if (lowest < 1) notes.push('an HPA needs minReplicas of at least 1: the plan asks for 0');
+  notes.push(
+    `an HPA alone follows no schedule: minReplicas ${minReplicas} (the plan's lowest), maxReplicas ${maxReplicas}; ` +
+      `the plan's peak of ${peak} comes only from CPU/memory. For floors by time of day add --format cronjob, or use --format keda`,
+  );
+  const manifests = [
+    horizontalPodAutoscaler({
+      target: input.target,
+      name: input.name,
+      namespace: input.namespace,
+      minReplicas,
+      maxReplicas,
+      cpu: input.cpu,
+      memory: input.memory,
+      annotations: common.annotations,
+    }),
+  ];
+  header.push(` minReplicas ${minReplicas} (the plan's lowest), maxReplicas ${maxReplicas}`);
+  return finish(common, { manifests, floor: minReplicas, mode: 'none' });
+}
 
+/** Weekly, or dated for --one-off and plans under a week (refused once ended); then fitted. */
+function fitShape(common: Common): Fitted {
+  const { input, timeline, notes, header } = common;
+  const { planned, zone, format } = input;
+  const span = planned.schedule.end - planned.schedule.start;
   const dated =
     input.oneOff || !coversLocalWeek(planned.schedule.start, planned.schedule.end, zone);
   if (dated && input.now !== undefined) {
@@ -286,51 +317,56 @@ export function buildK8sPush(input: K8sPushInput): K8sPush {
       `needs ${shape.count} cron objects, more than --max-triggers ${input.maxCount}, even at the coarsest fit`,
     );
   }
+  return { shape, floor };
+}
 
-  if (format === 'keda') {
-    const windows =
-      shape.kind === 'weekly'
-        ? weeklyWindows(shape.profile, floor)
-        : datedWindows(bandsOf(shape.segments, floor, false), zone);
-    if (windows.length === 0 && !(input.kept?.triggers.length ?? 0)) {
-      fail(
-        `the plan holds ${floor} replicas throughout: there is no window to schedule, and a ScaledObject needs at least one trigger`,
-        `use --format hpa (minReplicas ${floor}), or keep your reactive triggers with --keep-triggers FILE`,
-      );
-    }
-    const built = scaledObject({
-      target: input.target,
-      name: input.name,
-      namespace: input.namespace,
-      zone,
-      floor,
-      maxReplicas,
-      windows,
-      kept: input.kept,
-      annotations,
-    });
-    notes.push(...built.notes);
-    const coverage = verify(
-      (from, to) => kedaReplicas({ floor, max: maxReplicas, triggers: windows, zone }, from, to),
-      timeline,
-      plan,
-      shape,
-      zone,
+function buildKeda(common: Common, { shape, floor }: Fitted): K8sPush {
+  const { input, notes, maxReplicas } = common;
+  const zone = input.zone;
+  const windows =
+    shape.kind === 'weekly'
+      ? weeklyWindows(shape.profile, floor)
+      : datedWindows(bandsOf(shape.segments, floor, false), zone);
+  if (windows.length === 0 && !(input.kept?.triggers.length ?? 0)) {
+    fail(
+      `the plan holds ${floor} replicas throughout: there is no window to schedule, and a ScaledObject needs at least one trigger`,
+      `use --format hpa (minReplicas ${floor}), or keep your reactive triggers with --keep-triggers FILE`,
     );
-    header.push(
-      ` minReplicaCount ${floor} (the plan's floor), maxReplicaCount ${maxReplicas}; ${windows.length} cron window(s) ${shape.kind === 'weekly' ? 'repeating weekly' : 'on dates'}; +${coverage.extraPercent}% server-hours over the plan`,
-    );
-    return finish({
-      manifests: [built.manifest],
-      header,
-      floor,
-      mode: shape.kind,
-      windows,
-      coverage,
-    });
   }
+  const built = scaledObject({
+    target: input.target,
+    name: input.name,
+    namespace: input.namespace,
+    zone,
+    floor,
+    maxReplicas,
+    windows,
+    kept: input.kept,
+    annotations: common.annotations,
+  });
+  notes.push(...built.notes);
+  const coverage = verify(
+    (from, to) => kedaReplicas({ floor, max: maxReplicas, triggers: windows, zone }, from, to),
+    common.timeline,
+    common.plan,
+    shape,
+    zone,
+  );
+  common.header.push(
+    ` minReplicaCount ${floor} (the plan's floor), maxReplicaCount ${maxReplicas}; ${windows.length} cron window(s) ${shape.kind === 'weekly' ? 'repeating weekly' : 'on dates'}; +${coverage.extraPercent}% server-hours over the plan`,
+  );
+  return finish(common, {
+    manifests: [built.manifest],
+    floor,
+    mode: shape.kind,
+    windows,
+    coverage,
+  });
+}
 
-  // cronjob
+function buildCronJobs(common: Common, { shape, floor }: Fitted): K8sPush {
+  const { input, notes } = common;
+  const zone = input.zone;
   const changes = shape.kind === 'weekly' ? weeklyChanges(shape) : datedChanges(shape, zone, floor);
   const manifests = floorCronJobs({
     target: input.target,
@@ -339,7 +375,7 @@ export function buildK8sPush(input: K8sPushInput): K8sPush {
     zone,
     changes,
     image: input.image,
-    annotations,
+    annotations: common.annotations,
   });
   const coverage = verify(
     (from, to) =>
@@ -348,8 +384,8 @@ export function buildK8sPush(input: K8sPushInput): K8sPush {
         from,
         to,
       ),
-    timeline,
-    plan,
+    common.timeline,
+    common.plan,
     shape,
     zone,
   );
@@ -358,7 +394,7 @@ export function buildK8sPush(input: K8sPushInput): K8sPush {
     changes.map((c) => c.tag),
   );
   notes.push(
-    `the HPA ${input.namespace}/${input.hpa} must exist and allow the plan's peak: maxReplicas ≥ ${peak}; keep minReplicas out of any manifest you apply to it (the CronJobs own it)`,
+    `the HPA ${input.namespace}/${input.hpa} must exist and allow the plan's peak: maxReplicas ≥ ${common.peak}; keep minReplicas out of any manifest you apply to it (the CronJobs own it)`,
   );
   if (input.now !== undefined) {
     const current = currentChange(changes, zone, input.now);
@@ -369,12 +405,11 @@ export function buildK8sPush(input: K8sPushInput): K8sPush {
       );
     }
   }
-  header.push(
+  common.header.push(
     ` ${changes.length} CronJob(s) setting minReplicas of HPA ${input.hpa} between ${floor} and ${maxOf(changes.map((c) => c.replicas))}; +${coverage.extraPercent}% server-hours over the plan`,
   );
-  return finish({
+  return finish(common, {
     manifests,
-    header,
     floor,
     mode: shape.kind,
     changes,
@@ -388,34 +423,36 @@ export function buildK8sPush(input: K8sPushInput): K8sPush {
       keep: names.cronJobs,
     },
   });
+}
 
-  function finish(result: {
+function finish(
+  common: Common,
+  result: {
     manifests: Manifest[];
-    header: string[];
     floor: number;
     mode: K8sPush['mode'];
     windows?: CronWindow[];
     changes?: FloorChange[];
     coverage?: K8sPush['coverage'];
     prune?: PruneSpec;
-  }): K8sPush {
-    const objects = checkObjects(result.manifests);
-    return {
-      format,
-      mode: result.mode,
-      manifests: result.manifests,
-      objects,
-      yaml: renderYaml(result.manifests, result.header),
-      floor: result.floor,
-      maxReplicas,
-      peak,
-      windows: result.windows ?? [],
-      changes: result.changes ?? [],
-      ...(result.coverage && { coverage: result.coverage }),
-      notes,
-      ...(result.prune && { prune: result.prune }),
-    };
-  }
+  },
+): K8sPush {
+  const objects = checkObjects(result.manifests);
+  return {
+    format: common.input.format,
+    mode: result.mode,
+    manifests: result.manifests,
+    objects,
+    yaml: renderYaml(result.manifests, common.header),
+    floor: result.floor,
+    maxReplicas: common.maxReplicas,
+    peak: common.peak,
+    windows: result.windows ?? [],
+    changes: result.changes ?? [],
+    ...(result.coverage && { coverage: result.coverage }),
+    notes: common.notes,
+    ...(result.prune && { prune: result.prune }),
+  };
 }
 
 /** The index of the change whose time passed last before `now` (what the floor is now). */
