@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import { configSchema, type Config, type ServiceConfig } from './schema.js';
 import { readTextFile } from '../util/files.js';
-import { configFolder, configPath, dataFiles, OUTSIDE_FLAG } from './paths.js';
+import { configFolder, configPath, type ConfigFolder, dataFiles, OUTSIDE_FLAG } from './paths.js';
 
 import { CONFIG_FILE } from './file-name.js';
 
@@ -90,17 +90,11 @@ function allowedKeys(path: PropertyKey[]): string[] {
   return def.type === 'object' ? Object.keys(def.shape as object) : [];
 }
 
-/**
- * Reads and checks headroom.yaml. Every problem is reported at once, each with its line, the
- * field's path, the value found and what is allowed, so one run shows everything to fix. Every
- * path in it is resolved against its folder and must stay there (see ./paths.ts).
- */
-export async function loadConfig(path: string, options: LoadOptions = {}): Promise<LoadedConfig> {
-  const text = await readTextFile(
-    path,
-    'the config',
-    '`headroom init <csv>` writes a starter headroom.yaml from a CSV it inspects',
-  );
+/** Where a field is in the file: ":<line>", or "" when the field is not there. */
+type LineOf = (field: PropertyKey[]) => string;
+
+/** The config file's text as YAML, with a way to find each field's line. */
+function parseYaml(path: string, text: string): { data: unknown; lineOf: LineOf } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -128,33 +122,50 @@ export async function loadConfig(path: string, options: LoadOptions = {}): Promi
       { range?: [number, number, number] } | undefined;
     return node?.range ? `:${lines.linePos(node.range[0]).line}` : '';
   };
+  return { data, lineOf };
+}
+
+/** One line per schema issue: where, which field, what is wrong, what was found. */
+function schemaProblems(
+  issues: z.core.$ZodIssue[],
+  data: unknown,
+  path: string,
+  lineOf: LineOf,
+): string[] {
   const problems: string[] = [];
-  const parsed = configSchema.safeParse(data ?? {});
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) {
-          const allowed = allowedKeys(issue.path);
-          const guess = closest(key, allowed);
-          problems.push(
-            `${path}${lineOf([...issue.path, key])}: ${dotted([...issue.path, key])}: unknown key${guess ? ` (did you mean '${guess}'?)` : ''}; allowed here: ${allowed.join(', ')}`,
-          );
-        }
-        continue;
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const allowed = allowedKeys(issue.path);
+        const guess = closest(key, allowed);
+        problems.push(
+          `${path}${lineOf([...issue.path, key])}: ${dotted([...issue.path, key])}: unknown key${guess ? ` (did you mean '${guess}'?)` : ''}; allowed here: ${allowed.join(', ')}`,
+        );
       }
-      const value = issue.path.reduce<unknown>(
-        (at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key],
-        data,
-      );
-      const found = value === undefined ? 'nothing' : JSON.stringify(value);
-      problems.push(
-        `${path}${lineOf(issue.path)}: ${dotted(issue.path) || '(top level)'}: ${issue.message.replace(/^Invalid input: /, '')}, found ${found}`,
-      );
+      continue;
     }
+    const value = issue.path.reduce<unknown>(
+      (at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key],
+      data,
+    );
+    const found = value === undefined ? 'nothing' : JSON.stringify(value);
+    problems.push(
+      `${path}${lineOf(issue.path)}: ${dotted(issue.path) || '(top level)'}: ${issue.message.replace(/^Invalid input: /, '')}, found ${found}`,
+    );
   }
-  // Paths are checked even when the schema failed, so one run reports every problem.
-  const folder = await configFolder(path, Boolean(options.allowOutside));
-  const at = (field: PropertyKey[]) => `${path}${lineOf(field)}: ${dotted(field)}`;
+  return problems;
+}
+
+/**
+ * Resolves every path in the config against its folder: each service's data files (a glob may
+ * match several), and every other path in place in `data`. Returns the files and the problems.
+ */
+async function resolvePaths(
+  data: unknown,
+  folder: ConfigFolder,
+  at: (field: PropertyKey[]) => string,
+): Promise<{ files: string[][]; problems: string[] }> {
+  const problems: string[] = [];
   const rawServices = (data as { services?: unknown } | null)?.services;
   const rawList = Array.isArray(rawServices) ? (rawServices as unknown[]) : [];
   const found = await Promise.all(
@@ -170,7 +181,6 @@ export async function loadConfig(path: string, options: LoadOptions = {}): Promi
   found.forEach((f, i) => {
     if (f.problem) problems.push(`${at(['services', i, 'data'])}: ${f.problem}`);
   });
-  const files = found.map((f) => f.files);
   // Every other path: resolved against the config's folder (and kept there), in place.
   const paths = [
     ...PATH_KEYS,
@@ -186,10 +196,21 @@ export async function loadConfig(path: string, options: LoadOptions = {}): Promi
     if (checked.problem) problems.push(`${at(field)}: ${checked.problem}`);
     else setIn(data, field, checked.path);
   }
-  if (!parsed.success || problems.length > 0) {
-    throw new UserError(problems.join('\n'), 'docs/config.md lists every key');
-  }
-  const config = configSchema.parse(data);
+  return { files: found.map((f) => f.files), problems };
+}
+
+/**
+ * The services to plan, one per data file, each with the defaults merged in; problems for
+ * minServers above maxServers and for names used twice.
+ */
+function expandServices(
+  config: Config,
+  files: string[][],
+  path: string,
+  lineOf: LineOf,
+  at: (field: PropertyKey[]) => string,
+): { services: Service[]; problems: string[] } {
+  const problems: string[] = [];
   const services: Service[] = [];
   const names = new Set<string>();
   config.services.forEach((raw, i) => {
@@ -222,7 +243,40 @@ export async function loadConfig(path: string, options: LoadOptions = {}): Promi
       } as Service);
     }
   });
-  if (problems.length > 0) throw new UserError(problems.join('\n'));
+  return { services, problems };
+}
+
+/**
+ * Reads and checks headroom.yaml. Every problem is reported at once, each with its line, the
+ * field's path, the value found and what is allowed, so one run shows everything to fix. Every
+ * path in it is resolved against its folder and must stay there (see ./paths.ts).
+ */
+export async function loadConfig(path: string, options: LoadOptions = {}): Promise<LoadedConfig> {
+  const text = await readTextFile(
+    path,
+    'the config',
+    '`headroom init <csv>` writes a starter headroom.yaml from a CSV it inspects',
+  );
+  const { data, lineOf } = parseYaml(path, text);
+  const parsed = configSchema.safeParse(data ?? {});
+  const problems = parsed.success ? [] : schemaProblems(parsed.error.issues, data, path, lineOf);
+  // Paths are checked even when the schema failed, so one run reports every problem.
+  const folder = await configFolder(path, Boolean(options.allowOutside));
+  const at = (field: PropertyKey[]) => `${path}${lineOf(field)}: ${dotted(field)}`;
+  const resolved = await resolvePaths(data, folder, at);
+  problems.push(...resolved.problems);
+  if (!parsed.success || problems.length > 0) {
+    throw new UserError(problems.join('\n'), 'docs/config.md lists every key');
+  }
+  const config = configSchema.parse(data);
+  const { services, problems: conflicts } = expandServices(
+    config,
+    resolved.files,
+    path,
+    lineOf,
+    at,
+  );
+  if (conflicts.length > 0) throw new UserError(conflicts.join('\n'));
   return { path, config, services };
 }
 

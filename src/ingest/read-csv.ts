@@ -307,7 +307,9 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
       .split(scan.delimiter)
       .map((c) => c.trim());
 
+  /** One line of the file: the header, a row to choose the columns by, or a row to read. */
   const handle = (text: string, s: number, e: number, quoteAt: number) => {
+    line++;
     if (e > s && text.charCodeAt(e - 1) === 13) e--;
     let first = s;
     while (first < e && isSpace(text.charCodeAt(first))) first++;
@@ -384,28 +386,45 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
     fast!.point(text, ts, te, text, vs, ve, text, hs, he, line);
   };
 
+  await forEachLine(
+    file,
+    () => {
+      nextDelimiter = -1;
+    },
+    handle,
+  );
+  return scan.finish();
+}
+
+/**
+ * Calls `onLine` with each line of the file as text[s, e), without its newline, and the position
+ * of the first quote at or after s (any position outside [s, e) when the line has none); calls
+ * `onText` before the lines of each new text.
+ */
+async function forEachLine(
+  file: string,
+  onText: () => void,
+  onLine: (text: string, s: number, e: number, quoteAt: number) => void,
+): Promise<void> {
   let carry = '';
   for await (const chunk of textChunks(file)) {
     const text = carry.length > 0 ? carry + chunk : chunk;
-    nextDelimiter = -1;
+    onText();
     let quoteAt = text.indexOf('"');
     let pos = 0;
     for (;;) {
       const newline = text.indexOf('\n', pos);
       if (newline < 0) break;
-      line++;
       if (quoteAt >= 0 && quoteAt < pos) quoteAt = text.indexOf('"', pos);
-      handle(text, pos, newline, quoteAt);
+      onLine(text, pos, newline, quoteAt);
       pos = newline + 1;
     }
     carry = text.slice(pos);
   }
   if (carry.length > 0) {
-    line++;
-    nextDelimiter = -1;
-    handle(carry, 0, carry.length, carry.indexOf('"'));
+    onText();
+    onLine(carry, 0, carry.length, carry.indexOf('"'));
   }
-  return scan.finish();
 }
 
 /** The general path: csv-parse reads quoted fields (delimiters and newlines inside quotes). */

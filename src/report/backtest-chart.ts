@@ -3,27 +3,22 @@
  * featured model's band, and the hours its plan would have left under-provisioned. Same look as
  * the other charts (charts.ts). Pure: no clock, no file writes.
  */
-import type { ChartConfiguration, ChartDataset, Plugin } from 'chart.js';
+import type { ChartDataset, Plugin } from 'chart.js';
 import { primaryModel, type BacktestResult } from '../evaluate/backtest.js';
 import type { Series } from '../types.js';
 import { formatDuration } from '../util/duration.js';
 import {
   bandLabel,
-  baseOptions,
   COLORS,
   type ChartOptions,
   initialise,
-  legendOptions,
   line,
   type Point,
+  renderPanel,
   requireValidZone,
-  RIGHT_PADDING,
   timeAxis,
-  header,
   toPoints,
   valueAxis,
-  whiteBackground,
-  withChart,
   xRange,
 } from './charts.js';
 
@@ -131,7 +126,6 @@ export function renderBacktestChart(
   initialise();
   requireValidZone(options.zone);
   const unit = options.unit ?? 'load';
-  const { width, height } = BACKTEST_CHART_SIZE;
   const { stepMs } = series;
   const primary = primaryModel(result);
 
@@ -205,23 +199,15 @@ export function renderBacktestChart(
     `${primary} plan short of demand in ${plural(underSteps, 'interval')} (red)`,
   ].join('  ·  ');
   const range = xRange(actual);
-  const config: ChartConfiguration<'line', Point[]> = {
-    type: 'line',
-    data: { datasets },
-    options: {
-      ...baseOptions,
-      layout: { padding: { left: 12, right: RIGHT_PADDING, top: 12, bottom: 8 } },
-      scales: {
-        x: timeAxis({ min: range.min, max: result.end }, options.zone, true),
-        y: valueAxis(unit),
-      },
-      plugins: {
-        ...header(options.title ?? 'Backtest: forecasts against what happened', subtitle),
-        legend: legendOptions((i) => i === LOWER),
-        tooltip: { enabled: false },
-      },
+  return renderPanel(BACKTEST_CHART_SIZE, {
+    datasets,
+    scales: {
+      x: timeAxis({ min: range.min, max: result.end }, options.zone, true),
+      y: valueAxis(unit),
     },
-    plugins: [whiteBackground, backdrop(spans, result.origins)],
-  };
-  return withChart(width, height, config, (canvas) => canvas.toBuffer('image/png'));
+    title: options.title ?? 'Backtest: forecasts against what happened',
+    subtitle,
+    hidden: (i) => i === LOWER,
+    plugins: [backdrop(spans, result.origins)],
+  });
 }

@@ -4,20 +4,9 @@
  * dashed diagonal; below it, the forecast promised more than it delivered. Same look as the other
  * charts (charts.ts). Pure: no clock, no file writes.
  */
-import type { ChartConfiguration, ChartDataset } from 'chart.js';
+import type { ChartDataset } from 'chart.js';
 import type { Calibration } from '../evaluate/backtest.js';
-import {
-  baseOptions,
-  COLORS,
-  header,
-  initialise,
-  legendOptions,
-  line,
-  type AxisOptions,
-  type Point,
-  whiteBackground,
-  withChart,
-} from './charts.js';
+import { COLORS, initialise, line, type AxisOptions, type Point, renderPanel } from './charts.js';
 
 export const CALIBRATION_CHART_SIZE = { width: 800, height: 800 };
 
@@ -67,7 +56,6 @@ export function renderCalibrationChart(
   options: { title?: string; subtitle?: string } = {},
 ): Buffer {
   initialise();
-  const { width, height } = CALIBRATION_CHART_SIZE;
   const datasets: ChartDataset<'line', Point[]>[] = [
     line(
       'promised = realised',
@@ -97,23 +85,14 @@ export function renderCalibrationChart(
   const subtitle =
     options.subtitle ??
     'Share of actuals at or below each quantile of the forecast distribution; below the diagonal, the forecast promised more than it delivered';
-  const config: ChartConfiguration<'line', Point[]> = {
-    type: 'line',
-    data: { datasets },
-    options: {
-      ...baseOptions,
-      layout: { padding: { left: 12, right: 28, top: 12, bottom: 8 } },
-      scales: {
-        x: percentAxis('promised coverage (quantile of the forecast distribution)'),
-        y: percentAxis('realised coverage (actuals at or below it)'),
-      },
-      plugins: {
-        ...header(options.title ?? 'Calibration: promised against realised coverage', subtitle),
-        legend: legendOptions(),
-        tooltip: { enabled: false },
-      },
+  return renderPanel(CALIBRATION_CHART_SIZE, {
+    datasets,
+    scales: {
+      x: percentAxis('promised coverage (quantile of the forecast distribution)'),
+      y: percentAxis('realised coverage (actuals at or below it)'),
     },
-    plugins: [whiteBackground],
-  };
-  return withChart(width, height, config, (canvas) => canvas.toBuffer('image/png'));
+    title: options.title ?? 'Calibration: promised against realised coverage',
+    subtitle,
+    rightPadding: 28,
+  });
 }

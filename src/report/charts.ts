@@ -438,6 +438,48 @@ export function line(
   };
 }
 
+/** A one-panel chart: its lines, axes and header; the look around them is the same for all. */
+export interface PanelSpec {
+  datasets: ChartDataset<'line', Point[]>[];
+  scales: LineOptions['scales'];
+  title: string;
+  subtitle: string;
+  /** Datasets left out of the legend, by index. */
+  hidden?: (datasetIndex: number) => boolean;
+  /** Drawn on top of the white background. */
+  plugins?: Plugin<'line'>[];
+  /** Room on the right; default RIGHT_PADDING, for the last time label. */
+  rightPadding?: number;
+}
+
+/** A one-panel line chart on white, with the header and legend on top and no tooltips. */
+export function panelConfig(spec: PanelSpec): ChartConfiguration<'line', Point[]> {
+  return {
+    type: 'line',
+    data: { datasets: spec.datasets },
+    options: {
+      ...baseOptions,
+      layout: {
+        padding: { left: 12, right: spec.rightPadding ?? RIGHT_PADDING, top: 12, bottom: 8 },
+      },
+      scales: spec.scales,
+      plugins: {
+        ...header(spec.title, spec.subtitle),
+        legend: legendOptions(spec.hidden),
+        tooltip: { enabled: false },
+      },
+    },
+    plugins: [whiteBackground, ...(spec.plugins ?? [])],
+  };
+}
+
+/** A one-panel chart (see panelConfig) as a `size` PNG. */
+export function renderPanel(size: { width: number; height: number }, spec: PanelSpec): Buffer {
+  return withChart(size.width, size.height, panelConfig(spec), (canvas) =>
+    canvas.toBuffer('image/png'),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Public API
 
@@ -452,7 +494,6 @@ export function renderForecastChart(
   initialise();
   requireValidZone(options.zone);
   const unit = options.unit ?? 'load';
-  const { width, height } = FORECAST_CHART_SIZE;
 
   const n = history.values.length;
   const tail = Math.min(n, Math.max(1, Math.ceil(HISTORY_TAIL_MS / history.stepMs)));
@@ -480,22 +521,202 @@ export function renderForecastChart(
   const subtitle = forecast.intervalMethod
     ? `${bandLabel(forecast.quantile)}: ${forecast.intervalMethod}`
     : '';
+  return renderPanel(FORECAST_CHART_SIZE, {
+    datasets,
+    scales: { x: timeAxis(range, options.zone, true), y: valueAxis(unit) },
+    title: options.title ?? 'Load forecast',
+    subtitle,
+    hidden: (i) => i === LOWER,
+    plugins: [forecastStartMarker(forecast.start)],
+  });
+}
+
+/** The lines of the plan chart's top panel, and the time span both panels show. */
+function planLoadLines(
+  forecast: Forecast,
+  plan: CapacityPlan,
+): { datasets: ChartDataset<'line', Point[]>[]; range: { min: number; max: number } } {
+  const s = plan.settings;
+  const usable = s.capacityPerServer * s.targetUtilization;
+  const capacity = Array.from(plan.servers, (count) => count * usable);
+  const capacityPoints = toStepPoints(plan.start, plan.stepMs, capacity);
+  const plannedPoints = toPoints(plan.start, plan.stepMs, plan.plannedLoad);
+  const forecastPoints = toPoints(forecast.start, forecast.stepMs, forecast.point);
+  const range = xRange(capacityPoints, plannedPoints, forecastPoints);
+  const planned = plannedOnLine(forecast, plan, plannedPoints);
+  const fullUtilization = s.planOn === 'risk' ? 1 : s.peakUtilization;
+  const showsFullCapacity = s.planOn === 'balanced' || s.planOn === 'risk';
+  const fullCapacity = toStepPoints(
+    plan.start,
+    plan.stepMs,
+    Array.from(plan.servers, (count) => count * s.capacityPerServer * fullUtilization),
+  );
+  const datasets = [
+    line(`forecast (${forecast.model})`, forecastPoints, COLORS.forecast, {
+      borderWidth: 1.5,
+    }),
+    ...(s.planOn === 'point'
+      ? []
+      : [line(planned.label, planned.points, COLORS.planned, { borderDash: [6, 4] })]),
+    line(
+      `capacity at ${percent(s.targetUtilization)}% utilisation`,
+      capacityPoints,
+      COLORS.capacity,
+      { stepped: 'before', borderWidth: 2.5 },
+    ),
+    ...(showsFullCapacity
+      ? [
+          line(`capacity at ${percent(fullUtilization)}%`, fullCapacity, COLORS.capacityPeak, {
+            stepped: 'before',
+            borderWidth: 1.5,
+            borderDash: [2, 3],
+          }),
+        ]
+      : []),
+  ];
+  return { datasets, range };
+}
+
+/**
+ * The line the plan was sized on, drawn against the capacity it must stay under. A risk budget
+ * sizes for no single line: its (1 − budget) quantile is drawn for reference.
+ */
+function plannedOnLine(
+  forecast: Forecast,
+  plan: CapacityPlan,
+  plannedPoints: Point[],
+): { label: string; points: Point[] } {
+  const s = plan.settings;
+  const riskQuantile = 1 - s.risk;
+  const quantileLabel = `${percent(s.planOn === 'risk' ? riskQuantile : forecast.quantile)}% quantile`;
+  const label =
+    s.planOn === 'point'
+      ? 'forecast (planned on)'
+      : s.planOn === 'upper'
+        ? `planned load (${quantileLabel})`
+        : `${quantileLabel} of demand`;
+  const distribution = forecast.distribution;
+  const points =
+    s.planOn === 'risk' && distribution
+      ? toPoints(
+          forecast.start,
+          forecast.stepMs,
+          forecast.point.map((p, i) =>
+            demandQuantile(p, distribution.scale[i], distribution, riskQuantile),
+          ),
+        )
+      : s.planOn === 'balanced'
+        ? toPoints(forecast.start, forecast.stepMs, forecast.upper)
+        : plannedPoints;
+  return { label, points };
+}
+
+/** The plan chart's subtitle: the settings that turned load into servers, and what capped them. */
+function planFacts(plan: CapacityPlan, unit: string): string {
+  const s = plan.settings;
+  return [
+    `${formatNumber(s.capacityPerServer)} ${unit} per server`,
+    `target utilisation ${percent(s.targetUtilization)}%`,
+    ...(s.headroom !== 0 ? [`headroom ${percent(s.headroom)}%`] : []),
+    ...(s.baseServers !== 0 ? [`base ${s.baseServers} servers`] : []),
+    ...(s.planOn === 'risk' && plan.risk
+      ? [
+          `risk budget ${formatShare(s.risk)}: ${formatShare(plan.risk.expectedShortShare)} of hours expected above 100%`,
+        ]
+      : []),
+    ...(plan.cappedSteps > 0
+      ? [`${plan.cappedSteps} steps capped at ${s.maxServers} servers`]
+      : []),
+  ].join('  ·  ');
+}
+
+/** Both plan panels' y axes get the same width, so that their plot areas line up. */
+function planYAxisWidth(scale: Scale): void {
+  scale.width = PLAN_Y_AXIS_WIDTH;
+}
+
+const PLAN_PADDING = { left: 12, right: RIGHT_PADDING, top: 12, bottom: 8 };
+
+/** The top panel: forecast, planned load and capacity, under the header; no time labels. */
+function planLoadPanel(
+  forecast: Forecast,
+  plan: CapacityPlan,
+  options: ChartOptions,
+): { config: ChartConfiguration<'line', Point[]>; range: { min: number; max: number } } {
+  const unit = options.unit ?? 'load';
+  const { datasets, range } = planLoadLines(forecast, plan);
   const config: ChartConfiguration<'line', Point[]> = {
     type: 'line',
     data: { datasets },
     options: {
       ...baseOptions,
-      layout: { padding: { left: 12, right: RIGHT_PADDING, top: 12, bottom: 8 } },
-      scales: { x: timeAxis(range, options.zone, true), y: valueAxis(unit) },
+      layout: { padding: { ...PLAN_PADDING, bottom: 0 } },
+      scales: {
+        x: timeAxis(range, options.zone, false),
+        y: { ...valueAxis(unit), afterFit: planYAxisWidth },
+      },
       plugins: {
-        ...header(options.title ?? 'Load forecast', subtitle),
-        legend: legendOptions((i) => i === LOWER),
+        ...header(options.title ?? 'Capacity plan', planFacts(plan, unit)),
+        legend: legendOptions(),
         tooltip: { enabled: false },
       },
     },
-    plugins: [whiteBackground, forecastStartMarker(forecast.start)],
+    plugins: [whiteBackground],
   };
-  return withChart(width, height, config, (canvas) => canvas.toBuffer('image/png'));
+  return { config, range };
+}
+
+/** The bottom panel: the server count, and the --max-servers limit when it capped the plan. */
+function planServersPanel(
+  plan: CapacityPlan,
+  range: { min: number; max: number },
+  zone: string,
+): ChartConfiguration<'line', Point[]> {
+  const s = plan.settings;
+  const serverPoints = toStepPoints(plan.start, plan.stepMs, plan.servers);
+  const maxServers = plan.servers.reduce((m, v) => Math.max(m, v), 0);
+  const limitShown = plan.cappedSteps > 0 && Number.isFinite(s.maxServers);
+  const datasets = [
+    line('servers', serverPoints, COLORS.servers, {
+      stepped: 'before',
+      fill: 'origin',
+      backgroundColor: COLORS.serversFill,
+      pointStyle: 'rect',
+    }),
+  ];
+  if (limitShown) {
+    datasets.push(
+      line(
+        `max servers (${s.maxServers})`,
+        [
+          { x: range.min, y: s.maxServers },
+          { x: range.max, y: s.maxServers },
+        ],
+        COLORS.limit,
+        { borderWidth: 1.5, borderDash: [4, 4] },
+      ),
+    );
+  }
+  return {
+    type: 'line',
+    data: { datasets },
+    options: {
+      ...baseOptions,
+      layout: { padding: { ...PLAN_PADDING, top: 4 } },
+      scales: {
+        x: timeAxis(range, zone, true),
+        y: {
+          ...valueAxis('servers', { integer: true, suggestedMax: maxServers + 1 }),
+          afterFit: planYAxisWidth,
+        },
+      },
+      plugins: {
+        legend: { ...legendOptions(), display: limitShown },
+        tooltip: { enabled: false },
+      },
+    },
+    plugins: [whiteBackground],
+  };
 }
 
 /**
@@ -509,160 +730,15 @@ export function renderPlanChart(
 ): Buffer {
   initialise();
   requireValidZone(options.zone);
-  const unit = options.unit ?? 'load';
   const { width, height } = PLAN_CHART_SIZE;
-  const s = plan.settings;
-
-  const usable = s.capacityPerServer * s.targetUtilization;
-  const capacity = Array.from(plan.servers, (count) => count * usable);
-  const capacityPoints = toStepPoints(plan.start, plan.stepMs, capacity);
-  const plannedPoints = toPoints(plan.start, plan.stepMs, plan.plannedLoad);
-  const forecastPoints = toPoints(forecast.start, forecast.stepMs, forecast.point);
-  const serverPoints = toStepPoints(plan.start, plan.stepMs, plan.servers);
-  const range = xRange(capacityPoints, plannedPoints, forecastPoints);
-
-  // Each line the rule sizes for is drawn against the capacity line it must stay under. A risk
-  // budget sizes for no single line: its (1 − budget) quantile is drawn for reference.
-  const riskQuantile = 1 - s.risk;
-  const quantileLabel = `${percent(s.planOn === 'risk' ? riskQuantile : forecast.quantile)}% quantile`;
-  const plannedLabel =
-    s.planOn === 'point'
-      ? 'forecast (planned on)'
-      : s.planOn === 'upper'
-        ? `planned load (${quantileLabel})`
-        : `${quantileLabel} of demand`;
-  const distribution = forecast.distribution;
-  const plannedLine =
-    s.planOn === 'risk' && distribution
-      ? toPoints(
-          forecast.start,
-          forecast.stepMs,
-          forecast.point.map((p, i) =>
-            demandQuantile(p, distribution.scale[i], distribution, riskQuantile),
-          ),
-        )
-      : s.planOn === 'balanced'
-        ? toPoints(forecast.start, forecast.stepMs, forecast.upper)
-        : plannedPoints;
-  const fullUtilization = s.planOn === 'risk' ? 1 : s.peakUtilization;
-  const showsFullCapacity = s.planOn === 'balanced' || s.planOn === 'risk';
-  const fullCapacity = toStepPoints(
-    plan.start,
-    plan.stepMs,
-    Array.from(plan.servers, (count) => count * s.capacityPerServer * fullUtilization),
-  );
-  const facts = [
-    `${formatNumber(s.capacityPerServer)} ${unit} per server`,
-    `target utilisation ${percent(s.targetUtilization)}%`,
-    ...(s.headroom !== 0 ? [`headroom ${percent(s.headroom)}%`] : []),
-    ...(s.baseServers !== 0 ? [`base ${s.baseServers} servers`] : []),
-    ...(s.planOn === 'risk' && plan.risk
-      ? [
-          `risk budget ${formatShare(s.risk)}: ${formatShare(plan.risk.expectedShortShare)} of hours expected above 100%`,
-        ]
-      : []),
-    ...(plan.cappedSteps > 0
-      ? [`${plan.cappedSteps} steps capped at ${s.maxServers} servers`]
-      : []),
-  ];
-
-  const yAxisWidth = (scale: Scale): void => {
-    scale.width = PLAN_Y_AXIS_WIDTH;
-  };
-  const layout = { padding: { left: 12, right: RIGHT_PADDING, top: 12, bottom: 8 } };
-
-  const top: ChartConfiguration<'line', Point[]> = {
-    type: 'line',
-    data: {
-      datasets: [
-        line(`forecast (${forecast.model})`, forecastPoints, COLORS.forecast, {
-          borderWidth: 1.5,
-        }),
-        ...(s.planOn === 'point'
-          ? []
-          : [line(plannedLabel, plannedLine, COLORS.planned, { borderDash: [6, 4] })]),
-        line(
-          `capacity at ${percent(s.targetUtilization)}% utilisation`,
-          capacityPoints,
-          COLORS.capacity,
-          { stepped: 'before', borderWidth: 2.5 },
-        ),
-        ...(showsFullCapacity
-          ? [
-              line(`capacity at ${percent(fullUtilization)}%`, fullCapacity, COLORS.capacityPeak, {
-                stepped: 'before',
-                borderWidth: 1.5,
-                borderDash: [2, 3],
-              }),
-            ]
-          : []),
-      ],
-    },
-    options: {
-      ...baseOptions,
-      layout: { padding: { ...layout.padding, bottom: 0 } },
-      scales: {
-        x: timeAxis(range, options.zone, false),
-        y: { ...valueAxis(unit), afterFit: yAxisWidth },
-      },
-      plugins: {
-        ...header(options.title ?? 'Capacity plan', facts.join('  ·  ')),
-        legend: legendOptions(),
-        tooltip: { enabled: false },
-      },
-    },
-    plugins: [whiteBackground],
-  };
-
-  const maxServers = plan.servers.reduce((m, v) => Math.max(m, v), 0);
-  const limitShown = plan.cappedSteps > 0 && Number.isFinite(s.maxServers);
-  const bottomDatasets = [
-    line('servers', serverPoints, COLORS.servers, {
-      stepped: 'before',
-      fill: 'origin',
-      backgroundColor: COLORS.serversFill,
-      pointStyle: 'rect',
-    }),
-  ];
-  if (limitShown) {
-    bottomDatasets.push(
-      line(
-        `max servers (${s.maxServers})`,
-        [
-          { x: range.min, y: s.maxServers },
-          { x: range.max, y: s.maxServers },
-        ],
-        COLORS.limit,
-        { borderWidth: 1.5, borderDash: [4, 4] },
-      ),
-    );
-  }
-  const bottom: ChartConfiguration<'line', Point[]> = {
-    type: 'line',
-    data: { datasets: bottomDatasets },
-    options: {
-      ...baseOptions,
-      layout: { padding: { ...layout.padding, top: 4 } },
-      scales: {
-        x: timeAxis(range, options.zone, true),
-        y: {
-          ...valueAxis('servers', { integer: true, suggestedMax: maxServers + 1 }),
-          afterFit: yAxisWidth,
-        },
-      },
-      plugins: {
-        legend: { ...legendOptions(), display: limitShown },
-        tooltip: { enabled: false },
-      },
-    },
-    plugins: [whiteBackground],
-  };
+  const top = planLoadPanel(forecast, plan, options);
+  const bottom = planServersPanel(plan, top.range, options.zone);
 
   const out = createCanvas(width, height);
   const ctx = out.getContext('2d');
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
-  withChart(width, PLAN_TOP_HEIGHT, top, (canvas) => ctx.drawImage(canvas, 0, 0));
+  withChart(width, PLAN_TOP_HEIGHT, top.config, (canvas) => ctx.drawImage(canvas, 0, 0));
   withChart(width, height - PLAN_TOP_HEIGHT, bottom, (canvas) =>
     ctx.drawImage(canvas, 0, PLAN_TOP_HEIGHT),
   );

@@ -3,27 +3,22 @@
  * at the target utilisation, with the intervals where demand went above 100% marked in red. Same
  * look as the other charts (charts.ts). Pure: no clock, no file writes.
  */
-import type { ChartConfiguration, ChartDataset } from 'chart.js';
+import type { ChartDataset } from 'chart.js';
 import { formatShare } from '../capacity/servers.js';
 import type { Review } from '../evaluate/review.js';
 import type { CapacitySettings, Schedule } from '../types.js';
 import { backdrop, UNDER_EDGE, UNDER_FILL } from './backtest-chart.js';
 import {
-  baseOptions,
   COLORS,
   type ChartOptions,
-  header,
   initialise,
-  legendOptions,
   line,
   percent,
   type Point,
+  renderPanel,
   requireValidZone,
-  RIGHT_PADDING,
   timeAxis,
   valueAxis,
-  whiteBackground,
-  withChart,
 } from './charts.js';
 import { maxOf } from '../util/extremes.js';
 import { formatReadable } from './tables.js';
@@ -76,7 +71,6 @@ export function renderReviewChart(
   initialise();
   requireValidZone(options.zone);
   const unit = options.unit ?? 'load';
-  const { width, height } = REVIEW_CHART_SIZE;
   const c = settings.capacityPerServer;
   const target = percent(settings.targetUtilization);
   const top = Math.max(
@@ -112,27 +106,15 @@ export function renderReviewChart(
         ]
       : []),
   ];
-  const config: ChartConfiguration<'line', Point[]> = {
-    type: 'line',
-    data: { datasets },
-    options: {
-      ...baseOptions,
-      layout: { padding: { left: 12, right: RIGHT_PADDING, top: 12, bottom: 8 } },
-      scales: {
-        x: timeAxis({ min: review.start, max: review.end }, options.zone, true),
-        // Room above the highest line, so that a capacity step at the top stays visible.
-        y: valueAxis(unit, { suggestedMax: top * 1.06 }),
-      },
-      plugins: {
-        ...header(
-          options.title ?? 'Review: the plan against the load that came',
-          facts.join('  ·  '),
-        ),
-        legend: legendOptions(),
-        tooltip: { enabled: false },
-      },
+  return renderPanel(REVIEW_CHART_SIZE, {
+    datasets,
+    scales: {
+      x: timeAxis({ min: review.start, max: review.end }, options.zone, true),
+      // Room above the highest line, so that a capacity step at the top stays visible.
+      y: valueAxis(unit, { suggestedMax: top * 1.06 }),
     },
-    plugins: [whiteBackground, backdrop(shortSpans(review), [])],
-  };
-  return withChart(width, height, config, (canvas) => canvas.toBuffer('image/png'));
+    title: options.title ?? 'Review: the plan against the load that came',
+    subtitle: facts.join('  ·  '),
+    plugins: [backdrop(shortSpans(review), [])],
+  });
 }

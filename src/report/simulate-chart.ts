@@ -7,7 +7,7 @@
 import { createCanvas } from '@napi-rs/canvas';
 import type { ChartConfiguration, ChartDataset, Plugin, Scale } from 'chart.js';
 import type { PolicyId } from '../simulate/policies.js';
-import type { SimulateResult } from '../simulate/run.js';
+import type { PolicyRun, SimulateResult } from '../simulate/run.js';
 import { formatHours } from '../simulate/compare.js';
 import {
   baseOptions,
@@ -170,16 +170,15 @@ function headerStrip(title: string, subtitle: string): ChartConfiguration<'line'
   };
 }
 
-/**
- * Demand against each policy's serving capacity (warm servers × capacity per server) over
- * [from, to), one panel per policy, minutes short shaded red; a 1200-px-wide PNG.
- */
-export function renderSimulateChart(result: SimulateResult, options: SimulateChartOptions): Buffer {
-  initialise();
-  requireValidZone(options.zone);
-  const unit = options.unit ?? 'load';
-  const { demand, capacity } = result;
-  const c = capacity.capacityPerServer;
+/** The ticks [from, to) the chart shows, and their span in epoch ms. */
+interface Shown {
+  from: number;
+  to: number;
+  range: { min: number; max: number };
+}
+
+function shownTicks(result: SimulateResult, options: SimulateChartOptions): Shown {
+  const { demand } = result;
   const from = Math.max(0, Math.round((options.from - demand.start) / demand.tickMs));
   const to = Math.min(
     demand.values.length,
@@ -189,10 +188,16 @@ export function renderSimulateChart(result: SimulateResult, options: SimulateCha
     min: demand.start + from * demand.tickMs,
     max: demand.start + to * demand.tickMs,
   };
+  return { from, to, range };
+}
 
-  const spans = new Map(
-    result.policies.map((p) => [p.id, shortSpans(result, p.timeline.warm, from, to)]),
-  );
+/** The demand line, keeping every tick next to one where some policy was short. */
+function shownDemand(
+  result: SimulateResult,
+  { from, to }: Shown,
+  spans: Map<PolicyId, [number, number][]>,
+): Point[] {
+  const { demand } = result;
   const shortTicks = new Set<number>();
   for (const list of spans.values()) {
     for (const [a, b] of list) {
@@ -200,7 +205,7 @@ export function renderSimulateChart(result: SimulateResult, options: SimulateCha
         shortTicks.add(Math.round((t - demand.start) / demand.tickMs));
     }
   }
-  const demandLine = demandPoints(
+  return demandPoints(
     demand.start,
     demand.tickMs,
     demand.values,
@@ -208,121 +213,167 @@ export function renderSimulateChart(result: SimulateResult, options: SimulateCha
     to,
     (k) => shortTicks.has(k) || shortTicks.has(k - 1) || shortTicks.has(k + 1),
   );
+}
+
+/** The top of every panel's load axis: above demand, every policy's servers and the database limit. */
+function loadAxisMax(
+  result: SimulateResult,
+  { from, to }: Shown,
+  databaseServers: number | undefined,
+): number {
+  const c = result.capacity.capacityPerServer;
   let top = 0;
-  for (let k = from; k < to; k++) top = Math.max(top, demand.values[k]);
+  for (let k = from; k < to; k++) top = Math.max(top, result.demand.values[k]);
   for (const p of result.policies) {
     for (let k = from; k < to; k++) top = Math.max(top, p.timeline.servers[k] * c);
   }
-  if (options.databaseServers !== undefined) top = Math.max(top, options.databaseServers * c);
-  const yMax = niceMax(top * 1.04);
+  if (databaseServers !== undefined) top = Math.max(top, databaseServers * c);
+  return niceMax(top * 1.04);
+}
 
-  const yWidth = (width: number) => (scale: Scale) => {
-    scale.width = width;
-  };
-  const panels = result.policies.map((p, index): ChartConfiguration<'line', Point[]> => {
-    const color = POLICY_COLORS[p.id];
-    const last = index === result.policies.length - 1;
-    const f = p.figures;
-    const datasets: ChartDataset<'line', Point[]>[] = [
-      // Index 0 fills down to index 1 where it is above: the demand the warm servers could not serve.
-      line(`demand (${unit})`, demandLine, DEMAND_COLOR, {
-        borderWidth: 1.25,
-        fill: { target: 1, above: SHORT_FILL, below: 'rgba(0,0,0,0)' },
-        order: 0,
-      }),
+/** What every policy panel shares. */
+interface PanelContext {
+  result: SimulateResult;
+  options: SimulateChartOptions;
+  shown: Shown;
+  demandLine: Point[];
+  unit: string;
+  yMax: number;
+}
+
+/** A policy panel's lines: demand, serving capacity, the schedule, the database limit, the legend's "short". */
+function policyDatasets(p: PolicyRun, panel: PanelContext): ChartDataset<'line', Point[]>[] {
+  const { result, options, shown, demandLine, unit } = panel;
+  const { demand } = result;
+  const { from, to, range } = shown;
+  const c = result.capacity.capacityPerServer;
+  const datasets: ChartDataset<'line', Point[]>[] = [
+    // Index 0 fills down to index 1 where it is above: the demand the warm servers could not serve.
+    line(`demand (${unit})`, demandLine, DEMAND_COLOR, {
+      borderWidth: 1.25,
+      fill: { target: 1, above: SHORT_FILL, below: 'rgba(0,0,0,0)' },
+      order: 0,
+    }),
+    line(
+      `serving capacity: warm servers × ${formatNumber(c)}`,
+      stepPoints(demand.start, demand.tickMs, p.timeline.warm, from, to, c),
+      POLICY_COLORS[p.id],
+      {
+        stepped: 'before',
+        borderWidth: 2,
+        order: 1,
+      },
+    ),
+  ];
+  if (p.id === 'scheduled' || p.id === 'predictive') {
+    datasets.push(
       line(
-        `serving capacity: warm servers × ${formatNumber(c)}`,
-        stepPoints(demand.start, demand.tickMs, p.timeline.warm, from, to, c),
-        color,
+        'schedule as pushed',
+        stepPoints(demand.start, demand.tickMs, options.scheduled, from, to, c),
+        SCHEDULE_COLOR,
         {
           stepped: 'before',
-          borderWidth: 2,
-          order: 1,
+          borderWidth: 1.25,
+          borderDash: [5, 4],
+          order: 2,
         },
       ),
-    ];
-    if (p.id === 'scheduled' || p.id === 'predictive') {
-      datasets.push(
-        line(
-          'schedule as pushed',
-          stepPoints(demand.start, demand.tickMs, options.scheduled, from, to, c),
-          SCHEDULE_COLOR,
-          {
-            stepped: 'before',
-            borderWidth: 1.25,
-            borderDash: [5, 4],
-            order: 2,
-          },
-        ),
-      );
-    }
-    if (options.databaseServers !== undefined) {
-      const y = options.databaseServers * c;
-      datasets.push(
-        line(
-          `database limit (${options.databaseServers} servers)`,
-          [
-            { x: range.min, y },
-            { x: range.max, y },
-          ],
-          COLORS.limit,
-          {
-            borderWidth: 1.25,
-            borderDash: [2, 3],
-            order: 3,
-          },
-        ),
-      );
-    }
-    datasets.push(
-      line('short (demand above 100%)', [], SHORT_FILL, {
-        backgroundColor: SHORT_FILL,
-        pointStyle: 'rect',
-      }),
     );
-    const short =
-      f.underProvisionedHours === 0
-        ? 'never short'
-        : `${formatHours(f.underProvisionedHours)} short`;
-    const title = `${p.label}: ${short} · ${formatNumber(Math.round(f.serverHours))} server-hours · ${f.scalingActions} scaling actions · peak ${f.peakServers} servers`;
-    return {
-      type: 'line',
-      data: { datasets },
-      options: {
-        ...baseOptions,
-        layout: { padding: { left: 12, right: 12, top: 6, bottom: last ? 8 : 2 } },
-        scales: {
-          x: timeAxis(range, options.zone, last),
-          y: { ...valueAxis(unit), min: 0, max: yMax, afterFit: yWidth(Y_AXIS_WIDTH) },
-          servers: {
-            ...valueAxis('servers', { integer: true }),
-            position: 'right',
-            min: 0,
-            max: yMax / c,
-            grid: { display: false },
-            afterFit: yWidth(RIGHT_AXIS_WIDTH),
-          },
+  }
+  if (options.databaseServers !== undefined) {
+    const y = options.databaseServers * c;
+    datasets.push(
+      line(
+        `database limit (${options.databaseServers} servers)`,
+        [
+          { x: range.min, y },
+          { x: range.max, y },
+        ],
+        COLORS.limit,
+        {
+          borderWidth: 1.25,
+          borderDash: [2, 3],
+          order: 3,
         },
-        plugins: {
-          title: {
-            display: true,
-            text: title,
-            align: 'start',
-            color: COLORS.text,
-            font: { size: 13, weight: 600 },
-            padding: { top: 2, bottom: 2 },
-          },
-          legend: {
-            ...legendOptions(),
-            labels: { ...legendOptions().labels, padding: 12, boxHeight: 8 },
-          },
-          tooltip: { enabled: false },
+      ),
+    );
+  }
+  datasets.push(
+    line('short (demand above 100%)', [], SHORT_FILL, {
+      backgroundColor: SHORT_FILL,
+      pointStyle: 'rect',
+    }),
+  );
+  return datasets;
+}
+
+/** A policy panel's title: the policy and its figures over the whole replay. */
+function policyTitle(p: PolicyRun): string {
+  const f = p.figures;
+  const short =
+    f.underProvisionedHours === 0 ? 'never short' : `${formatHours(f.underProvisionedHours)} short`;
+  return `${p.label}: ${short} · ${formatNumber(Math.round(f.serverHours))} server-hours · ${f.scalingActions} scaling actions · peak ${f.peakServers} servers`;
+}
+
+const yWidth = (width: number) => (scale: Scale) => {
+  scale.width = width;
+};
+
+/** One policy's panel; only the last shows the time labels. */
+function policyPanel(
+  p: PolicyRun,
+  last: boolean,
+  spans: [number, number][],
+  panel: PanelContext,
+): ChartConfiguration<'line', Point[]> {
+  const { unit, yMax } = panel;
+  const c = panel.result.capacity.capacityPerServer;
+  return {
+    type: 'line',
+    data: { datasets: policyDatasets(p, panel) },
+    options: {
+      ...baseOptions,
+      layout: { padding: { left: 12, right: 12, top: 6, bottom: last ? 8 : 2 } },
+      scales: {
+        x: timeAxis(panel.shown.range, panel.options.zone, last),
+        y: { ...valueAxis(unit), min: 0, max: yMax, afterFit: yWidth(Y_AXIS_WIDTH) },
+        servers: {
+          ...valueAxis('servers', { integer: true }),
+          position: 'right',
+          min: 0,
+          max: yMax / c,
+          grid: { display: false },
+          afterFit: yWidth(RIGHT_AXIS_WIDTH),
         },
       },
-      plugins: [whiteBackground, shortBands(spans.get(p.id) ?? [])],
-    };
-  });
+      plugins: {
+        title: {
+          display: true,
+          text: policyTitle(p),
+          align: 'start',
+          color: COLORS.text,
+          font: { size: 13, weight: 600 },
+          padding: { top: 2, bottom: 2 },
+        },
+        legend: {
+          ...legendOptions(),
+          labels: { ...legendOptions().labels, padding: 12, boxHeight: 8 },
+        },
+        tooltip: { enabled: false },
+      },
+    },
+    plugins: [whiteBackground, shortBands(spans)],
+  };
+}
 
+/** The chart's subtitle: what span it shows, the capacity settings, and what red means. */
+function simulateSubtitle(
+  result: SimulateResult,
+  options: SimulateChartOptions,
+  range: { min: number; max: number },
+  unit: string,
+): string {
+  const { capacity } = result;
   const round = (days: number) => Math.round(days * 10) / 10;
   const days = round((range.max - range.min) / 86_400_000);
   const replayDays = round((result.end - result.start) / 86_400_000);
@@ -330,13 +381,40 @@ export function renderSimulateChart(result: SimulateResult, options: SimulateCha
     days === replayDays
       ? `the ${replayDays}-day replay`
       : `${options.busiest ? 'the busiest ' : ''}${days} days of the ${replayDays}-day replay (figures for all of it)`;
-  const subtitle = [
+  return [
     shown.charAt(0).toUpperCase() + shown.slice(1),
-    `${formatNumber(c)} ${unit} per server`,
+    `${formatNumber(capacity.capacityPerServer)} ${unit} per server`,
     `target ${Math.round(capacity.targetUtilization * 100)}%`,
     ...(options.warmup ? [`warm-up ${options.warmup}`] : []),
     `red: demand above what the warm servers serve at 100%`,
   ].join('  ·  ');
+}
+
+/**
+ * Demand against each policy's serving capacity (warm servers × capacity per server) over
+ * [from, to), one panel per policy, minutes short shaded red; a 1200-px-wide PNG.
+ */
+export function renderSimulateChart(result: SimulateResult, options: SimulateChartOptions): Buffer {
+  initialise();
+  requireValidZone(options.zone);
+  const unit = options.unit ?? 'load';
+  const shown = shownTicks(result, options);
+  const spans = new Map(
+    result.policies.map((p) => [p.id, shortSpans(result, p.timeline.warm, shown.from, shown.to)]),
+  );
+  const panel: PanelContext = {
+    result,
+    options,
+    shown,
+    demandLine: shownDemand(result, shown, spans),
+    unit,
+    yMax: loadAxisMax(result, shown, options.databaseServers),
+  };
+  const panels = result.policies.map((p, index) =>
+    policyPanel(p, index === result.policies.length - 1, spans.get(p.id) ?? [], panel),
+  );
+  const subtitle = simulateSubtitle(result, options, shown.range, unit);
+
   const height = HEADER_HEIGHT + result.policies.length * PANEL_HEIGHT + AXIS_HEIGHT;
   const out = createCanvas(SIMULATE_CHART_WIDTH, height);
   const ctx = out.getContext('2d');
