@@ -11,6 +11,7 @@ import {
   fleetFingerprint,
   PART_FORMAT,
   parseShard,
+  type Shard,
   partFileName,
   shardName,
   tasksOfShard,
@@ -263,78 +264,107 @@ async function planFleet(
     const overview =
       outcomes.length === 0 ? [] : ['', table(FLEET_COLUMNS, fleetRows(outcomes)), ''];
 
-    if (shard) {
-      const part: FleetPart = {
-        format: PART_FORMAT,
-        shard,
-        config: loaded.path,
-        total: tasks.length,
-        fleet: fleetFingerprint(tasks.map((t) => t.name)),
-        services: outcomes.map((o) => o.name),
-        generatedAt: new Date().toISOString(),
-        outcomes: outcomes.map((o, k) => partOutcome(o, chosen[k].position, reports)),
-      };
-      const path = join(reports, partFileName(shard));
-      const files = await writeFilesAtomically([
-        { path, content: JSON.stringify(part, null, 2) + '\n' },
-      ]);
-      const text = [
-        `${loaded.path}: shard ${shardName(shard)}: ${outcomes.length} of ${tasks.length} service(s), ${outcomes.length - failed.length} planned, ${failed.length} failed`,
-        ...(outcomes.length === 0 ? [''] : overview),
-        `shard ${shardName(shard)}: planned ${outcomes.length} of ${tasks.length} services; join the parts with \`headroom report --merge ${shownPath(reports)}\``,
-        `wrote ${shownPath(path)} (no index.html or summary.md: the merge writes those)${outcomes.length > 0 ? `; each service's reports are in ${reports}/<service>/` : ''}`,
-      ].join('\n');
-      return {
-        json: {
-          config: loaded.path,
-          reports,
-          shard,
-          total: tasks.length,
-          services: outcomes.map(serviceJson),
-          files,
-        },
-        text,
-        ...common,
-      };
-    }
-
-    const entries: FleetEntry[] = await Promise.all(
-      outcomes.map(async (o) => ({
-        name: o.name,
-        ok: o.ok,
-        seconds: o.seconds,
-        error: o.error,
-        warnings: o.warnings,
-        notes: o.notes,
-        plan: o.json as PlanJson | undefined,
-        charts:
-          o.ok && !planWithoutCharts(o.json)
-            ? await serviceCharts(o, reports, outcomes.length <= INLINE_CHARTS_UP_TO)
-            : undefined,
-        noCharts: o.ok && planWithoutCharts(o.json),
-      })),
-    );
-    const index = join(reports, 'index.html');
-    const files = await writeFilesAtomically([
-      { path: index, content: fleetHtml(entries, new Date().toISOString()) },
-      { path: join(reports, 'summary.md'), content: fleetMarkdown(entries) },
-    ]);
-    const text = [
-      `${loaded.path}: ${outcomes.length} service(s), ${outcomes.length - failed.length} planned, ${failed.length} failed`,
-      ...overview,
-      `wrote ${files.length === 2 ? `${index} and summary.md` : files.join(', ')}; each service's reports are in ${reports}/<service>/`,
-    ].join('\n');
-    return {
-      json: {
-        config: loaded.path,
-        reports,
-        services: outcomes.map(serviceJson),
-        files,
-      },
-      text,
-      ...common,
-    };
+    const run: FleetRun = { loaded, tasks, outcomes, failed, reports, overview, common };
+    return shard ? writeShardPart(run, shard, chosen) : writeFleetIndex(run);
   });
+}
+
+/** What a fleet run planned, for the files it writes and what it prints. */
+interface FleetRun {
+  loaded: Awaited<ReturnType<typeof loadConfig>>;
+  tasks: ServiceTask[];
+  outcomes: ServiceOutcome[];
+  failed: ServiceOutcome[];
+  reports: string;
+  overview: string[];
+  common: Pick<CommandOutput, 'notes' | 'warnings' | 'exitCode'>;
+}
+
+/** One shard of a fleet: its part file, which `report --merge` joins with the others. */
+async function writeShardPart(
+  { loaded, tasks, outcomes, failed, reports, overview, common }: FleetRun,
+  shard: Shard,
+  chosen: { position: number }[],
+): Promise<CommandOutput> {
+  const part: FleetPart = {
+    format: PART_FORMAT,
+    shard,
+    config: loaded.path,
+    total: tasks.length,
+    fleet: fleetFingerprint(tasks.map((t) => t.name)),
+    services: outcomes.map((o) => o.name),
+    generatedAt: new Date().toISOString(),
+    outcomes: outcomes.map((o, k) => partOutcome(o, chosen[k].position, reports)),
+  };
+  const path = join(reports, partFileName(shard));
+  const files = await writeFilesAtomically([
+    { path, content: JSON.stringify(part, null, 2) + '\n' },
+  ]);
+  const text = [
+    `${loaded.path}: shard ${shardName(shard)}: ${outcomes.length} of ${tasks.length} service(s), ${outcomes.length - failed.length} planned, ${failed.length} failed`,
+    ...(outcomes.length === 0 ? [''] : overview),
+    `shard ${shardName(shard)}: planned ${outcomes.length} of ${tasks.length} services; join the parts with \`headroom report --merge ${shownPath(reports)}\``,
+    `wrote ${shownPath(path)} (no index.html or summary.md: the merge writes those)${outcomes.length > 0 ? `; each service's reports are in ${reports}/<service>/` : ''}`,
+  ].join('\n');
+  return {
+    json: {
+      config: loaded.path,
+      reports,
+      shard,
+      total: tasks.length,
+      services: outcomes.map(serviceJson),
+      files,
+    },
+    text,
+    ...common,
+  };
+}
+
+/** The whole fleet: index.html and summary.md beside every service's folder. */
+async function writeFleetIndex({
+  loaded,
+  outcomes,
+  failed,
+  reports,
+  overview,
+  common,
+}: FleetRun): Promise<CommandOutput> {
+  const entries: FleetEntry[] = await Promise.all(
+    outcomes.map(async (o) => ({
+      name: o.name,
+      ok: o.ok,
+      seconds: o.seconds,
+      error: o.error,
+      warnings: o.warnings,
+      notes: o.notes,
+      plan: o.json as PlanJson | undefined,
+      charts:
+        o.ok && !planWithoutCharts(o.json)
+          ? await serviceCharts(o, reports, outcomes.length <= INLINE_CHARTS_UP_TO)
+          : undefined,
+      noCharts: o.ok && planWithoutCharts(o.json),
+    })),
+  );
+  const index = join(reports, 'index.html');
+  const files = await writeFilesAtomically([
+    { path: index, content: fleetHtml(entries, new Date().toISOString()) },
+    { path: join(reports, 'summary.md'), content: fleetMarkdown(entries) },
+  ]);
+  const text = [
+    `${loaded.path}: ${outcomes.length} service(s), ${outcomes.length - failed.length} planned, ${failed.length} failed`,
+    ...overview,
+    `wrote ${files.length === 2 ? `${index} and summary.md` : files.join(', ')}; each service's reports are in ${reports}/<service>/`,
+  ].join('\n');
+  return {
+    json: {
+      config: loaded.path,
+      reports,
+      services: outcomes.map(serviceJson),
+      files,
+    },
+    text,
+    ...common,
+  };
 }
 
 /** An outcome as a part file keeps it: its files relative to the reports folder, which moves. */
