@@ -20,7 +20,7 @@ import {
 } from '../fleet/shard.js';
 import { DEFAULT_MAX_SERIES, splitLongCsv } from '../fleet/split.js';
 import { withScratchFolders } from '../util/scratch.js';
-import { wholeNumber } from './options.js';
+import { wholeNumber } from '../settings/parse.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { fleetHtml, fleetMarkdown, type FleetEntry, type PlanJson } from '../report/fleet.js';
 import { table, type CommandOutput } from './output.js';

@@ -2,10 +2,11 @@ import { writeFilesAtomically } from '../report/atomic.js';
 import { forecastCsv, forecastRows } from '../report/tables.js';
 import { formatDuration } from '../util/duration.js';
 import { formatShort } from '../util/time.js';
-import type { RawOptions } from './options.js';
+import type { RawOptions } from '../settings/parse.js';
 import type { CommandOutput } from './output.js';
 import { table } from './output.js';
-import { calendarNotes, forecastFromCsv, modelLine } from './shared.js';
+import { calendarNotes, forecastFromCsv } from '../run/forecast.js';
+import { modelLine } from './shared.js';
 import { formatNumber, formatReadable } from '../report/tables.js';
 
 export interface ForecastOptions extends RawOptions {

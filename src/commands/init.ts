@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import { loadSeries } from '../ingest/index.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { formatDuration, HOUR_MS } from '../util/duration.js';
-import { ingestOptions, type RawOptions } from './options.js';
+import { ingestOptions, type RawOptions } from '../settings/parse.js';
 import type { CommandOutput } from './output.js';
 
 export interface InitOptions extends RawOptions {

@@ -1,9 +1,6 @@
 import { Option, type Command } from 'commander';
 import { settingsOf, type Group } from '../settings/table.js';
 
-// The parse step lives beside the table (settings/parse.ts); commands import it from here too.
-export * from '../settings/parse.js';
-
 /** Adds the flags of one group of the settings table (settings/table.ts) to a command. */
 function addSettings(command: Command, group: Group): Command {
   for (const [, setting] of settingsOf(group)) {

@@ -15,7 +15,7 @@ import type { PushTarget } from '../targets/target.js';
 import type { Warning } from '../types.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
-import { wholeNumber } from './options.js';
+import { wholeNumber } from '../settings/parse.js';
 import {
   scheduleSource,
   shapeOptions,

@@ -13,7 +13,7 @@ import { runPush } from '../targets/push.js';
 import type { PushReport, PushTarget } from '../targets/target.js';
 import type { Warning } from '../types.js';
 import { isValidZone } from '../util/time.js';
-import { wholeNumber } from './options.js';
+import { wholeNumber } from '../settings/parse.js';
 import type { CommandOutput } from './output.js';
 import {
   scheduleSource,

@@ -3,12 +3,8 @@ import { readScheduleDocument, type PlannedSchedule } from '../schedule/document
 import type { Warning } from '../types.js';
 import type { Command } from 'commander';
 import { durationOrZero } from '../util/duration.js';
-import {
-  addCapacityOptions,
-  addIngestOptions,
-  addModelOptions,
-  type RawOptions,
-} from './options.js';
+import type { RawOptions } from '../settings/parse.js';
+import { addCapacityOptions, addIngestOptions, addModelOptions } from './options.js';
 import { readTextFile } from '../util/files.js';
 
 export interface ScheduleSourceOptions extends RawOptions {

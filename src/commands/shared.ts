@@ -1,7 +1,5 @@
 import type { ForecastResult } from '../pipeline.js';
 
-export { buildCalendar, calendarNotes, forecastFromCsv, type Forecasted } from '../run/forecast.js';
-
 /** "model ridge (auto: backtest MAE 12.3; …)" or "model ridge". */
 export function modelLine(result: ForecastResult): string {
   const name = result.forecast.model;
