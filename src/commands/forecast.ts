@@ -14,6 +14,8 @@ export interface ForecastOptions extends RawOptions {
 }
 
 const PREVIEW_ROWS = 12;
+/** The file name that means standard output. */
+const STDOUT = '-';
 
 export async function forecastCommand(
   csv: string,
@@ -22,12 +24,15 @@ export async function forecastCommand(
   const forecasted = await forecastFromCsv(csv, options);
   const { ingested, result, zone } = forecasted;
   const { forecast } = result;
-  const [written] = await writeFilesAtomically([
-    { path: options.out, content: forecastCsv(forecast, zone) },
-  ]);
+  const csvText = forecastCsv(forecast, zone);
+  // `--out -`: the CSV itself is the output, for a pipe or a redirect.
+  const toStdout = options.out === STDOUT;
+  const written = toStdout
+    ? undefined
+    : (await writeFilesAtomically([{ path: options.out, content: csvText }]))[0];
   const rows = forecastRows(forecast, zone);
   const q = forecast.quantile;
-  const text = [
+  const summary = [
     `${ingested.file}: ${ingested.rows} rows of '${ingested.valueColumn}' → ${ingested.series.values.length} × ${formatDuration(ingested.series.stepMs)}`,
     modelLine(result),
     `band ${formatNumber((1 - q) * 100)}–${formatNumber(q * 100)}% from ${forecast.intervalMethod}`,
@@ -46,6 +51,7 @@ export async function forecastCommand(
       : '',
     `wrote ${written}`,
   ].join('\n');
+  const text = toStdout ? csvText.trimEnd() : summary;
   return {
     json: {
       input: {
@@ -61,7 +67,7 @@ export async function forecastCommand(
       interval: formatDuration(forecast.stepMs),
       timezone: zone,
       forecast: rows,
-      files: [written],
+      files: written ? [written] : [],
       warnings: ingested.warnings,
     },
     text,

@@ -28,7 +28,11 @@ export function registerForecast(program: Command, run: Runner): void {
         .argument('<csv>', 'history: a timestamp column and a numeric load column'),
     ),
   )
-    .option('--out <file>', 'where to write the forecast CSV', 'reports/forecast.csv')
+    .option(
+      '--out <file>',
+      'where to write the forecast CSV; - for standard output',
+      'reports/forecast.csv',
+    )
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
