@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runInProcess } from './helpers/in-process.js';
 import {
+  FAKE_AWS_ENV,
   startFakeAutoScaling,
   type FakeAction,
   type FakeAutoScaling,
@@ -21,15 +22,7 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const MONDAY = Date.UTC(2026, 10, 23);
 
-const credentials = {
-  AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKE',
-  AWS_SECRET_ACCESS_KEY: 'fake-secret',
-  AWS_REGION: 'us-east-1',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-  AWS_CONFIG_FILE: '/nonexistent/config',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  GITHUB_STEP_SUMMARY: undefined,
-};
+const credentials = { ...FAKE_AWS_ENV, GITHUB_STEP_SUMMARY: undefined };
 
 function push(args: string[]) {
   return runInProcess(['push', 'aws', '--group', 'web', ...args], {

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DATA } from './helpers/cli.js';
 import { runInProcess } from './helpers/in-process.js';
-import { startFakeAutoScaling, type FakeAutoScaling } from './helpers/fake-autoscaling.js';
+import {
+  FAKE_AWS_ENV,
+  startFakeAutoScaling,
+  type FakeAutoScaling,
+} from './helpers/fake-autoscaling.js';
 import { startHeadroom } from './helpers/signals.js';
 
 // The real SDK client talking HTTP to a loopback Auto Scaling endpoint: in this process, and in a
@@ -13,14 +17,7 @@ let fake: FakeAutoScaling;
 let dir: string;
 let schedule: string;
 
-const credentials = {
-  AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKE',
-  AWS_SECRET_ACCESS_KEY: 'fake-secret',
-  AWS_REGION: 'us-east-1',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-  AWS_CONFIG_FILE: '/nonexistent/config',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
+const credentials = FAKE_AWS_ENV;
 
 function push(args: string[], env: Record<string, string | undefined> = {}) {
   return runInProcess(['push', 'aws', '--group', 'web', ...args], {

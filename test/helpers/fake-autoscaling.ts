@@ -6,6 +6,19 @@ import type { AddressInfo } from 'node:net';
  * POST bodies in, XML out. It keeps groups and scheduled actions in memory and records every
  * request, so tests check the wire format the SDK really sends.
  */
+/**
+ * Credentials the SDK signs with for the loopback fake, and nothing from this machine's own AWS
+ * configuration (no shared files, no instance metadata).
+ */
+export const FAKE_AWS_ENV = {
+  AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKE',
+  AWS_SECRET_ACCESS_KEY: 'fake-secret',
+  AWS_REGION: 'us-east-1',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+  AWS_CONFIG_FILE: '/nonexistent/config',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+
 export interface FakeAction {
   name: string;
   recurrence?: string;
