@@ -23,6 +23,7 @@ import { formatShare } from '../capacity/servers.js';
 import { UserError } from '../errors.js';
 import { demandQuantile } from '../evaluate/predictive.js';
 import type { CapacityPlan, Forecast, Series } from '../types.js';
+import { canvasPng } from './png.js';
 
 export interface ChartOptions {
   /** IANA zone the time axis is displayed in, e.g. "UTC" or "Europe/Berlin". */
@@ -475,9 +476,7 @@ export function panelConfig(spec: PanelSpec): ChartConfiguration<'line', Point[]
 
 /** A one-panel chart (see panelConfig) as a `size` PNG. */
 export function renderPanel(size: { width: number; height: number }, spec: PanelSpec): Buffer {
-  return withChart(size.width, size.height, panelConfig(spec), (canvas) =>
-    canvas.toBuffer('image/png'),
-  );
+  return withChart(size.width, size.height, panelConfig(spec), canvasPng);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -742,5 +741,5 @@ export function renderPlanChart(
   withChart(width, height - PLAN_TOP_HEIGHT, bottom, (canvas) =>
     ctx.drawImage(canvas, 0, PLAN_TOP_HEIGHT),
   );
-  return out.toBuffer('image/png');
+  return canvasPng(out);
 }

@@ -26,6 +26,7 @@ import {
   whiteBackground,
   withChart,
 } from './charts.js';
+import { canvasPng } from './png.js';
 
 export const SIMULATE_CHART_WIDTH = 1200;
 const HEADER_HEIGHT = 64;
@@ -433,5 +434,5 @@ export function renderSimulateChart(result: SimulateResult, options: SimulateCha
       ctx.drawImage(canvas, 0, HEADER_HEIGHT + i * PANEL_HEIGHT),
     );
   });
-  return out.toBuffer('image/png');
+  return canvasPng(out);
 }
