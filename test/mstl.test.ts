@@ -201,12 +201,12 @@ describe('mstl fast path', () => {
     }
   });
 
-  it("lays augurs' band around the forecaster's own point", () => {
+  it("gives augurs' own point and band, its point close to the forecaster's", () => {
     const history = noisy(MONDAY, 4 * 7 * 24);
     const { point, lower, upper } = mstlInterval(history, 48, 0.9);
-    expect(Array.from(point)).toEqual(
-      Array.from(mstlForecaster.fit(history, UTC).predict(history, 48)),
-    );
+    const ours = mstlForecaster.fit(history, UTC).predict(history, 48);
+    const mean = history.values.reduce((a, b) => a + b, 0) / history.values.length;
+    for (let h = 0; h < 48; h++) expect(Math.abs(point[h] - ours[h])).toBeLessThan(0.005 * mean);
     // augurs' non-seasonal ETS band is symmetric and widens with lead time.
     for (let h = 0; h < 48; h++) expect(upper[h] - point[h]).toBeCloseTo(point[h] - lower[h], 6);
     expect(upper[47] - lower[47]).toBeGreaterThan(upper[0] - lower[0]);

@@ -12,7 +12,7 @@ import { writePlan } from '../src/report/plan-report.js';
 import { writeReview } from '../src/report/review-report.js';
 import { writeSimulate } from '../src/report/simulate-report.js';
 import { runBacktestCsv } from '../src/run/backtest.js';
-import { fitFromCsv } from '../src/run/forecast.js';
+import { fitFrom } from '../src/run/forecast.js';
 import { runPlan } from '../src/run/plan.js';
 import { runReview } from '../src/run/review.js';
 import { runSimulate } from '../src/run/simulate.js';
@@ -96,8 +96,8 @@ describe('the run layer', () => {
     expect(files).toHaveLength(2);
   });
 
-  it('fitFromCsv fits and reports the span it learned from', async () => {
-    const { result, trainedOn, trainedMs } = await fitFromCsv(ELB, { ...DEFAULTS, model: 'ridge' });
+  it('fitFrom fits and reports the span it learned from', async () => {
+    const { result, trainedOn, trainedMs } = await fitFrom(ELB, { ...DEFAULTS, model: 'ridge' });
     expect(result.model.name).toBe('ridge');
     expect(trainedOn.file).toBe(ELB);
     expect(Date.parse(trainedOn.end) - Date.parse(trainedOn.start)).toBe(trainedMs);

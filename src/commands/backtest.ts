@@ -7,6 +7,7 @@ import { runBacktestCsv, type BacktestOptions, type BacktestRun } from '../run/b
 import { describeDuration, formatDuration } from '../util/duration.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
+import { sourceFrom } from '../sources/registry.js';
 
 export type { BacktestOptions };
 
@@ -77,13 +78,13 @@ function progressReporter(): {
 
 /** `headroom backtest <csv>`: run the backtest, write its reports, print the scores. */
 export async function backtestCommand(
-  csv: string,
+  csv: string | undefined,
   options: BacktestOptions,
 ): Promise<CommandOutput> {
   const progress = progressReporter();
   let run: BacktestRun;
   try {
-    run = await runBacktestCsv(csv, options, progress.onProgress);
+    run = await runBacktestCsv(sourceFrom(csv, options), options, progress.onProgress);
   } finally {
     progress.clear();
   }

@@ -4,7 +4,12 @@ import { EXIT } from '../exit-codes.js';
 import { SIMULATE_DEFAULTS } from '../simulate/defaults.js';
 import type { BacktestOptions } from './backtest.js';
 import { examples } from './help-text.js';
-import { addCapacityOptions, addIngestOptions, addModelOptions } from './options.js';
+import {
+  addCapacityOptions,
+  addIngestOptions,
+  addModelOptions,
+  HISTORY_ARGUMENT,
+} from './options.js';
 import type { Runner } from './output.js';
 import type { ReviewOptions } from './review.js';
 import type { SimulateCommandOptions } from './simulate.js';
@@ -21,7 +26,7 @@ export function registerBacktest(program: Command, run: Runner): void {
           .description(
             'Score every model on your own history: forecast the last windows from the history before each, then compare with what happened',
           )
-          .argument('<csv>', 'history: a timestamp column and a numeric load column'),
+          .argument('[csv]', HISTORY_ARGUMENT),
       ),
     ),
   )
@@ -46,7 +51,7 @@ export function registerBacktest(program: Command, run: Runner): void {
       ) +
         '\nWrites backtest.csv, backtest.json, backtest.png and calibration.png (promised against realised\ncoverage of the forecast distribution). Without --horizon, windows are shortened to fit the\nhistory (a week before the first, when there is one).\n',
     )
-    .action((csv: string, options: BacktestOptions, command: Command) => {
+    .action((csv: string | undefined, options: BacktestOptions, command: Command) => {
       const given = (name: string) => command.getOptionValueSource(name) === 'cli';
       return run(
         async () =>
@@ -70,7 +75,7 @@ export function registerSimulate(program: Command, run: Runner): void {
           .description(
             'What prediction buys: replay past windows minute by minute through target tracking (HPA), step scaling, the schedule alone, and the schedule under target tracking',
           )
-          .argument('<csv>', 'history: a timestamp column and a numeric load column'),
+          .argument('[csv]', HISTORY_ARGUMENT),
       ),
     ),
   ).option(
@@ -97,7 +102,7 @@ export function registerSimulate(program: Command, run: Runner): void {
       ) +
         '\nWrites simulate.csv (one row per policy), simulate-timeline.csv (every tick), simulate.json,\nsimulate.md and simulate.png (the busiest week).\n',
     )
-    .action((csv: string, options: SimulateCommandOptions, command: Command) =>
+    .action((csv: string | undefined, options: SimulateCommandOptions, command: Command) =>
       run(
         async () =>
           (await import('./simulate.js')).simulateCommand(csv, {
@@ -195,7 +200,10 @@ export function registerReview(program: Command, run: Runner): void {
         'Score a plan made earlier against the load that came after it: hours above 100% of capacity against its risk budget, server-hours against a plan that knew the demand, the worst hours',
       )
       .argument('<schedule>', 'a schedule.json written by `headroom plan`')
-      .argument('<csv>', 'the load recorded while the plan ran, read as for `plan`'),
+      .argument(
+        '[csv]',
+        'the load recorded while the plan ran, read as for `plan` (a file, - or a remote source)',
+      ),
   );
   // The load is read at the plan's own interval, in the plan's zone, unless told otherwise.
   for (const option of review.options) {
@@ -229,7 +237,7 @@ export function registerReview(program: Command, run: Runner): void {
       ) +
         `\nScores the CSV's intervals inside the plan's span against the servers the schedule held then.\nRead the CSV with the same --agg and --value-column as the plan. Writes review.png and review.md.\nExit code ${EXIT.overBudget} with --fail-over-budget when the plan went over its budget.\n`,
     )
-    .action((schedule: string, csv: string, options: ReviewOptions) =>
+    .action((schedule: string, csv: string | undefined, options: ReviewOptions) =>
       run(
         async () => (await import('./review.js')).reviewCommand(schedule, csv, options),
         options.json,

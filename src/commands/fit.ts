@@ -1,17 +1,24 @@
 import { modelFileContent } from '../models/model-file.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { formatNumber } from '../report/tables.js';
-import { fitFromCsv } from '../run/forecast.js';
+import { fitFrom } from '../run/forecast.js';
 import type { RawOptions } from '../settings/parse.js';
 import { formatDuration } from '../util/duration.js';
 import { table, type CommandOutput } from './output.js';
+import { sourceFrom } from '../sources/registry.js';
 
 export interface FitOptions extends RawOptions {
   save?: string;
 }
 
-export async function fitCommand(csv: string, options: FitOptions): Promise<CommandOutput> {
-  const { ingested, result, trainedOn, trainedMs } = await fitFromCsv(csv, options);
+export async function fitCommand(
+  csv: string | undefined,
+  options: FitOptions,
+): Promise<CommandOutput> {
+  const { ingested, result, trainedOn, trainedMs } = await fitFrom(
+    sourceFrom(csv, options),
+    options,
+  );
   const { model, errors, selection, notes } = result;
   const describe = model.describe();
   const files = options.save

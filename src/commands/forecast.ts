@@ -5,9 +5,10 @@ import { formatShort } from '../util/time.js';
 import type { RawOptions } from '../settings/parse.js';
 import type { CommandOutput } from './output.js';
 import { table } from './output.js';
-import { calendarNotes, forecastFromCsv } from '../run/forecast.js';
+import { calendarNotes, forecastFrom } from '../run/forecast.js';
 import { modelLine } from './shared.js';
 import { formatNumber, formatReadable } from '../report/tables.js';
+import { sourceFrom } from '../sources/registry.js';
 
 export interface ForecastOptions extends RawOptions {
   out: string;
@@ -18,10 +19,10 @@ const PREVIEW_ROWS = 12;
 const STDOUT = '-';
 
 export async function forecastCommand(
-  csv: string,
+  csv: string | undefined,
   options: ForecastOptions,
 ): Promise<CommandOutput> {
-  const forecasted = await forecastFromCsv(csv, options);
+  const forecasted = await forecastFrom(sourceFrom(csv, options), options);
   const { ingested, result, zone } = forecasted;
   const { forecast } = result;
   const csvText = forecastCsv(forecast, zone);

@@ -12,9 +12,11 @@ import {
   addIngestOptions,
   addModelOptions,
   allowOutsideConfigDirOption,
+  HISTORY_ARGUMENT,
 } from './options.js';
 import type { Runner } from './output.js';
 import type { PlanOptions } from './plan.js';
+import { namesRemoteSource } from '../sources/registry.js';
 
 // The forecasting and planning commands' flags, help and actions. Their work loads only when they run.
 
@@ -25,7 +27,7 @@ export function registerForecast(program: Command, run: Runner): void {
       program
         .command('forecast')
         .description('Forecast the next --horizon of a load history, with a planning band')
-        .argument('<csv>', 'history: a timestamp column and a numeric load column'),
+        .argument('[csv]', HISTORY_ARGUMENT),
     ),
   )
     .option(
@@ -42,7 +44,7 @@ export function registerForecast(program: Command, run: Runner): void {
         'headroom forecast load.csv --model-file model.json',
       ) + `\nModels:\n${modelSummaries()}\n`,
     )
-    .action((csv: string, options: ForecastOptions) =>
+    .action((csv: string | undefined, options: ForecastOptions) =>
       run(async () => (await import('./forecast.js')).forecastCommand(csv, options), options.json),
     );
 }
@@ -57,7 +59,7 @@ export function registerPlan(program: Command, run: Runner): void {
           .description(
             'Forecast, then turn the forecast into servers and a scaling schedule with reports; with --config (or a headroom.yaml here), every service of a fleet',
           )
-          .argument('[csv]', 'history: a timestamp column and a numeric load column'),
+          .argument('[csv]', HISTORY_ARGUMENT),
       ),
     ),
   )
@@ -94,7 +96,8 @@ export function registerPlan(program: Command, run: Runner): void {
       'with --config: plan only the i-th of n parts of the fleet (1-based, e.g. 2/4) and write reports/fleet-part-<i>-of-<n>.json for `headroom report --merge`',
     )
     .action((csv: string | undefined, options: FleetOptions, command: Command) => {
-      const config = options.config ?? (csv === undefined ? CONFIG_FILE : undefined);
+      const single = csv !== undefined || namesRemoteSource(options);
+      const config = options.config ?? (single ? undefined : CONFIG_FILE);
       if (csv !== undefined && options.config !== undefined) {
         throw new UserError('give either a CSV or --config, not both');
       }
@@ -104,10 +107,7 @@ export function registerPlan(program: Command, run: Runner): void {
         );
       }
       if (config === undefined)
-        return run(
-          async () => (await import('./plan.js')).planCommand(csv!, options),
-          options.json,
-        );
+        return run(async () => (await import('./plan.js')).planCommand(csv, options), options.json);
       if (options.config === undefined && !existsSync(CONFIG_FILE)) {
         throw new UserError(
           `nothing to plan: give a CSV, or --config, or put a ${CONFIG_FILE} in this folder`,
@@ -135,7 +135,7 @@ export function registerFit(program: Command, run: Runner): void {
       program
         .command('fit')
         .description('Fit a model, print its fit statistics, and optionally save it for reuse')
-        .argument('<csv>', 'history: a timestamp column and a numeric load column'),
+        .argument('[csv]', HISTORY_ARGUMENT),
     ),
   )
     .option('--save <file>', 'save the fitted model (JSON) for --model-file')
@@ -147,7 +147,7 @@ export function registerFit(program: Command, run: Runner): void {
         'headroom forecast load.csv --model-file model.json',
       ),
     )
-    .action((csv: string, options: FitOptions) =>
+    .action((csv: string | undefined, options: FitOptions) =>
       run(async () => (await import('./fit.js')).fitCommand(csv, options), options.json),
     );
 }

@@ -12,6 +12,10 @@ function addSettings(command: Command, group: Group): Command {
   return command;
 }
 
+/** The history argument of every command that reads one. */
+export const HISTORY_ARGUMENT =
+  'history: a CSV with a timestamp column and a numeric load column; - reads standard input';
+
 export const addIngestOptions = (command: Command) => addSettings(command, 'ingest');
 export const addModelOptions = (command: Command) => addSettings(command, 'model');
 export const addCapacityOptions = (command: Command) => addSettings(command, 'capacity');

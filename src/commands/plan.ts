@@ -7,12 +7,16 @@ import { formatDuration, HOUR_MS } from '../util/duration.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
 import { modelLine } from './shared.js';
+import { sourceFrom } from '../sources/registry.js';
 
 export type { PlanOptions };
 
 /** `headroom plan <csv>`: run the plan, write its reports, say what it found. */
-export async function planCommand(csv: string, options: PlanOptions): Promise<CommandOutput> {
-  const run = await runPlan(csv, options);
+export async function planCommand(
+  csv: string | undefined,
+  options: PlanOptions,
+): Promise<CommandOutput> {
+  const run = await runPlan(sourceFrom(csv, options), options);
   const { forecasted, settings, plan, figures, warnings, notes } = run;
   const { ingested, result, zone } = forecasted;
   const { forecast, training } = result;

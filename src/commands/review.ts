@@ -15,15 +15,16 @@ import { formatReadable } from '../report/tables.js';
 import { runReview, type ReviewOptions } from '../run/review.js';
 import { formatDuration } from '../util/duration.js';
 import { table, type CommandOutput } from './output.js';
+import { sourceFrom } from '../sources/registry.js';
 
 export type { ReviewOptions };
 
 export async function reviewCommand(
   scheduleFile: string,
-  csv: string,
+  csv: string | undefined,
   options: ReviewOptions,
 ): Promise<CommandOutput> {
-  const run = await runReview(scheduleFile, csv, options);
+  const run = await runReview(scheduleFile, sourceFrom(csv, options), options);
   const { schedule, settings, zone, ingested, budget, review, warnings, notes } = run;
   const { files, json } = await writeReview(run, options);
   const text = [

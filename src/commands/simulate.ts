@@ -9,6 +9,7 @@ import { exactSizingLine, settingsFacts } from '../simulate/report.js';
 import { describeDuration, formatDuration } from '../util/duration.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
+import { sourceFrom } from '../sources/registry.js';
 
 export { CURRENT_POLICIES, type SimulateCommandOptions };
 
@@ -29,13 +30,13 @@ function progressReporter() {
 
 /** `headroom simulate <csv>`: replay the history through each policy, write the reports, compare. */
 export async function simulateCommand(
-  csv: string,
+  csv: string | undefined,
   given: SimulateCommandOptions,
 ): Promise<CommandOutput> {
   const progress = progressReporter();
   let run: SimulateRun;
   try {
-    run = await runSimulate(csv, given, progress.onProgress);
+    run = await runSimulate(sourceFrom(csv, given), given, progress.onProgress);
   } finally {
     progress.clear();
   }

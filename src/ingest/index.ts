@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { UserError } from '../errors.js';
@@ -109,17 +110,36 @@ async function loadStandardInput(options: IngestOptions): Promise<Ingested> {
       'pipe the file in (`cat load.csv | headroom plan -`) or name it instead of -',
     );
   }
-  return withScratchFolders('headroom-stdin-', async (make) => {
-    const spooled = join(await make(), 'stdin.csv');
-    await pipeline(process.stdin, createWriteStream(spooled));
-    const rename = (text: string) => text.split(spooled).join(STDIN_NAME);
+  const { ingested } = await loadSpooled(STDIN_NAME, options, (file) =>
+    pipeline(process.stdin, createWriteStream(file)),
+  );
+  return ingested;
+}
+
+/**
+ * A CSV that `write` puts into a scratch file, read like any file and named `name` in every
+ * message; `keep` also returns the file's text (a remote source's history, for history.csv).
+ */
+export async function loadSpooled(
+  name: string,
+  options: IngestOptions,
+  write: (file: string) => Promise<void>,
+  keep = false,
+): Promise<{ ingested: Ingested; text?: string }> {
+  return withScratchFolders('headroom-spool-', async (make) => {
+    const spooled = join(await make(), 'history.csv');
+    await write(spooled);
+    const rename = (text: string) => text.split(spooled).join(name);
     try {
       const ingested = await loadSeries(spooled, options);
       return {
-        ...ingested,
-        file: STDIN_NAME,
-        warnings: ingested.warnings.map((w) => ({ ...w, message: rename(w.message) })),
-        notes: ingested.notes.map(rename),
+        ingested: {
+          ...ingested,
+          file: name,
+          warnings: ingested.warnings.map((w) => ({ ...w, message: rename(w.message) })),
+          notes: ingested.notes.map(rename),
+        },
+        text: keep ? await readFile(spooled, 'utf8') : undefined,
       };
     } catch (error) {
       if (error instanceof UserError) error.message = rename(error.message);

@@ -347,12 +347,11 @@ export function restoreMstl(state: SavedState): FittedModel {
 }
 
 /**
- * MSTL's own prediction interval at `level` (0–1) for the `horizon` steps after `history`, with
- * the daily/weekly periods that the history supports. The band is augurs' (the general path):
- * it derives it from the ETS trend model alone, point ± z·σₕ, so the seasonal components are
- * treated as known, the band is as wide at a peak as at a trough and widens with lead time only
- * as fast as the trend's uncertainty does. Its half-widths are laid around the point forecast of
- * `mstlForecaster` (the fast path where it applies), so that both report the same point.
+ * augurs' MSTL (the benchmark's peer, and the general path of `mstl`): its point forecast and its
+ * own prediction interval at `level` (0–1) for the `horizon` steps after `history`, with the
+ * daily/weekly periods that the history supports. augurs derives the band from the ETS trend
+ * model alone, point ± z·σₕ, so the seasonal components are treated as known, the band is as wide
+ * at a peak as at a trough and widens with lead time only as fast as the trend's uncertainty does.
  */
 export function mstlInterval(
   history: Series,
@@ -363,26 +362,17 @@ export function mstlInterval(
     throw new RangeError(`mstlInterval: level must be between 0 and 1, got ${level}`);
   }
   const steps = gapFree(history.values).values.length;
-  const periods = mstlPeriods(history.stepMs, steps);
-  const general = fitAugurs(history.values, periods);
-  const fit = fitSeries(history.values, periods);
+  const fit = fitAugurs(history.values, mstlPeriods(history.stepMs, steps));
   try {
-    const band = general.forecast(horizon, level);
-    if (!band.lower || !band.upper) {
+    const { point, lower, upper } = fit.forecast(horizon, level);
+    if (!lower || !upper) {
       throw new UserError(
         `mstl: ${steps} observed values are too few for a prediction interval`,
         'use a longer history',
       );
     }
-    const { point } = fit.forecast(horizon);
-    const { lower, upper } = band;
-    return {
-      point,
-      lower: point.map((p, h) => p - (band.point[h] - lower[h])),
-      upper: point.map((p, h) => p + (upper[h] - band.point[h])),
-    };
+    return { point, lower, upper };
   } finally {
-    general.free();
     fit.free();
   }
 }

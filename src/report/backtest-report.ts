@@ -19,6 +19,7 @@ import { writeFilesAtomically } from './atomic.js';
 import { renderBacktestChart } from './backtest-chart.js';
 import { renderCalibrationChart } from './calibration-chart.js';
 import { formatNumber, formatReadable } from './tables.js';
+import { fetchedHistoryFile } from '../sources/load.js';
 
 export const BACKTEST_FORMAT = 'headroom.backtest/v1';
 
@@ -180,6 +181,7 @@ export async function writeBacktest(
       }),
     },
     { path: path('calibration.png'), content: calibrationPng(result) },
+    ...fetchedHistoryFile(ingested, options.outDir),
   ]);
   return { files, json: { ...document, warnings, notes, files } };
 }

@@ -8,6 +8,7 @@ import type { PlanOptions, PlanRun } from '../run/plan.js';
 import { writeFilesAtomically, type OutputFile } from './atomic.js';
 import { summaryMarkdown } from './summary.js';
 import { forecastCsv, planCsv, scheduleCsv } from './tables.js';
+import { fetchedHistoryFile } from '../sources/load.js';
 
 export async function writePlan(
   run: PlanRun,
@@ -38,6 +39,7 @@ export async function writePlan(
     { path: path('schedule.csv'), content: scheduleCsv(schedule, zone) },
     { path: path('schedule.json'), content: JSON.stringify(run.document, null, 2) + '\n' },
     ...pngs,
+    ...fetchedHistoryFile(ingested, options.outDir),
     {
       path: path('summary.md'),
       content: summaryMarkdown({

@@ -12,7 +12,6 @@ import {
   runBacktest,
   type BacktestResult,
 } from '../evaluate/backtest.js';
-import { loadSeries } from '../ingest/index.js';
 import { AUTO, MODEL_NAMES } from '../models/registry.js';
 import { formatReadable } from '../report/tables.js';
 import {
@@ -25,6 +24,8 @@ import {
 import type { Series, Warning } from '../types.js';
 import { formatDuration } from '../util/duration.js';
 import { buildCalendar } from './forecast.js';
+import { loadHistory } from '../sources/load.js';
+import type { HistorySource } from '../sources/registry.js';
 
 export interface BacktestOptions extends RawOptions {
   /** Comma-separated model names; default BACKTEST_DEFAULT_MODELS. */
@@ -102,7 +103,7 @@ export function windowSteps(
 
 /** Everything `backtest` computes before it writes; `onProgress` hears of each model × window. */
 export async function runBacktestCsv(
-  csv: string,
+  source: HistorySource,
   options: BacktestOptions,
   onProgress?: (done: number, total: number) => void,
 ) {
@@ -111,7 +112,7 @@ export async function runBacktestCsv(
   const settings = capacitySettings(options);
   const ingest = ingestOptions(options);
   const request = forecastRequest(options);
-  const ingested = await loadSeries(csv, ingest);
+  const ingested = await loadHistory(source, ingest);
   const { series } = ingested;
   const warnings: Warning[] = [...ingested.warnings];
   const notes = [...ingested.notes];

@@ -12,13 +12,14 @@ import {
   type EventDay,
 } from '../features/events.js';
 import { readEventsCsv } from '../ingest/events-file.js';
-import { loadSeries, type Ingested } from '../ingest/index.js';
 import { parseModelFile, unreadableModelFile } from '../models/model-file.js';
 import { forecastSeries, forecastWithSaved, type ForecastResult } from '../pipeline.js';
 import { forecastRequest, ingestOptions, type RawOptions } from '../settings/parse.js';
 import type { Series } from '../types.js';
 import { formatDuration } from '../util/duration.js';
 import { formatTimestamp } from '../util/time.js';
+import { loadHistory, type History } from '../sources/load.js';
+import type { HistorySource } from '../sources/registry.js';
 
 /**
  * Holidays (--holidays) and events (--events) from the first year of the history to the year after
@@ -62,17 +63,17 @@ export function calendarNotes(forecasted: Forecasted): string[] {
 }
 
 export interface Forecasted {
-  ingested: Ingested;
+  ingested: History;
   result: ForecastResult;
   zone: string;
   calendar?: EventCalendar;
 }
 
 /** The shared first half of `forecast` and `plan`: read the CSV, then fit (or load) and forecast. */
-export async function forecastFromCsv(csv: string, raw: RawOptions): Promise<Forecasted> {
+export async function forecastFrom(source: HistorySource, raw: RawOptions): Promise<Forecasted> {
   const ingest = ingestOptions(raw);
   const request = forecastRequest(raw);
-  const ingested = await loadSeries(csv, ingest);
+  const ingested = await loadHistory(source, ingest);
   if (!raw.modelFile) {
     const { calendar, lifts } = await buildCalendar(raw, ingested.series, request.horizonMs);
     const result = forecastSeries(raw.model, ingested.series, {
@@ -103,9 +104,9 @@ export async function forecastFromCsv(csv: string, raw: RawOptions): Promise<For
  * `fit` as a run: read the CSV and fit the model (no calendar, no saved model), and the span it
  * learned from, as `fit --save` records it.
  */
-export async function fitFromCsv(csv: string, raw: RawOptions) {
+export async function fitFrom(source: HistorySource, raw: RawOptions) {
   const ingest = ingestOptions(raw);
-  const ingested = await loadSeries(csv, ingest);
+  const ingested = await loadHistory(source, ingest);
   const result = forecastSeries(raw.model, ingested.series, forecastRequest(raw));
   const { training } = result;
   const end = training.start + training.values.length * training.stepMs;

@@ -7,7 +7,8 @@ import { planFromForecast } from '../pipeline.js';
 import { scheduleDocument } from '../schedule/document.js';
 import { assumedCapacityNote, capacitySettings, type RawOptions } from '../settings/parse.js';
 import type { Warning } from '../types.js';
-import { calendarNotes, forecastFromCsv } from './forecast.js';
+import { calendarNotes, forecastFrom } from './forecast.js';
+import { type HistorySource } from '../sources/registry.js';
 
 export type PlanRun = Awaited<ReturnType<typeof runPlan>>;
 
@@ -21,9 +22,9 @@ export interface PlanOptions extends RawOptions {
 }
 
 /** Everything `plan` computes before it writes: shared with fleets and `push`, which plans on the fly. */
-export async function runPlan(csv: string, options: RawOptions) {
+export async function runPlan(source: HistorySource, options: RawOptions) {
   const settings = capacitySettings(options);
-  const forecasted = await forecastFromCsv(csv, options);
+  const forecasted = await forecastFrom(source, options);
   const { ingested, result, zone } = forecasted;
   const { forecast } = result;
   const { plan, schedule } = planFromForecast(forecast, settings);

@@ -6,12 +6,13 @@
 import { DEFAULT_CAPACITY, formatShare } from '../capacity/servers.js';
 import { UserError } from '../errors.js';
 import { reviewSchedule } from '../evaluate/review.js';
-import { loadSeries } from '../ingest/index.js';
 import { readScheduleDocument, type PlannedSchedule } from '../schedule/document.js';
 import { ingestOptions, parseShare, type RawOptions } from '../settings/parse.js';
 import type { CapacitySettings, Warning } from '../types.js';
 import { formatDuration } from '../util/duration.js';
 import { readTextFile } from '../util/files.js';
+import { loadHistory } from '../sources/load.js';
+import type { HistorySource } from '../sources/registry.js';
 
 type IngestFlags =
   | 'timestampColumn'
@@ -120,7 +121,11 @@ export type ReviewRun = Awaited<ReturnType<typeof runReview>>;
 export type ReviewBudget = ReturnType<typeof budgetOf>;
 
 /** Everything `review` computes before it writes. */
-export async function runReview(scheduleFile: string, csv: string, options: ReviewOptions) {
+export async function runReview(
+  scheduleFile: string,
+  source: HistorySource,
+  options: ReviewOptions,
+) {
   const planned = await readSchedule(scheduleFile);
   const settings = planSettings(planned);
   const { schedule } = planned;
@@ -132,7 +137,7 @@ export async function runReview(scheduleFile: string, csv: string, options: Revi
     timezone: options.timezone ?? zone,
     interval: options.interval ?? doc.interval,
   } as unknown as RawOptions);
-  const ingested = await loadSeries(csv, ingest);
+  const ingested = await loadHistory(source, ingest);
   const warnings: Warning[] = [...ingested.warnings];
   const notes = [...ingested.notes];
 

@@ -4,7 +4,6 @@
  * command prints it and src/report/simulate-report.ts writes it.
  */
 import { UserError } from '../errors.js';
-import { loadSeries } from '../ingest/index.js';
 import { parseTimestamp } from '../ingest/timestamp.js';
 import { behaviorFromText, FIRST_DESIGN_BEHAVIOR } from '../simulate/behavior.js';
 import { busiestSpan } from '../simulate/busiest.js';
@@ -35,6 +34,8 @@ import { readTextFile } from '../util/files.js';
 import { formatShort } from '../util/time.js';
 import { windowSteps } from './backtest.js';
 import { buildCalendar } from './forecast.js';
+import { loadHistory } from '../sources/load.js';
+import type { HistorySource } from '../sources/registry.js';
 
 export interface SimulateCommandOptions extends RawOptions {
   origins?: string;
@@ -190,14 +191,14 @@ async function replaySettings(options: Defaulted) {
 
 /** Everything `simulate` computes before it writes; `onProgress` hears of each forecast window. */
 export async function runSimulate(
-  csv: string,
+  source: HistorySource,
   given: SimulateCommandOptions,
   onProgress?: (done: number, total: number) => void,
 ) {
   const options = withDefaults(given);
   const replay = await replaySettings(options);
   const { settings, request, origins, tickMs, warmupMs, leadMs, minHoldMs, cost, hpa } = replay;
-  const ingested = await loadSeries(csv, replay.ingest);
+  const ingested = await loadHistory(source, replay.ingest);
   const { series } = ingested;
   const zone = replay.ingest.timezone;
   const warnings: Warning[] = [...ingested.warnings];
