@@ -16,7 +16,9 @@ function addSettings(command: Command, group: Group): Command {
 export const HISTORY_ARGUMENT =
   'history: a CSV with a timestamp column and a numeric load column; - reads standard input';
 
-export const addIngestOptions = (command: Command) => addSettings(command, 'ingest');
+/** Where the history comes from (remote sources) and how it is read. */
+export const addIngestOptions = (command: Command) =>
+  addSettings(addSettings(command, 'source'), 'ingest');
 export const addModelOptions = (command: Command) => addSettings(command, 'model');
 export const addCapacityOptions = (command: Command) => addSettings(command, 'capacity');
 

@@ -13,6 +13,7 @@ export function settingsReference(): string {
     'line win over the file.',
   ];
   for (const [group, title] of Object.entries(GROUPS) as [Group, string][]) {
+    if (settingsOf(group).length === 0) continue;
     lines.push(
       '',
       `## ${title}`,

@@ -12,6 +12,7 @@ import { DEFAULT_MODEL, MODEL_NAMES } from '../models/registry.js';
 import { isValidZone } from '../util/time.js';
 
 export const GROUPS = {
+  source: 'Where the history comes from',
   ingest: 'Reading the data',
   model: 'Forecast',
   capacity: 'Capacity',
