@@ -25,7 +25,8 @@ const processIo: Io = {
   stderr: (text) => process.stderr.write(text),
 };
 
-function buildProgram(io: Io, run: Runner): Command {
+/** The whole command tree; `run` carries out an action's work (main's, or a stand-in for docs). */
+export function buildProgram(io: Io, run: Runner): Command {
   const program = new Command('headroom')
     .description(
       'Forecast load from CSV history and plan the servers it needs, with a scaling schedule.',

@@ -7,7 +7,7 @@ export function settingsReference(): string {
   const lines = [
     '# Settings',
     '',
-    'Generated from `src/settings/table.ts` by `npm run docs:settings`; a test fails when this page',
+    'Generated from `src/settings/table.ts` by `npm run docs`; a test fails when this page',
     'is out of date. Every setting is a flag of `headroom plan` (and of the commands that forecast',
     'or plan) and a key of `headroom.yaml` (in `defaults` or a service); flags given on the command',
     'line win over the file.',
