@@ -43,6 +43,43 @@ describe('checks across keys of headroom.yaml', () => {
     expect(stdout).toBe('');
   });
 
+  it('refuses settings that cannot be planned together when the config is read, in its own words (exit 2)', async () => {
+    const dir = configDir(
+      [
+        'version: 1',
+        'defaults:',
+        '  interval: 1m',
+        'services:',
+        '  - name: web',
+        '    data: elb.csv',
+        '    horizon: 100d',
+        '  - name: api',
+        '    data: elb.csv',
+        '    rowInterval: 5m',
+        '    timestampColumn: ts',
+        '  - name: fine',
+        '    data: elb.csv',
+        '',
+      ].join('\n'),
+    );
+    const { code, stderr, stdout } = await runInProcess([
+      'plan',
+      '--config',
+      join(dir, 'headroom.yaml'),
+    ]);
+    expect(code).toBe(2);
+    // Each service with the line it starts on, the keys named as the file names them.
+    expect(stderr).toMatch(
+      /headroom\.yaml:5: services\[0\] \(service 'web'\): horizon 100d at interval 1m is 144,000 steps, more than 100,000/,
+    );
+    expect(stderr).toContain(
+      "headroom.yaml:8: services[1] (service 'api'): rowInterval and timestampColumn exclude each other",
+    );
+    expect(stderr).not.toContain('--');
+    expect(stderr).not.toContain("service 'fine'");
+    expect(stdout).toBe('');
+  });
+
   it('refuses a push endpoint that is neither AWS nor this machine (a config may come with a pull request)', async () => {
     const config = (endpoint: string) =>
       configDir(

@@ -2,7 +2,6 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
 import { loadConfig, type Service } from '../config/load.js';
-import { planKeys } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { withMaskedExcerpts } from '../util/excerpt.js';
@@ -25,6 +24,7 @@ import { writeFilesAtomically } from '../report/atomic.js';
 import { fleetHtml, fleetMarkdown, type FleetEntry, type PlanJson } from '../report/fleet.js';
 import { table, type CommandOutput } from './output.js';
 import type { PlanOptions } from './plan.js';
+import { flagValuesOf } from '../config/service-settings.js';
 
 export interface FleetOptions extends PlanOptions {
   config?: string;
@@ -45,12 +45,7 @@ export function serviceOptions(
   explicit: ReadonlySet<string>,
   outDir: string,
 ): PlanOptions {
-  const fromFile = Object.fromEntries(
-    Object.entries(service)
-      .filter(([key, value]) => key in planKeys && value !== undefined)
-      // As commander hands flags over: values as strings, switches (charts) as booleans.
-      .map(([key, value]) => [key, typeof value === 'boolean' ? value : String(value)]),
-  );
+  const fromFile = flagValuesOf(service);
   const fromFlags = Object.fromEntries(
     Object.entries(defaults).filter(([key]) => explicit.has(key)),
   );

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig, type Service } from '../config/load.js';
+import { asFlagValue } from '../config/service-settings.js';
 import { UserError } from '../errors.js';
 import { withMaskedExcerpts } from '../util/excerpt.js';
 import { EXIT } from '../exit-codes.js';
@@ -133,7 +134,7 @@ async function pushService<O extends object>(
   const block = Object.fromEntries(
     Object.entries(service.push![target]!)
       .filter(([key]) => !explicit.has(key))
-      .map(([key, value]) => [key, String(value)]),
+      .map(([key, value]) => [key, asFlagValue(value)]),
   );
   const merged = {
     ...serviceOptions(service, options as FleetOptions, explicit, join('reports', service.name)),

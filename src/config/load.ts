@@ -7,6 +7,7 @@ import { readTextFile } from '../util/files.js';
 import { configFolder, configPath, type ConfigFolder, dataFiles, OUTSIDE_FLAG } from './paths.js';
 
 import { CONFIG_FILE } from './file-name.js';
+import { serviceSettingsProblem } from './service-settings.js';
 
 export { CONFIG_FILE, OUTSIDE_FLAG };
 
@@ -201,7 +202,7 @@ async function resolvePaths(
 
 /**
  * The services to plan, one per data file, each with the defaults merged in; problems for
- * minServers above maxServers and for names used twice.
+ * settings that cannot be planned together (minServers above maxServers, …) and names used twice.
  */
 function expandServices(
   config: Config,
@@ -225,6 +226,9 @@ function expandServices(
       problems.push(
         `${at(where('minServers'))} ${merged.minServers} is above ${dotted(where('maxServers'))} ${merged.maxServers} (line${lineOf(where('maxServers')).replace(':', ' ')}) for service '${raw.name}'`,
       );
+    } else {
+      const problem = serviceSettingsProblem(merged);
+      if (problem) problems.push(`${at(['services', i])} (service '${raw.name}'): ${problem}`);
     }
     for (const file of files[i]) {
       const name = files[i].length > 1 ? `${raw.name}-${basename(file, extname(file))}` : raw.name;
