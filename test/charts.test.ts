@@ -1,12 +1,14 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import {
+  dailyPeakPoints,
   FORECAST_CHART_SIZE,
   PLAN_CHART_SIZE,
   renderForecastChart,
   renderPlanChart,
 } from '../src/report/charts.js';
 import type { CapacityPlan, CapacitySettings, Forecast, Series } from '../src/types.js';
+import { loadUnit } from '../src/util/format.js';
 
 const HOUR = 3_600_000;
 const START = Date.UTC(2024, 4, 6);
@@ -182,5 +184,36 @@ describe('renderPlanChart', () => {
 
   it('is a pure function of its inputs', () => {
     expect(renderPlanChart(forecast, plan, options).equals(png)).toBe(true);
+  });
+});
+
+describe('plan chart over long horizons: each local day’s peak', () => {
+  it('cuts days at local midnight, 23 hours on the spring DST day, and keeps each day’s largest value', () => {
+    // 2024-03-09 00:00 New York (EST, UTC−5) for three days, hourly: the 10th has 23 hours.
+    const start = Date.UTC(2024, 2, 9, 5);
+    const values = Float64Array.from({ length: 24 + 23 + 24 }, (_, i) => i);
+    const points = dailyPeakPoints(start, HOUR, values, 'America/New_York');
+    expect(points.map((p) => new Date(p.x).toISOString())).toEqual([
+      '2024-03-09T05:00:00.000Z',
+      '2024-03-10T05:00:00.000Z',
+      '2024-03-11T04:00:00.000Z',
+      '2024-03-12T04:00:00.000Z',
+    ]);
+    expect(points.map((p) => p.y)).toEqual([23, 46, 70, 70]);
+  });
+
+  it('skips missing values, and a day with none stays a gap', () => {
+    const values = Float64Array.from({ length: 72 }, (_, i) => (i >= 24 && i < 48 ? NaN : i % 5));
+    const points = dailyPeakPoints(START, HOUR, values, 'UTC');
+    expect(points.map((p) => p.y)).toEqual([4, NaN, 4, 4]);
+  });
+});
+
+describe('the unit charts name the load in', () => {
+  it('is --unit, else the value column unless that name says nothing', () => {
+    expect(loadUnit('requests/s', 'value')).toBe('requests/s');
+    expect(loadUnit(undefined, 'passengers')).toBe('passengers');
+    expect(loadUnit(undefined, 'value')).toBe('load');
+    expect(loadUnit(undefined, ' Value ')).toBe('load');
   });
 });

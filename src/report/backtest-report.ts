@@ -20,6 +20,7 @@ import { renderBacktestChart } from './backtest-chart.js';
 import { renderCalibrationChart } from './calibration-chart.js';
 import { formatNumber, formatReadable } from './tables.js';
 import { fetchedHistoryFile } from '../sources/load.js';
+import { loadUnit } from '../util/format.js';
 
 export const BACKTEST_FORMAT = 'headroom.backtest/v1';
 
@@ -177,7 +178,7 @@ export async function writeBacktest(
       path: path('backtest.png'),
       content: renderBacktestChart(ingested.series, result, {
         zone,
-        unit: options.unit ?? ingested.valueColumn,
+        unit: loadUnit(options.unit, ingested.valueColumn),
       }),
     },
     { path: path('calibration.png'), content: calibrationPng(result) },

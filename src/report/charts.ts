@@ -22,6 +22,7 @@ import { DateTime } from 'luxon';
 import { formatShare } from '../capacity/servers.js';
 import { UserError } from '../errors.js';
 import { demandQuantile } from '../evaluate/predictive.js';
+import { zoneOffsetMinutes } from '../util/zone-offset.js';
 import type { CapacityPlan, Forecast, Series } from '../types.js';
 import { canvasPng } from './png.js';
 
@@ -117,6 +118,62 @@ export function toStepPoints(start: number, stepMs: number, values: ArrayLike<nu
   const out = toPoints(start, stepMs, values);
   if (out.length > 0) out.push({ x: start + out.length * stepMs, y: out[out.length - 1].y });
   return out;
+}
+
+/** How the plan chart turns a series on the plan's grid into points (see planSteps). */
+type Steps = (start: number, stepMs: number, values: ArrayLike<number>) => Point[];
+
+/** Plans longer than this are drawn as each local day's peak: hourly steps would be a smear. */
+export const DAILY_PEAKS_AFTER_MS = 14 * 86_400_000;
+
+/**
+ * Each local day of `zone` (midnight to midnight, 23 or 25 hours across a DST change) as one step
+ * at the day's largest value, with a closing point at the last day's end.
+ */
+export function dailyPeakPoints(
+  start: number,
+  stepMs: number,
+  values: ArrayLike<number>,
+  zone: string,
+): Point[] {
+  const out: Point[] = [];
+  let day = NaN;
+  const dayStart = (t: number) => {
+    const offset = (zoneOffsetMinutes(t, zone) ?? 0) * 60_000;
+    const midnight = Math.floor((t + offset) / 86_400_000) * 86_400_000;
+    return midnight - (zoneOffsetMinutes(midnight - offset, zone) ?? 0) * 60_000;
+  };
+  for (let i = 0; i < values.length; i++) {
+    const t = start + i * stepMs;
+    const at = dayStart(t);
+    if (at !== day) {
+      day = at;
+      out.push({ x: at, y: NaN });
+    }
+    const v = values[i];
+    const last = out[out.length - 1];
+    if (Number.isFinite(v) && !(v <= last.y)) last.y = v;
+  }
+  if (out.length > 0) {
+    const end = start + values.length * stepMs;
+    out.push({ x: dayStart(end - 1) + 86_400_000, y: out[out.length - 1].y });
+  }
+  return out;
+}
+
+/**
+ * The plan chart draws every series as steps on the plan's grid, the forecast too, so that a
+ * rising forecast is not drawn crossing a capacity step it does not cross; plans longer than two
+ * weeks as daily peaks.
+ */
+function planSteps(plan: CapacityPlan, zone: string): { steps: Steps; daily: boolean } {
+  const daily = plan.servers.length * plan.stepMs > DAILY_PEAKS_AFTER_MS;
+  return {
+    daily,
+    steps: daily
+      ? (start, stepMs, values) => dailyPeakPoints(start, stepMs, values, zone)
+      : toStepPoints,
+  };
 }
 
 export function xRange(...series: Point[][]): { min: number; max: number } {
@@ -534,18 +591,19 @@ export function renderForecastChart(
 function planLoadLines(
   forecast: Forecast,
   plan: CapacityPlan,
+  steps: Steps,
 ): { datasets: ChartDataset<'line', Point[]>[]; range: { min: number; max: number } } {
   const s = plan.settings;
   const usable = s.capacityPerServer * s.targetUtilization;
   const capacity = Array.from(plan.servers, (count) => count * usable);
-  const capacityPoints = toStepPoints(plan.start, plan.stepMs, capacity);
-  const plannedPoints = toPoints(plan.start, plan.stepMs, plan.plannedLoad);
-  const forecastPoints = toPoints(forecast.start, forecast.stepMs, forecast.point);
+  const capacityPoints = steps(plan.start, plan.stepMs, capacity);
+  const plannedPoints = steps(plan.start, plan.stepMs, plan.plannedLoad);
+  const forecastPoints = steps(forecast.start, forecast.stepMs, forecast.point);
   const range = xRange(capacityPoints, plannedPoints, forecastPoints);
-  const planned = plannedOnLine(forecast, plan, plannedPoints);
+  const planned = plannedOnLine(forecast, plan, plannedPoints, steps);
   const fullUtilization = s.planOn === 'risk' ? 1 : s.peakUtilization;
   const showsFullCapacity = s.planOn === 'balanced' || s.planOn === 'risk';
-  const fullCapacity = toStepPoints(
+  const fullCapacity = steps(
     plan.start,
     plan.stepMs,
     Array.from(plan.servers, (count) => count * s.capacityPerServer * fullUtilization),
@@ -553,10 +611,16 @@ function planLoadLines(
   const datasets = [
     line(`forecast (${forecast.model})`, forecastPoints, COLORS.forecast, {
       borderWidth: 1.5,
+      stepped: 'before',
     }),
     ...(s.planOn === 'point'
       ? []
-      : [line(planned.label, planned.points, COLORS.planned, { borderDash: [6, 4] })]),
+      : [
+          line(planned.label, planned.points, COLORS.planned, {
+            borderDash: [6, 4],
+            stepped: 'before',
+          }),
+        ]),
     line(
       `capacity at ${percent(s.targetUtilization)}% utilisation`,
       capacityPoints,
@@ -584,6 +648,7 @@ function plannedOnLine(
   forecast: Forecast,
   plan: CapacityPlan,
   plannedPoints: Point[],
+  steps: Steps,
 ): { label: string; points: Point[] } {
   const s = plan.settings;
   const riskQuantile = 1 - s.risk;
@@ -597,7 +662,7 @@ function plannedOnLine(
   const distribution = forecast.distribution;
   const points =
     s.planOn === 'risk' && distribution
-      ? toPoints(
+      ? steps(
           forecast.start,
           forecast.stepMs,
           forecast.point.map((p, i) =>
@@ -605,7 +670,7 @@ function plannedOnLine(
           ),
         )
       : s.planOn === 'balanced'
-        ? toPoints(forecast.start, forecast.stepMs, forecast.upper)
+        ? steps(forecast.start, forecast.stepMs, forecast.upper)
         : plannedPoints;
   return { label, points };
 }
@@ -643,7 +708,8 @@ function planLoadPanel(
   options: ChartOptions,
 ): { config: ChartConfiguration<'line', Point[]>; range: { min: number; max: number } } {
   const unit = options.unit ?? 'load';
-  const { datasets, range } = planLoadLines(forecast, plan);
+  const { steps, daily } = planSteps(plan, options.zone);
+  const { datasets, range } = planLoadLines(forecast, plan, steps);
   const config: ChartConfiguration<'line', Point[]> = {
     type: 'line',
     data: { datasets },
@@ -655,7 +721,10 @@ function planLoadPanel(
         y: { ...valueAxis(unit), afterFit: planYAxisWidth },
       },
       plugins: {
-        ...header(options.title ?? 'Capacity plan', planFacts(plan, unit)),
+        ...header(
+          options.title ?? (daily ? 'Capacity plan, daily peaks' : 'Capacity plan'),
+          planFacts(plan, unit),
+        ),
         legend: legendOptions(),
         tooltip: { enabled: false },
       },
@@ -672,7 +741,7 @@ function planServersPanel(
   zone: string,
 ): ChartConfiguration<'line', Point[]> {
   const s = plan.settings;
-  const serverPoints = toStepPoints(plan.start, plan.stepMs, plan.servers);
+  const serverPoints = planSteps(plan, zone).steps(plan.start, plan.stepMs, plan.servers);
   const maxServers = plan.servers.reduce((m, v) => Math.max(m, v), 0);
   const limitShown = plan.cappedSteps > 0 && Number.isFinite(s.maxServers);
   const datasets = [

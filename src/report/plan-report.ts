@@ -9,6 +9,7 @@ import { writeFilesAtomically, type OutputFile } from './atomic.js';
 import { summaryMarkdown } from './summary.js';
 import { forecastCsv, planCsv, scheduleCsv } from './tables.js';
 import { fetchedHistoryFile } from '../sources/load.js';
+import { loadUnit } from '../util/format.js';
 
 export async function writePlan(
   run: PlanRun,
@@ -24,7 +25,7 @@ export async function writePlan(
   const pngs: OutputFile[] = [];
   if (charts) {
     const { renderForecastChart, renderPlanChart } = await import('./charts.js');
-    const chartOptions = { zone, unit: options.unit ?? ingested.valueColumn };
+    const chartOptions = { zone, unit: loadUnit(options.unit, ingested.valueColumn) };
     pngs.push(
       {
         path: path(charts.forecast),

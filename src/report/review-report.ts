@@ -13,6 +13,7 @@ import { writeFilesAtomically } from './atomic.js';
 import { markdownCode, markdownText } from './escape.js';
 import { renderReviewChart } from './review-chart.js';
 import { formatReadable } from './tables.js';
+import { loadUnit } from '../util/format.js';
 
 export const REVIEW_FORMAT = 'headroom.review/v1';
 
@@ -158,7 +159,7 @@ export async function writeReview(
 ): Promise<{ files: string[]; json: Record<string, unknown> }> {
   const { scheduleFile, schedule, settings, zone, ingested, budget, review, warnings, notes } = run;
   const rows = figureRows(review, settings, budget, zone);
-  const unit = options.unit ?? ingested.valueColumn;
+  const unit = loadUnit(options.unit, ingested.valueColumn);
   const span = reviewSpan(run);
   const path = (name: string) => join(options.outDir, name);
   const files = await writeFilesAtomically([

@@ -36,6 +36,7 @@ import { windowSteps } from './backtest.js';
 import { buildCalendar } from './forecast.js';
 import { loadHistory } from '../sources/load.js';
 import type { HistorySource } from '../sources/registry.js';
+import { loadUnit } from '../util/format.js';
 
 export interface SimulateCommandOptions extends RawOptions {
   origins?: string;
@@ -240,7 +241,7 @@ export async function runSimulate(
     valueColumn: ingested.valueColumn,
     rows: ingested.rows,
     zone,
-    unit: options.unit ?? ingested.valueColumn,
+    unit: loadUnit(options.unit, ingested.valueColumn),
     model: options.model,
     origins,
     horizonSteps,

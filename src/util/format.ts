@@ -12,3 +12,21 @@ export function formatReadable(value: number): string {
   if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
   return String(Number(value.toPrecision(3)));
 }
+
+/** Value column names that say nothing about what is counted: charts call that "load". */
+const GENERIC_COLUMNS = new Set([
+  'value',
+  'values',
+  'val',
+  'y',
+  'data',
+  'metric',
+  'measure',
+  'amount',
+]);
+
+/** The unit charts and summaries name the load in: --unit, else the value column unless it is generic. */
+export function loadUnit(unit: string | undefined, valueColumn: string): string {
+  if (unit) return unit;
+  return GENERIC_COLUMNS.has(valueColumn.trim().toLowerCase()) ? 'load' : valueColumn;
+}
