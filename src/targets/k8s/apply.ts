@@ -276,7 +276,8 @@ function hintFor(message: string): string | undefined {
 }
 
 interface ApiError {
-  code?: number;
+  /** The HTTP status of an answer, or the network error's code (ECONNREFUSED…). */
+  code?: number | string;
   body?: unknown;
   message?: string;
   cause?: { code?: string; message?: string };
@@ -325,7 +326,12 @@ export function apiFailure(
       ...(hint && { hint }),
     };
   }
-  const cause = e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
+  const cause =
+    e.cause?.code ??
+    (typeof e.code === 'string' ? e.code : undefined) ??
+    e.cause?.message ??
+    e.message ??
+    String(error);
   return {
     ...step,
     error: `cannot reach the Kubernetes API at ${server}: ${cause}`,

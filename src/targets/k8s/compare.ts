@@ -49,28 +49,42 @@ export function comparable(object: Record<string, unknown>): Record<string, unkn
   delete copy.status;
   const metadata = { ...(copy.metadata as Record<string, unknown> | undefined) };
   for (const key of SERVER_METADATA) delete metadata[key];
-  return keyedByName({ ...copy, metadata }) as Record<string, unknown>;
+  return { ...copy, metadata };
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A list whose items all have distinct string names, as a map "[name]" → item; else undefined. */
+function byName(list: unknown[]): Json | undefined {
+  const names = list.map((item) => (isObject(item) ? item.name : undefined));
+  if (list.length === 0 || !names.every((name) => typeof name === 'string')) return undefined;
+  if (new Set(names).size !== names.length) return undefined;
+  return Object.fromEntries(list.map((item, i) => [`[${names[i] as string}]`, item]));
 }
 
 /**
- * Lists of named items (a ScaledObject's triggers, containers) become maps by name, so that a
- * trigger added or removed shows as that trigger, not as every later one shifted by one.
+ * Both sides, with the lists of named items that both have at the same place (a ScaledObject's
+ * triggers, containers) as maps by name: a trigger added or removed then shows as that trigger,
+ * not as every later one shifted by one.
  */
-function keyedByName(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const items = value.map(keyedByName);
-    const names = items.map((item) =>
-      typeof item === 'object' && item !== null && !Array.isArray(item)
-        ? (item as { name?: unknown }).name
-        : undefined,
+function keyedByName(a: unknown, b: unknown): [unknown, unknown] {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const [namedA, namedB] = [byName(a), byName(b)];
+    if (namedA && namedB) return keyedByName(namedA, namedB);
+    const pairs = Array.from({ length: Math.max(a.length, b.length) }, (_, i) =>
+      keyedByName(a[i], b[i]),
     );
-    const unique = new Set(names);
-    if (items.length === 0 || unique.size !== items.length) return items;
-    if (!names.every((name) => typeof name === 'string')) return items;
-    return Object.fromEntries(items.map((item, i) => [`[${names[i] as string}]`, item]));
+    return [pairs.slice(0, a.length).map((p) => p[0]), pairs.slice(0, b.length).map((p) => p[1])];
   }
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, keyedByName(v)]));
+  if (!isObject(a) || !isObject(b)) return [a, b];
+  const outA: Json = { ...a };
+  const outB: Json = { ...b };
+  for (const key of Object.keys(a)) {
+    if (key in b) [outA[key], outB[key]] = keyedByName(a[key], b[key]);
+  }
+  return [outA, outB];
 }
 
 const pathText = (path: (string | number)[]) =>
@@ -87,7 +101,8 @@ export function compareObject(
   dryRun: Record<string, unknown>,
 ): ObjectDiff {
   if (!live) return { object, status: 'create', changes: [] };
-  const changes = microdiff(comparable(live), comparable(dryRun)).map((d): FieldChange => {
+  const [before, after] = keyedByName(comparable(live), comparable(dryRun)) as [Json, Json];
+  const changes = microdiff(before, after).map((d): FieldChange => {
     const path = pathText(d.path);
     if (d.type === 'CREATE') return { path, new: d.value };
     if (d.type === 'REMOVE') return { path, old: d.oldValue };
