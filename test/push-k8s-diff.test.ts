@@ -244,6 +244,31 @@ describe('push k8s --diff', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('push k8s --config --diff: each service compared with the cluster, nothing stored', async () => {
+    const run = await headroom([
+      'push',
+      'k8s',
+      '--config',
+      'examples/k8s.yaml',
+      '--allow-outside-config-dir',
+      '--diff',
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const { services } = JSON.parse(run.stdout);
+    const diffs = services.map(
+      (s: {
+        name: string;
+        result: { diff: { objects: { object: string; status: string }[] } };
+      }) => [s.name, s.result.diff.objects.map((o) => o.status)],
+    );
+    expect(diffs[0]).toEqual(['web', ['create']]);
+    expect(diffs[1][0]).toBe('dispatch');
+    expect(new Set(diffs[1][1])).toEqual(new Set(['create']));
+    expect(fake.stored.size).toBe(0);
+    expect(fake.dryRuns().length).toBe(1 + diffs[1][1].length);
+  }, 60_000);
+
   it('--kubectl and --api go with --apply only: the diff reads through the API', async () => {
     const run = await headroom([...keda, '--schedule', WEEKLY, '--diff', '--kubectl']);
     expect(run.code).toBe(2);
