@@ -176,9 +176,9 @@ Examples:
 Without --apply nothing in the cluster changes; the YAML goes to stdout (or --out). --diff (and
 --apply, before it changes anything) reads each object through the Kubernetes API and asks the
 cluster for a server-side dry run of the apply: "n to create, n to change, n unchanged".
-Exit codes: 0 done, 2 bad input, 3 Kubernetes refused an object or its dry run, or cannot be
-reached (what was applied is listed),
-130/143 stopped by Ctrl-C/SIGTERM after the object in flight (run it again to finish).
+Exit codes: 0 done (changes pending or not), 2 bad input, 3 Kubernetes refused an object or its
+dry run, or cannot be reached (what was applied is listed), 130/143 stopped by Ctrl-C/SIGTERM
+after the object in flight (run it again to finish).
 `,
     )
     .action((csv: string | undefined, options: PushK8sOptions, cmd: Command) => {
