@@ -1,183 +1,32 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ROOT, type Run } from './helpers/cli.js';
+import { FakeKubernetes, RESOURCES } from './helpers/fake-kubernetes.js';
 import { runInProcess } from './helpers/in-process.js';
 import { startHeadroom } from './helpers/signals.js';
 
-// `push k8s --apply` against a loopback Kubernetes API: a kubeconfig in a temp folder points the
-// real client (@kubernetes/client-node) at an HTTP server here that answers discovery, records
-// every server-side-apply request, and can be told to refuse.
+// `push k8s --apply` against a loopback Kubernetes API (test/helpers/fake-kubernetes.ts): a
+// kubeconfig in a temp folder points the real client (@kubernetes/client-node) at an HTTP server
+// here that answers discovery, keeps the objects applied, records every request, and can be told
+// to refuse. --apply first compares with the cluster (a dry run, see push-k8s-diff.test.ts).
 
 const WEEKLY = join(ROOT, 'test/fixtures/k8s/weekly.schedule.json');
 
-interface Recorded {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  contentType: string | undefined;
-  authorization: string | undefined;
-  body: string;
-}
-
-const RESOURCES: Record<string, { name: string; kind: string; namespaced: boolean }[]> = {
-  '/apis/keda.sh/v1alpha1': [{ name: 'scaledobjects', kind: 'ScaledObject', namespaced: true }],
-  '/apis/autoscaling/v2': [
-    { name: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', namespaced: true },
-  ],
-  '/apis/batch/v1': [{ name: 'cronjobs', kind: 'CronJob', namespaced: true }],
-  '/api/v1': [{ name: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true }],
-  '/apis/rbac.authorization.k8s.io/v1': [
-    { name: 'roles', kind: 'Role', namespaced: true },
-    { name: 'rolebindings', kind: 'RoleBinding', namespaced: true },
-  ],
-};
-
-let server: Server;
+const fake = new FakeKubernetes();
 let dir: string;
 let kubeconfig: string;
-let requests: Recorded[] = [];
-/** When set, PATCH requests get this status and a Status body. */
-let refuse: { code: number; reason: string; message: string; after?: number } | undefined;
-/** CronJobs the fake cluster lists (for pruning), besides those applied. */
-let cronJobs: string[] = [];
-/** What the fake cluster holds after server-side applies: object path → applied body. */
-let stored = new Map<string, { kind: string; metadata: { name: string } }>();
-/** A PATCH held until the test releases it (see holdPatch). */
-let held: { index: number; arrive: () => void; gate: Promise<void> } | undefined;
-
-/**
- * Holds the PATCH with this index (0 = the first): it arrives (`arrived`), and is carried out
- * and answered only on `release`, so a test can signal the CLI while the call is in flight.
- */
-function holdPatch(index: number) {
-  let arrive!: () => void;
-  let release!: () => void;
-  const arrived = new Promise<void>((resolve) => (arrive = resolve));
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  held = { index, arrive, gate };
-  return { arrived, release };
-}
-
-/** The kinds and names the fake cluster holds, as headroom names them. */
-const storedObjects = () =>
-  [...stored.values()].map((o) => `${o.kind} shop/${o.metadata.name}`).sort();
-
-function json(res: ServerResponse, code: number, body: unknown) {
-  res.writeHead(code, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-async function handle(req: IncomingMessage, res: ServerResponse, body: string) {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  requests.push({
-    method: req.method ?? '',
-    path: url.pathname,
-    query: url.searchParams,
-    contentType: req.headers['content-type'],
-    authorization: req.headers.authorization,
-    body,
-  });
-  const group = RESOURCES[url.pathname];
-  if (req.method === 'GET' && group) {
-    return json(res, 200, {
-      kind: 'APIResourceList',
-      apiVersion: 'v1',
-      groupVersion: url.pathname.replace(/^\/apis?\//, ''),
-      resources: group.map((r) => ({ ...r, singularName: '', verbs: ['get', 'patch', 'list'] })),
-    });
-  }
-  if (req.method === 'PATCH') {
-    const earlier = requests.filter((r) => r.method === 'PATCH').length - 1;
-    if (held && held.index === earlier) {
-      const gate = held.gate;
-      held.arrive();
-      held = undefined;
-      await gate;
-    }
-    if (refuse && earlier >= (refuse.after ?? 0)) {
-      return json(res, refuse.code, {
-        kind: 'Status',
-        apiVersion: 'v1',
-        status: 'Failure',
-        message: refuse.message,
-        reason: refuse.reason,
-        code: refuse.code,
-      });
-    }
-    stored.set(url.pathname, JSON.parse(body));
-    return json(res, 200, JSON.parse(body));
-  }
-  if (req.method === 'GET' && url.pathname.endsWith('/cronjobs')) {
-    return json(res, 200, {
-      kind: 'CronJobList',
-      apiVersion: 'batch/v1',
-      metadata: {},
-      items: [
-        ...cronJobs,
-        ...[...stored.values()].filter((o) => o.kind === 'CronJob').map((o) => o.metadata.name),
-      ].map((name) => ({
-        apiVersion: 'batch/v1',
-        kind: 'CronJob',
-        metadata: { name, namespace: 'shop' },
-      })),
-    });
-  }
-  if (req.method === 'DELETE') {
-    stored.delete(url.pathname);
-    cronJobs = cronJobs.filter((name) => name !== url.pathname.split('/').pop());
-    return json(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
-  }
-  return json(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 404 });
-}
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => void handle(req, res, body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  dir = await mkdtemp(join(tmpdir(), 'headroom-k8s-'));
-  kubeconfig = join(dir, 'kubeconfig');
-  await writeFile(
-    kubeconfig,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      '  - name: loopback',
-      `    cluster: { server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true }`,
-      'users:',
-      '  - name: tester',
-      '    user: { token: "test-token" }',
-      'contexts:',
-      '  - name: loopback',
-      '    context: { cluster: loopback, user: tester, namespace: shop }',
-      'current-context: loopback',
-      '',
-    ].join('\n'),
-  );
+  await fake.start();
+  dir = fake.dir;
+  kubeconfig = fake.kubeconfig;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => fake.close());
 
-beforeEach(() => {
-  requests = [];
-  refuse = undefined;
-  cronJobs = [];
-  stored = new Map();
-  held = undefined;
-});
+beforeEach(() => fake.reset());
 
 /** Runs the CLI with the loopback kubeconfig (and optionally another PATH). */
 function headroom(args: string[], env: Record<string, string> = {}): Promise<Run> {
@@ -189,13 +38,24 @@ function headroom(args: string[], env: Record<string, string> = {}): Promise<Run
 const push = ['push', 'k8s', '--schedule', WEEKLY, '--target', 'deployment/web'];
 
 describe('push k8s --apply through the Kubernetes API', () => {
-  it('sends one server-side apply of the ScaledObject, as field manager headroom', async () => {
+  it('sends one server-side apply of the ScaledObject, as field manager headroom, after its dry run', async () => {
     const run = await headroom([...push, '--namespace', 'shop', '--apply', '--api']);
     expect(run.stderr).not.toMatch(/error/);
     expect(run.code).toBe(0);
-    const patches = requests.filter((r) => r.method === 'PATCH');
+    const patches = fake.applies();
     expect(patches).toHaveLength(1);
     const [patch] = patches;
+    // The dry run before it is the same request, with dryRun=All.
+    const [dryRun] = fake.dryRuns();
+    expect(fake.requests.indexOf(dryRun)).toBeLessThan(fake.requests.indexOf(patch));
+    expect(dryRun.query.get('dryRun')).toBe('All');
+    expect([dryRun.path, dryRun.contentType, dryRun.body]).toEqual([
+      patch.path,
+      patch.contentType,
+      patch.body,
+    ]);
+    expect(dryRun.query.get('fieldManager')).toBe('headroom');
+    expect(dryRun.query.has('force')).toBe(false);
     expect(patch.path).toBe('/apis/keda.sh/v1alpha1/namespaces/shop/scaledobjects/web');
     expect(patch.contentType).toBe('application/apply-patch+yaml');
     expect(patch.query.get('fieldManager')).toBe('headroom');
@@ -224,13 +84,15 @@ describe('push k8s --apply through the Kubernetes API', () => {
       '--force-conflicts',
     ]);
     expect(run.code).toBe(0);
-    const [patch] = requests.filter((r) => r.method === 'PATCH');
+    const [dryRun, patch] = fake.requests.filter((r) => r.method === 'PATCH');
     expect(patch.path).toBe('/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/web');
     expect(patch.query.get('force')).toBe('true');
+    expect(dryRun.query.get('dryRun')).toBe('All');
+    expect(dryRun.query.get('force')).toBe('true');
   });
 
   it('applies the CronJobs after their RBAC, then deletes CronJobs of an earlier plan', async () => {
-    cronJobs = ['web-floor-weekdays-0855', 'web-floor-weekdays-0755'];
+    fake.cronJobs = ['web-floor-weekdays-0855', 'web-floor-weekdays-0755'];
     const run = await headroom([
       ...push,
       '--format',
@@ -242,22 +104,20 @@ describe('push k8s --apply through the Kubernetes API', () => {
     ]);
     expect(run.stderr).not.toMatch(/error/);
     expect(run.code).toBe(0);
-    const kinds = requests
-      .filter((r) => r.method === 'PATCH')
-      .map((r) => r.path.split('/').slice(-2, -1)[0]);
+    const kinds = fake.applies().map((r) => r.path.split('/').slice(-2, -1)[0]);
     expect(kinds.slice(0, 3)).toEqual(['serviceaccounts', 'roles', 'rolebindings']);
     expect(kinds.slice(3).every((k) => k === 'cronjobs')).toBe(true);
-    const list = requests.find((r) => r.method === 'GET' && r.path.endsWith('/cronjobs'))!;
+    const list = fake.requests.find((r) => r.method === 'GET' && r.path.endsWith('/cronjobs'))!;
     expect(list.query.get('labelSelector')).toBe(
       'app.kubernetes.io/managed-by=headroom,headroom/hpa=web',
     );
-    const deleted = requests.filter((r) => r.method === 'DELETE').map((r) => r.path);
+    const deleted = fake.requests.filter((r) => r.method === 'DELETE').map((r) => r.path);
     expect(deleted).toEqual(['/apis/batch/v1/namespaces/shop/cronjobs/web-floor-weekdays-0755']);
     expect(run.stdout).toContain('CronJob shop/web-floor-weekdays-0755');
   });
 
   it('reports a refusal (403), exit 3, naming the object, the reason and what to check', async () => {
-    refuse = {
+    fake.refuse = {
       code: 403,
       reason: 'Forbidden',
       message:
@@ -278,8 +138,13 @@ describe('push k8s --apply through the Kubernetes API', () => {
   });
 
   it('says which objects were applied before a refusal, and which were not attempted', async () => {
-    refuse = { code: 409, reason: 'Conflict', message: 'Apply failed with 1 conflict', after: 1 };
-    cronJobs = ['web-floor-weekdays-0755'];
+    fake.refuse = {
+      code: 409,
+      reason: 'Conflict',
+      message: 'Apply failed with 1 conflict',
+      after: 1,
+    };
+    fake.cronJobs = ['web-floor-weekdays-0755'];
     const run = await headroom([
       ...push,
       '--format',
@@ -313,20 +178,23 @@ describe('push k8s --apply through the Kubernetes API', () => {
       'delete CronJobs of an earlier push that this plan no longer has (shop, app.kubernetes.io/managed-by=headroom,headroom/hpa=web)',
     );
     // Nothing was pruned after the refusal.
-    expect(requests.filter((r) => r.method === 'DELETE')).toHaveLength(0);
-    expect(storedObjects()).toEqual(['ServiceAccount shop/web-headroom-floor']);
+    expect(fake.requests.filter((r) => r.method === 'DELETE')).toHaveLength(0);
+    expect(fake.storedObjects()).toEqual(['ServiceAccount shop/web-headroom-floor']);
   });
 
-  it('says when the cluster does not serve the KEDA API', async () => {
+  it('says when the cluster does not serve the KEDA API, before applying anything', async () => {
     const saved = RESOURCES['/apis/keda.sh/v1alpha1'];
     delete RESOURCES['/apis/keda.sh/v1alpha1'];
     try {
       const run = await headroom([...push, '--apply', '--api']);
       expect(run.code).toBe(3);
-      expect(run.stdout).toContain(
-        'apply ScaledObject default/web: Kubernetes refused to look up its kind: 404',
+      expect(run.stderr).toContain(
+        'get ScaledObject default/web: Kubernetes refused to look up its kind: 404',
       );
-      expect(run.stdout).toContain('install KEDA');
+      expect(run.stderr).toMatch(
+        /hint: the cluster does not serve keda.sh\/v1alpha1: install KEDA/,
+      );
+      expect(fake.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
     } finally {
       RESOURCES['/apis/keda.sh/v1alpha1'] = saved;
     }
@@ -338,13 +206,41 @@ describe('push k8s --apply through the Kubernetes API', () => {
     await writeFile(broken, text.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:1'));
     const run = await headroom([...push, '--apply', '--api'], { KUBECONFIG: broken });
     expect(run.code).toBe(3);
-    expect(run.stdout).toContain(
-      'apply ScaledObject default/web: cannot reach the Kubernetes API at http://127.0.0.1:1',
+    // The diff before the apply finds out, before any change.
+    expect(run.stderr).toContain(
+      'get ScaledObject default/web: cannot reach the Kubernetes API at http://127.0.0.1:1',
     );
+    expect(run.stderr).toContain('hint: check the current kubeconfig context');
+    expect(run.stdout).toBe('');
+  });
+
+  it('stops before any change when the cluster refuses the dry run (an admission webhook)', async () => {
+    fake.cronJobs = ['web-floor-weekdays-0755'];
+    fake.refuse = {
+      code: 400,
+      reason: 'BadRequest',
+      message: 'admission webhook "vcronjob.example.com" denied the request: schedule too dense',
+      after: 3,
+      on: 'both',
+    };
+    const cronjob = [...push, '--format', 'cronjob', '--namespace', 'shop'];
+    const run = await headroom([...cronjob, '--apply', '--api']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /dry-run apply CronJob shop\/web-floor-[a-z0-9-]+: Kubernetes refused to dry-run apply it: 400 BadRequest: admission webhook "vcronjob.example.com" denied the request: schedule too dense/,
+    );
+    expect(fake.applies()).toEqual([]);
+    expect(fake.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
+    expect(fake.stored.size).toBe(0);
   });
 
   it('writes what it applied to $GITHUB_STEP_SUMMARY', async () => {
-    refuse = { code: 409, reason: 'Conflict', message: 'Apply failed with 1 conflict', after: 1 };
+    fake.refuse = {
+      code: 409,
+      reason: 'Conflict',
+      message: 'Apply failed with 1 conflict',
+      after: 1,
+    };
     const summary = join(dir, 'k8s-summary.md');
     await writeFile(summary, '');
     const run = await headroom(
@@ -362,9 +258,9 @@ describe('push k8s --apply through the Kubernetes API', () => {
   });
 
   it('Ctrl-C during an apply: that object finishes, nothing further starts, exit 130, and a rerun converges', async () => {
-    cronJobs = ['web-floor-weekdays-0755'];
+    fake.cronJobs = ['web-floor-weekdays-0755'];
     const cronjob = [...push, '--format', 'cronjob', '--namespace', 'shop', '--apply', '--api'];
-    const patch = holdPatch(1);
+    const patch = fake.holdPatch(1);
     const run = startHeadroom(cronjob, {
       KUBECONFIG: kubeconfig,
       NO_PROXY: '127.0.0.1',
@@ -378,7 +274,10 @@ describe('push k8s --apply through the Kubernetes API', () => {
     patch.release();
     const result = await run.done;
     expect(result.code, result.stderr).toBe(130);
-    const [appliedPart, rest] = result.stdout.split('not attempted:\n');
+    // After the diff (every object to create), what was applied.
+    expect(result.stdout).toMatch(/^compared with the cluster at .*\n\+ ServiceAccount shop\//);
+    const report = result.stdout.slice(result.stdout.indexOf('applied through'));
+    const [appliedPart, rest] = report.split('not attempted:\n');
     expect(appliedPart).toMatch(
       /^applied through the API at http:\/\/127\.0\.0\.1:\d+ \(server-side apply, field manager headroom\):\n {2}ServiceAccount shop\/web-headroom-floor\n {2}Role shop\/web-headroom-floor\n$/,
     );
@@ -394,11 +293,13 @@ describe('push k8s --apply through the Kubernetes API', () => {
       ),
     );
     // The cluster holds exactly what was reported applied; nothing was listed or deleted.
-    expect(storedObjects()).toEqual([
+    expect(fake.storedObjects()).toEqual([
       'Role shop/web-headroom-floor',
       'ServiceAccount shop/web-headroom-floor',
     ]);
-    expect(requests.filter((r) => r.method === 'DELETE' || r.path.endsWith('/cronjobs'))).toEqual(
+    // The diff listed the CronJobs before applying; after the first apply, nothing was.
+    const afterFirst = fake.requests.slice(fake.requests.indexOf(fake.applies()[0]));
+    expect(afterFirst.filter((r) => r.method === 'DELETE' || r.path.endsWith('/cronjobs'))).toEqual(
       [],
     );
 
@@ -406,12 +307,12 @@ describe('push k8s --apply through the Kubernetes API', () => {
     expect(again.code, again.stderr).toBe(0);
     const { applied } = JSON.parse(again.stdout);
     expect(applied.pruned).toEqual(['CronJob shop/web-floor-weekdays-0755']);
-    expect(storedObjects()).toEqual([...applied.applied].sort());
-    expect(cronJobs).toEqual([]);
+    expect(fake.storedObjects()).toEqual([...applied.applied].sort());
+    expect(fake.cronJobs).toEqual([]);
   }, 30_000);
 
   it('a second Ctrl-C exits at once and says the outcome of the object in flight is unknown', async () => {
-    const patch = holdPatch(1);
+    const patch = fake.holdPatch(1);
     const run = startHeadroom(
       [...push, '--format', 'cronjob', '--namespace', 'shop', '--apply', '--api'],
       { KUBECONFIG: kubeconfig, NO_PROXY: '127.0.0.1', GITHUB_STEP_SUMMARY: '' },
@@ -436,9 +337,9 @@ describe('push k8s --apply through kubectl', () => {
     const log = join(dir, 'kubectl.log');
     await rm(log, { force: true });
     await import('node:fs/promises').then((fs) => fs.mkdir(bin, { recursive: true }));
-    const fake = join(bin, 'kubectl');
+    const kubectl = join(bin, 'kubectl');
     await writeFile(
-      fake,
+      kubectl,
       [
         '#!/bin/sh',
         `echo "ARGS $*" >> "${log}"`,
@@ -448,7 +349,7 @@ describe('push k8s --apply through kubectl', () => {
         '',
       ].join('\n'),
     );
-    await chmod(fake, 0o755);
+    await chmod(kubectl, 0o755);
     const run = await headroom([...push, '--apply'], { PATH: `${bin}:${process.env.PATH}` });
     expect(run.stderr).not.toMatch(/error/);
     expect(run.code).toBe(0);
@@ -457,7 +358,11 @@ describe('push k8s --apply through kubectl', () => {
     expect(logged).toContain('kind: ScaledObject');
     expect(run.stdout).toContain('applied through kubectl');
     expect(run.stdout).toContain('  ScaledObject default/web');
-    expect(requests).toHaveLength(0);
+    // The diff before it asks the API (a dry run); the change itself goes through kubectl.
+    expect(run.stdout).toContain('+ ScaledObject default/web: to create');
+    expect(fake.dryRuns()).toHaveLength(1);
+    expect(fake.applies()).toHaveLength(0);
+    expect(fake.stored.size).toBe(0);
   });
 
   it('lets kubectl finish when the terminal sends SIGTERM to the group, then skips pruning (exit 143)', async () => {
@@ -518,12 +423,12 @@ describe('push k8s --apply through kubectl', () => {
   it('reports a failing kubectl as a remote error with its message', async () => {
     const bin = join(dir, 'bin-failing');
     await import('node:fs/promises').then((fs) => fs.mkdir(bin, { recursive: true }));
-    const fake = join(bin, 'kubectl');
+    const failing = join(bin, 'kubectl');
     await writeFile(
-      fake,
+      failing,
       '#!/bin/sh\ncat > /dev/null\necho \'Error from server (Forbidden): scaledobjects.keda.sh "web" is forbidden\' >&2\nexit 1\n',
     );
-    await chmod(fake, 0o755);
+    await chmod(failing, 0o755);
     const run = await headroom([...push, '--apply', '--kubectl'], {
       PATH: `${bin}:${process.env.PATH}`,
     });
@@ -537,7 +442,7 @@ describe('push k8s --apply through kubectl', () => {
   it('changes nothing without --apply', async () => {
     const run = await headroom(push);
     expect(run.code).toBe(0);
-    expect(requests).toHaveLength(0);
+    expect(fake.requests).toHaveLength(0);
     expect(run.stdout).toContain('kind: ScaledObject');
   });
 });
@@ -552,7 +457,7 @@ describe('push k8s --apply refuses, before any call, what would not work', () =>
     expect(message).toMatch(problem);
     expect(hintLine).toMatch(hint);
     expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
-    expect(requests).toHaveLength(0);
+    expect(fake.requests).toHaveLength(0);
   }
 
   it('a ScaledObject name over 54 characters: KEDA names its HPA keda-hpa-NAME', async () => {
@@ -622,7 +527,7 @@ describe('push k8s --apply refuses, before any call, what would not work', () =>
     // The same workload, named as kubectl does: merged into, and applied.
     const run = await headroom([...base, '--target', 'deploy/api', '--apply', '--api']);
     expect(run.code, run.stderr).toBe(0);
-    const [patch] = requests.filter((r) => r.method === 'PATCH');
+    const [patch] = fake.applies();
     expect(patch.path).toBe('/apis/keda.sh/v1alpha1/namespaces/shop/scaledobjects/api-scaler');
     expect(parseYaml(patch.body).spec.scaleTargetRef.name).toBe('api');
   });

@@ -143,12 +143,19 @@ export function registerPushK8s(push: Command, run: Runner): Command {
     .option('--memory-utilization <percent>', 'hpa: memory target, 0 for none', '80')
     .option('--kubectl-image <image>', 'cronjob: the image the jobs run', DEFAULT_KUBECTL_IMAGE)
     .option('--out <file>', 'write the YAML here instead of to stdout')
-    .option('--apply', 'apply to the cluster of the current kubeconfig (server-side apply)')
+    .option(
+      '--diff',
+      'show what --apply would change: each object read from the cluster and compared with a server-side dry run (changes nothing)',
+    )
+    .option(
+      '--apply',
+      'apply to the cluster of the current kubeconfig (server-side apply), after showing the diff',
+    )
     .option('--kubectl', 'with --apply: use kubectl (the default when it is on the PATH)')
     .option('--api', 'with --apply: use the Kubernetes API directly, even when kubectl is there')
     .option(
       '--force-conflicts',
-      'with --apply: take over fields another manager set (e.g. an earlier kubectl apply)',
+      'with --apply or --diff: take over fields another manager set (e.g. an earlier kubectl apply)',
     )
     .option(
       '--config <file>',
@@ -161,13 +168,17 @@ export function registerPushK8s(push: Command, run: Runner): Command {
       `
 Examples:
   $ headroom push k8s --schedule reports/schedule.json --target deployment/web > web-keda.yaml
+  $ headroom push k8s --schedule reports/schedule.json --target deployment/web --namespace shop --diff
   $ headroom push k8s --schedule reports/schedule.json --target deployment/web --keep-triggers cpu.yaml --apply
   $ headroom push k8s requests.csv --capacity-per-server 800 --target statefulset/db --format cronjob
   $ headroom push k8s --schedule reports/schedule.json --target deployment/web --format hpa --out hpa.yaml
 
-Without --apply nothing in the cluster changes; the YAML goes to stdout (or --out).
-Exit codes: 0 done, 2 bad input, 3 Kubernetes refused an object (what was applied is listed),
-130/143 stopped by Ctrl-C/SIGTERM after the object in flight (run it again to finish).
+Without --apply nothing in the cluster changes; the YAML goes to stdout (or --out). --diff (and
+--apply, before it changes anything) reads each object through the Kubernetes API and asks the
+cluster for a server-side dry run of the apply: "n to create, n to change, n unchanged".
+Exit codes: 0 done (changes pending or not), 2 bad input, 3 Kubernetes refused an object or its
+dry run, or cannot be reached (what was applied is listed), 130/143 stopped by Ctrl-C/SIGTERM
+after the object in flight (run it again to finish).
 `,
     )
     .action((csv: string | undefined, options: PushK8sOptions, cmd: Command) => {

@@ -1,7 +1,8 @@
 import { UserError } from '../errors.js';
 import type { ApplyResult } from '../targets/k8s/apply.js';
-import { k8sChanges } from '../targets/k8s/push.js';
-import { type K8sFormat, type K8sPush, type K8sPushInput } from '../targets/k8s/build.js';
+import { k8sChanges, type K8sPlan } from '../targets/k8s/push.js';
+import { type K8sFormat, type K8sPushInput } from '../targets/k8s/build.js';
+import { changesPending, diffLines, type ClusterDiff } from '../targets/k8s/compare.js';
 import { checkMergeTarget, readKeptTriggers, type KeptObject } from '../targets/k8s/keda.js';
 import {
   checkName,
@@ -39,6 +40,7 @@ export interface PushK8sOptions extends ScheduleSourceOptions {
   kubectlImage: string;
   out?: string;
   apply?: boolean;
+  diff?: boolean;
   kubectl?: boolean;
   api?: boolean;
   forceConflicts?: boolean;
@@ -101,10 +103,16 @@ function checkFlags(options: PushK8sOptions) {
   if (options.kubectl && options.api) {
     throw new UserError('--kubectl and --api exclude each other: pick one way to apply');
   }
-  if ((options.kubectl || options.api || options.forceConflicts) && !options.apply) {
+  if ((options.kubectl || options.api) && !options.apply) {
     throw new UserError(
-      '--kubectl, --api and --force-conflicts only apply with --apply',
-      'add --apply to change the cluster; without it headroom only writes YAML',
+      '--kubectl and --api only apply with --apply',
+      'add --apply to change the cluster; without it headroom only writes YAML (--diff compares it with the cluster through the API)',
+    );
+  }
+  if (options.forceConflicts && !options.apply && !options.diff) {
+    throw new UserError(
+      '--force-conflicts only applies with --apply or --diff',
+      'add --apply to change the cluster, or --diff to see what would change',
     );
   }
   const maxCount = wholeNumber(options.maxTriggers, '--max-triggers', 1);
@@ -173,7 +181,7 @@ function k8sTarget(
   options: PushK8sOptions,
   input: K8sPushInput,
   source: ScheduleSource,
-): PushTarget<K8sPush, ApplyResult> {
+): PushTarget<K8sPlan, ApplyResult> {
   const notes = [...source.notes];
   const how = {
     ...(options.out && { out: options.out }),
@@ -183,6 +191,7 @@ function k8sTarget(
         ? ('api' as const)
         : ('auto' as const),
     forceConflicts: Boolean(options.forceConflicts),
+    diff: Boolean(options.diff || options.apply),
   };
   return {
     ...k8sChanges(input, how, notes),
@@ -193,7 +202,7 @@ function k8sTarget(
 function describeK8s(
   options: PushK8sOptions,
   { format, target, namespace, zone }: K8sPushInput,
-  push: K8sPush,
+  push: K8sPlan,
   applied: ApplyResult | undefined,
   warnings: Warning[],
   notes: string[],
@@ -202,10 +211,13 @@ function describeK8s(
   if (options.out) {
     lines.push(`wrote ${push.objects.length} object(s) to ${options.out}`);
   }
+  const diff = push.diff && diffReport(push.diff, Boolean(options.apply));
+  if (diff) lines.push(...diff.lines);
   const report = applied && applyReport(applied, push.objects.length);
   if (report) lines.push(...report.lines);
   const heading = `### headroom push k8s: ${target.kind.toLowerCase()}/${target.name} in ${namespace}`;
   const text = lines.length > 0 ? lines.join('\n') : push.yaml.trimEnd();
+  const markdown = [...(diff?.markdown ?? []), ...(report?.markdown ?? [])];
   return {
     json: {
       format,
@@ -221,14 +233,32 @@ function describeK8s(
       coverage: push.coverage,
       objects: push.objects,
       ...(options.out && { out: options.out }),
+      ...(push.diff && { diff: push.diff }),
       ...(applied && { interrupted: applied.interrupted !== undefined, applied }),
       notes,
       warnings,
     },
     text,
-    ...(report && { markdown: [heading, '', ...report.markdown, ''].join('\n') }),
+    ...(markdown.length > 0 && { markdown: [heading, '', ...markdown, ''].join('\n') }),
     warnings,
     notes,
+  };
+}
+
+/**
+ * What applying would change (--diff; --apply shows it before what it did): text, and Markdown
+ * with the lines in a diff block, then whether anything is left to apply.
+ */
+function diffReport(diff: ClusterDiff, apply: boolean) {
+  const lines = diffLines(diff);
+  const status = !changesPending(diff)
+    ? 'nothing to change: the cluster already has these objects'
+    : apply
+      ? undefined
+      : 'dry run: nothing was changed; run again with --apply to make these changes';
+  return {
+    lines: status ? [...lines, status] : lines,
+    markdown: ['```diff', ...lines, '```', '', ...(status ? [status + '.', ''] : [])],
   };
 }
 

@@ -32,7 +32,7 @@ export interface ApplyOptions {
 
 /** A call about an object that did not happen or did not succeed ("Role shop/web-floor"). */
 export interface ObjectStep {
-  op: 'apply' | 'list' | 'delete';
+  op: 'apply' | 'list' | 'delete' | 'get' | 'dry-run apply';
   object: string;
 }
 
@@ -58,11 +58,11 @@ export interface ApplyResult {
   interrupted?: StopSignal;
 }
 
-const describe = (o: KubeObject) =>
+export const describe = (o: KubeObject) =>
   `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 
 /** What pruning deletes, before the list says which objects that is. */
-const staleObjects = (prune: PruneSpec) =>
+export const staleObjects = (prune: PruneSpec) =>
   `${prune.kind}s of an earlier push that this plan no longer has (${prune.namespace}, ${prune.labelSelector})`;
 
 export async function findOnPath(
@@ -276,7 +276,8 @@ function hintFor(message: string): string | undefined {
 }
 
 interface ApiError {
-  code?: number;
+  /** The HTTP status of an answer, or the network error's code (ECONNREFUSED…). */
+  code?: number | string;
   body?: unknown;
   message?: string;
   cause?: { code?: string; message?: string };
@@ -294,7 +295,7 @@ function statusOf(body: unknown): { message?: string; reason?: string } | string
 }
 
 /** A refusal or failure from the API: what happened and what to do. */
-function apiFailure(
+export function apiFailure(
   error: unknown,
   step: ObjectStep,
   apiVersion: string,
@@ -312,7 +313,7 @@ function apiFailure(
       discovery && e.code === 404
         ? `the cluster does not serve ${apiVersion}${apiVersion.startsWith('keda.sh') ? ': install KEDA, or use --format cronjob or --format hpa' : ''}`
         : e.code === 403 || e.code === 401
-          ? `check the kubeconfig user's permissions: \`kubectl auth can-i ${step.op === 'apply' ? 'patch' : step.op} ${kind.toLowerCase()} -n ${namespace ?? 'default'}\``
+          ? `check the kubeconfig user's permissions: \`kubectl auth can-i ${step.op.endsWith('apply') ? 'patch' : step.op} ${kind.toLowerCase()} -n ${namespace ?? 'default'}\``
           : e.code === 409
             ? 'another field manager owns some of these fields; add --force-conflicts to take them over'
             : undefined;
@@ -325,7 +326,12 @@ function apiFailure(
       ...(hint && { hint }),
     };
   }
-  const cause = e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
+  const cause =
+    e.cause?.code ??
+    (typeof e.code === 'string' ? e.code : undefined) ??
+    e.cause?.message ??
+    e.message ??
+    String(error);
   return {
     ...step,
     error: `cannot reach the Kubernetes API at ${server}: ${cause}`,
@@ -333,11 +339,12 @@ function apiFailure(
   };
 }
 
-type K8sModule = typeof import('@kubernetes/client-node');
-type ObjectApi = import('@kubernetes/client-node').KubernetesObjectApi;
+export type K8sModule = typeof import('@kubernetes/client-node');
+export type ObjectApi = import('@kubernetes/client-node').KubernetesObjectApi;
 
-async function applyWithApi(objects: KubeObject[], options: ApplyOptions): Promise<ApplyResult> {
-  // Loaded only here: the client is large, and only --apply without kubectl needs it.
+/** The Kubernetes API of the current kubeconfig, and where it is. */
+export async function apiClient(): Promise<{ k8s: K8sModule; client: ObjectApi; server: string }> {
+  // Loaded only here: the client is large, and only --apply and --diff need it.
   const k8s = await import('@kubernetes/client-node');
   const config = new k8s.KubeConfig();
   try {
@@ -346,7 +353,11 @@ async function applyWithApi(objects: KubeObject[], options: ApplyOptions): Promi
     throw new RemoteError(`cannot read the kubeconfig: ${(error as Error).message}`);
   }
   const server = config.getCurrentCluster()?.server ?? 'unknown server';
-  const client = k8s.KubernetesObjectApi.makeApiClient(config);
+  return { k8s, client: k8s.KubernetesObjectApi.makeApiClient(config), server };
+}
+
+async function applyWithApi(objects: KubeObject[], options: ApplyOptions): Promise<ApplyResult> {
+  const { k8s, client, server } = await apiClient();
   const result: ApplyResult = {
     via: 'api',
     server,
@@ -407,6 +418,23 @@ async function applyEach(
   }
 }
 
+/** The names of the objects of an earlier push that this plan no longer has. */
+export async function staleObjectNames(client: ObjectApi, prune: PruneSpec): Promise<string[]> {
+  const list = await client.list(
+    prune.apiVersion,
+    prune.kind,
+    prune.namespace,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    prune.labelSelector,
+  );
+  return list.items
+    .map((item) => item.metadata?.name ?? '')
+    .filter((name) => name && !prune.keep.includes(name));
+}
+
 /** Lists the objects of an earlier push that this plan no longer has and deletes them. */
 async function pruneWithApi(
   client: ObjectApi,
@@ -420,19 +448,7 @@ async function pruneWithApi(
   let names: string[];
   try {
     control?.track(`the list of ${staleObjects(prune)}`, result.applied);
-    const list = await client.list(
-      prune.apiVersion,
-      prune.kind,
-      prune.namespace,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      prune.labelSelector,
-    );
-    names = list.items
-      .map((item) => item.metadata?.name ?? '')
-      .filter((name) => name && !prune.keep.includes(name));
+    names = await staleObjectNames(client, prune);
   } catch (error) {
     result.failed.push(failure(error, listing));
     return;

@@ -2,6 +2,8 @@ import { writeFilesAtomically } from '../../report/atomic.js';
 import type { TargetChanges } from '../target.js';
 import { applyObjects, type ApplyOptions, type ApplyResult } from './apply.js';
 import { buildK8sPush, type K8sPush, type K8sPushInput } from './build.js';
+import { changesPending, type ClusterDiff } from './compare.js';
+import { diffWithCluster } from './live.js';
 
 /** How `push k8s` writes and applies the objects. */
 export interface K8sPushHow {
@@ -9,18 +11,24 @@ export interface K8sPushHow {
   out?: string;
   via: ApplyOptions['via'];
   forceConflicts: boolean;
+  /** --diff, and --apply before it applies: compare with the cluster (server-side dry run). */
+  diff: boolean;
 }
+
+/** The objects to apply and, when asked, what applying them would change in the cluster. */
+export type K8sPlan = K8sPush & { diff?: ClusterDiff };
 
 /**
  * The Kubernetes objects of the plan as a push target, but for the report: the desired objects
- * are built from the plan (with the notes on how closely they hold it); --apply applies all of
- * them (server-side apply compares with the cluster) and prunes what an earlier push left.
+ * are built from the plan (with the notes on how closely they hold it); with --diff or --apply
+ * they are compared with the cluster (a server-side dry run of the same apply, live.ts); --apply
+ * then applies all of them, unless nothing would change, and prunes what an earlier push left.
  */
 export function k8sChanges(
   input: K8sPushInput,
   how: K8sPushHow,
   notes: string[],
-): TargetChanges<K8sPush, ApplyResult> {
+): TargetChanges<K8sPlan, ApplyResult> {
   return {
     async plan() {
       const push = buildK8sPush(input);
@@ -28,9 +36,14 @@ export function k8sChanges(
       const coverage = coverageNote(push, input);
       if (coverage) notes.push(coverage);
       if (how.out) await writeFilesAtomically([{ path: how.out, content: push.yaml }]);
-      return push;
+      if (!how.diff) return push;
+      const diff = await diffWithCluster(push.objects, {
+        forceConflicts: how.forceConflicts,
+        ...(push.prune && { prune: push.prune }),
+      });
+      return { ...push, diff };
     },
-    pending: () => true,
+    pending: (plan) => !plan.diff || changesPending(plan.diff),
     apply: (push, control) =>
       applyObjects(push.objects, push.yaml, {
         via: how.via,
