@@ -20,12 +20,15 @@ export const AUTH_ENV = {
   HEADROOM_PROMETHEUS_PASSWORD: PASSWORD,
 };
 
-/** Whether the Prometheus tests run: the binaries are here, or CI (which must have them). */
+/**
+ * Whether the Prometheus tests run: the binaries are here, or this is CI (CI, or
+ * HEADROOM_REQUIRE_PROMETHEUS as .ci/run sets), where they must be, so the tests fail without them.
+ */
 export function prometheusTests(): { run: boolean; why?: string } {
   const found = ['prometheus', 'promtool'].every(
     (bin) => spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0,
   );
-  if (found || process.env.CI) return { run: true };
+  if (found || process.env.CI || process.env.HEADROOM_REQUIRE_PROMETHEUS) return { run: true };
   return { run: false, why: 'prometheus and promtool are not installed (CI installs them)' };
 }
 
