@@ -23,6 +23,7 @@ import {
   generatedCsv,
   PASSWORD,
   prometheusTests,
+  selfSignedCertificate,
   startPrometheus,
   startProxy,
   STEP_MS,
@@ -127,6 +128,66 @@ describe('reading Prometheus: the range and its calls', () => {
   });
 });
 
+describe('a source: block in headroom.yaml', () => {
+  it('is checked with the config: data or source, a named source, its keys and its paths', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'headroom-prom-config-'));
+    try {
+      await writeFile(join(dir, 'load.csv'), 'timestamp,value\n2024-01-01T00:00:00Z,1\n');
+      await writeFile(
+        join(dir, 'headroom.yaml'),
+        [
+          'services:',
+          '  - name: both',
+          '    data: load.csv',
+          '    source: { prometheus: http://p:9090, query: up }',
+          '  - name: neither',
+          '    capacityPerServer: 10',
+          '  - name: no-query',
+          '    source: { prometheus: http://p:9090 }',
+          '  - name: typo',
+          '    source: { prometheus: http://p:9090, query: up, stepp: 1m }',
+          '  - name: token',
+          '    source: { prometheus: http://p:9090, query: up, bearerTokenFile: /etc/token }',
+          '  - name: split',
+          '    seriesColumn: service',
+          '    source: { prometheus: http://p:9090, query: up }',
+          '',
+        ].join('\n'),
+      );
+      const run = await runInProcess(['plan', '--config', 'headroom.yaml'], { cwd: dir });
+      expect(run.code).toBe(2);
+      const lines = run.stderr.split('\n');
+      const line = (text: string) => lines.find((l) => l.includes(text));
+      expect(line('services[0].data: give either data (a CSV) or source')).toContain(':3:');
+      expect(line('services[1].data: give data (a CSV file or glob) or source')).toBeDefined();
+      expect(line("services[3].source.stepp: unknown key (did you mean 'step'?)")).toContain(
+        ':10:',
+      );
+      expect(line("services[4].source.bearerTokenFile: '/etc/token' is outside")).toContain(':12:');
+      const again = await runInProcess(
+        ['plan', '--config', 'headroom.yaml', '--prometheus', 'http://p', '--query', 'up'],
+        { cwd: dir },
+      );
+      expect(again.stderr).toContain(
+        'give either --config or a source to read (--prometheus), not both',
+      );
+
+      await writeFile(
+        join(dir, 'headroom.yaml'),
+        'services:\n  - name: a\n    source: { prometheus: http://p:9090 }\n  - name: b\n    seriesColumn: s\n    source: { prometheus: http://p:9090, query: up }\n',
+      );
+      const late = await runInProcess(['plan', '--config', 'headroom.yaml'], { cwd: dir });
+      expect(late.code).toBe(2);
+      expect(late.stderr).toMatch(/:3: services\[0\]\.source: --prometheus needs --query/);
+      expect(late.stderr).toMatch(
+        /:5: services\[1\]\.seriesColumn: applies to a data file, not a source/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 const available = prometheusTests();
 
 describe.skipIf(!available.run)('reading a real Prometheus server', () => {
@@ -157,7 +218,7 @@ describe.skipIf(!available.run)('reading a real Prometheus server', () => {
 
   beforeAll(async () => {
     prom = await startPrometheus(8);
-    proxy = await startProxy(prom.url, '/prometheus', { 'good-token': USER });
+    proxy = await startProxy(prom.url, { tokens: { 'good-token': USER } });
     work = await mkdtemp(join(tmpdir(), 'headroom-prom-test-'));
   }, 60_000);
 
@@ -290,6 +351,64 @@ describe.skipIf(!available.run)('reading a real Prometheus server', () => {
     expect(run.stderr).toContain('no Prometheus API at');
     expect(run.stderr).toContain('path prefix');
   });
+
+  it('trusts a server whose certificate a --ca-file signed, and says what to do when none is given', async () => {
+    const certificate = await selfSignedCertificate(work);
+    const secure = await startProxy(prom.url, { tls: certificate });
+    try {
+      const untrusted = await read('plan', ['--query', A], { url: secure.url });
+      expect(untrusted.code).toBe(2);
+      expect(untrusted.stderr).toContain(
+        `cannot reach Prometheus at ${secure.url}: its TLS certificate is not trusted`,
+      );
+      expect(untrusted.stderr).toContain('--ca-file FILE');
+      const trusted = await read('forecast', ['--query', A, '--ca-file', certificate.certFile], {
+        url: secure.url,
+      });
+      expect(trusted.stderr).not.toMatch(/error/);
+      expect(trusted.code).toBe(0);
+      expect(secure.calls.map((c) => c.status)).toEqual([200, 200]);
+    } finally {
+      await secure.close();
+    }
+  }, 30_000);
+
+  it('plans a push on the fly from Prometheus', async () => {
+    const args = ['--query', A, '--capacity-per-server', '150', '--model', 'ridge'];
+    const run = await runInProcess(
+      [
+        'push',
+        'k8s',
+        '--target',
+        'deployment/web',
+        '--prometheus',
+        proxy.url,
+        '--until',
+        until(),
+        ...args,
+      ],
+      { env: AUTH_ENV, cwd: work },
+    );
+    expect(run.stderr).not.toMatch(/error/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('kind: ScaledObject');
+    const both = await runInProcess(
+      [
+        'push',
+        'k8s',
+        '--target',
+        'deployment/web',
+        '--prometheus',
+        proxy.url,
+        '--schedule',
+        'x.json',
+        ...args,
+      ],
+      { env: AUTH_ENV, cwd: work },
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give either a source to plan from or --schedule, not both');
+  }, 30_000);
 
   it('retries 503 and 429 with back-off, then reads; gives up after its retries', async () => {
     const spec = prometheusSpec(

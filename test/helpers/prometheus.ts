@@ -1,6 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  createServer,
+  request,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+} from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -194,12 +201,20 @@ export interface Proxy {
  */
 export async function startProxy(
   target: string,
-  prefix = '/prometheus',
-  tokens: Record<string, string> = {},
+  {
+    prefix = '/prometheus',
+    tokens = {},
+    tls,
+  }: {
+    prefix?: string;
+    tokens?: Record<string, string>;
+    /** Serve https with this key and certificate (PEM). */
+    tls?: { key: string; cert: string };
+  } = {},
 ): Promise<Proxy> {
   const calls: ProxyCall[] = [];
   const failures: number[] = [];
-  const server: Server = createServer((incoming: IncomingMessage, outgoing) => {
+  const listener: RequestListener = (incoming: IncomingMessage, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
@@ -243,13 +258,40 @@ export async function startProxy(
       forward.on('error', () => outgoing.writeHead(502).end());
       forward.end(body);
     });
-  });
+  };
+  const server: Server = tls ? createTlsServer(tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}${prefix}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}${prefix}`,
     calls,
     failNext: (...statuses) => failures.push(...statuses),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A self-signed certificate for 127.0.0.1 (openssl), its key, and the file holding the certificate. */
+export async function selfSignedCertificate(dir: string) {
+  const key = join(dir, 'tls.key');
+  const cert = join(dir, 'tls.crt');
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ]);
+  return { key: await readFile(key, 'utf8'), cert: await readFile(cert, 'utf8'), certFile: cert };
 }
