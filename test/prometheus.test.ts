@@ -64,7 +64,7 @@ describe('reading Prometheus: the range and its calls', () => {
       end: Date.UTC(2024, 5, 1),
       stepMs: 5 * MINUTE,
     });
-    expect(prometheusSpec({ query: 'up' })).toBeUndefined();
+    expect(prometheusSpec({ step: '1m', since: '8w' })).toBeUndefined();
     const until = prometheusSpec(
       {
         prometheus: 'https://p',
@@ -88,6 +88,8 @@ describe('reading Prometheus: the range and its calls', () => {
     [{ prometheus: 'prom:9090', query: 'up' }, /--prometheus: expected the server's http/],
     [{ prometheus: 'ftp://u:pw@p', query: 'up' }, /'ftp:\/\/\*\*\*@p'/],
     [{ prometheus: 'http://p' }, /--prometheus needs --query/],
+    [{ query: 'up' }, /--query applies to --prometheus, which is not given/],
+    [{ caFile: 'ca.pem' }, /--ca-file applies to --prometheus/],
     [{ prometheus: 'http://p', query: 'up', step: '1500ms' }, /--step: expected a duration/],
     [{ prometheus: 'http://p', query: 'up', step: '90.5s' }, /--step: expected whole seconds/],
     [{ prometheus: 'http://p', query: 'up', since: '5m' }, /not longer than two --step/],

@@ -90,6 +90,14 @@ export function maskUrl(url: string): string {
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
+/** The URL without its user and password, for a command to try. */
+function bareUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.href.replace(/\/$/, '');
+}
+
 /** The range read: `since` back from `until`, both on the step's grid so reruns ask alike. */
 export function rangeOf(untilMs: number, sinceMs: number, stepMs: number) {
   const end = Math.floor(untilMs / stepMs) * stepMs;
@@ -113,7 +121,17 @@ export function prometheusSpec(
   env: NodeJS.ProcessEnv = process.env,
 ): PrometheusSpec | undefined {
   const url = options.prometheus;
-  if (url === undefined) return undefined;
+  if (url === undefined) {
+    const stray = (['query', 'bearerTokenFile', 'caFile'] as const).find((k) => options[k]);
+    if (stray) {
+      const flag = `--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      throw new UserError(
+        `${flag} applies to --prometheus, which is not given`,
+        'add --prometheus URL',
+      );
+    }
+    return undefined;
+  }
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);
@@ -319,7 +337,7 @@ function unreachable(where: string, failure: NodeJS.ErrnoException, spec: Promet
   }
   return new UserError(
     `cannot reach Prometheus at ${where} (${what})`,
-    `check the URL and that the server is up: curl ${where}/-/ready`,
+    `check the URL and that the server is up: curl ${bareUrl(spec.url)}/-/ready`,
   );
 }
 
