@@ -86,17 +86,22 @@ async function tasksFor(
   for (const service of services) {
     if (!service.seriesColumn) {
       const options = serviceOptions(service, defaults, explicit, join(reports, service.name));
-      add({ name: service.name, file: service.file, options }, `service '${service.name}'`);
+      add({ name: service.name, history: service.history, options }, `service '${service.name}'`);
       continue;
     }
-    const parts = await splitLongCsv(service.file, service.seriesColumn, await scratch(), {
+    const file = service.history as string; // seriesColumn is only allowed beside data
+    const parts = await splitLongCsv(file, service.seriesColumn, await scratch(), {
       maxSeries: maxSeries ?? service.maxSeries ?? DEFAULT_MAX_SERIES,
     });
     for (const [series, file] of parts) {
       const name = `${service.name}-${slug(series)}`;
       add(
-        { name, file, options: serviceOptions(service, defaults, explicit, join(reports, name)) },
-        `series '${series}' of ${service.file}`,
+        {
+          name,
+          history: file,
+          options: serviceOptions(service, defaults, explicit, join(reports, name)),
+        },
+        `series '${series}' of ${file}`,
       );
     }
   }

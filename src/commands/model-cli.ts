@@ -101,6 +101,12 @@ export function registerPlan(program: Command, run: Runner): void {
       if (csv !== undefined && options.config !== undefined) {
         throw new UserError('give either a CSV or --config, not both');
       }
+      if (options.config !== undefined && namesRemoteSource(options)) {
+        throw new UserError(
+          'give either --config or a source to read (--prometheus), not both',
+          'a service of the config reads a remote source with a source: block',
+        );
+      }
       if (config === undefined && options.shard !== undefined) {
         throw new UserError(
           '--shard splits a fleet: use it with --config (or a headroom.yaml), not with a CSV',

@@ -198,7 +198,8 @@ after the object in flight (run it again to finish).
       return run(async () => {
         const { pushK8sCommand } = await import('./push-k8s.js');
         const { pushFleetCommand } = await import('./push-fleet.js');
-        const push = (file: string, o: PushK8sOptions) => pushK8sCommand(file, o, context);
+        const push = (file: string | undefined, o: PushK8sOptions) =>
+          pushK8sCommand(file, o, context);
         return pushFleetCommand('k8s', config, options, explicitFlags(cmd), push);
       }, options.json);
     });

@@ -33,7 +33,8 @@ const FLEET_TARGETS = {
 
 export type PushTargetName = keyof typeof FLEET_TARGETS;
 
-type Push<O> = (csv: string, options: O) => Promise<CommandOutput>;
+/** A push of one history: a CSV, or (no CSV) the remote source its options name. */
+type Push<O> = (csv: string | undefined, options: O) => Promise<CommandOutput>;
 
 /**
  * Pushes every service of a config file that has a `push.<target>` block, one after another:
@@ -139,9 +140,11 @@ async function pushService<O extends object>(
   const merged = {
     ...serviceOptions(service, options as FleetOptions, explicit, join('reports', service.name)),
     ...block,
+    ...service.source,
   } as O;
+  const csv = typeof service.history === 'string' ? service.history : undefined;
   try {
-    return { name: service.name, output: await push(service.file, merged) };
+    return { name: service.name, output: await push(csv, merged) };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return {

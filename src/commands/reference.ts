@@ -141,6 +141,7 @@ const SERVICE_KEYS: Record<string, string> = {
   data: 'its CSV file, or a glob such as metrics/*.csv (one service per file); relative to the config file',
   seriesColumn: 'long-format files: the column that names the series (one service per series)',
   push: 'where `headroom push --config` sends this service: `aws` and/or `k8s` blocks (below)',
+  source: 'instead of `data`: a remote source the history is read from (block below)',
 };
 
 /** A command's options by their headroom.yaml key (the flag in camelCase). */
@@ -181,9 +182,21 @@ export function configReference(program: Command): string {
   const plan = optionsByKey(program, 'plan');
   const pushAws = optionsByKey(program, 'push', 'aws');
   for (const [key, schema] of Object.entries(shape)) {
-    if (key === 'push') continue;
+    if (key === 'push' || key === 'source') continue;
     const option = plan.get(key) ?? pushAws.get(key);
     lines.push(keyRow(key, schema as z.ZodType, option, SERVICE_KEYS[key]));
+  }
+  lines.push(
+    '',
+    `\`source\`: ${SERVICE_KEYS.source}; its keys are the flags of [where the history comes from](settings.md#where-the-history-comes-from) in camelCase.`,
+    '',
+    '| key | accepts | default | what it does |',
+    '| --- | --- | --- | --- |',
+  );
+  const source = ((shape.source as z.ZodType).def as unknown as { innerType: z.ZodObject })
+    .innerType;
+  for (const [key, schema] of Object.entries(source.shape as z.ZodRawShape)) {
+    lines.push(keyRow(`source.${key}`, schema as z.ZodType, plan.get(key)));
   }
   const push = (shape.push as z.ZodType).def as unknown as { innerType: z.ZodObject };
   const blocks = push.innerType.shape as Record<string, z.ZodType>;

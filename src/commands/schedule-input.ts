@@ -6,6 +6,7 @@ import { durationOrZero } from '../util/duration.js';
 import type { RawOptions } from '../settings/parse.js';
 import { addCapacityOptions, addIngestOptions, addModelOptions } from './options.js';
 import { readTextFile } from '../util/files.js';
+import { describeSource, namesRemoteSource, sourceFrom } from '../sources/registry.js';
 
 export interface ScheduleSourceOptions extends RawOptions {
   /** A schedule.json written by `headroom plan`. */
@@ -56,9 +57,10 @@ export async function scheduleSource(
   csv: string | undefined,
   options: ScheduleSourceOptions,
 ): Promise<ScheduleSource> {
-  if (csv && options.schedule) {
+  const remote = namesRemoteSource(options);
+  if ((csv || remote) && options.schedule) {
     throw new UserError(
-      'give either a CSV to plan from or --schedule, not both',
+      `give either ${csv ? 'a CSV' : 'a source'} to plan from or --schedule, not both`,
       'drop the CSV to push the saved schedule, or drop --schedule to plan afresh',
     );
   }
@@ -77,15 +79,16 @@ export async function scheduleSource(
     }
     return { planned: readScheduleDocument(data, file), warnings: [], notes: [] };
   }
-  if (!csv) {
+  if (!csv && !remote) {
     throw new UserError(
-      'nothing to push: give a CSV history to plan from, or --schedule reports/schedule.json',
+      'nothing to push: give a CSV history (or --prometheus) to plan from, or --schedule reports/schedule.json',
     );
   }
+  const source = sourceFrom(csv, options);
   const { runPlan } = await import('../run/plan.js');
-  const planned = await runPlan(csv, options);
+  const planned = await runPlan(source, options);
   return {
-    planned: readScheduleDocument(planned.document, csv),
+    planned: readScheduleDocument(planned.document, describeSource(source)),
     warnings: planned.warnings,
     notes: planned.notes,
   };

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import { configSchema, type Config, type ServiceConfig } from './schema.js';
+import { sourceFrom, type HistorySource } from '../sources/registry.js';
 import { readTextFile } from '../util/files.js';
 import { configFolder, configPath, type ConfigFolder, dataFiles, OUTSIDE_FLAG } from './paths.js';
 
@@ -26,12 +27,14 @@ const SERVICE_PATH_KEYS: PropertyKey[][] = [
   ['modelFile'],
   ['push', 'k8s', 'keepTriggers'],
   ['push', 'k8s', 'out'],
+  ['source', 'bearerTokenFile'],
+  ['source', 'caFile'],
 ];
 
-/** One service to plan: its config with the defaults merged in and its data file resolved. */
+/** One service to plan: its config with the defaults merged in and its history resolved. */
 export interface Service extends ServiceConfig {
-  /** Absolute path of the CSV. */
-  file: string;
+  /** Where its history comes from: the absolute path of its CSV, or its remote source. */
+  history: HistorySource;
   /** Whether `data` was a glob that matched several files (one service each). */
   expanded: boolean;
 }
@@ -171,7 +174,13 @@ async function resolvePaths(
   const rawList = Array.isArray(rawServices) ? (rawServices as unknown[]) : [];
   const found = await Promise.all(
     rawList.map(async (service) => {
-      const given = (service as { data?: unknown } | null)?.data;
+      const { data: given, source } = (service ?? {}) as { data?: unknown; source?: unknown };
+      if (given !== undefined && source !== undefined) {
+        return { files: [], problem: 'give either data (a CSV) or source (Prometheus), not both' };
+      }
+      if (given === undefined && source === undefined) {
+        return { files: [], problem: 'give data (a CSV file or glob) or source (e.g. prometheus)' };
+      }
       if (typeof given !== 'string' || given === '') return { files: [] };
       const result = await dataFiles(folder, given);
       return result.problem || result.files.length > 0
@@ -201,8 +210,9 @@ async function resolvePaths(
 }
 
 /**
- * The services to plan, one per data file, each with the defaults merged in; problems for
- * settings that cannot be planned together (minServers above maxServers, …) and names used twice.
+ * The services to plan, one per data file or source, each with the defaults merged in; problems
+ * for settings that cannot be planned together (minServers above maxServers, …) and names used
+ * twice.
  */
 function expandServices(
   config: Config,
@@ -230,8 +240,28 @@ function expandServices(
       const problem = serviceSettingsProblem(merged);
       if (problem) problems.push(`${at(['services', i])} (service '${raw.name}'): ${problem}`);
     }
-    for (const file of files[i]) {
-      const name = files[i].length > 1 ? `${raw.name}-${basename(file, extname(file))}` : raw.name;
+    const histories: HistorySource[] = raw.source ? [] : files[i];
+    if (raw.source) {
+      if (raw.seriesColumn) {
+        problems.push(
+          `${at(['services', i, 'seriesColumn'])}: applies to a data file, not a source`,
+        );
+      }
+      try {
+        histories.push(sourceFrom(undefined, raw.source));
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        const message = error.message.replace(/^no history given$/, 'names no source');
+        problems.push(
+          `${at(['services', i, 'source'])}: ${message}${error.hint ? ` (${error.hint})` : ''}`,
+        );
+      }
+    }
+    for (const history of histories) {
+      const name =
+        histories.length > 1 && typeof history === 'string'
+          ? `${raw.name}-${basename(history, extname(history))}`
+          : raw.name;
       if (names.has(name)) {
         problems.push(
           `${path}${lineOf(['services', i, 'name'])}: services[${i}].name: '${name}' is used twice`,
@@ -242,8 +272,8 @@ function expandServices(
         ...config.defaults,
         ...raw,
         name,
-        file,
-        expanded: files[i].length > 1,
+        history,
+        expanded: histories.length > 1,
       } as Service);
     }
   });

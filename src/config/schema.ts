@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configShape, durationOrZero } from '../settings/table.js';
+import { configShape, durationOrZero, sourceShape } from '../settings/table.js';
 import { acceptablePrefix, PREFIX_RULE } from '../targets/aws/prefix.js';
 
 // headroom.yaml: every key is the camelCase name of a command-line flag (--capacity-per-server is
@@ -89,11 +89,19 @@ const serviceName = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/i, 'letters, digits, "-", "_" and "." only');
 
+/**
+ * A remote source instead of `data`: the source flags as keys (`prometheus: URL`, `query: …`).
+ * Reading is no risk like the push endpoint, so any URL is fine; its file paths stay in the folder.
+ */
+const sourceBlock = z.object(sourceShape()).partial().strict();
+
 export const serviceSchema = z
   .object({
     name: serviceName,
-    /** A CSV file, or a glob (`metrics/*.csv`): one service per file. */
-    data: z.string().min(1),
+    /** A CSV file, or a glob (`metrics/*.csv`): one service per file. Or `source`. */
+    data: z.string().min(1).optional(),
+    /** A remote source (Prometheus) the history is read from, instead of `data`. */
+    source: sourceBlock.optional(),
     /** Long format (`timestamp,series,value`): one service per value of this column. */
     seriesColumn: z.string().min(1).optional(),
     /** With seriesColumn: the most series the file may hold (default 10,000; --max-series wins). */

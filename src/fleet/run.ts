@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { PlanOptions } from '../run/plan.js';
+import type { HistorySource } from '../sources/registry.js';
 
-/** One service for a worker: where its history is and the `plan` options it runs with. */
+/** One service for a worker: where its history is (a CSV or a source's spec: plain data) and the `plan` options it runs with. */
 export interface ServiceTask {
   name: string;
-  file: string;
+  history: HistorySource;
   options: PlanOptions;
 }
 

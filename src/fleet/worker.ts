@@ -9,7 +9,7 @@ parentPort?.on('message', async (task: ServiceTask) => {
   const started = performance.now();
   let outcome: ServiceOutcome;
   try {
-    const run = await runPlan(task.file, task.options);
+    const run = await runPlan(task.history, task.options);
     const { json } = await writePlan(run, task.options);
     outcome = {
       name: task.name,

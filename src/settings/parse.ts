@@ -16,6 +16,13 @@ import { isValidZone } from '../util/time.js';
 
 /** Option values as commander hands them over (strings until parsed here). */
 export interface RawOptions {
+  prometheus?: string;
+  query?: string;
+  since?: string;
+  until?: string;
+  step?: string;
+  bearerTokenFile?: string;
+  caFile?: string;
   timestampColumn?: string;
   valueColumn?: string;
   hourColumn?: string;

@@ -45,6 +45,51 @@ export { duration };
 const d = DEFAULT_CAPACITY;
 
 export const SETTINGS = {
+  // Where the history comes from (remote sources; see src/sources/)
+  prometheus: {
+    flag: '--prometheus <url>',
+    help: 'read the history from this Prometheus (or Thanos, Mimir, VictoriaMetrics) server, with --query',
+    group: 'source',
+    config: z.url({ protocol: /^https?$/ }),
+  },
+  query: {
+    flag: '--query <promql>',
+    help: 'with --prometheus: the PromQL expression of the load, e.g. \'sum(rate(http_requests_total{job="web"}[5m]))\'',
+    group: 'source',
+    config: text,
+  },
+  since: {
+    flag: '--since <duration>',
+    help: 'how far back a remote source is read',
+    group: 'source',
+    default: '8w',
+    config: duration,
+  },
+  until: {
+    flag: '--until <time>',
+    help: 'where the range read from a remote source ends (default: now)',
+    group: 'source',
+    config: text,
+  },
+  step: {
+    flag: '--step <duration>',
+    help: 'with --prometheus: the resolution asked for (query_range step); resampled to --interval after',
+    group: 'source',
+    default: '5m',
+    config: duration,
+  },
+  bearerTokenFile: {
+    flag: '--bearer-token-file <path>',
+    help: 'with --prometheus: a file holding the bearer token to send (or HEADROOM_PROMETHEUS_BEARER_TOKEN_FILE); basic auth: HEADROOM_PROMETHEUS_USER and HEADROOM_PROMETHEUS_PASSWORD',
+    group: 'source',
+    config: text,
+  },
+  caFile: {
+    flag: '--ca-file <path>',
+    help: "with --prometheus: a PEM file of the CA that signed the server's certificate (or NODE_EXTRA_CA_CERTS)",
+    group: 'source',
+    config: text,
+  },
   // Reading the data
   timestampColumn: {
     flag: '--timestamp-column <name>',
@@ -254,9 +299,28 @@ export function settingsOf(group?: Group): [SettingKey, Setting][] {
   );
 }
 
-/** The headroom.yaml keys of every setting, with what each accepts. */
-export function configShape(): { [K in SettingKey]: (typeof SETTINGS)[K]['config'] } {
-  return Object.fromEntries(Object.entries(SETTINGS).map(([k, s]) => [k, s.config])) as {
-    [K in SettingKey]: (typeof SETTINGS)[K]['config'];
-  };
+/** The keys of the settings that say where the history comes from. */
+export type SourceSettingKey = {
+  [K in SettingKey]: (typeof SETTINGS)[K]['group'] extends 'source' ? K : never;
+}[SettingKey];
+type Shape<K extends SettingKey> = { [P in K]: (typeof SETTINGS)[P]['config'] };
+
+/**
+ * The headroom.yaml keys of every setting that shapes a plan, with what each accepts. The source
+ * settings are not among them: a service names its history in `data:` or a `source:` block
+ * ({@link sourceShape}).
+ */
+export function configShape(): Shape<Exclude<SettingKey, SourceSettingKey>> {
+  return Object.fromEntries(
+    settingsOf()
+      .filter(([, s]) => s.group !== 'source')
+      .map(([k, s]) => [k, s.config]),
+  ) as Shape<Exclude<SettingKey, SourceSettingKey>>;
+}
+
+/** The keys of a service's `source:` block in headroom.yaml: the source settings. */
+export function sourceShape(): Shape<SourceSettingKey> {
+  return Object.fromEntries(
+    settingsOf('source').map(([k, s]) => [k, s.config]),
+  ) as Shape<SourceSettingKey>;
 }
