@@ -16,6 +16,15 @@ import { isValidZone } from '../util/time.js';
 
 /** Option values as commander hands them over (strings until parsed here). */
 export interface RawOptions {
+  cloudwatch?: string;
+  stat?: string;
+  cloudwatchExpression?: string;
+  cloudwatchGroup?: string;
+  since?: string;
+  step?: string;
+  region?: string;
+  profile?: string;
+  cloudwatchEndpoint?: string;
   timestampColumn?: string;
   valueColumn?: string;
   hourColumn?: string;

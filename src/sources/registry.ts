@@ -4,6 +4,7 @@
  * the CLI), one entry in SOURCE_KINDS and its flags in the settings table.
  */
 import { UserError } from '../errors.js';
+import { cloudWatchKind, type CloudWatchSpec } from './cloudwatch.js';
 import type { SourceKind, SourceOptions } from './source.js';
 
 /** A CSV file, or `-` for standard input. */
@@ -13,12 +14,12 @@ export interface CsvSpec {
 }
 
 /** Every source a history can come from; remote kinds add their spec here. */
-export type SourceSpec = CsvSpec;
+export type SourceSpec = CsvSpec | CloudWatchSpec;
 
 type AnyKind = SourceKind<SourceSpec>;
 
 /** The remote kinds, in the order their flags are checked. */
-const SOURCE_KINDS: AnyKind[] = [];
+const SOURCE_KINDS: AnyKind[] = [cloudWatchKind as AnyKind];
 
 /** What the runs read: a CSV path (as given on the command line) or a spec. */
 export type HistorySource = string | SourceSpec;
