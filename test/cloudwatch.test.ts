@@ -234,6 +234,9 @@ describe('headroom plan --cloudwatch', () => {
         AWS_SECRET_ACCESS_KEY: undefined,
         AWS_SESSION_TOKEN: undefined,
         AWS_PROFILE: undefined,
+        AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
         AWS_CONFIG_FILE: empty,
         AWS_SHARED_CREDENTIALS_FILE: empty,
         AWS_EC2_METADATA_DISABLED: 'true',
@@ -284,6 +287,35 @@ describe('headroom plan --cloudwatch', () => {
       /LoadBalancer=app\/nope\/1 Average: CloudWatch has no data for it in us-east-1/,
     );
     expect(result.stderr).toMatch(/case-sensitive/);
+  });
+
+  it('takes the endpoint from AWS_ENDPOINT_URL_CLOUDWATCH too', async () => {
+    const result = await run(
+      ['forecast', '--cloudwatch', ALB, '--stat', 'Sum', '--out', join(dir, 'env.csv')],
+      { AWS_ENDPOINT_URL_CLOUDWATCH: fake.url },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(fake.calls).toHaveLength(1);
+  }, 60_000);
+
+  it('refuses a headroom.yaml that sends CloudWatch calls to another host', async () => {
+    const config = join(dir, 'headroom.yaml');
+    await writeFile(
+      config,
+      [
+        'version: 1',
+        'services:',
+        '  - name: web',
+        '    data: export.csv',
+        "    cloudwatchEndpoint: 'https://collector.example.com'",
+        '',
+      ].join('\n'),
+    );
+    const result = await run(['plan', '--config', config]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'headroom.yaml:5: services[0].cloudwatchEndpoint: a config may only name an AWS endpoint',
+    );
   });
 
   it('refuses a CSV and a CloudWatch metric together', async () => {
