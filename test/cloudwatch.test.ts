@@ -378,6 +378,12 @@ describe('CloudWatch periods and calls', () => {
     expect(choosePeriod(since, step).periodS).toBe(period);
   });
 
+  it('says why a --step under a minute is not kept for a day', () => {
+    expect(choosePeriod(DAY, 10_000).note).toMatch(
+      /--step 10s is finer than CloudWatch keeps for --since 1d \(periods under a minute are kept 3 hours\): reading 1m periods instead/,
+    );
+  });
+
   it('splits a range so that no call asks for more than 100,800 points a series', () => {
     const windows = callWindows(0, 250_000 * 60_000, 60);
     expect(windows).toEqual([
@@ -385,6 +391,6 @@ describe('CloudWatch periods and calls', () => {
       [MAX_POINTS * 60_000, 2 * MAX_POINTS * 60_000],
       [2 * MAX_POINTS * 60_000, 250_000 * 60_000],
     ]);
-    expect(callWindows(0, 300_000, 60, 2)).toEqual([[0, 300_000]]);
+    expect(callWindows(0, 300_000, 60)).toEqual([[0, 300_000]]);
   });
 });

@@ -152,9 +152,13 @@ export function choosePeriod(sinceMs: number, stepMs?: number): { periodS: numbe
       note: `CloudWatch: reading ${since} at ${formatDuration(periodS * 1000)} periods`,
     };
   }
+  const finest =
+    stepS < 60
+      ? ' (periods under a minute are kept 3 hours)'
+      : kept || ` (${tier.name} data is kept ${tier.keepMs / DAY_MS} days)`;
   const why =
     stepS < tier.periodS
-      ? `finer than CloudWatch keeps for --since ${since}${kept || ` (${tier.name} data is kept ${tier.keepMs / DAY_MS} days)`}`
+      ? `finer than CloudWatch keeps for --since ${since}${finest}`
       : `not a multiple of the ${tier.name} periods CloudWatch keeps for --since ${since}`;
   return {
     periodS,
@@ -162,14 +166,12 @@ export function choosePeriod(sinceMs: number, stepMs?: number): { periodS: numbe
   };
 }
 
-/** The time windows of the calls: each returns at most MAX_POINTS points per series. */
-export function callWindows(
-  startMs: number,
-  endMs: number,
-  periodS: number,
-  seriesPerCall = 1,
-): [number, number][] {
-  const spanMs = Math.floor(MAX_POINTS / seriesPerCall) * periodS * 1000;
+/**
+ * The time windows of the calls: each asks for at most MAX_POINTS periods of the one series a
+ * metric or an expression over it returns (a SEARCH of many series pages with NextToken).
+ */
+export function callWindows(startMs: number, endMs: number, periodS: number): [number, number][] {
+  const spanMs = MAX_POINTS * periodS * 1000;
   const windows: [number, number][] = [];
   for (let from = startMs; from < endMs; from += spanMs) {
     windows.push([from, Math.min(endMs, from + spanMs)]);
