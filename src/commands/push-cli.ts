@@ -33,8 +33,6 @@ export function registerPushAws(push: Command, run: Runner): void {
       'push every service of a headroom.yaml that has a push.aws block, each to its own group',
     )
     .addOption(allowOutsideConfigDirOption())
-    .option('--region <region>', 'AWS region (default: AWS_REGION or the profile)')
-    .option('--profile <name>', 'AWS profile from the shared config files')
     .option(
       '--endpoint <url>',
       'Auto Scaling API endpoint (default: AWS_ENDPOINT_URL_AUTO_SCALING or AWS)',

@@ -1,26 +1,10 @@
 import { z } from 'zod';
 import { configShape, durationOrZero, sourceShape } from '../settings/table.js';
 import { acceptablePrefix, PREFIX_RULE } from '../targets/aws/prefix.js';
+import { trustedEndpoint } from '../util/endpoint.js';
 
 // headroom.yaml: every key is the camelCase name of a command-line flag (--capacity-per-server is
 // capacityPerServer), so the file and the flags say the same things in the same words.
-
-/**
- * Where a headroom.yaml may send the group's signed API calls: AWS itself, or a server on this
- * machine (a test double). A config often comes with a pull request; another host is a flag's
- * decision (--endpoint), never a file's.
- */
-export function trustedEndpoint(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  const host = parsed.hostname.toLowerCase();
-  if (host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host)) return true;
-  return parsed.protocol === 'https:' && /(^|\.)amazonaws\.com(\.cn)?$/.test(host);
-}
 
 const positive = z.number().positive();
 const count = z.number().int().nonnegative();

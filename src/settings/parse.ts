@@ -23,6 +23,13 @@ export interface RawOptions {
   step?: string;
   bearerTokenFile?: string;
   caFile?: string;
+  cloudwatch?: string;
+  stat?: string;
+  cloudwatchExpression?: string;
+  cloudwatchGroup?: string;
+  region?: string;
+  profile?: string;
+  cloudwatchEndpoint?: string;
   timestampColumn?: string;
   valueColumn?: string;
   hourColumn?: string;

@@ -9,6 +9,7 @@ import { DEFAULT_CAPACITY, formatShare } from '../capacity/servers.js';
 import { DUPLICATE_POLICIES } from '../ingest/clean.js';
 import { AGGREGATIONS } from '../ingest/resample.js';
 import { DEFAULT_MODEL, MODEL_NAMES } from '../models/registry.js';
+import { trustedEndpoint } from '../util/endpoint.js';
 import { isValidZone } from '../util/time.js';
 
 export const GROUPS = {
@@ -58,9 +59,33 @@ export const SETTINGS = {
     group: 'source',
     config: text,
   },
+  cloudwatch: {
+    flag: '--cloudwatch <metric>',
+    help: 'read the history from CloudWatch: NAMESPACE:METRIC[:DIM=VALUE[,DIM=VALUE…]], e.g. AWS/ApplicationELB:RequestCount:LoadBalancer=app/web/123 (see docs/reading-data.md#reading-from-cloudwatch)',
+    group: 'source',
+    config: text,
+  },
+  stat: {
+    flag: '--stat <statistic>',
+    help: 'the CloudWatch statistic of --cloudwatch: Sum for counts, Average, Maximum, p99… (default: Average)',
+    group: 'source',
+    config: text,
+  },
+  cloudwatchExpression: {
+    flag: '--cloudwatch-expression <expression>',
+    help: 'read a CloudWatch metric-math expression instead: SEARCH(…), SELECT …, or math over m1, the --cloudwatch metric (e.g. m1/PERIOD(m1))',
+    group: 'source',
+    config: text,
+  },
+  cloudwatchGroup: {
+    flag: '--cloudwatch-group <asg>',
+    help: "read an Auto Scaling group's total CPU from CloudWatch: average CPUUtilization × GroupInServiceInstances, in % of one instance (needs group metrics collection)",
+    group: 'source',
+    config: text,
+  },
   since: {
     flag: '--since <duration>',
-    help: 'how far back a remote source is read',
+    help: 'how much history a remote source reads, back from now',
     group: 'source',
     default: '8w',
     config: duration,
@@ -70,13 +95,6 @@ export const SETTINGS = {
     help: 'where the range read from a remote source ends (default: now)',
     group: 'source',
     config: text,
-  },
-  step: {
-    flag: '--step <duration>',
-    help: 'with --prometheus: the resolution asked for (query_range step); resampled to --interval after',
-    group: 'source',
-    default: '5m',
-    config: duration,
   },
   bearerTokenFile: {
     flag: '--bearer-token-file <path>',
@@ -89,6 +107,35 @@ export const SETTINGS = {
     help: "with --prometheus: a PEM file of the CA that signed the server's certificate (or NODE_EXTRA_CA_CERTS)",
     group: 'source',
     config: text,
+  },
+  step: {
+    flag: '--step <duration>',
+    help: 'the resolution asked of a remote source: the Prometheus query_range step (default 5m), the CloudWatch period (default: the finest it keeps for --since); resampled to --interval after',
+    group: 'source',
+    config: duration,
+  },
+  region: {
+    flag: '--region <region>',
+    help: 'AWS region (default: AWS_REGION or the profile)',
+    group: 'source',
+    config: text,
+  },
+  profile: {
+    flag: '--profile <name>',
+    help: 'AWS profile from the shared config files (default: AWS_PROFILE)',
+    group: 'source',
+    config: text,
+  },
+  cloudwatchEndpoint: {
+    flag: '--cloudwatch-endpoint <url>',
+    help: 'CloudWatch API endpoint (default: AWS_ENDPOINT_URL_CLOUDWATCH or AWS); headroom.yaml may only name AWS or this machine',
+    group: 'source',
+    config: z
+      .url()
+      .refine(
+        trustedEndpoint,
+        'a config may only name an AWS endpoint (https://…amazonaws.com) or one on this machine (localhost, 127.0.0.1, [::1]); give any other with --cloudwatch-endpoint',
+      ),
   },
   // Reading the data
   timestampColumn: {

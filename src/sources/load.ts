@@ -17,13 +17,16 @@ export async function loadHistory(source: HistorySource, options: IngestOptions)
   if (spec.kind === 'csv') return loadSeries(spec.file, options);
   const kind = kindOf(spec);
   if (!kind) throw new Error(`no reader for source kind ${spec.kind}`);
+  let fetchNotes: string[] = [];
   const { ingested, text } = await loadSpooled(
     kind.describe(spec),
     options,
-    (file) => kind.fetch(spec, file, options),
+    async (file) => {
+      fetchNotes = (await kind.fetch(spec, file, options)) ?? [];
+    },
     true,
   );
-  return { ...ingested, fetched: { csv: text ?? '' } };
+  return { ...ingested, notes: [...fetchNotes, ...ingested.notes], fetched: { csv: text ?? '' } };
 }
 
 /** history.csv for the reports of a run that read a remote source: what it fetched, to replay. */

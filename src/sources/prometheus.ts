@@ -31,6 +31,8 @@ export interface PrometheusSpec {
 }
 
 /** The most points per series one query_range call may ask for (Prometheus refuses more). */
+/** The query_range step when --step is not given. */
+const DEFAULT_STEP = '5m';
 export const MAX_POINTS_PER_CALL = 11_000;
 /** The most calls one read may take (at 11,000 points each): beyond, the step is too fine. */
 export const MAX_CALLS = 500;
@@ -150,7 +152,7 @@ export function prometheusSpec(
       `e.g. --query 'sum(rate(http_requests_total{job="web"}[5m]))'`,
     );
   }
-  const stepMs = parseDuration(options.step ?? SETTINGS.step.default, '--step');
+  const stepMs = parseDuration(options.step ?? DEFAULT_STEP, '--step');
   const sinceMs = parseDuration(options.since ?? SETTINGS.since.default, '--since');
   if (stepMs < 1000 || stepMs % 1000 !== 0) {
     throw new UserError(`--step: expected whole seconds, got '${options.step}'`, 'e.g. 5m or 60s');

@@ -4,6 +4,7 @@
  * the CLI), one entry in SOURCE_KINDS and its flags in the settings table.
  */
 import { UserError } from '../errors.js';
+import { cloudWatchKind, type CloudWatchSpec } from './cloudwatch.js';
 import { prometheusKind, type PrometheusSpec } from './prometheus.js';
 import type { SourceKind, SourceOptions } from './source.js';
 
@@ -14,12 +15,12 @@ export interface CsvSpec {
 }
 
 /** Every source a history can come from; remote kinds add their spec here. */
-export type SourceSpec = CsvSpec | PrometheusSpec;
+export type SourceSpec = CsvSpec | PrometheusSpec | CloudWatchSpec;
 
 type AnyKind = SourceKind<SourceSpec>;
 
 /** The remote kinds, in the order their flags are checked. */
-const SOURCE_KINDS: AnyKind[] = [prometheusKind];
+const SOURCE_KINDS: AnyKind[] = [prometheusKind as AnyKind, cloudWatchKind as AnyKind];
 
 /** What the runs read: a CSV path (as given on the command line) or a spec. */
 export type HistorySource = string | SourceSpec;

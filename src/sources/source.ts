@@ -21,7 +21,7 @@ export interface SourceKind<Spec extends { kind: string }> {
   /**
    * Writes the history as CSV into `file` (a timestamp column and one numeric column per series;
    * several series as long format: timestamp, series, value). Remote errors are UserErrors that
-   * say what to check.
+   * say what to check. Resolves with notes for the reader (e.g. the resolution it read at), if any.
    */
-  fetch(spec: Spec, file: string, options: IngestOptions): Promise<void>;
+  fetch(spec: Spec, file: string, options: IngestOptions): Promise<string[] | void>;
 }

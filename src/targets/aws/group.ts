@@ -10,6 +10,7 @@ import { RemoteError } from '../../errors.js';
 import { stopSignal, type ApplyControl, type StopSignal } from '../../util/interrupt.js';
 import type { DesiredAction } from './actions.js';
 import { applied, levelOf } from './capacity.js';
+import { missingSetup, quietSdkWarnings } from './setup.js';
 import type { ActionChange, ExistingAction } from './diff.js';
 
 /** The batch APIs take at most this many actions per call. */
@@ -24,9 +25,7 @@ export interface ClientOptions {
 }
 
 export function autoScalingClient(options: ClientOptions): AutoScalingClient {
-  // The SDK warns on every run that releases after January 2027 need Node 22; the lockfile pins
-  // this one, and the README says so, so the warning is only noise in a CLI's output.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  quietSdkWarnings();
   return new AutoScalingClient({
     ...(options.region && { region: options.region }),
     ...(options.profile && { profile: options.profile }),
@@ -42,17 +41,6 @@ export interface GroupState {
   maxSize: number;
   desiredCapacity: number;
   actions: ExistingAction[];
-}
-
-/** Why a call could not even be made: no credentials or no region. Undefined for other errors. */
-export function missingSetup(error: unknown): string | undefined {
-  const name = (error as Error)?.name ?? '';
-  const message = (error as Error)?.message ?? '';
-  if (name === 'CredentialsProviderError' || /credentials/i.test(message)) {
-    return 'no AWS credentials found (environment, --profile, SSO, web identity or instance role)';
-  }
-  if (/region is missing/i.test(message)) return 'no AWS region (--region or AWS_REGION)';
-  return undefined;
 }
 
 /** Turns an SDK error into a message a person can act on. */

@@ -5,11 +5,11 @@ import { formatShort } from '../../util/time.js';
 import type { TargetChanges } from '../target.js';
 import { actionsFor, type ActionSet, type Recurrence } from './actions.js';
 import { applied, CapacityCheck } from './capacity.js';
+import { missingSetup } from './setup.js';
 import { diffActions, type ActionChange, type ActionDiff, type ExistingAction } from './diff.js';
 import {
   applyChanges,
   autoScalingClient,
-  missingSetup,
   nextUnit,
   plannedUnits,
   readGroup,
