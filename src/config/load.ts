@@ -31,6 +31,8 @@ const SERVICE_PATH_KEYS: PropertyKey[][] = [
 export interface Service extends ServiceConfig {
   /** Absolute path of the CSV. */
   file: string;
+  /** How messages name the CSV, when not by its path (standard input). */
+  label?: string;
   /** Whether `data` was a glob that matched several files (one service each). */
   expanded: boolean;
 }

@@ -94,8 +94,8 @@ export const serviceSchema = z
     name: serviceName,
     /** A CSV file, or a glob (`metrics/*.csv`): one service per file. */
     data: z.string().min(1),
-    /** Long format (`timestamp,series,value`): one service per value of this column. */
-    seriesColumn: z.string().min(1).optional(),
+    // seriesColumn (long format: one service per value of this column) and series (only that
+    // one) come from the settings table with the other plan keys.
     /** With seriesColumn: the most series the file may hold (default 10,000; --max-series wins). */
     maxSeries: z.number().int().positive().optional(),
     push: push.optional(),
@@ -114,6 +114,6 @@ export const configSchema = z
   })
   .strict();
 
-export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type ServiceConfig = z.infer<typeof serviceSchema> & PlanKeys;
 export type Config = z.infer<typeof configSchema>;
 export type PlanKeys = Partial<{ [K in keyof typeof planKeys]: z.infer<(typeof planKeys)[K]> }>;

@@ -6,6 +6,8 @@ import type { PlanOptions } from '../run/plan.js';
 export interface ServiceTask {
   name: string;
   file: string;
+  /** How reports and messages name the history when `file` is a scratch file (a split series). */
+  label?: string;
   options: PlanOptions;
 }
 
