@@ -16,7 +16,7 @@ export interface SplitOptions {
   label?: string;
 }
 
-const BUFFER_BYTES = 16 << 20;
+const BUFFER_BYTES = 8 << 20;
 
 /**
  * Splits a long-format CSV (`timestamp,series,value`) into one CSV per value of `column`, in
