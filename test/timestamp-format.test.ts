@@ -91,6 +91,15 @@ describe('--timestamp-format reads the cells the pattern describes', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('a pattern that fits no column says where the time column stops matching', async () => {
+    const run = await forecast(write(history(dmy)), ['--timestamp-format', '%m-%d-%Y %H:%M']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      "found no column of timestamps written as --timestamp-format '%m-%d-%Y %H:%M'",
+    );
+    expect(run.stderr).toContain("'time' has '01/01/2024 00:00': expected '-' at character 3");
+  });
+
   it('a 31st of February is refused, not rolled into March', async () => {
     const lines = history(dmy);
     lines[5] = '31/02/2024 04:00,5';

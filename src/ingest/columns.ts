@@ -92,9 +92,14 @@ export function chooseColumns(
     );
     timestamp = byName >= 0 ? byName : byShape;
     if (timestamp < 0 && format) {
+      const named = Math.max(
+        0,
+        header.findIndex((h) => TIMESTAMP_NAMES.test(h)),
+      );
+      const cell = cellsOf(named)[0] ?? '';
       throw new UserError(
         `${file}: found no column of timestamps written as --timestamp-format '${format.pattern}'; the columns are ${listed}`,
-        `name the column with --timestamp-column NAME; a cell such as ${excerpt(sample[0]?.[0] ?? '')} ${format.mismatch(sample[0]?.[0] ?? '') || 'matches'}`,
+        `'${header[named]}' has ${excerpt(cell)}: ${format.mismatch(cell) || 'it matches, but most cells do not'}; fix the pattern, or name the column with --timestamp-column NAME`,
       );
     }
     if (timestamp < 0) {
