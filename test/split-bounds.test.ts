@@ -118,6 +118,23 @@ describe('rows stream to disk', () => {
     }
   });
 
+  it('a quoted row late in the file restarts the split without repeating rows', async () => {
+    const dir = await fleet(3, 40);
+    const lines = readFileSync(join(dir, 'long.csv'), 'utf8').trimEnd().split('\n');
+    // Row 100 has quotes: the quote-free reader has flushed rows by then, csv-parse starts again.
+    lines[100] = lines[100].replace(/,s(\d),/, ',"s$1",');
+    await writeFile(join(dir, 'late.csv'), lines.join('\n') + '\n');
+    mkdirSync(join(dir, 'late'));
+    const parts = await splitLongCsv(join(dir, 'late.csv'), 'service', join(dir, 'late'), {
+      maxSeries: 100,
+      bufferBytes: 64,
+    });
+    expect([...parts.keys()]).toEqual(['s0', 's1', 's2']);
+    for (const path of parts.values()) {
+      expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toHaveLength(41);
+    }
+  });
+
   it('refuses a file with too many series before writing them all', async () => {
     const dir = await fleet(50, 2);
     mkdirSync(join(dir, 'scratch'));

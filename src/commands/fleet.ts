@@ -19,6 +19,7 @@ import {
 } from '../fleet/shard.js';
 import { DEFAULT_MAX_SERIES, splitLongCsv } from '../fleet/split.js';
 import { withScratchFolders } from '../util/scratch.js';
+import { spoolStandardInput, STDIN } from '../ingest/index.js';
 import { wholeNumber } from '../settings/parse.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { fleetHtml, fleetMarkdown, type FleetEntry, type PlanJson } from '../report/fleet.js';
@@ -84,24 +85,28 @@ async function tasksFor(
     tasks.push(task);
   };
   for (const service of services) {
-    if (!service.seriesColumn) {
+    const column = explicit.has('seriesColumn') ? defaults.seriesColumn : service.seriesColumn;
+    const one = explicit.has('series') ? defaults.series : service.series;
+    // A long file with `series:` is one service: its ingest reads that series alone.
+    if (!column || one !== undefined) {
       const options = serviceOptions(service, defaults, explicit, join(reports, service.name));
       add({ name: service.name, history: service.history, options }, `service '${service.name}'`);
       continue;
     }
     const file = service.history as string; // seriesColumn is only allowed beside data
-    const parts = await splitLongCsv(file, service.seriesColumn, await scratch(), {
+    const label = service.label ?? file;
+    const parts = await splitLongCsv(file, column, await scratch(), {
       maxSeries: maxSeries ?? service.maxSeries ?? DEFAULT_MAX_SERIES,
+      label,
     });
     for (const [series, file] of parts) {
-      const name = `${service.name}-${slug(series)}`;
+      // From the command line (no service name), each series is named by itself.
+      const name = service.name ? `${service.name}-${slug(series)}` : slug(series);
+      const options = serviceOptions(service, defaults, explicit, join(reports, name));
+      const task = { ...options, seriesColumn: undefined, series: undefined };
       add(
-        {
-          name,
-          history: file,
-          options: serviceOptions(service, defaults, explicit, join(reports, name)),
-        },
-        `series '${series}' of ${file}`,
+        { name, history: file, label: `${label}, series ${series}`, options: task },
+        `series '${series}' of ${label}`,
       );
     }
   }
@@ -231,13 +236,46 @@ async function planFleet(
   options: FleetOptions,
   explicit: ReadonlySet<string>,
 ): Promise<CommandOutput> {
-  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   const loaded = await loadConfig(configPath, {
     allowOutside: Boolean(options.allowOutsideConfigDir),
   });
   const base = dirname(resolve(configPath));
   const reportsSetting = explicit.has('outDir') ? options.outDir : loaded.config.reports;
   const reports = isAbsolute(reportsSetting) ? reportsSetting : resolve(base, reportsSetting);
+  return planServices(loaded.path, async () => loaded.services, reports, options, explicit);
+}
+
+/**
+ * `headroom plan long.csv --series-column service`: each series of a long-format file (or of
+ * standard input, `-`) planned as a service of its own, as a fleet: reports/<series>/ and the
+ * fleet's index.html and summary.md in --out-dir.
+ */
+export function planLongCsvCommand(
+  csv: string,
+  options: FleetOptions,
+  explicit: ReadonlySet<string>,
+): Promise<CommandOutput> {
+  const label = csv === STDIN ? 'standard input' : csv;
+  const service = async (scratch: () => Promise<string>): Promise<Service[]> => {
+    let file = resolve(csv);
+    if (csv === STDIN) {
+      file = join(await scratch(), 'standard-input.csv');
+      await spoolStandardInput(file);
+    }
+    return [{ name: '', data: csv, history: file, label, expanded: false } as Service];
+  };
+  return planServices(label, service, resolve(options.outDir), options, explicit);
+}
+
+/** Plans services (splitting long-format files) on workers and writes the fleet's reports. */
+async function planServices(
+  label: string,
+  servicesOf: (scratch: () => Promise<string>) => Promise<Service[]>,
+  reports: string,
+  options: FleetOptions,
+  explicit: ReadonlySet<string>,
+): Promise<CommandOutput> {
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   const workers = options.workers === undefined ? undefined : Number(options.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
     throw new UserError(`--workers: expected a whole number ≥ 1, got '${options.workers}'`);
@@ -245,7 +283,8 @@ async function planFleet(
   const maxSeries =
     options.maxSeries === undefined ? undefined : wholeNumber(options.maxSeries, '--max-series', 1);
   return withScratchFolders('headroom-series-', async (scratch) => {
-    const tasks = await tasksFor(loaded.services, options, explicit, reports, scratch, maxSeries);
+    const services = await servicesOf(scratch);
+    const tasks = await tasksFor(services, options, explicit, reports, scratch, maxSeries);
     const chosen = shard
       ? tasksOfShard(tasks, shard)
       : tasks.map((task, position) => ({ task, position }));
@@ -264,14 +303,15 @@ async function planFleet(
     const overview =
       outcomes.length === 0 ? [] : ['', table(FLEET_COLUMNS, fleetRows(outcomes)), ''];
 
-    const run: FleetRun = { loaded, tasks, outcomes, failed, reports, overview, common };
+    const run: FleetRun = { label, tasks, outcomes, failed, reports, overview, common };
     return shard ? writeShardPart(run, shard, chosen) : writeFleetIndex(run);
   });
 }
 
 /** What a fleet run planned, for the files it writes and what it prints. */
 interface FleetRun {
-  loaded: Awaited<ReturnType<typeof loadConfig>>;
+  /** The config file, or the long-format CSV, as messages name it. */
+  label: string;
   tasks: ServiceTask[];
   outcomes: ServiceOutcome[];
   failed: ServiceOutcome[];
@@ -282,14 +322,14 @@ interface FleetRun {
 
 /** One shard of a fleet: its part file, which `report --merge` joins with the others. */
 async function writeShardPart(
-  { loaded, tasks, outcomes, failed, reports, overview, common }: FleetRun,
+  { label, tasks, outcomes, failed, reports, overview, common }: FleetRun,
   shard: Shard,
   chosen: { position: number }[],
 ): Promise<CommandOutput> {
   const part: FleetPart = {
     format: PART_FORMAT,
     shard,
-    config: loaded.path,
+    config: label,
     total: tasks.length,
     fleet: fleetFingerprint(tasks.map((t) => t.name)),
     services: outcomes.map((o) => o.name),
@@ -301,14 +341,14 @@ async function writeShardPart(
     { path, content: JSON.stringify(part, null, 2) + '\n' },
   ]);
   const text = [
-    `${loaded.path}: shard ${shardName(shard)}: ${outcomes.length} of ${tasks.length} service(s), ${outcomes.length - failed.length} planned, ${failed.length} failed`,
+    `${label}: shard ${shardName(shard)}: ${outcomes.length} of ${tasks.length} service(s), ${outcomes.length - failed.length} planned, ${failed.length} failed`,
     ...(outcomes.length === 0 ? [''] : overview),
     `shard ${shardName(shard)}: planned ${outcomes.length} of ${tasks.length} services; join the parts with \`headroom report --merge ${shownPath(reports)}\``,
     `wrote ${shownPath(path)} (no index.html or summary.md: the merge writes those)${outcomes.length > 0 ? `; each service's reports are in ${reports}/<service>/` : ''}`,
   ].join('\n');
   return {
     json: {
-      config: loaded.path,
+      config: label,
       reports,
       shard,
       total: tasks.length,
@@ -322,7 +362,7 @@ async function writeShardPart(
 
 /** The whole fleet: index.html and summary.md beside every service's folder. */
 async function writeFleetIndex({
-  loaded,
+  label,
   outcomes,
   failed,
   reports,
@@ -351,13 +391,13 @@ async function writeFleetIndex({
     { path: join(reports, 'summary.md'), content: fleetMarkdown(entries) },
   ]);
   const text = [
-    `${loaded.path}: ${outcomes.length} service(s), ${outcomes.length - failed.length} planned, ${failed.length} failed`,
+    `${label}: ${outcomes.length} ${label.endsWith('.yaml') || label.endsWith('.yml') ? 'service(s)' : 'series'}, ${outcomes.length - failed.length} planned, ${failed.length} failed`,
     ...overview,
     `wrote ${files.length === 2 ? `${index} and summary.md` : files.join(', ')}; each service's reports are in ${reports}/<service>/`,
   ].join('\n');
   return {
     json: {
-      config: loaded.path,
+      config: label,
       reports,
       services: outcomes.map(serviceJson),
       files,

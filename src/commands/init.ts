@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { loadSeries } from '../ingest/index.js';
+import { SeveralSeriesError } from '../ingest/columns.js';
+import { loadSeries, type Ingested } from '../ingest/index.js';
+import { readRecords } from '../ingest/read-csv.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { formatDuration, HOUR_MS } from '../util/duration.js';
 import { ingestOptions, type RawOptions } from '../settings/parse.js';
@@ -23,6 +25,9 @@ export function starterConfig(input: {
   rows: number;
   notes: string[];
   today: string;
+  /** Long format: the column that names the series. */
+  seriesColumn?: string;
+  timestampFormat?: string;
 }): string {
   const finer = input.sampleStepMs < HOUR_MS;
   const found = input.notes.map((n) => `#   ${n}`).join('\n');
@@ -57,11 +62,10 @@ services:
   - name: ${input.name}
     data: ${input.csv} # a file, or a glob such as metrics/*.csv (one service per file)
     timestampColumn: ${input.timestampColumn.split('+')[0]}
-${input.timestampColumn.includes('+') ? `    hourColumn: ${input.timestampColumn.split('+')[1]}\n` : ''}    valueColumn: ${input.valueColumn}
+${input.timestampFormat === undefined ? '' : `    timestampFormat: '${input.timestampFormat.replace(/'/g, "''")}'\n`}${input.timestampColumn.includes('+') ? `    hourColumn: ${input.timestampColumn.split('+')[1]}\n` : ''}    valueColumn: ${input.valueColumn}
     agg: mean # ${finer ? `samples are ${formatDuration(input.sampleStepMs)} apart: mean keeps a rate or a utilisation; use sum when each sample is a count` : 'how samples in one interval combine (sum, mean, max, p95)'}
     capacityPerServer: 100 # TODO: the load one server handles at 100% utilisation
-    # seriesColumn: service # long format (timestamp,series,value): one service per series
-    # events: events.csv # launches, sales, incidents: dates with an optional name and end
+${input.seriesColumn === undefined ? '    # seriesColumn: service # long format (timestamp,series,value): one service per series\n' : `    seriesColumn: ${input.seriesColumn} # long format: one service per series, named ${input.name}-<series>\n`}    # events: events.csv # launches, sales, incidents: dates with an optional name and end
     # push:
     #   aws: { group: my-asg, region: us-east-1, maxSize: 40 }
     #   k8s: { format: keda, target: deployment/${input.name}, namespace: default }
@@ -73,7 +77,7 @@ export async function initCommand(csv: string, options: InitOptions): Promise<Co
   if (existsSync(options.out) && !options.force) {
     throw new UserError(`${options.out} already exists`, 'add --force to replace it');
   }
-  const ingested = await loadSeries(csv, ingestOptions(options));
+  const { ingested, seriesColumn } = await inspect(csv, options);
   const name =
     basename(csv, extname(csv))
       .toLowerCase()
@@ -89,14 +93,79 @@ export async function initCommand(csv: string, options: InitOptions): Promise<Co
     valueColumn: ingested.valueColumn,
     sampleStepMs: ingested.sampleStepMs,
     rows: ingested.rows,
-    notes: ingested.notes,
+    notes: seriesColumn === undefined ? ingested.notes : longFormatNotes(ingested, seriesColumn),
     today: new Date().toISOString().slice(0, 10),
+    seriesColumn,
+    timestampFormat: options.timestampFormat,
   });
   await writeFilesAtomically([{ path: options.out, content: text }]);
   return {
     json: { file: options.out, service: name, csv: relativeCsv },
-    text: `wrote ${options.out} for ${csv} (service '${name}'); set capacityPerServer, then run \`headroom plan${options.out === 'headroom.yaml' ? '' : ` --config ${options.out}`}\``,
+    text: [
+      ...(seriesColumn === undefined
+        ? []
+        : [
+            `${csv} is long format: column '${seriesColumn}' names the series; proposed seriesColumn: ${seriesColumn} (one service per series)`,
+          ]),
+      `wrote ${options.out} for ${csv} (service '${name}'); set capacityPerServer, then run \`headroom plan${options.out === 'headroom.yaml' ? '' : ` --config ${options.out}`}\``,
+    ].join('\n'),
     warnings: ingested.warnings,
     notes: [],
   };
+}
+
+/**
+ * Reads the CSV as `plan` would. A long-format file (timestamps that repeat once per value of a
+ * text column, or --series-column) is read through its first series, to detect the columns, and
+ * its series column is proposed.
+ */
+async function inspect(
+  csv: string,
+  options: InitOptions,
+): Promise<{ ingested: Ingested; seriesColumn?: string }> {
+  const ingest = ingestOptions(options);
+  let column = options.seriesColumn;
+  if (column === undefined) {
+    try {
+      return { ingested: await loadSeries(csv, ingest) };
+    } catch (error) {
+      if (!(error instanceof SeveralSeriesError)) throw error;
+      column = error.column;
+    }
+  }
+  const series = options.series ?? (await firstSeries(csv, column));
+  return {
+    ingested: await loadSeries(csv, { ...ingest, seriesColumn: column, series }),
+    seriesColumn: column,
+  };
+}
+
+/** The series named on the first data row of a long-format file. */
+async function firstSeries(csv: string, column: string): Promise<string | undefined> {
+  let found: string | undefined;
+  const stop = new Error('found');
+  try {
+    await readRecords(csv, () => {
+      let index = -1;
+      return (cells) => {
+        if (index >= 0) {
+          found = cells[index];
+          throw stop;
+        }
+        index = cells.findIndex((c) => c.toLowerCase() === column.toLowerCase());
+        if (index < 0) throw stop; // the ingest then says the column is missing
+      };
+    });
+  } catch (error) {
+    if (error !== stop) throw error;
+  }
+  return found;
+}
+
+/** What init says of a long-format file: its series column, then what it saw in the first series. */
+function longFormatNotes(ingested: Ingested, column: string): string[] {
+  return [
+    `long format: one series per value of '${column}'; the columns below were detected on the first series`,
+    ...ingested.notes.filter((note) => !note.startsWith('read series ')),
+  ];
 }

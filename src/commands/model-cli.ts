@@ -86,10 +86,13 @@ export function registerPlan(program: Command, run: Runner): void {
       `plan every service of a config file (default: ./${CONFIG_FILE} when no CSV is given)`,
     )
     .addOption(allowOutsideConfigDirOption())
-    .option('--workers <n>', 'with --config: services planned in parallel (default: one per core)')
+    .option(
+      '--workers <n>',
+      'with --config or --series-column: services planned in parallel (default: one per core)',
+    )
     .option(
       '--max-series <n>',
-      'with --config: the most series a long-format file (seriesColumn) may split into (default 10000)',
+      'with --config or --series-column: the most series a long-format file may split into (default 10000)',
     )
     .option(
       '--shard <i/n>',
@@ -112,6 +115,20 @@ export function registerPlan(program: Command, run: Runner): void {
           '--shard splits a fleet: use it with --config (or a headroom.yaml), not with a CSV',
         );
       }
+      const explicit = new Set(
+        command.options
+          .map((o) => o.attributeName())
+          .filter((name) => command.getOptionValueSource(name) === 'cli'),
+      );
+      const quiet = Boolean(command.optsWithGlobals().quiet);
+      if (csv !== undefined && options.seriesColumn !== undefined && options.series === undefined) {
+        // A long-format file: one plan per series, written as a fleet.
+        return run(
+          async () =>
+            (await import('./fleet.js')).planLongCsvCommand(csv, { ...options, quiet }, explicit),
+          options.json,
+        );
+      }
       if (config === undefined)
         return run(async () => (await import('./plan.js')).planCommand(csv, options), options.json);
       if (options.config === undefined && !existsSync(CONFIG_FILE)) {
@@ -120,12 +137,6 @@ export function registerPlan(program: Command, run: Runner): void {
           '`headroom init <csv>` writes a starter config',
         );
       }
-      const explicit = new Set(
-        command.options
-          .map((o) => o.attributeName())
-          .filter((name) => command.getOptionValueSource(name) === 'cli'),
-      );
-      const quiet = Boolean(command.optsWithGlobals().quiet);
       return run(
         async () =>
           (await import('./fleet.js')).planFleetCommand(config, { ...options, quiet }, explicit),

@@ -114,7 +114,7 @@ function pushedServices(services: Service[], target: PushTargetName, configPath:
       `add push: { ${target}: { ${FLEET_TARGETS[target].example} } } to a service`,
     );
   }
-  const shared = pushed.filter((s) => s.seriesColumn || s.expanded);
+  const shared = pushed.filter((s) => (s.seriesColumn && s.series === undefined) || s.expanded);
   if (shared.length > 0) {
     throw new UserError(
       `${configPath}: service '${shared[0].name}' expands into several series or files, which cannot share one push.${target} target`,

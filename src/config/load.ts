@@ -35,6 +35,8 @@ const SERVICE_PATH_KEYS: PropertyKey[][] = [
 export interface Service extends ServiceConfig {
   /** Where its history comes from: the absolute path of its CSV, or its remote source. */
   history: HistorySource;
+  /** How messages name the CSV, when not by its path (standard input). */
+  label?: string;
   /** Whether `data` was a glob that matched several files (one service each). */
   expanded: boolean;
 }
@@ -242,7 +244,7 @@ function expandServices(
     }
     const histories: HistorySource[] = raw.source ? [] : files[i];
     if (raw.source) {
-      if (raw.seriesColumn) {
+      if ((raw as { seriesColumn?: string }).seriesColumn) {
         problems.push(
           `${at(['services', i, 'seriesColumn'])}: applies to a data file, not a source`,
         );

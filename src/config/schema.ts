@@ -84,10 +84,10 @@ export const serviceSchema = z
     name: serviceName,
     /** A CSV file, or a glob (`metrics/*.csv`): one service per file. Or `source`. */
     data: z.string().min(1).optional(),
-    /** A remote source (Prometheus) the history is read from, instead of `data`. */
+    /** A remote source (Prometheus, CloudWatch) the history is read from, instead of `data`. */
     source: sourceBlock.optional(),
-    /** Long format (`timestamp,series,value`): one service per value of this column. */
-    seriesColumn: z.string().min(1).optional(),
+    // seriesColumn (long format: one service per value of this column) and series (only that
+    // one) come from the settings table with the other plan keys.
     /** With seriesColumn: the most series the file may hold (default 10,000; --max-series wins). */
     maxSeries: z.number().int().positive().optional(),
     push: push.optional(),
@@ -106,6 +106,6 @@ export const configSchema = z
   })
   .strict();
 
-export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type ServiceConfig = z.infer<typeof serviceSchema> & PlanKeys;
 export type Config = z.infer<typeof configSchema>;
 export type PlanKeys = Partial<{ [K in keyof typeof planKeys]: z.infer<(typeof planKeys)[K]> }>;

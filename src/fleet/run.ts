@@ -7,6 +7,8 @@ import type { HistorySource } from '../sources/registry.js';
 export interface ServiceTask {
   name: string;
   history: HistorySource;
+  /** How reports and messages name the history when it is a scratch file (a split series). */
+  label?: string;
   options: PlanOptions;
 }
 

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { writePlan } from '../report/plan-report.js';
-import { runPlan } from '../run/plan.js';
+import { runPlan, type PlanRun } from '../run/plan.js';
 import { UserError } from '../errors.js';
 import type { ServiceTask, ServiceOutcome } from './run.js';
 
@@ -9,7 +9,7 @@ parentPort?.on('message', async (task: ServiceTask) => {
   const started = performance.now();
   let outcome: ServiceOutcome;
   try {
-    const run = await runPlan(task.history, task.options);
+    const run = relabel(await runPlan(task.history, task.options), task);
     const { json } = await writePlan(run, task.options);
     outcome = {
       name: task.name,
@@ -21,6 +21,9 @@ parentPort?.on('message', async (task: ServiceTask) => {
     };
   } catch (error) {
     const user = error instanceof UserError;
+    if (user && task.label && typeof task.history === 'string') {
+      error.message = error.message.split(task.history).join(task.label);
+    }
     outcome = {
       name: task.name,
       ok: false,
@@ -34,3 +37,15 @@ parentPort?.on('message', async (task: ServiceTask) => {
   }
   parentPort?.postMessage(outcome);
 });
+
+/** A split series' run named by its label, not by the scratch file it was read from. */
+function relabel(run: PlanRun, task: ServiceTask): PlanRun {
+  const { label, history: file } = task;
+  if (!label || typeof file !== 'string') return run;
+  const rename = (text: string) => text.split(file).join(label);
+  run.forecasted.ingested.file = label;
+  run.document.source.file = label;
+  run.warnings = run.warnings.map((w) => ({ ...w, message: rename(w.message) }));
+  run.notes = run.notes.map(rename);
+  return run;
+}

@@ -1,7 +1,8 @@
 import { UserError } from '../errors.js';
 import { excerpt } from '../util/excerpt.js';
-import { looksNumeric } from './numbers.js';
+import { looksNumeric, numberWithUnit } from './numbers.js';
 import { parseTimestamp } from './timestamp.js';
+import { compileTimestampFormat, timestampFormatHint } from './timestamp-format.js';
 
 export interface ColumnChoice {
   /** −1 when time comes from the row position (--row-interval). */
@@ -9,6 +10,8 @@ export interface ColumnChoice {
   value: number;
   /** A separate hour-of-day column that completes a date-only timestamp column. */
   hour?: number;
+  /** Long format: the column that names the series (--series-column). */
+  series?: number;
   /** Human-readable notes on what was picked automatically. */
   notes: string[];
 }
@@ -17,6 +20,10 @@ export interface ColumnRequest {
   timestampColumn?: string;
   valueColumn?: string;
   hourColumn?: string;
+  /** strftime-like pattern of the timestamp cells (--timestamp-format). */
+  timestampFormat?: string;
+  /** Long format: the column that names the series (--series-column). */
+  seriesColumn?: string;
   /** Time comes from the row position, so no timestamp column is looked for. */
   byPosition?: boolean;
   /** How rows of one timestamp merge; with `mean`, a file of several series is refused. */
@@ -32,7 +39,7 @@ const VALUE_WORDS =
 /** Cells that mean "no value" rather than a broken row. */
 export const MISSING_CELLS = new Set(['', 'nan', 'null', 'na', 'n/a', '#n/a', 'none', '-']);
 
-const isNumeric = looksNumeric;
+const isNumeric = (cell: string) => looksNumeric(cell) || numberWithUnit(cell) !== undefined;
 const isMissing = (cell: string) => MISSING_CELLS.has(cell.toLowerCase());
 
 /**
@@ -57,12 +64,21 @@ export function chooseColumns(
     return loose;
   };
   const cellsOf = (index: number) => sample.map((row) => (row[index] ?? '').trim()).filter(Boolean);
+  const format =
+    request.timestampFormat === undefined
+      ? undefined
+      : compileTimestampFormat(request.timestampFormat);
+  const isTime = format
+    ? (c: string) => format.read(c, 0, c.length) !== undefined
+    : (c: string) => !Number.isNaN(parseTimestamp(c, 'UTC').ms);
   // Mostly timestamps: a stray bad cell is then reported with its line, not as "no column".
   const looksLikeTime = (index: number) => {
     const cells = cellsOf(index);
-    const parsed = cells.filter((c) => !Number.isNaN(parseTimestamp(c, 'UTC').ms)).length;
+    const parsed = cells.filter(isTime).length;
     return parsed > 0 && parsed * 2 >= cells.length;
   };
+  const series =
+    request.seriesColumn === undefined ? undefined : find(request.seriesColumn, '--series-column');
 
   let timestamp: number;
   if (request.byPosition) {
@@ -75,10 +91,25 @@ export function chooseColumns(
       (_, i) => looksLikeTime(i) && !cellsOf(i).every((c) => /^\d+(\.\d+)?$/.test(c)),
     );
     timestamp = byName >= 0 ? byName : byShape;
+    if (timestamp < 0 && format) {
+      const named = Math.max(
+        0,
+        header.findIndex((h) => TIMESTAMP_NAMES.test(h)),
+      );
+      const cell = cellsOf(named)[0] ?? '';
+      throw new UserError(
+        `${file}: found no column of timestamps written as --timestamp-format '${format.pattern}'; the columns are ${listed}`,
+        `'${header[named]}' has ${excerpt(cell)}: ${format.mismatch(cell) || 'it matches, but most cells do not'}; fix the pattern, or name the column with --timestamp-column NAME`,
+      );
+    }
     if (timestamp < 0) {
+      const hinted = header
+        .map((_, i) => timestampFormatHint(cellsOf(i)))
+        .find((hint) => hint !== undefined);
       throw new UserError(
         `${file}: found no timestamp column; the columns are ${listed}`,
-        'name it with --timestamp-column NAME; if the rows are evenly spaced, give their spacing and the first time instead: --row-interval 5m --start 2024-01-01T00:00:00Z',
+        hinted ??
+          'name it with --timestamp-column NAME; if the rows are evenly spaced, give their spacing and the first time instead: --row-interval 5m --start 2024-01-01T00:00:00Z',
       );
     }
     if (byName < 0) notes.push(`using '${header[timestamp]}' as the timestamp column`);
@@ -90,10 +121,12 @@ export function chooseColumns(
   } else if (request.hourColumn) {
     hour = find(request.hourColumn, '--hour-column');
   } else {
-    const dateOnly = cellsOf(timestamp).every((c) => {
-      const parsed = parseTimestamp(c, 'UTC');
-      return parsed.dateOnly || Number.isNaN(parsed.ms);
-    });
+    const dateOnly = format
+      ? !format.hasTime
+      : cellsOf(timestamp).every((c) => {
+          const parsed = parseTimestamp(c, 'UTC');
+          return parsed.dateOnly || Number.isNaN(parsed.ms);
+        });
     const candidate = header.findIndex(
       (h, i) =>
         HOUR_NAMES.test(h) && cellsOf(i).every((c) => /^\d{1,2}$/.test(c) && Number(c) < 24),
@@ -112,7 +145,7 @@ export function chooseColumns(
   } else {
     const numeric = header
       .map((_, i) => i)
-      .filter((i) => i !== timestamp && i !== hour && cellsOf(i).length > 0)
+      .filter((i) => i !== timestamp && i !== hour && i !== series && cellsOf(i).length > 0)
       .filter((i) => {
         // Mostly numbers: a stray bad cell is then reported with its line, not as "no column".
         const present = cellsOf(i).filter((c) => !isMissing(c));
@@ -137,10 +170,28 @@ export function chooseColumns(
   if (value === timestamp) {
     throw new UserError(`${file}: the value column cannot also be the timestamp column`);
   }
-  if (request.duplicates === 'mean' && timestamp >= 0) {
+  if (series !== undefined && (series === timestamp || series === value || series === hour)) {
+    throw new UserError(
+      `${file}: --series-column '${header[series]}' is also the ${series === value ? 'value' : 'timestamp'} column`,
+      'name the column whose values name the series (service, host, …)',
+    );
+  }
+  if (request.duplicates === 'mean' && timestamp >= 0 && series === undefined) {
     refuseSeveralSeries(file, header, sample, { timestamp, value, hour });
   }
-  return { timestamp, value, hour, notes };
+  return { timestamp, value, hour, series, notes };
+}
+
+/** A long-format file read as one series: the column that names its series, for init's proposal. */
+export class SeveralSeriesError extends UserError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly column: string,
+  ) {
+    super(message, hint);
+    this.name = 'SeveralSeriesError';
+  }
 }
 
 /**
@@ -174,8 +225,10 @@ function refuseSeveralSeries(
   if (series < 0) return;
   const names = [...new Set(sample.map((r) => cell(r, series)))];
   const shown = names.slice(0, 3).map(excerpt).join(', ') + (names.length > 3 ? ', …' : '');
-  throw new UserError(
-    `${file}: timestamps repeat once per value of column ${excerpt(header[series])} (${shown}): several series in one file (long format), which planned as one would be their mean`,
-    `plan each as a service of its own: a headroom.yaml with \`seriesColumn: ${header[series]}\` beside \`data\` (see docs/fleets.md); or add --duplicates sum to plan their total`,
+  const flag = `--series-column ${/^[\w.-]+$/.test(header[series]) ? header[series] : `'${header[series].replace(/'/g, "'\\''")}'`}`;
+  throw new SeveralSeriesError(
+    `${file}: timestamps repeat once per value of column ${excerpt(header[series])} (${shown}): several series in one file (long format), which read as one would be their mean`,
+    `\`headroom plan ${flag}\` plans each series as a service of its own (\`seriesColumn: ${header[series]}\` in a headroom.yaml); other commands read one: ${flag} --series NAME; or add --duplicates sum for their total`,
+    header[series],
   );
 }

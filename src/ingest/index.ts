@@ -104,16 +104,19 @@ const STDIN_NAME = 'standard input';
  * file is read twice), removed however the run ends, and named "standard input" in every message.
  */
 async function loadStandardInput(options: IngestOptions): Promise<Ingested> {
+  const { ingested } = await loadSpooled(STDIN_NAME, options, spoolStandardInput);
+  return ingested;
+}
+
+/** Copies standard input into `file`; refused when it is a terminal (nothing was piped in). */
+export async function spoolStandardInput(file: string): Promise<void> {
   if (process.stdin.isTTY) {
     throw new UserError(
       'the CSV is to come on standard input (-), but standard input is a terminal',
       'pipe the file in (`cat load.csv | headroom plan -`) or name it instead of -',
     );
   }
-  const { ingested } = await loadSpooled(STDIN_NAME, options, (file) =>
-    pipeline(process.stdin, createWriteStream(file)),
-  );
-  return ingested;
+  await pipeline(process.stdin, createWriteStream(file));
 }
 
 /**

@@ -96,3 +96,46 @@ export function parseNumber(cell: string, format: NumberFormat): number {
   if (/^[-+]?inf$/i.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
   return Number(text);
 }
+
+/** SI prefixes that multiply a value written with them (`1.2k`, `3 MB`, `5 Gbps`). */
+export const SI_PREFIXES: Readonly<Record<string, number>> = {
+  k: 1e3,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+};
+/** What an SI prefix may stand before: nothing, bytes and bits, or a rate (`kreq/s`). */
+const PREFIXABLE = /^(|B|b|bit|bps|Bps|Hz|W|Wh|[A-Za-z]*\/s)$/;
+/** A unit after a space (`350 ms`, `12 req/s`, `21 °C`). */
+const UNIT = /^[A-Za-zµ°][A-Za-zµ°/%]*$/;
+
+/** A value cell split into its number, SI prefix and unit: `1.2 kB` is 1.2, k, B. */
+export interface NumberWithUnit {
+  number: string;
+  prefix: string;
+  unit: string;
+}
+
+/**
+ * A number followed by a % sign, an SI prefix or a unit, as Grafana's CSV export writes them
+ * (`18.86%`, `1.2k`, `350 ms`, `12 req/s`, `3 MB`); undefined for anything else, a bare number
+ * included. A unit in words needs a space before it, so `2xx` or `v2` are not numbers.
+ */
+export function numberWithUnit(cell: string): NumberWithUnit | undefined {
+  let last = cell.length - 1;
+  while (last >= 0 && !(cell.charCodeAt(last) >= 48 && cell.charCodeAt(last) <= 57)) last--;
+  if (last < 0 || last === cell.length - 1) return undefined;
+  const number = cell.slice(0, last + 1);
+  const rest = cell.slice(last + 1);
+  const suffix = rest.trim();
+  const spaced = /^\s/.test(rest);
+  if (!looksNumeric(number)) return undefined;
+  if (suffix === '%') return { number, prefix: '', unit: '%' };
+  const rate = suffix.slice(1);
+  if (suffix[0] in SI_PREFIXES && PREFIXABLE.test(rate)) {
+    return { number, prefix: suffix[0], unit: rate };
+  }
+  if (spaced && UNIT.test(suffix)) return { number, prefix: '', unit: suffix };
+  return undefined;
+}

@@ -6,6 +6,11 @@ export interface IngestOptions {
   timestampColumn?: string;
   valueColumn?: string;
   hourColumn?: string;
+  /** strftime-like pattern of the timestamps (`%d/%m/%Y %H:%M`), when not ISO 8601 or epoch. */
+  timestampFormat?: string;
+  /** Long format: the column that names the series, and the one series to read. */
+  seriesColumn?: string;
+  series?: string;
   /** No timestamp column: row k is at rowStart + k × rowIntervalMs. */
   rowIntervalMs?: number;
   rowStart?: number;

@@ -8,12 +8,20 @@ import { chooseColumns, MISSING_CELLS, type ColumnChoice, type ColumnRequest } f
 import {
   describeNumberFormat,
   detectNumberFormat,
+  numberWithUnit,
+  parseNumber,
   parseNumberAt,
+  SI_PREFIXES,
   type NumberFormat,
 } from './numbers.js';
 import { textChunks } from './source.js';
 import { PointChunks, type PointSink, type RawPoints } from './sort.js';
 import { TimestampReader, TIMESTAMP_FORMATS } from './timestamp.js';
+import {
+  compileTimestampFormat,
+  timestampFormatHint,
+  type TimestampFormat,
+} from './timestamp-format.js';
 
 export interface ReadResult {
   points: RawPoints;
@@ -25,6 +33,8 @@ export interface ReadResult {
 
 export interface ReadOptions extends ColumnRequest {
   timezone: string;
+  /** With seriesColumn: the one series to read (without it, the read lists the series and stops). */
+  series?: string;
   /** Rows are evenly spaced: row k is at rowStart + k × rowIntervalMs (no timestamp column). */
   rowIntervalMs?: number;
   rowStart?: number;
@@ -71,16 +81,28 @@ export function detectDelimiter(headerLine: string): string {
   return best;
 }
 
+const isSpace = (c: number) => c === 32 || c === 9;
+
+/** Series names a long-format read lists when it stops: the first this many. */
+const LISTED_SERIES = 1000;
+
 /** Turns cells into points once the columns are known; counts what it skipped or fixed. */
 class RowReader {
   readonly timestamps: TimestampReader;
   private readonly byPosition: boolean;
+  private readonly timeFormat: TimestampFormat | undefined;
   private position = 0;
   rows = 0;
   missing = 0;
   infinite = 0;
   negative = 0;
   huge = 0;
+  /** Rows whose value carried the unit (or an SI prefix), and the prefixes seen. */
+  withUnit = 0;
+  private readonly prefixes = new Set<string>();
+  /** Long format: rows of other series skipped, and the names seen (up to LISTED_SERIES). */
+  otherRows = 0;
+  readonly seriesNames = new Set<string>();
 
   constructor(
     private readonly file: string,
@@ -89,9 +111,57 @@ class RowReader {
     private readonly format: NumberFormat,
     private readonly options: ReadOptions,
     private readonly sink: PointSink,
+    /** The unit the value cells carry (`%`, `ms`, '' for SI prefixes alone), when they do. */
+    private readonly unit?: string,
   ) {
-    this.timestamps = new TimestampReader(options.timezone);
+    this.timeFormat =
+      options.timestampFormat === undefined
+        ? undefined
+        : compileTimestampFormat(options.timestampFormat);
+    this.timestamps = new TimestampReader(options.timezone, this.timeFormat);
     this.byPosition = options.rowIntervalMs !== undefined;
+  }
+
+  /** Long format: whether text[s, e) names the series to read; else notes the name it saw. */
+  keep(text: string, s: number, e: number): boolean {
+    const wanted = this.options.series;
+    if (wanted !== undefined && e - s === wanted.length && text.startsWith(wanted, s)) return true;
+    this.otherRows++;
+    if (this.seriesNames.size < LISTED_SERIES) this.seriesNames.add(text.slice(s, e));
+    return false;
+  }
+
+  /** A value that may carry the column's unit: the number, its SI prefix multiplied out. */
+  private valueWithUnit(text: string, s: number, e: number, line: number): number {
+    const unit = this.unit ?? '';
+    if (unit !== '' && e - s > unit.length && text.startsWith(unit, e - unit.length)) {
+      // The common case, read in place: a number, perhaps a space, the unit.
+      let end = e - unit.length;
+      while (end > s && isSpace(text.charCodeAt(end - 1))) end--;
+      const last = text.charCodeAt(end - 1);
+      const value = last >= 48 && last <= 57 ? parseNumberAt(text, s, end, this.format) : NaN;
+      if (!Number.isNaN(value)) {
+        this.withUnit++;
+        return value;
+      }
+    }
+    const cell = text.slice(s, e);
+    const parts = numberWithUnit(cell);
+    if (!parts) return parseNumberAt(text, s, e, this.format);
+    if (parts.unit !== this.unit) {
+      const said = (unit: string) => (unit === '' ? 'no unit' : excerpt(unit));
+      throw new InputError(
+        this.file,
+        line,
+        `the values in column '${this.header[this.choice.value]}' mix units: ${said(parts.unit)} here, ${said(this.unit ?? '')} in the rows before (${excerpt(cell)})`,
+        'convert the column to one unit first, or choose another column with --value-column',
+      );
+    }
+    this.withUnit++;
+    const value = parseNumber(parts.number.trim(), this.format);
+    if (parts.prefix === '') return value;
+    this.prefixes.add(parts.prefix);
+    return Number((value * SI_PREFIXES[parts.prefix]).toPrecision(15));
   }
 
   /** One row from slices: text[ts, te) is the time, text[vs, ve) the value, text[hs, he) the hour. */
@@ -124,16 +194,12 @@ class RowReader {
         }
       }
       time = this.timestamps.read(timeText, ts, te, extraHours);
-      if (Number.isNaN(time)) {
-        throw new InputError(
-          this.file,
-          line,
-          `expected a timestamp in column '${this.header[this.choice.timestamp]}', got ${excerpt(timeText.slice(ts, te))}`,
-          `accepted: ${TIMESTAMP_FORMATS}; or choose another column with --timestamp-column`,
-        );
-      }
+      if (Number.isNaN(time)) this.badTimestamp(timeText.slice(ts, te), line);
     }
-    const value = parseNumberAt(valueText, vs, ve, this.format);
+    const value =
+      this.unit === undefined
+        ? parseNumberAt(valueText, vs, ve, this.format)
+        : this.valueWithUnit(valueText, vs, ve, line);
     if (value >= 0 && value <= MAX_VALUE) {
       this.rows++;
       this.sink(time, value, line);
@@ -164,9 +230,32 @@ class RowReader {
     }
   }
 
+  private badTimestamp(cell: string, line: number): never {
+    const column = `column '${this.header[this.choice.timestamp]}'`;
+    if (this.timeFormat) {
+      throw new InputError(
+        this.file,
+        line,
+        `expected a timestamp written as --timestamp-format '${this.timeFormat.pattern}' in ${column}, got ${excerpt(cell)}: ${this.timeFormat.mismatch(cell)}`,
+        'fix the row, or give the format the column uses',
+      );
+    }
+    throw new InputError(
+      this.file,
+      line,
+      `expected a timestamp in ${column}, got ${excerpt(cell)}`,
+      timestampFormatHint([cell]) ??
+        `accepted: ${TIMESTAMP_FORMATS}, or any layout given with --timestamp-format; or choose another column with --timestamp-column`,
+    );
+  }
+
   /** One row as cells (sample rows and csv-parse's records). */
   cells(cells: string[], line: number): void {
-    const { timestamp, value, hour } = this.choice;
+    const { timestamp, value, hour, series } = this.choice;
+    if (series !== undefined) {
+      const name = cells[series] ?? '';
+      if (!this.keep(name, 0, name.length)) return;
+    }
     const time = timestamp < 0 ? '' : (cells[timestamp] ?? '');
     const load = cells[value] ?? '';
     const hourCell = hour === undefined ? '' : (cells[hour] ?? '');
@@ -218,6 +307,7 @@ class RowReader {
         `${counts.naive} timestamp(s) have no UTC offset while ${counts.withOffset} have one; those without were read in ${options.timezone} (--timezone)`,
       );
     }
+    this.checkSeries();
     if (this.rows === 0) {
       throw new UserError(
         `${this.file}: no rows with a usable value in column '${valueName}'`,
@@ -225,6 +315,11 @@ class RowReader {
       );
     }
     const numberNote = describeNumberFormat(this.format);
+    const unitNote = this.unitNote();
+    const seriesNote =
+      choice.series === undefined
+        ? undefined
+        : `read series ${excerpt(options.series ?? '')} of column '${header[choice.series]}' (${this.rows.toLocaleString('en-US')} rows; ${this.otherRows.toLocaleString('en-US')} of other series skipped)`;
     return {
       timestampColumn:
         choice.timestamp < 0
@@ -233,8 +328,49 @@ class RowReader {
       valueColumn: valueName,
       rows: this.rows,
       warnings,
-      notes: numberNote ? [...choice.notes, numberNote] : choice.notes,
+      notes: [...choice.notes, numberNote, unitNote, seriesNote].filter(
+        (n): n is string => n !== undefined,
+      ),
     };
+  }
+
+  /** What a unit in the values meant, said once with a count. */
+  private unitNote(): string | undefined {
+    if (this.withUnit === 0) return undefined;
+    const rows = `${this.withUnit.toLocaleString('en-US')} rows`;
+    const column = `'${this.header[this.choice.value]}'`;
+    const prefixes = [...this.prefixes].join(', ');
+    if (this.unit === '%')
+      return `values in ${column} carried a % sign; read as numbers, 18.5% as 18.5 (${rows})`;
+    const unit = this.unit ? ` in ${excerpt(this.unit)}` : '';
+    if (prefixes) {
+      return `values in ${column} carried SI prefixes (${prefixes}); read as numbers${unit} with the prefixes multiplied out, 1.2k as 1200 (${rows})`;
+    }
+    return `values in ${column} carried the unit ${excerpt(this.unit ?? '')}; read as numbers${unit} (${rows})`;
+  }
+
+  /** Long format: stop with the series' names when none (or no such) series was asked for. */
+  private checkSeries(): void {
+    const { choice, options, header } = this;
+    if (choice.series === undefined || (options.series !== undefined && this.rows > 0)) return;
+    const column = header[choice.series];
+    const names = [...this.seriesNames];
+    const listed =
+      names.slice(0, 10).map(excerpt).join(', ') +
+      (names.length > 10
+        ? `, … (${names.length >= LISTED_SERIES ? 'over ' : ''}${names.length} in all)`
+        : '');
+    const flag = `--series-column ${column}`;
+    if (options.series !== undefined) {
+      throw new UserError(
+        `${this.file}: no rows of series ${excerpt(options.series)} in column '${column}'; the series are ${listed}`,
+        'give one of them with --series (names match exactly, case included)',
+      );
+    }
+    throw new UserError(
+      `${this.file}: column '${column}' names ${names.length === 1 ? 'one series' : `${names.length} series`} (${listed}); this command reads one`,
+      `pick one with ${flag} --series NAME; \`headroom plan ${flag}\` plans each as a service of its own`,
+    );
   }
 }
 
@@ -274,8 +410,19 @@ class Scan {
     const byPosition = this.options.rowIntervalMs !== undefined;
     const choice = chooseColumns(this.file, this.header, rows, { ...this.options, byPosition });
     const valueCells = rows.map((r) => (r[choice.value] ?? '').trim()).filter(Boolean);
-    const format = detectNumberFormat(valueCells, this.delimiter);
-    this.reader = new RowReader(this.file, this.header, choice, format, this.options, this.sink);
+    const withUnits = valueCells.map(numberWithUnit);
+    const unit = withUnits.find((parts) => parts !== undefined)?.unit;
+    const numbers = valueCells.map((cell, i) => withUnits[i]?.number.trim() ?? cell);
+    const format = detectNumberFormat(numbers, this.delimiter);
+    this.reader = new RowReader(
+      this.file,
+      this.header,
+      choice,
+      format,
+      this.options,
+      this.sink,
+      unit,
+    );
     for (const { cells, line } of this.sample) this.reader.cells(cells, line);
     this.sample.length = 0;
     return this.reader;
@@ -285,8 +432,6 @@ class Scan {
     return this.choose().summary();
   }
 }
-
-const isSpace = (c: number) => c === 32 || c === 9;
 
 /**
  * The quote-free fast path: lines are cut straight out of the decoded text and only the chosen
@@ -300,6 +445,7 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
   let tIndex = -1;
   let vIndex = -1;
   let hIndex = -1;
+  let sIndex = -1;
 
   const splitCells = (text: string, s: number, e: number) =>
     text
@@ -340,6 +486,7 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
     tIndex = reader.choice.timestamp;
     vIndex = reader.choice.value;
     hIndex = reader.choice.hour ?? -1;
+    sIndex = reader.choice.series ?? -1;
   };
 
   // Cell bounds of the current row, for the chosen columns only.
@@ -349,6 +496,8 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
   let ve = 0;
   let hs = 0;
   let he = 0;
+  let ss = 0;
+  let se = 0;
   let nextDelimiter = -1;
   const readFastRow = (text: string, s: number, e: number) => {
     const delimiter = scan.delimiter;
@@ -362,7 +511,7 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
       const end = nextDelimiter >= 0 && nextDelimiter < e ? nextDelimiter : e;
       let a = start;
       let b = end;
-      if (field === tIndex || field === vIndex || field === hIndex) {
+      if (field === tIndex || field === vIndex || field === hIndex || field === sIndex) {
         while (a < b && isSpace(text.charCodeAt(a))) a++;
         while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
         if (field === tIndex) {
@@ -377,12 +526,17 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
           hs = a;
           he = b;
         }
+        if (field === sIndex) {
+          ss = a;
+          se = b;
+        }
       }
       field++;
       if (end === e) break;
       start = end + 1;
     }
     if (field !== width) throw new InputError(file, line, DIFFERENT_WIDTH);
+    if (sIndex >= 0 && !fast!.keep(text, ss, se)) return;
     fast!.point(text, ts, te, text, vs, ve, text, hs, he, line);
   };
 
@@ -436,15 +590,25 @@ async function scanQuoted(
 ): Promise<ScanSummary> {
   const scan = new Scan(file, options, sink);
   scan.delimiter = delimiter;
+  await parseQuoted(file, delimiter, (cells, line) => scan.record(cells, line));
+  return scan.finish();
+}
+
+/** Every record of a file by csv-parse, streamed: quoted fields, errors at their line. */
+async function parseQuoted(
+  file: string,
+  delimiter: string,
+  onRecord: (cells: string[], line: number) => void,
+): Promise<void> {
   const parser = Readable.from(textChunks(file)).pipe(
-    parse({ delimiter: scan.delimiter, skip_empty_lines: true, trim: true, info: true }),
+    parse({ delimiter, skip_empty_lines: true, trim: true, info: true }),
   );
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: string[];
       info: { lines: number };
     }>) {
-      scan.record(record, info.lines);
+      onRecord(record, info.lines);
     }
   } catch (error) {
     if (error instanceof CsvError) {
@@ -452,8 +616,58 @@ async function scanQuoted(
       throw new InputError(file, line, csvProblem(error), quoteHint(error));
     }
     throw error;
+  } finally {
+    parser.destroy();
   }
-  return scan.finish();
+}
+
+/** One record of a CSV, header first: its cells, trimmed, and its line in the file. */
+export type RecordSink = (cells: string[], line: number) => void;
+
+/**
+ * Reads a CSV record by record through the same reader as the series ingest: gzip, BOMs and
+ * UTF-16 decoded, the delimiter detected from the header, blank lines skipped, rows of another
+ * width refused at their line; quote-free lines are split where they lie, a file with quotes is
+ * read (again, from the start) by csv-parse. `start` is called with the delimiter before each
+ * pass and returns where the records go.
+ */
+export async function readRecords(
+  file: string,
+  start: (delimiter: string) => RecordSink,
+): Promise<void> {
+  try {
+    await recordsFast(file, start);
+  } catch (error) {
+    if (!(error instanceof QuotedRow)) throw error;
+    await parseQuoted(file, error.delimiter, start(error.delimiter));
+  }
+}
+
+async function recordsFast(file: string, start: (delimiter: string) => RecordSink): Promise<void> {
+  let sink: RecordSink | undefined;
+  let delimiter = ',';
+  let width = 0;
+  let line = 0;
+  await forEachLine(
+    file,
+    () => undefined,
+    (text, s, e, quoteAt) => {
+      line++;
+      if (e > s && text.charCodeAt(e - 1) === 13) e--;
+      const raw = text.slice(s, e);
+      if (raw.trim() === '') return;
+      if (!sink) delimiter = detectDelimiter(raw);
+      if (quoteAt >= s && quoteAt < e) throw new QuotedRow(delimiter);
+      const cells = raw.split(delimiter).map((c) => c.trim());
+      if (!sink) {
+        sink = start(delimiter);
+        width = cells.length;
+      } else if (cells.length !== width) {
+        throw new InputError(file, line, DIFFERENT_WIDTH);
+      }
+      sink(cells, line);
+    },
+  );
 }
 
 /** How to fix a quoting mistake csv-parse found (in the header or any row). */

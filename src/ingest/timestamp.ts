@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { daysInMonth, type TimestampFormat } from './timestamp-format.js';
 
 /** What a timestamp cell may look like; used in error messages. */
 export const TIMESTAMP_FORMATS =
@@ -139,11 +140,6 @@ function civilMs(
   );
 }
 
-function daysInMonth(year: number, month0: number): number {
-  if (month0 === 1) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month0];
-}
-
 /** What a reader saw, for warnings: times moved out of a gap, read as a fold's second pass, … */
 export interface TimestampCounts {
   dstGap: number;
@@ -174,10 +170,14 @@ export class TimestampReader {
   private zoneGap = false;
   private zoneLater: number | undefined;
 
-  constructor(private readonly zone: string) {}
+  constructor(
+    private readonly zone: string,
+    private readonly format?: TimestampFormat,
+  ) {}
 
   /** Epoch ms of text[start, end) (trimmed by the caller), or NaN when it is not a timestamp. */
   read(text: string, start: number, end: number, extraHours = 0): number {
+    if (this.format) return this.readFormatted(this.format, text, start, end, extraHours);
     let ms = this.readIso(text, start, end, extraHours);
     if (ms === FALLBACK) {
       const parsed = parseTimestamp(text.slice(start, end), this.zone, extraHours);
@@ -185,6 +185,33 @@ export class TimestampReader {
       ms = this.settle(parsed.ms, parsed.hasOffset, parsed.inDstGap, parsed.laterMs);
     }
     return ms;
+  }
+
+  /** A cell read by --timestamp-format: its fields, then the same zone arithmetic as ISO cells. */
+  private readFormatted(
+    format: TimestampFormat,
+    text: string,
+    start: number,
+    end: number,
+    extraHours: number,
+  ): number {
+    const f = format.read(text, start, end);
+    if (!f) return NaN;
+    const key = (f.year * 16 + f.month0) * 32 + f.day;
+    if (key !== this.dateKey) {
+      this.dateKey = key;
+      this.dateDays = daysFromCivil(f.year, f.month0, f.day);
+    }
+    const wall =
+      this.dateDays * DAY_MS +
+      (f.hour + extraHours) * HOUR_MS +
+      f.minute * 60_000 +
+      f.second * 1000 +
+      f.millis;
+    return this.fromWall(
+      wall,
+      f.offsetMinutes === undefined ? undefined : f.offsetMinutes * 60_000,
+    );
   }
 
   private settle(ms: number, hasOffset: boolean, inGap: boolean, laterMs?: number): number {
@@ -297,6 +324,11 @@ export class TimestampReader {
       minute * 60_000 +
       second * 1000 +
       millis;
+    return this.fromWall(wall, offsetMs);
+  }
+
+  /** The instant of wall-clock time `wall` (as if UTC), at `offsetMs` or else in the zone. */
+  private fromWall(wall: number, offsetMs: number | undefined): number {
     if (offsetMs !== undefined) return this.settle(wall - offsetMs, true, false);
     if (this.zone === 'UTC') return this.settle(wall, false, false);
     const quarter = Math.floor(wall / (HOUR_MS / 4));

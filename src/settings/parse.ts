@@ -9,6 +9,7 @@ import type { DuplicatePolicy } from '../ingest/clean.js';
 import type { IngestOptions } from '../ingest/options.js';
 import type { Aggregation } from '../ingest/resample.js';
 import { parseTimestamp, TIMESTAMP_FORMATS } from '../ingest/timestamp.js';
+import { compileTimestampFormat } from '../ingest/timestamp-format.js';
 import type { ForecastRequest } from '../pipeline.js';
 import type { CapacitySettings } from '../types.js';
 import { DAY_MS, describeDuration, durationOrZero, parseDuration } from '../util/duration.js';
@@ -33,6 +34,9 @@ export interface RawOptions {
   timestampColumn?: string;
   valueColumn?: string;
   hourColumn?: string;
+  timestampFormat?: string;
+  seriesColumn?: string;
+  series?: string;
   rowInterval?: string;
   start?: string;
   timezone: string;
@@ -113,12 +117,32 @@ function rowPosition(raw: RawOptions): Pick<IngestOptions, 'rowIntervalMs' | 'ro
   return { rowIntervalMs: parseDuration(raw.rowInterval, '--row-interval'), rowStart };
 }
 
+function seriesChoice(raw: RawOptions): Pick<IngestOptions, 'seriesColumn' | 'series'> {
+  if (raw.series !== undefined && raw.seriesColumn === undefined) {
+    throw new UserError(
+      `--series ${raw.series} needs --series-column, the column that names the series`,
+      'e.g. --series-column service --series api',
+    );
+  }
+  return { seriesColumn: raw.seriesColumn, series: raw.series };
+}
+
 export function ingestOptions(raw: RawOptions): IngestOptions {
+  if (raw.timestampFormat !== undefined) {
+    if (raw.rowInterval !== undefined) {
+      throw new UserError(
+        '--timestamp-format does not apply with --row-interval: rows have no time',
+      );
+    }
+    compileTimestampFormat(raw.timestampFormat); // a bad pattern is refused before any file is read
+  }
   return {
     ...rowPosition(raw),
+    ...seriesChoice(raw),
     timestampColumn: raw.timestampColumn,
     valueColumn: raw.valueColumn,
     hourColumn: raw.hourColumn,
+    timestampFormat: raw.timestampFormat,
     timezone: zoneOf(raw),
     duplicates: raw.duplicates as DuplicatePolicy,
     intervalMs: parseDuration(raw.interval, '--interval'),

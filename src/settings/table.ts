@@ -156,6 +156,24 @@ export const SETTINGS = {
     group: 'ingest',
     config: text,
   },
+  timestampFormat: {
+    flag: '--timestamp-format <pattern>',
+    help: "how the timestamps are written, when not ISO 8601 or epoch: strftime directives such as '%d/%m/%Y %H:%M', '%m/%d/%Y %I:%M %p' or '%Y%m%d%H%M' (%Y %y %m %b %d %H %I %p %M %S %f %z)",
+    group: 'ingest',
+    config: text,
+  },
+  seriesColumn: {
+    flag: '--series-column <name>',
+    help: 'long format (timestamp,series,value): the column naming the series; plan makes one service of each (reports/<series>/ and a fleet index), other commands read the one --series names',
+    group: 'ingest',
+    config: text,
+  },
+  series: {
+    flag: '--series <name>',
+    help: 'with --series-column: read only this series',
+    group: 'ingest',
+    config: text,
+  },
   rowInterval: {
     flag: '--row-interval <duration>',
     help: 'no timestamp column: rows are this far apart (needs --start)',
