@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,5 +38,27 @@ describe('a CSV on standard input (-)', () => {
     expect(run.stderr).toContain("standard input:3: expected a number in column 'value', got 'x'");
     expect(run.stderr).not.toContain('stdin.csv');
     expect(readdirSync(scratch)).toEqual([]);
+  });
+});
+
+describe('a pipe named as a file (/dev/stdin, a named pipe, `<(command)`)', () => {
+  it('is read once like standard input, named by its path, and plans the same as the file', async () => {
+    const dir = folder();
+    const fifo = join(dir, 'load.pipe');
+    execFileSync('mkfifo', [fifo]);
+    // A writer on the other end, as `<(cat file)` would be.
+    const writer = spawn('sh', ['-c', `cat "${ELB}" > "${fifo}"`]);
+    const written = new Promise((done) => writer.on('close', done));
+    const [fromFile, fromPipe] = [folder(), folder()];
+    const piped = await runInProcess(['plan', fifo, ...flags, '--out-dir', fromPipe]);
+    if (piped.code !== 0) writer.kill(); // nobody reads the pipe: its writer would wait forever
+    await written;
+    const file = await runInProcess(['plan', ELB, ...flags, '--out-dir', fromFile]);
+    expect(piped.code, piped.stderr).toBe(0);
+    const schedule = (out: string) => JSON.parse(readFileSync(join(out, 'schedule.json'), 'utf8'));
+    const a = schedule(fromFile);
+    const b = schedule(fromPipe);
+    expect(b.source.file).toBe(fifo);
+    expect({ ...b, source: { ...b.source, file: a.source.file } }).toEqual(a);
   });
 });

@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { UserError } from '../errors.js';
@@ -34,6 +34,13 @@ export interface Ingested {
  */
 export async function loadSeries(file: string, options: IngestOptions): Promise<Ingested> {
   if (file === STDIN) return loadStandardInput(options);
+  if (await isPipe(file)) {
+    // /dev/stdin, a named pipe or `<(command)`: read once, so kept in a scratch file like `-`.
+    const { ingested } = await loadSpooled(file, options, (spooled) =>
+      pipeline(createReadStream(file), createWriteStream(spooled)),
+    );
+    return ingested;
+  }
   const settings = {
     stepMs: options.intervalMs,
     agg: options.agg,
@@ -93,6 +100,16 @@ export async function loadSeries(file: string, options: IngestOptions): Promise<
             `times come from row positions, ${formatDuration(options.rowIntervalMs)} apart; rows missing from the export shift every later time`,
           ],
   };
+}
+
+/** Whether `file` is a pipe or a character device (such as /dev/stdin), which reads only once. */
+async function isPipe(file: string): Promise<boolean> {
+  try {
+    const info = await stat(file);
+    return info.isFIFO() || info.isCharacterDevice() || info.isSocket();
+  } catch {
+    return false; // the reader says what is wrong with it
+  }
 }
 
 /** The file name that means standard input, as in most command-line tools. */
