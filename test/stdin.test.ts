@@ -53,8 +53,8 @@ describe('a pipe named as a file (/dev/stdin, a named pipe, `<(command)`)', () =
     const piped = await runInProcess(['plan', fifo, ...flags, '--out-dir', fromPipe]);
     if (piped.code !== 0) writer.kill(); // nobody reads the pipe: its writer would wait forever
     await written;
-    const file = await runInProcess(['plan', ELB, ...flags, '--out-dir', fromFile]);
     expect(piped.code, piped.stderr).toBe(0);
+    expect((await runInProcess(['plan', ELB, ...flags, '--out-dir', fromFile])).code).toBe(0);
     const schedule = (out: string) => JSON.parse(readFileSync(join(out, 'schedule.json'), 'utf8'));
     const a = schedule(fromFile);
     const b = schedule(fromPipe);
