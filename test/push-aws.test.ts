@@ -298,8 +298,10 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
       ['push', 'aws', '--group', 'web', '--schedule', schedule, '--apply'],
       { env: { ...credentials, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined } },
     );
-    expect(apply.code).toBe(3);
+    // Missing credentials are the user's to fix: exit 2 with how, not a refusal by AWS (3).
+    expect(apply.code).toBe(2);
     expect(apply.stderr).toMatch(/no AWS credentials found/);
+    expect(apply.stderr).toMatch(/hint: set AWS_PROFILE \(or --profile\)/);
   }, 30_000);
 
   it('plans from a CSV on the fly, and refuses one-off actions for a plan in the past', async () => {

@@ -17,7 +17,7 @@ import type {
   MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import { RemoteError, UserError } from '../errors.js';
-import { missingSetup, quietSdkWarnings } from '../targets/aws/setup.js';
+import { missingSetup, quietSdkWarnings, setupHint } from '../targets/aws/setup.js';
 import { DAY_MS, HOUR_MS, formatDuration, parseDuration } from '../util/duration.js';
 import type { SourceKind, SourceOptions } from './source.js';
 
@@ -224,19 +224,11 @@ function backoff(attempts: number, baseMs: number): RetryStrategyV2 {
   };
 }
 
-const CREDENTIALS_HINT =
-  'set AWS_PROFILE (or --profile) to a profile of ~/.aws/config (run `aws sso login` first for SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN for temporary keys); on EC2, ECS or EKS the instance or task role is used';
-
 /** An SDK error as a message that names the read and says what to do; never a secret. */
 function cloudWatchError(error: unknown, what: string, spec: CloudWatchSpec): UserError {
   const setup = missingSetup(error);
   if (setup) {
-    return new UserError(
-      `${what}: ${setup}`,
-      /region/.test(setup)
-        ? 'give --region (e.g. --region us-east-1) or set AWS_REGION'
-        : CREDENTIALS_HINT,
-    );
+    return new UserError(`${what}: ${setup}`, setupHint(setup));
   }
   const e = error as {
     name?: string;

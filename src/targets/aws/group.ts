@@ -6,11 +6,11 @@ import {
   paginateDescribeScheduledActions,
   type ScheduledUpdateGroupActionRequest,
 } from '@aws-sdk/client-auto-scaling';
-import { RemoteError } from '../../errors.js';
+import { RemoteError, UserError } from '../../errors.js';
 import { stopSignal, type ApplyControl, type StopSignal } from '../../util/interrupt.js';
 import type { DesiredAction } from './actions.js';
 import { applied, levelOf } from './capacity.js';
-import { missingSetup, quietSdkWarnings } from './setup.js';
+import { missingSetup, quietSdkWarnings, setupHint } from './setup.js';
 import type { ActionChange, ExistingAction } from './diff.js';
 
 /** The batch APIs take at most this many actions per call. */
@@ -43,10 +43,13 @@ export interface GroupState {
   actions: ExistingAction[];
 }
 
-/** Turns an SDK error into a message a person can act on. */
-export function remoteError(error: unknown, doing: string): RemoteError {
+/**
+ * Turns an SDK error into a message a person can act on: missing credentials or region are the
+ * user's to fix (exit 2, with how); a call AWS refused is a RemoteError (exit 3).
+ */
+export function remoteError(error: unknown, doing: string): UserError {
   const setup = missingSetup(error);
-  if (setup) return new RemoteError(`${doing}: ${setup}`, 'configure credentials and a region');
+  if (setup) return new UserError(`${doing}: ${setup}`, setupHint(setup));
   const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
   const hint =

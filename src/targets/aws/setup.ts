@@ -21,3 +21,14 @@ export function missingSetup(error: unknown): string | undefined {
   if (/region is missing/i.test(message)) return 'no AWS region (--region or AWS_REGION)';
   return undefined;
 }
+
+/** How to give the SDK credentials, for any AWS command of headroom. */
+export const CREDENTIALS_HINT =
+  'set AWS_PROFILE (or --profile) to a profile of ~/.aws/config (run `aws sso login` first for SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN for temporary keys); on EC2, ECS or EKS the instance or task role is used';
+
+/** The fix for a setup problem `missingSetup` found. */
+export function setupHint(setup: string): string {
+  return /region/.test(setup)
+    ? 'give --region (e.g. --region us-east-1) or set AWS_REGION'
+    : CREDENTIALS_HINT;
+}
