@@ -50,6 +50,13 @@ export function registerPush(program: Command, run: Runner): void {
     .command('push')
     .description(
       'Push a schedule to AWS Auto Scaling or Kubernetes: shows the change first, applies it with --apply',
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'headroom push aws --group web-asg --region us-east-1 --schedule reports/schedule.json',
+        'headroom push k8s --schedule reports/schedule.json --target deployment/web > web-scaling.yaml',
+      ),
     );
   registerPushAws(push, run);
   registerPushK8s(push, run);
