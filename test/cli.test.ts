@@ -23,6 +23,7 @@ function csvRows(text: string): string[][] {
 const REPORT_FILES = [
   'forecast.csv',
   'forecast.png',
+  'index.html',
   'plan.csv',
   'plan.png',
   'schedule.csv',
@@ -111,7 +112,7 @@ describe('headroom plan', () => {
     expect(result.source.valueColumn).toBe('value');
     expect(result.entries[0].action).toBe('initial');
     expect(result.summary.peakServers).toBeGreaterThanOrEqual(result.summary.minServers);
-    expect(result.files).toHaveLength(7);
+    expect(result.files).toHaveLength(REPORT_FILES.length);
     // 4,032 five-minute samples with 8 missing; the partial last hour is dropped and reported.
     expect(run.stderr).toMatch(/partly covered/);
   });

@@ -7,7 +7,9 @@ import { runInProcess } from './helpers/in-process.js';
 
 // `--no-charts` (and `charts: false` in headroom.yaml): every report but the two PNGs.
 
+/** What every plan writes; a single plan also writes its own index.html (a fleet one for all). */
 const TABLES = ['forecast.csv', 'plan.csv', 'schedule.csv', 'schedule.json', 'summary.md'];
+const SINGLE = [...TABLES, 'index.html'].sort();
 const NOT_DRAWN = /charts were not drawn/i;
 // Quick to plan: charts are what is being tested, not the model.
 const QUICK = ['--model', 'seasonal-naive', '--horizon', '2d', '--workers', '2'];
@@ -78,9 +80,9 @@ describe('headroom plan --no-charts', () => {
       { cwd: dir },
     );
     expect(run.code, run.stderr).toBe(0);
-    expect(await filesUnder(out)).toEqual(TABLES);
+    expect(await filesUnder(out)).toEqual(SINGLE);
     const json = JSON.parse(run.stdout);
-    expect(json.files.map((f: string) => f.slice(out.length + 1)).sort()).toEqual(TABLES);
+    expect(json.files.map((f: string) => f.slice(out.length + 1)).sort()).toEqual(SINGLE);
     expect(json.charts).toBe(false);
     const summary = await readFile(join(out, 'summary.md'), 'utf8');
     expect(summary).not.toMatch(/!\[|\.png\)/);
@@ -93,7 +95,7 @@ describe('headroom plan --no-charts', () => {
     );
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(
-      /wrote 5 files to .*: forecast\.csv, plan\.csv, schedule\.csv, schedule\.json, summary\.md$/m,
+      /wrote 6 files to .*: forecast\.csv, plan\.csv, schedule\.csv, schedule\.json, summary\.md, index\.html$/m,
     );
     expect(text.stdout).not.toMatch(/\.png/);
   }, 60_000);
@@ -105,10 +107,17 @@ describe('headroom plan --no-charts', () => {
       { cwd: dir },
     );
     expect(run.code, run.stderr).toBe(0);
-    expect(await filesUnder(out)).toEqual([...TABLES, 'forecast.png', 'plan.png'].sort());
+    expect(await filesUnder(out)).toEqual([...SINGLE, 'forecast.png', 'plan.png'].sort());
     const summary = await readFile(join(out, 'summary.md'), 'utf8');
-    expect(summary).toContain('![forecast](forecast.png)');
+    // Named, not embedded: appended to $GITHUB_STEP_SUMMARY, an image beside it would not load.
+    expect(summary).toContain('Charts: `forecast.png` and `plan.png` beside this file');
+    expect(summary).not.toMatch(/!\[[^\]]*\]\(/);
     expect(summary).not.toMatch(NOT_DRAWN);
+    // index.html shows both charts with the plan's figures.
+    const html = await readFile(join(out, 'index.html'), 'utf8');
+    expect(html).toContain('<img src="forecast.png"');
+    expect(html).toContain('<img src="plan.png"');
+    expect(html).toContain('elb.csv');
   }, 60_000);
 
   it('a fleet draws no PNG anywhere; index.html shows each service without images', async () => {

@@ -78,8 +78,8 @@ export function registerPlan(program: Command, run: Runner): void {
         '# the rule of thumb max(2, floor(2 + load/100 × 1.2)) on the point forecast:',
         'headroom plan load.csv --model linear --plan-on point --capacity-per-server 100 \\\n      --target-utilization 1 --headroom 0.2 --base-servers 2 --min-servers 2 --rounding floor',
       ) +
-        '\nWrites forecast.csv, plan.csv, schedule.csv, schedule.json, forecast.png, plan.png (not with --no-charts) and summary.md.\n' +
-        'With --config: one folder of those per service, and index.html and summary.md for the fleet.\n',
+        '\nWrites forecast.csv, plan.csv, schedule.csv, schedule.json, forecast.png, plan.png (not with --no-charts), summary.md and index.html.\n' +
+        'With --config: one folder of those per service (without index.html), and index.html and summary.md for the fleet.\n',
     )
     .option(
       '--config <file>',

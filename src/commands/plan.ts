@@ -20,7 +20,7 @@ export async function planCommand(
   const { forecasted, settings, plan, figures, warnings, notes } = run;
   const { ingested, result, zone } = forecasted;
   const { forecast, training } = result;
-  const { files, json } = await writePlan(run, options);
+  const { files, json } = await writePlan(run, options, { generatedAt: new Date().toISOString() });
   const risk = riskLine(figures, settings, (plan.servers.length * plan.stepMs) / HOUR_MS);
   const text = [
     `${ingested.file}: ${ingested.rows} rows of '${ingested.valueColumn}' → ${ingested.series.values.length} × ${formatDuration(ingested.series.stepMs)}; learned from the last ${formatDuration(training.values.length * training.stepMs)}`,

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { PlanOptions, PlanRun } from '../run/plan.js';
 import { writeFilesAtomically, type OutputFile } from './atomic.js';
+import { fleetHtml, type FleetEntry, type PlanJson } from './fleet.js';
 import { summaryMarkdown } from './summary.js';
 import { forecastCsv, planCsv, scheduleCsv } from './tables.js';
 import { fetchedHistoryFile } from '../sources/load.js';
@@ -14,6 +15,8 @@ import { loadUnit } from '../util/format.js';
 export async function writePlan(
   run: PlanRun,
   options: Pick<PlanOptions, 'outDir' | 'unit' | 'charts'>,
+  /** A single plan's own index.html (a fleet writes one for all its services instead). */
+  page?: { generatedAt: string },
 ): Promise<{ files: string[]; json: Record<string, unknown> }> {
   const { forecasted, plan, schedule, warnings, notes } = run;
   const { ingested, result, zone } = forecasted;
@@ -55,8 +58,31 @@ export async function writePlan(
         charts,
       }),
     },
+    ...(page
+      ? [{ path: path('index.html'), content: planPage(run, charts, page.generatedAt) }]
+      : []),
   ]);
   // `charts` tells a fleet report (and `report --merge`, through the part file) whether to expect
   // forecast.png and plan.png beside the other files.
   return { files, json: { ...run.document, warnings, notes, files, charts: drawn } };
+}
+
+/** index.html of a single plan: the fleet page with one service, its charts beside it. */
+function planPage(
+  run: PlanRun,
+  charts: { forecast: string; plan: string } | undefined,
+  generatedAt: string,
+): string {
+  const { ingested } = run.forecasted;
+  const entry: FleetEntry = {
+    name: ingested.file,
+    ok: true,
+    seconds: 0,
+    warnings: run.warnings.map((w) => w.message),
+    notes: run.notes,
+    plan: run.document as unknown as PlanJson,
+    charts,
+    noCharts: !charts,
+  };
+  return fleetHtml([entry], generatedAt);
 }

@@ -37,6 +37,14 @@ export interface SummaryInput {
 export const CHARTS_NOT_DRAWN =
   'Charts were not drawn (`--no-charts`, or `charts: false` in headroom.yaml): plan without --no-charts to get `forecast.png` and `plan.png`.';
 
+/**
+ * Where the charts are. Not embedded: this file is made to be appended to $GITHUB_STEP_SUMMARY,
+ * where an image beside it does not load; index.html shows them with the same figures.
+ */
+export function chartsLine(charts: { forecast: string; plan: string }): string {
+  return `Charts: \`${charts.forecast}\` and \`${charts.plan}\` beside this file, and \`index.html\`, which shows them with this summary (they are not embedded here, so that the summary reads right in a CI step summary, where images beside it do not load).`;
+}
+
 const MAX_SCHEDULE_ROWS = 30;
 
 /** The Markdown summary (renders in CI job summaries and pull requests). */
@@ -100,13 +108,7 @@ export function summaryMarkdown(input: SummaryInput): string {
     );
   }
   if (input.charts) {
-    lines.push(
-      '',
-      `![forecast](${input.charts.forecast})`,
-      '',
-      `![plan](${input.charts.plan})`,
-      '',
-    );
+    lines.push('', chartsLine(input.charts), '');
   } else {
     lines.push('', CHARTS_NOT_DRAWN, '');
   }
