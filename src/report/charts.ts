@@ -24,7 +24,7 @@ import { UserError } from '../errors.js';
 import { demandQuantile } from '../evaluate/predictive.js';
 import { zoneOffsetMinutes } from '../util/zone-offset.js';
 import type { CapacityPlan, Forecast, Series } from '../types.js';
-import { canvasPng } from './png.js';
+import { canvasPng, stackedPng } from './png.js';
 
 export interface ChartOptions {
   /** IANA zone the time axis is displayed in, e.g. "UTC" or "Europe/Berlin". */
@@ -802,13 +802,10 @@ export function renderPlanChart(
   const top = planLoadPanel(forecast, plan, options);
   const bottom = planServersPanel(plan, top.range, options.zone);
 
-  const out = createCanvas(width, height);
-  const ctx = out.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, width, height);
-  withChart(width, PLAN_TOP_HEIGHT, top.config, (canvas) => ctx.drawImage(canvas, 0, 0));
-  withChart(width, height - PLAN_TOP_HEIGHT, bottom, (canvas) =>
-    ctx.drawImage(canvas, 0, PLAN_TOP_HEIGHT),
-  );
-  return canvasPng(out);
+  // The panels' pixels one above the other: no third canvas to copy them onto.
+  const pixels = Buffer.concat([
+    withChart(width, PLAN_TOP_HEIGHT, top.config, (canvas) => Buffer.from(canvas.data())),
+    withChart(width, height - PLAN_TOP_HEIGHT, bottom, (canvas) => Buffer.from(canvas.data())),
+  ]);
+  return stackedPng(pixels, width, height);
 }

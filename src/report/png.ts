@@ -79,3 +79,10 @@ export function canvasPng(canvas: Canvas): Buffer {
     encodeOpaquePng(canvas.data(), canvas.width, canvas.height) ?? canvas.toBuffer('image/png')
   );
 }
+
+/** Pixels of panels drawn one above the other (each on white) as one PNG. */
+export function stackedPng(rgba: Uint8Array, width: number, height: number): Buffer {
+  const png = encodeOpaquePng(rgba, width, height);
+  if (!png) throw new Error('stackedPng: the panels are drawn on white, so every pixel is opaque');
+  return png;
+}
