@@ -3,11 +3,11 @@ import pc from 'picocolors';
 import { registerBacktest, registerReview, registerSimulate } from './commands/evaluate-cli.js';
 import { registerDemo, registerFit, registerForecast, registerPlan } from './commands/model-cli.js';
 import type { Runner } from './commands/output.js';
+import { registerPush } from './commands/push-cli.js';
 import {
   registerCompletion,
   registerGenerate,
   registerInit,
-  registerPush,
   registerReport,
 } from './commands/tools-cli.js';
 import { GuardrailError, RemoteError, UserError } from './errors.js';

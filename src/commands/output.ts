@@ -1,5 +1,4 @@
 import type { Warning } from '../types.js';
-import { maxOf } from '../util/extremes.js';
 
 /** What a command hands back to the CLI: data for --json, text for people, and what it fixed. */
 export interface CommandOutput {
@@ -14,19 +13,5 @@ export interface CommandOutput {
 /** What every command's action hands to the runner: the work, and whether to print JSON. */
 export type Runner = (work: () => Promise<CommandOutput>, json?: boolean) => Promise<void>;
 
-/** A plain aligned table; numbers right-aligned. */
-export function table(header: string[], rows: (string | number)[][]): string {
-  const cells = [header, ...rows.map((r) => r.map(String))];
-  const widths = header.map((_, j) => maxOf(cells.map((r) => (r[j] ?? '').length)));
-  const numeric = header.map(
-    (_, j) => rows.length > 0 && rows.every((r) => /^[-+]?[\d,]*\.?\d+%?$|^–$/.test(String(r[j]))),
-  );
-  const line = (r: string[]) =>
-    r
-      .map((c, j) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j])))
-      .join('  ')
-      .trimEnd();
-  return [line(cells[0]), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join(
-    '\n',
-  );
-}
+/** A plain aligned table (in util/, so that the push targets' reports use it too). */
+export { table } from '../util/table.js';

@@ -12,29 +12,9 @@ import {
   type ApplyControl,
   type StopSignal,
 } from '../util/interrupt.js';
+import type { PushContext, PushOptions, PushTargetDefinition } from '../targets/definition.js';
 import { serviceOptions, type FleetOptions } from './fleet.js';
 import { table, type CommandOutput } from './output.js';
-
-/** What a fleet push needs to know of a target; the one place that lists the targets. */
-interface FleetTarget {
-  /** A minimal `push.<target>` block, for the hint when a config has none. */
-  example: string;
-  /**
-   * The target prints YAML to stdout: the fleet's own lines become YAML comments and services
-   * separate documents, so `push k8s --config … > plans.yaml` stays valid YAML.
-   */
-  yaml: boolean;
-}
-
-const FLEET_TARGETS = {
-  aws: { example: 'group: my-asg', yaml: false },
-  k8s: { example: 'target: deployment/web', yaml: true },
-} satisfies Record<string, FleetTarget>;
-
-export type PushTargetName = keyof typeof FLEET_TARGETS;
-
-/** A push of one history: a CSV, or (no CSV) the remote source its options name. */
-type Push<O> = (csv: string | undefined, options: O) => Promise<CommandOutput>;
 
 /**
  * Pushes every service of a config file that has a `push.<target>` block, one after another:
@@ -42,26 +22,24 @@ type Push<O> = (csv: string | undefined, options: O) => Promise<CommandOutput>;
  * line win). One service's failure does not stop the others; the exit code says whether any failed.
  * A signal (Ctrl-C) with --apply stops the fleet after the call in flight.
  */
-export async function pushFleetCommand<O extends object>(
-  target: PushTargetName,
+export async function pushFleetCommand(
+  target: PushTargetDefinition,
   configPath: string,
-  options: O,
-  explicit: ReadonlySet<string>,
-  push: Push<O>,
+  options: PushOptions,
+  context: PushContext,
 ): Promise<CommandOutput> {
   // The config names the files: what they hold is quoted only masked (see util/excerpt.ts).
-  return withMaskedExcerpts(() => pushFleet(target, configPath, options, explicit, push));
+  return withMaskedExcerpts(() => pushFleet(target, configPath, options, context));
 }
 
-async function pushFleet<O extends object>(
-  target: PushTargetName,
+async function pushFleet(
+  target: PushTargetDefinition,
   configPath: string,
-  options: O,
-  explicit: ReadonlySet<string>,
-  push: Push<O>,
+  options: PushOptions,
+  context: PushContext,
 ): Promise<CommandOutput> {
   const loaded = await loadConfig(configPath, {
-    allowOutside: Boolean((options as { allowOutsideConfigDir?: boolean }).allowOutsideConfigDir),
+    allowOutside: Boolean(options.allowOutsideConfigDir),
   });
   const services = pushedServices(loaded.services, target, configPath);
   const pushAll = async (control?: ApplyControl) => {
@@ -69,15 +47,13 @@ async function pushFleet<O extends object>(
     for (const service of services) {
       // After Ctrl-C (or SIGTERM) no further service is started.
       if (stopSignal(control)) results.push({ name: service.name, notAttempted: true });
-      else results.push(await pushService(service, target, options, explicit, push));
+      else results.push(await pushService(service, target, options, context));
     }
     return { results, interrupted: stopSignal(control) };
   };
   // With --apply, a signal while one service is planned or pushed lets that one finish its call,
   // stops there, and skips the services after it; each service's push reports what it did.
-  const { results, interrupted } = (options as { apply?: boolean }).apply
-    ? await whileApplying(pushAll)
-    : await pushAll();
+  const { results, interrupted } = options.apply ? await whileApplying(pushAll) : await pushAll();
   const failed = results.filter(
     (r) => r.error || ((r.output?.exitCode ?? 0) !== 0 && !isInterruptedExit(r.output?.exitCode)),
   );
@@ -89,7 +65,7 @@ async function pushFleet<O extends object>(
   return {
     json: {
       config: loaded.path,
-      target,
+      target: target.name,
       interrupted: interrupted !== undefined,
       services: results.map((r) => ({
         name: r.name,
@@ -98,7 +74,7 @@ async function pushFleet<O extends object>(
         ...(r.notAttempted && { notAttempted: true }),
       })),
     },
-    text: fleetText(FLEET_TARGETS[target], results, interrupted),
+    text: fleetText(target, results, interrupted),
     warnings: results.flatMap((r) => r.output?.warnings ?? []),
     notes: results.flatMap((r) => (r.output?.notes ?? []).map((n) => `${r.name}: ${n}`)),
     ...(exitCode !== undefined && { exitCode }),
@@ -106,18 +82,19 @@ async function pushFleet<O extends object>(
 }
 
 /** The services with a `push.<target>` block, each of which must be a single series. */
-function pushedServices(services: Service[], target: PushTargetName, configPath: string) {
-  const pushed = services.filter((s) => s.push?.[target]);
+function pushedServices(services: Service[], target: PushTargetDefinition, configPath: string) {
+  const { name } = target;
+  const pushed = services.filter((s) => s.push?.[name]);
   if (pushed.length === 0) {
     throw new UserError(
-      `${configPath}: no service has a push.${target} block`,
-      `add push: { ${target}: { ${FLEET_TARGETS[target].example} } } to a service`,
+      `${configPath}: no service has a push.${name} block`,
+      `add push: { ${name}: { ${target.fleet.example} } } to a service`,
     );
   }
   const shared = pushed.filter((s) => (s.seriesColumn && s.series === undefined) || s.expanded);
   if (shared.length > 0) {
     throw new UserError(
-      `${configPath}: service '${shared[0].name}' expands into several series or files, which cannot share one push.${target} target`,
+      `${configPath}: service '${shared[0].name}' expands into several series or files, which cannot share one push.${name} target`,
       'give each pushed service its own CSV',
     );
   }
@@ -125,26 +102,30 @@ function pushedServices(services: Service[], target: PushTargetName, configPath:
 }
 
 /** One service pushed with its block's settings (flags given win); a UserError is its result. */
-async function pushService<O extends object>(
+async function pushService(
   service: Service,
-  target: PushTargetName,
-  options: O,
-  explicit: ReadonlySet<string>,
-  push: Push<O>,
+  target: PushTargetDefinition,
+  options: PushOptions,
+  context: PushContext,
 ): Promise<Result> {
   const block = Object.fromEntries(
-    Object.entries(service.push![target]!)
-      .filter(([key]) => !explicit.has(key))
+    Object.entries(service.push![target.name]!)
+      .filter(([key]) => !context.explicit.has(key))
       .map(([key, value]) => [key, asFlagValue(value)]),
   );
   const merged = {
-    ...serviceOptions(service, options as FleetOptions, explicit, join('reports', service.name)),
+    ...serviceOptions(
+      service,
+      options as unknown as FleetOptions,
+      context.explicit,
+      join('reports', service.name),
+    ),
     ...block,
     ...service.source,
-  } as O;
+  } as unknown as PushOptions;
   const csv = typeof service.history === 'string' ? service.history : undefined;
   try {
-    return { name: service.name, output: await push(csv, merged) };
+    return { name: service.name, output: await target.run(csv, merged, context) };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return {
@@ -156,7 +137,7 @@ async function pushService<O extends object>(
 
 /** Each service's output under its name, then the summary table. */
 function fleetText(
-  target: FleetTarget,
+  target: PushTargetDefinition,
   results: Result[],
   interrupted: StopSignal | undefined,
 ): string {
@@ -164,7 +145,7 @@ function fleetText(
     ['service', 'result'],
     results.map((r) => [r.name, resultOf(r)]),
   );
-  const comment = (text: string) => (target.yaml ? text.replace(/^/gm, '# ') : text);
+  const comment = (text: string) => (target.fleet.yaml ? text.replace(/^/gm, '# ') : text);
   return [
     ...results
       .filter((r) => !r.notAttempted)
@@ -176,7 +157,7 @@ function fleetText(
         ? `${summary}\ninterrupted (${interrupted}): ${results.filter((r) => r.notAttempted).length} service(s) not attempted; run the push again to finish`
         : summary,
     ),
-  ].join(target.yaml ? '---\n' : '\n');
+  ].join(target.fleet.yaml ? '---\n' : '\n');
 }
 
 interface Result {

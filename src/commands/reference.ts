@@ -8,6 +8,7 @@ import type { Command, Option } from 'commander';
 import type { z } from 'zod';
 import { serviceSchema } from '../config/schema.js';
 import { settingsReference } from '../settings/reference.js';
+import { PUSH_TARGETS } from '../targets/registry.js';
 import {
   duration,
   durationOrZero,
@@ -135,12 +136,19 @@ function describeSchema(schema: z.ZodType): string {
   }
 }
 
+/** `a`, `a and/or b`, `a, b and/or c`. */
+function orList(items: string[]): string {
+  return items.length > 1
+    ? `${items.slice(0, -1).join(', ')} and/or ${items.at(-1)}`
+    : items.join('');
+}
+
 /** What the keys that are no command's flag mean. */
 const SERVICE_KEYS: Record<string, string> = {
   name: 'the service’s name (required): letters, digits, -, _ and .',
   data: 'its CSV file, or a glob such as metrics/*.csv (one service per file); relative to the config file',
   seriesColumn: 'long-format files: the column that names the series (one service per series)',
-  push: 'where `headroom push --config` sends this service: `aws` and/or `k8s` blocks (below)',
+  push: `where \`headroom push --config\` sends this service: ${orList(PUSH_TARGETS.map((t) => `\`${t.name}\``))} blocks (below)`,
   source: 'instead of `data`: a remote source the history is read from (block below)',
 };
 
@@ -180,10 +188,11 @@ export function configReference(program: Command): string {
   ];
   const shape = serviceSchema.shape as z.ZodRawShape;
   const plan = optionsByKey(program, 'plan');
-  const pushAws = optionsByKey(program, 'push', 'aws');
+  // leadTime and minHold are flags of every push command (commands/schedule-input.ts).
+  const pushed = optionsByKey(program, 'push', PUSH_TARGETS[0].name);
   for (const [key, schema] of Object.entries(shape)) {
     if (key === 'push' || key === 'source') continue;
-    const option = plan.get(key) ?? pushAws.get(key);
+    const option = plan.get(key) ?? pushed.get(key);
     lines.push(keyRow(key, schema as z.ZodType, option, SERVICE_KEYS[key]));
   }
   lines.push(
@@ -207,7 +216,7 @@ export function configReference(program: Command): string {
     '| key | accepts | default | what it does |',
     '| --- | --- | --- | --- |',
   );
-  for (const target of ['aws', 'k8s'] as const) {
+  for (const { name: target } of PUSH_TARGETS) {
     const inner = (blocks[target].def as unknown as { innerType: z.ZodObject }).innerType;
     const options = optionsByKey(program, 'push', target);
     for (const [key, schema] of Object.entries(inner.shape as z.ZodRawShape)) {

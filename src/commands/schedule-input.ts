@@ -1,19 +1,7 @@
-import { UserError } from '../errors.js';
-import { readScheduleDocument, type PlannedSchedule } from '../schedule/document.js';
-import type { Warning } from '../types.js';
 import type { Command } from 'commander';
-import { durationOrZero } from '../util/duration.js';
-import type { RawOptions } from '../settings/parse.js';
 import { addCapacityOptions, addIngestOptions, addModelOptions } from './options.js';
-import { readTextFile } from '../util/files.js';
-import { describeSource, namesRemoteSource, sourceFrom } from '../sources/registry.js';
 
-export interface ScheduleSourceOptions extends RawOptions {
-  /** A schedule.json written by `headroom plan`. */
-  schedule?: string;
-  leadTime: string;
-  minHold: string;
-}
+// The flags of every push command that say which schedule to push (src/run/schedule.ts reads it).
 
 /** `[csv]`, --schedule, how to shape the schedule, and every plan flag for planning on the fly. */
 export function addScheduleSourceOptions(command: Command): Command {
@@ -36,60 +24,4 @@ export function addScheduleSourceOptions(command: Command): Command {
       ),
     ),
   );
-}
-
-/** --lead-time and --min-hold in milliseconds. */
-export function shapeOptions(options: ScheduleSourceOptions) {
-  return {
-    leadMs: durationOrZero(options.leadTime, '--lead-time'),
-    minHoldMs: durationOrZero(options.minHold, '--min-hold'),
-  };
-}
-
-export interface ScheduleSource {
-  planned: PlannedSchedule;
-  warnings: Warning[];
-  notes: string[];
-}
-
-/** The schedule to push: read from --schedule, or planned now from a CSV history. */
-export async function scheduleSource(
-  csv: string | undefined,
-  options: ScheduleSourceOptions,
-): Promise<ScheduleSource> {
-  const remote = namesRemoteSource(options);
-  if ((csv || remote) && options.schedule) {
-    throw new UserError(
-      `give either ${csv ? 'a CSV' : 'a source'} to plan from or --schedule, not both`,
-      'drop the CSV to push the saved schedule, or drop --schedule to plan afresh',
-    );
-  }
-  if (options.schedule) {
-    const file = options.schedule;
-    const text = await readTextFile(
-      file,
-      'the schedule',
-      'run `headroom plan <csv>` first; it writes reports/schedule.json',
-    );
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
-      throw new UserError(`${file}: not valid JSON (${(error as Error).message})`);
-    }
-    return { planned: readScheduleDocument(data, file), warnings: [], notes: [] };
-  }
-  if (!csv && !remote) {
-    throw new UserError(
-      'nothing to push: give a CSV history (or --prometheus) to plan from, or --schedule reports/schedule.json',
-    );
-  }
-  const source = sourceFrom(csv, options);
-  const { runPlan } = await import('../run/plan.js');
-  const planned = await runPlan(source, options);
-  return {
-    planned: readScheduleDocument(planned.document, describeSource(source)),
-    warnings: planned.warnings,
-    notes: planned.notes,
-  };
 }

@@ -5,10 +5,9 @@ import { examples } from './help-text.js';
 import type { InitOptions } from './init.js';
 import { addIngestOptions } from './options.js';
 import type { Runner } from './output.js';
-import { registerPushAws, registerPushK8s } from './push-cli.js';
 import type { ReportOptions } from './report.js';
 
-// The fleet report, push, setup and shell commands' flags, help and actions. Their work loads only when they run.
+// The fleet report, setup and shell commands' flags, help and actions. Their work loads only when they run.
 
 /** Registers `headroom report`. */
 export function registerReport(program: Command, run: Runner): void {
@@ -42,24 +41,6 @@ export function registerReport(program: Command, run: Runner): void {
     .action((options: ReportOptions) =>
       run(async () => (await import('./report.js')).reportCommand(options), options.json),
     );
-}
-
-/** Registers `headroom push` and its aws and k8s subcommands */
-export function registerPush(program: Command, run: Runner): void {
-  const push = program
-    .command('push')
-    .description(
-      'Push a schedule to AWS Auto Scaling or Kubernetes: shows the change first, applies it with --apply',
-    )
-    .addHelpText(
-      'after',
-      examples(
-        'headroom push aws --group web-asg --region us-east-1 --schedule reports/schedule.json',
-        'headroom push k8s --schedule reports/schedule.json --target deployment/web > web-scaling.yaml',
-      ),
-    );
-  registerPushAws(push, run);
-  registerPushK8s(push, run);
 }
 
 /** Registers `headroom init`. */

@@ -9,6 +9,8 @@ import { configFolder, configPath, type ConfigFolder, dataFiles, OUTSIDE_FLAG } 
 
 import { CONFIG_FILE } from './file-name.js';
 import { serviceSettingsProblem } from './service-settings.js';
+import { pathKeys } from '../targets/definition.js';
+import { PUSH_TARGETS } from '../targets/registry.js';
 
 export { CONFIG_FILE, OUTSIDE_FLAG };
 
@@ -25,8 +27,7 @@ const PATH_KEYS: PropertyKey[][] = [['reports'], ['defaults', 'events'], ['defau
 const SERVICE_PATH_KEYS: PropertyKey[][] = [
   ['events'],
   ['modelFile'],
-  ['push', 'k8s', 'keepTriggers'],
-  ['push', 'k8s', 'out'],
+  ...pathKeys(PUSH_TARGETS),
   ['source', 'bearerTokenFile'],
   ['source', 'caFile'],
 ];

@@ -1,13 +1,10 @@
 import { z } from 'zod';
 import { configShape, durationOrZero, sourceShape } from '../settings/table.js';
-import { acceptablePrefix, PREFIX_RULE } from '../targets/aws/prefix.js';
-import { trustedEndpoint } from '../util/endpoint.js';
+import { blockSchema } from '../targets/definition.js';
+import { PUSH_TARGETS } from '../targets/registry.js';
 
 // headroom.yaml: every key is the camelCase name of a command-line flag (--capacity-per-server is
 // capacityPerServer), so the file and the flags say the same things in the same words.
-
-const positive = z.number().positive();
-const count = z.number().int().nonnegative();
 
 /**
  * Everything that shapes one service's plan: the settings table's keys (the same options as
@@ -22,52 +19,11 @@ export const planKeys = {
   charts: z.boolean(),
 };
 
-const awsTarget = z
-  .object({
-    group: z.string().min(1),
-    region: z.string().min(1),
-    profile: z.string().min(1),
-    endpoint: z
-      .url()
-      .refine(
-        trustedEndpoint,
-        'a config may only name an AWS endpoint (https://…amazonaws.com) or one on this machine (localhost, 127.0.0.1, [::1]); give any other with --endpoint',
-      ),
-    prefix: z.string().refine(acceptablePrefix, `the prefix ${PREFIX_RULE}`),
-    recurrence: z.enum(['auto', 'weekly', 'once']),
-    maxActions: z.number().int().positive(),
-    minSize: z.union([z.literal('plan'), count]),
-    desired: z.enum(['plan', 'none']),
-    maxSize: z.number().int().positive(),
-    maxGrowth: positive,
-  })
+/** `push:` a block per push target (src/targets/registry.ts), its keys the target's flags. */
+const push = z
+  .object(Object.fromEntries(PUSH_TARGETS.map((target) => [target.name, blockSchema(target)])))
   .partial()
-  .required({ group: true })
   .strict();
-
-const k8sTarget = z
-  .object({
-    format: z.enum(['keda', 'cronjob', 'hpa']),
-    target: z.string().regex(/^(deployment|statefulset)\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/i, {
-      message: 'expected deployment/NAME or statefulset/NAME',
-    }),
-    namespace: z.string().min(1),
-    name: z.string().min(1),
-    hpa: z.string().min(1),
-    maxTriggers: z.number().int().positive(),
-    maxReplicas: z.number().int().positive(),
-    oneOff: z.boolean(),
-    keepTriggers: z.string().min(1),
-    cpuUtilization: z.number().int().positive(),
-    memoryUtilization: z.number().int().positive(),
-    kubectlImage: z.string().min(1),
-    out: z.string().min(1),
-  })
-  .partial()
-  .required({ target: true })
-  .strict();
-
-const push = z.object({ aws: awsTarget, k8s: k8sTarget }).partial().strict();
 
 const serviceName = z
   .string()

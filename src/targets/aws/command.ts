@@ -1,31 +1,24 @@
-import { UserError } from '../errors.js';
-import type { PlannedSchedule } from '../schedule/document.js';
-import { nextRun, type ActionSet, type Recurrence } from '../targets/aws/actions.js';
-import type { ActionChange, ActionDiff, ExistingAction } from '../targets/aws/diff.js';
-import type { ApplyOutcome } from '../targets/aws/group.js';
-import { acceptablePrefix, PREFIX_HINT, PREFIX_RULE } from '../targets/aws/prefix.js';
-import {
-  awsChanges,
-  type AwsPlan,
-  type AwsPushOptions,
-  type AwsSettings,
-} from '../targets/aws/push.js';
-import { runPush } from '../targets/push.js';
-import type { PushTarget } from '../targets/target.js';
-import type { Warning } from '../types.js';
-import { formatShort } from '../util/time.js';
-import { table, type CommandOutput } from './output.js';
-import { wholeNumber } from '../settings/parse.js';
-import {
-  scheduleSource,
-  shapeOptions,
-  type ScheduleSource,
-  type ScheduleSourceOptions,
-} from './schedule-input.js';
+import { UserError } from '../../errors.js';
+import { scheduleSource, shapeOptions, type ScheduleSource } from '../../run/schedule.js';
+import type { PlannedSchedule } from '../../schedule/document.js';
+import { wholeNumber } from '../../settings/parse.js';
+import type { Warning } from '../../types.js';
+import { table } from '../../util/table.js';
+import { formatShort } from '../../util/time.js';
+import type { PushContext, PushOptions } from '../definition.js';
+import { runPush } from '../push.js';
+import type { PushResult, PushTarget } from '../target.js';
+import { nextRun, type ActionSet, type Recurrence } from './actions.js';
+import type { ActionChange, ActionDiff, ExistingAction } from './diff.js';
+import type { ApplyOutcome } from './group.js';
+import { acceptablePrefix, PREFIX_HINT, PREFIX_RULE } from './prefix.js';
+import { awsChanges, type AwsPlan, type AwsPushOptions, type AwsSettings } from './push.js';
 
-export interface PushAwsOptions extends ScheduleSourceOptions, AwsPushOptions {
+// `headroom push aws` (its flags are in definition.ts): checks the flags, builds the target, runs
+// it through the orchestrator and renders its report.
+
+export interface PushAwsOptions extends PushOptions, AwsPushOptions {
   group: string;
-  config?: string;
   region?: string;
   profile?: string;
   endpoint?: string;
@@ -37,25 +30,18 @@ export interface PushAwsOptions extends ScheduleSourceOptions, AwsPushOptions {
   maxSize?: string;
   maxGrowth: string;
   force?: boolean;
-  apply?: boolean;
-  json?: boolean;
-}
-
-/** Where the command reads the clock and the environment: tests pass their own. */
-export interface PushContext {
-  now: number;
-  stepSummary?: string;
 }
 
 export async function pushAwsCommand(
   csv: string | undefined,
   options: PushAwsOptions,
-  context: PushContext = { now: Date.now(), stepSummary: process.env.GITHUB_STEP_SUMMARY },
-): Promise<CommandOutput> {
+  context: PushContext,
+): Promise<PushResult> {
+  const now = context.now();
   const settings = awsSettings(options);
   const { leadMs, minHoldMs } = shapeOptions(options);
   const source = await scheduleSource(csv, options);
-  const target = awsTarget(options, { ...settings, leadMs, minHoldMs }, source, context.now);
+  const target = awsTarget(options, { ...settings, leadMs, minHoldMs }, source, now);
   return runPush(target, { apply: Boolean(options.apply), stepSummary: context.stepSummary });
 }
 

@@ -1,31 +1,23 @@
-import { UserError } from '../errors.js';
-import type { ApplyResult } from '../targets/k8s/apply.js';
-import { k8sChanges, type K8sPlan } from '../targets/k8s/push.js';
-import { type K8sFormat, type K8sPushInput } from '../targets/k8s/build.js';
-import { changesPending, diffLines, type ClusterDiff } from '../targets/k8s/compare.js';
-import { checkMergeTarget, readKeptTriggers, type KeptObject } from '../targets/k8s/keda.js';
-import {
-  checkName,
-  parseTarget,
-  SCALED_OBJECT_NAME_MAX,
-  type Target,
-} from '../targets/k8s/names.js';
-import { runPush } from '../targets/push.js';
-import type { PushReport, PushTarget } from '../targets/target.js';
-import type { Warning } from '../types.js';
-import { isValidZone } from '../util/time.js';
-import { wholeNumber } from '../settings/parse.js';
-import type { CommandOutput } from './output.js';
-import {
-  scheduleSource,
-  shapeOptions,
-  type ScheduleSource,
-  type ScheduleSourceOptions,
-} from './schedule-input.js';
-import { readTextFile } from '../util/files.js';
+import { UserError } from '../../errors.js';
+import { scheduleSource, shapeOptions, type ScheduleSource } from '../../run/schedule.js';
+import { wholeNumber } from '../../settings/parse.js';
+import type { Warning } from '../../types.js';
+import { readTextFile } from '../../util/files.js';
+import { isValidZone } from '../../util/time.js';
+import type { PushContext, PushOptions } from '../definition.js';
+import { runPush } from '../push.js';
+import type { PushReport, PushResult, PushTarget } from '../target.js';
+import type { ApplyResult } from './apply.js';
+import { type K8sFormat, type K8sPushInput } from './build.js';
+import { changesPending, diffLines, type ClusterDiff } from './compare.js';
+import { checkMergeTarget, readKeptTriggers, type KeptObject } from './keda.js';
+import { checkName, parseTarget, SCALED_OBJECT_NAME_MAX, type Target } from './names.js';
+import { k8sChanges, type K8sPlan } from './push.js';
 
-export interface PushK8sOptions extends ScheduleSourceOptions {
-  config?: string;
+// `headroom push k8s` (its flags are in definition.ts): checks the flags, builds the objects'
+// target, runs it through the orchestrator and renders its report.
+
+export interface PushK8sOptions extends PushOptions {
   format: K8sFormat;
   target?: string;
   namespace?: string;
@@ -39,20 +31,10 @@ export interface PushK8sOptions extends ScheduleSourceOptions {
   memoryUtilization: string;
   kubectlImage: string;
   out?: string;
-  apply?: boolean;
   diff?: boolean;
   kubectl?: boolean;
   api?: boolean;
   forceConflicts?: boolean;
-}
-
-export interface PushK8sContext {
-  /** Whether --timezone was given (it then overrides the zone of a saved schedule). */
-  timezoneGiven: boolean;
-  /** The clock, for the note on which floor applies now. */
-  now: number;
-  /** With --apply, what was done is appended here as Markdown ($GITHUB_STEP_SUMMARY). */
-  stepSummary?: string;
 }
 
 async function keptTriggers(file: string): Promise<KeptObject> {
@@ -63,19 +45,22 @@ async function keptTriggers(file: string): Promise<KeptObject> {
 export async function pushK8sCommand(
   csv: string | undefined,
   options: PushK8sOptions,
-  context: PushK8sContext,
-): Promise<CommandOutput> {
+  context: PushContext,
+): Promise<PushResult> {
+  const now = context.now();
+  // --timezone given on the command line overrides the zone of a saved schedule.
+  const timezoneGiven = context.explicit.has('timezone');
   const numbers = checkFlags(options);
   const kept = options.keepTriggers ? await keptTriggers(options.keepTriggers) : undefined;
   const objects = objectNames(options, kept);
   const source = await scheduleSource(csv, options);
-  if (context.timezoneGiven && !isValidZone(options.timezone)) {
+  if (timezoneGiven && !isValidZone(options.timezone)) {
     throw new UserError(
       `--timezone: '${options.timezone}' is not an IANA time zone`,
       'for example UTC, Europe/Berlin, America/New_York',
     );
   }
-  const zone = context.timezoneGiven ? options.timezone : source.planned.timezone;
+  const zone = timezoneGiven ? options.timezone : source.planned.timezone;
   const { leadMs, minHoldMs } = shapeOptions(options);
   const input: K8sPushInput = {
     format: options.format,
@@ -88,7 +73,7 @@ export async function pushK8sCommand(
     oneOff: Boolean(options.oneOff),
     kept,
     image: options.kubectlImage,
-    now: context.now,
+    now,
   };
   const target = k8sTarget(options, input, source);
   return runPush(target, { apply: Boolean(options.apply), stepSummary: context.stepSummary });
