@@ -4,9 +4,10 @@ import type { Warning } from '../types.js';
 import type { Command } from 'commander';
 import { durationOrZero } from '../util/duration.js';
 import type { RawOptions } from '../settings/parse.js';
-import { addCapacityOptions, addIngestOptions, addModelOptions } from './options.js';
+import { addCapacityOptions, addIngestOptions, addModelOptions, metricOption } from './options.js';
 import { readTextFile } from '../util/files.js';
 import { describeSource, namesRemoteSource, sourceFrom } from '../sources/registry.js';
+import { describeMetrics, metricsFrom } from '../settings/metrics.js';
 
 export interface ScheduleSourceOptions extends RawOptions {
   /** A schedule.json written by `headroom plan`. */
@@ -22,6 +23,7 @@ export function addScheduleSourceOptions(command: Command): Command {
       addIngestOptions(
         command
           .argument('[csv]', 'history to plan from now (instead of --schedule)')
+          .addOption(metricOption())
           .option('--schedule <file>', 'a schedule.json written by `headroom plan`')
           .option(
             '--lead-time <duration>',
@@ -57,7 +59,7 @@ export async function scheduleSource(
   csv: string | undefined,
   options: ScheduleSourceOptions,
 ): Promise<ScheduleSource> {
-  const remote = namesRemoteSource(options);
+  const remote = namesRemoteSource(options) || (options.metric ?? []).length > 0;
   if ((csv || remote) && options.schedule) {
     throw new UserError(
       `give either ${csv ? 'a CSV' : 'a source'} to plan from or --schedule, not both`,
@@ -84,11 +86,12 @@ export async function scheduleSource(
       'nothing to push: give a CSV history (or --prometheus) to plan from, or --schedule reports/schedule.json',
     );
   }
-  const source = sourceFrom(csv, options);
+  const source = metricsFrom(csv, options) ?? sourceFrom(csv, options);
+  const origin = Array.isArray(source) ? describeMetrics(source) : describeSource(source);
   const { runPlan } = await import('../run/plan.js');
   const planned = await runPlan(source, options);
   return {
-    planned: readScheduleDocument(planned.document, describeSource(source)),
+    planned: readScheduleDocument(planned.document, origin),
     warnings: planned.warnings,
     notes: planned.notes,
   };
