@@ -33,6 +33,6 @@ export const allowOutsideConfigDirOption = () =>
 /** `--metric NAME=CSV,…`, repeatable: one service sized by several metrics (settings/metrics.ts). */
 export const metricOption = () =>
   new Option(
-    `--metric <${METRIC_SYNTAX}>`,
-    'a metric that sizes the service, with its own history and capacity per server; repeat it: the plan takes the most servers any metric needs (see docs/capacity.md#several-metrics)',
+    '--metric <name=csv,…>',
+    `${METRIC_SYNTAX}: a metric that sizes the service, with its own history and capacity per server; repeat it: the plan takes the most servers any metric needs (see docs/capacity.md#several-metrics)`,
   ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);

@@ -141,6 +141,8 @@ async function pushService<O extends object>(
     ...serviceOptions(service, options as FleetOptions, explicit, join('reports', service.name)),
     ...block,
     ...service.source,
+    // A service of several metrics plans from them (see schedule-input.ts).
+    ...(Array.isArray(service.history) && { metrics: service.history }),
   } as O;
   const csv = typeof service.history === 'string' ? service.history : undefined;
   try {

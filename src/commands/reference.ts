@@ -130,6 +130,8 @@ function describeSchema(schema: z.ZodType): string {
         .join(', ');
     case 'object':
       return 'a block';
+    case 'array':
+      return 'a list of blocks';
     default:
       return def.type;
   }
@@ -142,6 +144,8 @@ const SERVICE_KEYS: Record<string, string> = {
   seriesColumn: 'long-format files: the column that names the series (one service per series)',
   push: 'where `headroom push --config` sends this service: `aws` and/or `k8s` blocks (below)',
   source: 'instead of `data`: a remote source the history is read from (block below)',
+  metrics:
+    'instead of `data` or `source`: the metrics that each size the service, a list of blocks with `name`, `data` or `source`, and the metric’s own `capacityPerServer`, `targetUtilization`, `agg`, `valueColumn` (see [several metrics](capacity.md#several-metrics))',
 };
 
 /** A command's options by their headroom.yaml key (the flag in camelCase). */

@@ -7,11 +7,13 @@ import type { RawOptions } from '../settings/parse.js';
 import { addCapacityOptions, addIngestOptions, addModelOptions, metricOption } from './options.js';
 import { readTextFile } from '../util/files.js';
 import { describeSource, namesRemoteSource, sourceFrom } from '../sources/registry.js';
-import { describeMetrics, metricsFrom } from '../settings/metrics.js';
+import { describeMetrics, metricsFrom, type MetricSource } from '../settings/metrics.js';
 
 export interface ScheduleSourceOptions extends RawOptions {
   /** A schedule.json written by `headroom plan`. */
   schedule?: string;
+  /** A config service's metrics, already read from headroom.yaml (`--metric` gives strings). */
+  metrics?: MetricSource[];
   leadTime: string;
   minHold: string;
 }
@@ -59,7 +61,10 @@ export async function scheduleSource(
   csv: string | undefined,
   options: ScheduleSourceOptions,
 ): Promise<ScheduleSource> {
-  const remote = namesRemoteSource(options) || (options.metric ?? []).length > 0;
+  const remote =
+    namesRemoteSource(options) ||
+    (options.metric ?? []).length > 0 ||
+    options.metrics !== undefined;
   if ((csv || remote) && options.schedule) {
     throw new UserError(
       `give either ${csv ? 'a CSV' : 'a source'} to plan from or --schedule, not both`,
@@ -86,7 +91,7 @@ export async function scheduleSource(
       'nothing to push: give a CSV history (or --prometheus) to plan from, or --schedule reports/schedule.json',
     );
   }
-  const source = metricsFrom(csv, options) ?? sourceFrom(csv, options);
+  const source = options.metrics ?? metricsFrom(csv, options) ?? sourceFrom(csv, options);
   const origin = Array.isArray(source) ? describeMetrics(source) : describeSource(source);
   const { runPlan } = await import('../run/plan.js');
   const planned = await runPlan(source, options);
