@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInProcess } from './helpers/in-process.js';
+import { AUTH_ENV, prometheusTests, sampleTimes, startPrometheus } from './helpers/prometheus.js';
 
 // `plan --metric …` repeated, and `metrics:` in headroom.yaml: a service sized by requests and by
 // CPU at once, on real CSV files. The plan must take, hour by hour, the larger of the two plans
@@ -358,4 +359,72 @@ describe('metrics: in headroom.yaml', () => {
       'headroom.yaml:3: services[0].data: give either data or source, or metrics',
     );
   });
+});
+
+describe.skipIf(!prometheusTests().run)('a metric read from a real Prometheus', () => {
+  it('plans requests from Prometheus and CPU from a CSV as it plans the same histories from CSVs', async () => {
+    const prom = await startPrometheus(2);
+    try {
+      const dir = folder();
+      const times = sampleTimes(prom.end, 2);
+      // CPU of the same service (in % of one server), on the same 5-minute samples: a wave that
+      // peaks when requests are low (nightly batch work), so that each binds part of the day.
+      const cpu = times.map((t) => {
+        const day = (t / 86_400_000) % 1;
+        return `${new Date(t).toISOString()},${(800 + 200 * Math.sin(2 * Math.PI * (day - 0.8))).toFixed(3)}`;
+      });
+      writeFileSync(join(dir, 'cpu.csv'), `timestamp,cpu\n${cpu.join('\n')}\n`);
+      writeFileSync(
+        join(dir, 'headroom.yaml'),
+        [
+          'defaults:',
+          '  model: seasonal-naive',
+          '  horizon: 2d',
+          '  charts: false',
+          'services:',
+          '  - name: web',
+          '    metrics:',
+          '      - name: requests',
+          '        source:',
+          `          prometheus: ${prom.url}`,
+          `          query: 'http_load{instance="a"}'`,
+          '          since: 2w',
+          '          step: 5m',
+          `          until: ${new Date(prom.end).toISOString()}`,
+          '        capacityPerServer: 150',
+          '      - name: cpu',
+          '        data: cpu.csv',
+          '        capacityPerServer: 50',
+          '',
+        ].join('\n'),
+      );
+      const env = { ...AUTH_ENV, HEADROOM_PROMETHEUS_BEARER_TOKEN_FILE: undefined };
+      const fleet = await runInProcess(['plan', '--config', 'headroom.yaml', '-q'], {
+        cwd: dir,
+        env,
+      });
+      expect(fleet.stderr).toBe('');
+      const web = join(dir, 'reports', 'web');
+      const doc = JSON.parse(read(web, 'schedule.json'));
+      expect(doc.metrics[0].source).toBe(`Prometheus ${prom.url} http_load{instance="a"}`);
+      // What Prometheus returned is kept as history-requests.csv, and replays to the same plan.
+      const replay = await plan(
+        [
+          '--metric',
+          `requests=${join(web, 'history-requests.csv')},capacity=150`,
+          '--metric',
+          'cpu=cpu.csv,capacity=50',
+          '--out-dir',
+          'replay',
+        ],
+        dir,
+      );
+      expect(replay.code).toBe(0);
+      expect(read(join(dir, 'replay'), 'plan.csv')).toBe(read(web, 'plan.csv'));
+      const bindings = new Set(planRows(web).map((r) => r.binding));
+      expect(bindings).toEqual(new Set(['requests', 'cpu']));
+    } finally {
+      await prom.stop();
+    }
+  }, 60_000);
 });
