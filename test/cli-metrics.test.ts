@@ -313,6 +313,10 @@ describe('metrics: in headroom.yaml', () => {
     expect(read(web, 'plan.csv')).toBe(read(cli, 'plan.csv'));
     const doc = JSON.parse(read(web, 'schedule.json'));
     expect(doc.metrics.map((m: { name: string }) => m.name)).toEqual(['requests', 'cpu']);
+    // The fleet page says what binds, and each metric's own rule.
+    const index = read(join(dir, 'reports'), 'index.html');
+    expect(index).toMatch(/(requests|cpu) binds \d+ of 48 hours, (requests|cpu) \d+/);
+    expect(index).toContain('cpu.csv (column cpu): 100 per server at 70%');
     // A service with one history stays as it was: no metrics in its schedule.json.
     expect(JSON.parse(read(join(dir, 'reports', 'api'), 'schedule.json'))).not.toHaveProperty(
       'metrics',
