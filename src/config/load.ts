@@ -208,7 +208,7 @@ async function resolvePaths(
       if (given === undefined && source === undefined) {
         return {
           files: [],
-          problem: 'give data (a CSV file or glob), source (e.g. prometheus) or metrics',
+          problem: 'give data (a CSV file or glob) or source (e.g. prometheus), or metrics',
         };
       }
       if (typeof given !== 'string' || given === '') return { files: [] };
