@@ -24,13 +24,13 @@ export const DEFAULT_CAPACITY: CapacitySettings = {
  * min 2 and planning on the point forecast this is the first design's max(2, floor(2 + load/100 × 1.2)).
  */
 export function serversFor(planned: number, s: CapacitySettings): number {
-  const servers = Math.min(s.maxServers, Math.max(s.minServers, unclamped(planned, s)));
+  const servers = Math.min(s.maxServers, Math.max(s.minServers, unclampedServers(planned, s)));
   if (servers > MAX_SERVERS && Number.isFinite(planned)) throw tooManyServers(planned, s);
   return servers;
 }
 
 /** The rounded count before --min-servers and --max-servers. */
-function unclamped(planned: number, s: CapacitySettings): number {
+export function unclampedServers(planned: number, s: CapacitySettings): number {
   const raw =
     s.baseServers +
     (Math.max(0, planned) / (s.capacityPerServer * s.targetUtilization)) * (1 + s.headroom);
@@ -84,7 +84,7 @@ export function planCapacity(forecast: Forecast, settings: CapacitySettings): Ca
       : plannedLoad.map((load) => serversFor(load, settings));
   let cappedSteps = 0;
   plannedLoad.forEach((load, i) => {
-    if (unclamped(load, settings) > servers[i]) cappedSteps++;
+    if (unclampedServers(load, settings) > servers[i]) cappedSteps++;
   });
   return {
     start: forecast.start,

@@ -13,6 +13,7 @@ import {
   addModelOptions,
   allowOutsideConfigDirOption,
   HISTORY_ARGUMENT,
+  metricOption,
 } from './options.js';
 import type { Runner } from './output.js';
 import type { PlanOptions } from './plan.js';
@@ -63,6 +64,7 @@ export function registerPlan(program: Command, run: Runner): void {
       ),
     ),
   )
+    .addOption(metricOption())
     .option('--out-dir <dir>', 'where to write the reports', 'reports')
     .option('--unit <label>', 'unit of the load for charts, e.g. "requests/s"')
     .option(
@@ -75,6 +77,8 @@ export function registerPlan(program: Command, run: Runner): void {
       examples(
         'headroom plan requests.csv --capacity-per-server 800 --min-servers 2 --max-servers 40',
         'headroom plan data/elb_request_count_8c0756.csv --agg sum --capacity-per-server 300',
+        '# several metrics: the most servers any of them needs, hour by hour',
+        "headroom plan --metric 'requests=rps.csv,capacity=1000' --metric 'cpu=cpu.csv,capacity=100,target=0.7,agg=mean'",
         '# the rule of thumb max(2, floor(2 + load/100 × 1.2)) on the point forecast:',
         'headroom plan load.csv --model linear --plan-on point --capacity-per-server 100 \\\n      --target-utilization 1 --headroom 0.2 --base-servers 2 --min-servers 2 --rounding floor',
       ) +
@@ -99,7 +103,14 @@ export function registerPlan(program: Command, run: Runner): void {
       'with --config: plan only the i-th of n parts of the fleet (1-based, e.g. 2/4) and write reports/fleet-part-<i>-of-<n>.json for `headroom report --merge`',
     )
     .action((csv: string | undefined, options: FleetOptions, command: Command) => {
-      const single = csv !== undefined || namesRemoteSource(options);
+      const single =
+        csv !== undefined || namesRemoteSource(options) || (options.metric ?? []).length > 0;
+      if (options.config !== undefined && options.metric !== undefined) {
+        throw new UserError(
+          'give either --config or --metric, not both',
+          'a service of the config names its metrics in a metrics: list',
+        );
+      }
       const config = options.config ?? (single ? undefined : CONFIG_FILE);
       if (csv !== undefined && options.config !== undefined) {
         throw new UserError('give either a CSV or --config, not both');

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { METRIC_SYNTAX } from '../settings/metrics.js';
 import { settingsOf, type Group } from '../settings/table.js';
 
 /** Adds the flags of one group of the settings table (settings/table.ts) to a command. */
@@ -28,3 +29,10 @@ export const allowOutsideConfigDirOption = () =>
     '--allow-outside-config-dir',
     'with --config: let the config name files outside its own folder (only for a config you trust: CI publishes what is read)',
   );
+
+/** `--metric NAME=CSV,…`, repeatable: one service sized by several metrics (settings/metrics.ts). */
+export const metricOption = () =>
+  new Option(
+    '--metric <name=csv,…>',
+    `${METRIC_SYNTAX}: a metric that sizes the service, with its own history and capacity per server; repeat it: the plan takes the most servers any metric needs (see docs/capacity.md#several-metrics)`,
+  ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);

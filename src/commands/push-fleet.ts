@@ -122,6 +122,8 @@ async function pushService(
     ),
     ...block,
     ...service.source,
+    // A service of several metrics plans from them (see run/schedule.ts).
+    ...(Array.isArray(service.history) && { metrics: service.history }),
   } as unknown as PushOptions;
   const csv = typeof service.history === 'string' ? service.history : undefined;
   try {

@@ -131,6 +131,8 @@ function describeSchema(schema: z.ZodType): string {
         .join(', ');
     case 'object':
       return 'a block';
+    case 'array':
+      return 'a list of blocks';
     default:
       return def.type;
   }
@@ -150,6 +152,8 @@ const SERVICE_KEYS: Record<string, string> = {
   seriesColumn: 'long-format files: the column that names the series (one service per series)',
   push: `where \`headroom push --config\` sends this service: ${orList(PUSH_TARGETS.map((t) => `\`${t.name}\``))} blocks (below)`,
   source: 'instead of `data`: a remote source the history is read from (block below)',
+  metrics:
+    'instead of `data` or `source`: the metrics that each size the service, a list of blocks with `name`, `data` or `source`, and the metric’s own `capacityPerServer`, `targetUtilization`, `agg`, `valueColumn` (see [several metrics](capacity.md#several-metrics))',
 };
 
 /** A command's options by their headroom.yaml key (the flag in camelCase). */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addCapacityOptions, addIngestOptions, addModelOptions } from './options.js';
+import { addCapacityOptions, addIngestOptions, addModelOptions, metricOption } from './options.js';
 
 // The flags of every push command that say which schedule to push (src/run/schedule.ts reads it).
 
@@ -10,6 +10,7 @@ export function addScheduleSourceOptions(command: Command): Command {
       addIngestOptions(
         command
           .argument('[csv]', 'history to plan from now (instead of --schedule)')
+          .addOption(metricOption())
           .option('--schedule <file>', 'a schedule.json written by `headroom plan`')
           .option(
             '--lead-time <duration>',

@@ -4,6 +4,9 @@ import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import { configSchema, type Config, type ServiceConfig } from './schema.js';
 import { sourceFrom, type HistorySource } from '../sources/registry.js';
+import type { PlanSource } from '../run/plan.js';
+import type { MetricSettings, MetricSource } from '../settings/metrics.js';
+import { asFlagValue } from './service-settings.js';
 import { readTextFile } from '../util/files.js';
 import { configFolder, configPath, type ConfigFolder, dataFiles, OUTSIDE_FLAG } from './paths.js';
 
@@ -31,11 +34,16 @@ const SERVICE_PATH_KEYS: PropertyKey[][] = [
   ['source', 'bearerTokenFile'],
   ['source', 'caFile'],
 ];
+/** The paths of a metric's source block. */
+const METRIC_PATH_KEYS: PropertyKey[][] = [
+  ['source', 'bearerTokenFile'],
+  ['source', 'caFile'],
+];
 
 /** One service to plan: its config with the defaults merged in and its history resolved. */
 export interface Service extends ServiceConfig {
-  /** Where its history comes from: the absolute path of its CSV, or its remote source. */
-  history: HistorySource;
+  /** Where its history comes from: the absolute path of its CSV, its remote source, or its metrics. */
+  history: PlanSource;
   /** How messages name the CSV, when not by its path (standard input). */
   label?: string;
   /** Whether `data` was a glob that matched several files (one service each). */
@@ -171,18 +179,38 @@ async function resolvePaths(
   data: unknown,
   folder: ConfigFolder,
   at: (field: PropertyKey[]) => string,
-): Promise<{ files: string[][]; problems: string[] }> {
+): Promise<{ files: string[][]; metricFiles: string[][]; problems: string[] }> {
   const problems: string[] = [];
   const rawServices = (data as { services?: unknown } | null)?.services;
   const rawList = Array.isArray(rawServices) ? (rawServices as unknown[]) : [];
   const found = await Promise.all(
     rawList.map(async (service) => {
-      const { data: given, source } = (service ?? {}) as { data?: unknown; source?: unknown };
+      const {
+        data: given,
+        source,
+        metrics,
+      } = (service ?? {}) as {
+        data?: unknown;
+        source?: unknown;
+        metrics?: unknown;
+      };
+      if (metrics !== undefined) {
+        return given === undefined && source === undefined
+          ? { files: [] }
+          : {
+              files: [],
+              problem:
+                'give either data or source, or metrics (each with its own data or source), not both',
+            };
+      }
       if (given !== undefined && source !== undefined) {
         return { files: [], problem: 'give either data (a CSV) or source (Prometheus), not both' };
       }
       if (given === undefined && source === undefined) {
-        return { files: [], problem: 'give data (a CSV file or glob) or source (e.g. prometheus)' };
+        return {
+          files: [],
+          problem: 'give data (a CSV file or glob) or source (e.g. prometheus), or metrics',
+        };
       }
       if (typeof given !== 'string' || given === '') return { files: [] };
       const result = await dataFiles(folder, given);
@@ -194,10 +222,49 @@ async function resolvePaths(
   found.forEach((f, i) => {
     if (f.problem) problems.push(`${at(['services', i, 'data'])}: ${f.problem}`);
   });
+  // Each metric's history: one file (its data) or a source; '' for a source.
+  const metricFiles = await Promise.all(
+    rawList.map(async (service, i) => {
+      const metrics = (service as { metrics?: unknown } | null)?.metrics;
+      if (!Array.isArray(metrics)) return [];
+      return Promise.all(
+        (metrics as unknown[]).map(async (metric, j) => {
+          const where = at(['services', i, 'metrics', j]);
+          const { data: given, source } = (metric ?? {}) as { data?: unknown; source?: unknown };
+          if ((given === undefined) === (source === undefined)) {
+            problems.push(
+              `${where}: give data (a CSV file) or source (e.g. prometheus): one of them`,
+            );
+            return '';
+          }
+          if (typeof given !== 'string' || given === '') return '';
+          const result = await dataFiles(folder, given);
+          const problem =
+            result.problem ??
+            (result.files.length === 0
+              ? `no file matches '${given}'`
+              : result.files.length > 1
+                ? `'${given}' matches ${result.files.length} files: a metric reads one`
+                : undefined);
+          if (problem) problems.push(`${at(['services', i, 'metrics', j, 'data'])}: ${problem}`);
+          return result.files[0] ?? '';
+        }),
+      );
+    }),
+  );
   // Every other path: resolved against the config's folder (and kept there), in place.
+  const metricCount = (service: unknown) => {
+    const metrics = (service as { metrics?: unknown } | null)?.metrics;
+    return Array.isArray(metrics) ? metrics.length : 0;
+  };
   const paths = [
     ...PATH_KEYS,
     ...rawList.flatMap((_, i) => SERVICE_PATH_KEYS.map((key) => ['services', i, ...key])),
+    ...rawList.flatMap((service, i) =>
+      Array.from({ length: metricCount(service) }, (_, j) =>
+        METRIC_PATH_KEYS.map((key) => ['services', i, 'metrics', j, ...key]),
+      ).flat(),
+    ),
   ];
   for (const field of paths) {
     const given = field.reduce<unknown>(
@@ -209,7 +276,7 @@ async function resolvePaths(
     if (checked.problem) problems.push(`${at(field)}: ${checked.problem}`);
     else setIn(data, field, checked.path);
   }
-  return { files: found.map((f) => f.files), problems };
+  return { files: found.map((f) => f.files), metricFiles, problems };
 }
 
 /**
@@ -220,6 +287,7 @@ async function resolvePaths(
 function expandServices(
   config: Config,
   files: string[][],
+  metricFiles: string[][],
   path: string,
   lineOf: LineOf,
   at: (field: PropertyKey[]) => string,
@@ -242,6 +310,24 @@ function expandServices(
     } else {
       const problem = serviceSettingsProblem(merged);
       if (problem) problems.push(`${at(['services', i])} (service '${raw.name}'): ${problem}`);
+    }
+    if (raw.metrics) {
+      const metrics = metricSources(raw.metrics, metricFiles[i], merged, (field, problem) =>
+        problems.push(`${at(['services', i, ...field])}: ${problem}`),
+      );
+      if ((raw as { seriesColumn?: string }).seriesColumn) {
+        problems.push(
+          `${at(['services', i, 'seriesColumn'])}: applies to a data file, not to metrics`,
+        );
+      }
+      if (names.has(raw.name)) {
+        problems.push(
+          `${path}${lineOf(['services', i, 'name'])}: services[${i}].name: '${raw.name}' is used twice`,
+        );
+      }
+      names.add(raw.name);
+      services.push({ ...config.defaults, ...raw, history: metrics, expanded: false } as Service);
+      return;
     }
     const histories: HistorySource[] = raw.source ? [] : files[i];
     if (raw.source) {
@@ -283,6 +369,52 @@ function expandServices(
   return { services, problems };
 }
 
+type MetricBlock = NonNullable<Config['services'][number]['metrics']>[number];
+
+/**
+ * A service's metrics as the plan reads them: each one's file (resolved) or source, and its own
+ * settings as flag values. With several, each needs a capacity per server, its own or the
+ * service's: the placeholder would size every metric alike, whatever its unit.
+ */
+function metricSources(
+  blocks: MetricBlock[],
+  files: string[],
+  service: { capacityPerServer?: number },
+  problem: (field: PropertyKey[], text: string) => void,
+): MetricSource[] {
+  const seen = new Set<string>();
+  return blocks.map((block, j) => {
+    if (seen.has(block.name)) problem(['metrics', j, 'name'], `'${block.name}' is used twice`);
+    seen.add(block.name);
+    if (
+      blocks.length > 1 &&
+      block.capacityPerServer === undefined &&
+      service.capacityPerServer === undefined
+    ) {
+      problem(
+        ['metrics', j],
+        `metric '${block.name}' has no capacityPerServer: with several metrics each needs its own, in its own unit (the load of ${block.name} one server handles at 100%)`,
+      );
+    }
+    let history: HistorySource = files[j] ?? '';
+    if (block.source) {
+      try {
+        history = sourceFrom(undefined, block.source);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        const message = error.message.replace(/^no history given$/, 'names no source');
+        problem(['metrics', j, 'source'], `${message}${error.hint ? ` (${error.hint})` : ''}`);
+      }
+    }
+    const settings: MetricSettings = Object.fromEntries(
+      (['capacityPerServer', 'targetUtilization', 'agg', 'valueColumn'] as const)
+        .filter((key) => block[key] !== undefined)
+        .map((key) => [key, String(asFlagValue(block[key]))]),
+    );
+    return { name: block.name, history, settings };
+  });
+}
+
 /**
  * Reads and checks headroom.yaml. Every problem is reported at once, each with its line, the
  * field's path, the value found and what is allowed, so one run shows everything to fix. Every
@@ -309,6 +441,7 @@ export async function loadConfig(path: string, options: LoadOptions = {}): Promi
   const { services, problems: conflicts } = expandServices(
     config,
     resolved.files,
+    resolved.metricFiles,
     path,
     lineOf,
     at,

@@ -35,9 +35,27 @@ const serviceName = z
  */
 const sourceBlock = z.object(sourceShape()).partial().strict();
 
+/**
+ * One metric of a service that several metrics size (see docs/capacity.md#several-metrics): its
+ * name, its history (`data` or `source`, as a service's) and its own capacity settings.
+ */
+const metricBlock = z
+  .object({
+    name: serviceName,
+    data: z.string().min(1).optional(),
+    source: sourceBlock.optional(),
+    capacityPerServer: planKeys.capacityPerServer.optional(),
+    targetUtilization: planKeys.targetUtilization.optional(),
+    agg: planKeys.agg.optional(),
+    valueColumn: planKeys.valueColumn.optional(),
+  })
+  .strict();
+
 export const serviceSchema = z
   .object({
     name: serviceName,
+    /** Several metrics that each size the service, instead of `data` or `source`. */
+    metrics: z.array(metricBlock).min(1, 'expected at least one metric').optional(),
     /** A CSV file, or a glob (`metrics/*.csv`): one service per file. Or `source`. */
     data: z.string().min(1).optional(),
     /** A remote source (Prometheus, CloudWatch) the history is read from, instead of `data`. */

@@ -1,12 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { PlanOptions } from '../run/plan.js';
-import type { HistorySource } from '../sources/registry.js';
+import type { PlanOptions, PlanSource } from '../run/plan.js';
 
-/** One service for a worker: where its history is (a CSV or a source's spec: plain data) and the `plan` options it runs with. */
+/**
+ * One service for a worker: where its history is (a CSV, a source's spec or its metrics: plain
+ * data) and the `plan` options it runs with.
+ */
 export interface ServiceTask {
   name: string;
-  history: HistorySource;
+  history: PlanSource;
   /** How reports and messages name the history when it is a scratch file (a split series). */
   label?: string;
   options: PlanOptions;

@@ -166,7 +166,7 @@ export function dailyPeakPoints(
  * rising forecast is not drawn crossing a capacity step it does not cross; plans longer than two
  * weeks as daily peaks.
  */
-function planSteps(plan: CapacityPlan, zone: string): { steps: Steps; daily: boolean } {
+export function planSteps(plan: CapacityPlan, zone: string): { steps: Steps; daily: boolean } {
   const daily = plan.servers.length * plan.stepMs > DAILY_PEAKS_AFTER_MS;
   return {
     daily,

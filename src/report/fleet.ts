@@ -1,4 +1,6 @@
 import { escapeHtml, markdownText } from './escape.js';
+import { bindingLine } from '../capacity/metrics.js';
+import { parseDuration } from '../util/duration.js';
 import { formatReadable } from './tables.js';
 
 /** What the fleet report shows of one service: its plan output, or why it failed. */
@@ -39,6 +41,17 @@ export interface PlanJson {
     changes: number;
     cappedSteps: number;
   };
+  /** With several metrics (see capacity/metrics.ts). */
+  metrics?: {
+    name: string;
+    source: string;
+    valueColumn: string;
+    capacityPerServer: number;
+    targetUtilization: number;
+    peakForecast: number;
+    peakServers: number;
+    bindingSteps: number;
+  }[];
   entries: { timestamp: string; capacity: number; change: number; action: string }[];
 }
 
@@ -75,22 +88,7 @@ function serviceSection(e: FleetEntry): string {
   }
   const p = e.plan;
   const s = p.summary;
-  const figures: [string, string][] = [
-    ['history', `${p.source.file} (column ${p.source.valueColumn})`],
-    ['horizon', `${p.start} to ${p.end} (${p.timezone}), ${p.interval} steps`],
-    [
-      'model',
-      p.source.model + (p.source.selection ? ` — chosen by backtest: ${p.source.selection}` : ''),
-    ],
-    ['peak forecast', `${formatReadable(s.peakForecast)} at ${s.peakForecastAt}`],
-    ['servers', `${s.minServers} to ${s.peakServers}`],
-    ['server-hours', formatReadable(s.serverHours)],
-    ['scaling changes', String(s.changes)],
-    [
-      'capacity rule',
-      `${p.capacity.capacityPerServer} per server at ${Math.round(p.capacity.targetUtilization * 100)}%, planning quantile ${p.source.quantile}`,
-    ],
-  ];
+  const figures: [string, string][] = p.metrics ? metricFigures(p) : planFigures(p);
   if (s.cappedSteps > 0)
     figures.push(['under-provisioned', `${s.cappedSteps} interval(s) above --max-servers`]);
   const chart = (data: string | undefined, alt: string) =>
@@ -189,4 +187,49 @@ export function fleetMarkdown(entries: FleetEntry[], missing?: MissingShards): s
     `Each service has its own \`summary.md\`${charted ? ', charts' : ''} and schedule in its folder; \`index.html\` shows them all.`,
     '',
   ].join('\n');
+}
+
+/** A service's figures on the fleet page. */
+function planFigures(p: PlanJson): [string, string][] {
+  const s = p.summary;
+  return [
+    ['history', `${p.source.file} (column ${p.source.valueColumn})`],
+    ['horizon', `${p.start} to ${p.end} (${p.timezone}), ${p.interval} steps`],
+    [
+      'model',
+      p.source.model + (p.source.selection ? ` — chosen by backtest: ${p.source.selection}` : ''),
+    ],
+    ['peak forecast', `${formatReadable(s.peakForecast)} at ${s.peakForecastAt}`],
+    ['servers', `${s.minServers} to ${s.peakServers}`],
+    ['server-hours', formatReadable(s.serverHours)],
+    ['scaling changes', String(s.changes)],
+    [
+      'capacity rule',
+      `${p.capacity.capacityPerServer} per server at ${Math.round(p.capacity.targetUtilization * 100)}%, planning quantile ${p.source.quantile}`,
+    ],
+  ];
+}
+
+/** The figures of a service sized by several metrics: what binds, and each metric's own. */
+function metricFigures(p: PlanJson): [string, string][] {
+  const s = p.summary;
+  const metrics = p.metrics!;
+  return [
+    ['horizon', `${p.start} to ${p.end} (${p.timezone}), ${p.interval} steps`],
+    [
+      'binding',
+      bindingLine(
+        metrics.map((m) => m.name),
+        metrics.map((m) => m.bindingSteps),
+        parseDuration(p.interval, 'interval'),
+      ),
+    ],
+    ...metrics.map((m): [string, string] => [
+      `metric ${m.name}`,
+      `${m.source} (column ${m.valueColumn}): ${formatReadable(m.capacityPerServer)} per server at ${Math.round(m.targetUtilization * 100)}%, peak forecast ${formatReadable(m.peakForecast)}, ${m.peakServers} servers alone`,
+    ]),
+    ['servers', `${s.minServers} to ${s.peakServers}`],
+    ['server-hours', formatReadable(s.serverHours)],
+    ['scaling changes', String(s.changes)],
+  ];
 }

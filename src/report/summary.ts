@@ -1,5 +1,6 @@
 import { describePlanRule, formatShare } from '../capacity/servers.js';
 import { planFigures, type PlanFigures } from '../capacity/figures.js';
+import { bindingLine, stepsAmount } from '../capacity/metrics.js';
 import type { CapacityPlan, CapacitySettings, Forecast, Schedule, Warning } from '../types.js';
 import { formatDuration, HOUR_MS } from '../util/duration.js';
 import { formatShort, formatTimestamp } from '../util/time.js';
@@ -31,7 +32,92 @@ export interface SummaryInput {
   warnings: Warning[];
   /** The chart files to link, or undefined when none were drawn (`--no-charts`). */
   charts: { forecast: string; plan: string } | undefined;
+  /** With several metrics: each one's figures, and per step the one that binds. */
+  metrics?: SummaryMetrics;
 }
+
+/** A plan's metrics as summary.md and the plan command show them. */
+export interface SummaryMetrics {
+  rows: {
+    name: string;
+    source: string;
+    valueColumn: string;
+    model: string;
+    settings: CapacitySettings;
+    peakForecast: number;
+    peakServers: number;
+    bindingSteps: number;
+    expectedShortShare?: number;
+    /** forecast.png for the first, forecast-NAME.png for the others. */
+    chart: string;
+  }[];
+  /** Per step, the name of the metric that binds. */
+  binding: string[];
+}
+
+/** What the combined plan risks: any metric above 100%, its metrics planned with the whole budget. */
+export function metricsRiskLine(
+  f: PlanFigures,
+  s: CapacitySettings,
+  hours: number,
+): string | undefined {
+  if (f.expectedShortShare === undefined) return undefined;
+  const budget =
+    s.planOn === 'risk' ? `each metric planned with the budget ${formatShare(s.risk)}; ` : '';
+  return (
+    `expected ${formatReadable(f.expectedShortHours ?? 0)} of ${formatReadable(hours)} hours with some metric above 100% of capacity, ` +
+    `${formatShare(f.expectedShortShare)} (${budget}metrics taken as independent: less when they rise together); ` +
+    `${formatReadable(f.extraServerHours ?? 0)} server-hours above what the forecasts need at their targets`
+  );
+}
+
+/** "100 per server at 70%" */
+export const capacityRule = (s: CapacitySettings) =>
+  `${formatReadable(s.capacityPerServer)} per server at ${Math.round(s.targetUtilization * 100)}%`;
+
+/** The head of summary.md for a plan with several metrics: what binds when, and each metric. */
+function metricsHead(input: SummaryInput, m: SummaryMetrics, f: PlanFigures): string[] {
+  const { forecast, schedule, zone } = input;
+  const s = input.plan.settings;
+  const horizon = formatDuration(forecast.point.length * forecast.stepMs);
+  const risk = metricsRiskLine(f, s, (forecast.point.length * forecast.stepMs) / HOUR_MS);
+  const names = m.rows.map((r) => r.name);
+  return [
+    `# Capacity plan for ${names.map(markdownCode).join(', ')}`,
+    '',
+    `${m.rows.length} metrics, each forecast and planned on its own; the plan takes the most servers any of them needs: ${horizon} from ${formatShort(forecast.start, zone)} (${zone}) at ${formatDuration(forecast.stepMs)} steps.`,
+    '',
+    '| figure | value |',
+    '|---|---|',
+    `| binding | ${markdownText(
+      bindingLine(
+        names,
+        m.rows.map((r) => r.bindingSteps),
+        schedule.stepMs,
+      ),
+    )} |`,
+    `| servers | ${f.minServers} to ${f.peakServers} (peak at ${formatShort(f.peakServersAt, zone)}) |`,
+    `| server-hours | ${formatReadable(f.serverHours)} |`,
+    `| scaling changes | ${f.changes} |`,
+    `| sizing (every metric) | ${describePlanRule(s, forecast.quantile).replace(/ at \d+% utilisation/, ' at its target')}` +
+      `${s.headroom ? `, +${Math.round(s.headroom * 100)}% headroom` : ''}` +
+      `${s.baseServers ? `, ${s.baseServers} base servers` : ''}, ${s.minServers}–${Number.isFinite(s.maxServers) ? s.maxServers : '∞'} servers |`,
+    ...(risk ? [`| risk | ${risk} |`] : []),
+    '',
+    '## Metrics',
+    '',
+    '| metric | history | capacity rule | model | peak forecast | peak servers | binds | above 100% |',
+    '|---|---|---|---|---:|---:|---:|---:|',
+    ...m.rows.map(
+      (r) =>
+        `| ${markdownCode(r.name)} | ${markdownCode(r.source)} (${markdownCode(r.valueColumn)}) | ${capacityRule(r.settings)} | ${markdownCode(r.model)} | ${formatReadable(r.peakForecast)} | ${r.peakServers} | ${bindingAmount(r.bindingSteps, schedule.stepMs)} | ${r.expectedShortShare === undefined ? '–' : formatShare(r.expectedShortShare)} |`,
+    ),
+    '',
+  ];
+}
+
+const bindingAmount = (steps: number, stepMs: number) =>
+  stepMs % HOUR_MS === 0 ? `${(steps * stepMs) / HOUR_MS} h` : stepsAmount(steps, stepMs);
 
 /** What summary.md says instead of showing the charts when they were not drawn. */
 export const CHARTS_NOT_DRAWN =
@@ -41,8 +127,12 @@ export const CHARTS_NOT_DRAWN =
  * Where the charts are. Not embedded: this file is made to be appended to $GITHUB_STEP_SUMMARY,
  * where an image beside it does not load; index.html shows them with the same figures.
  */
-export function chartsLine(charts: { forecast: string; plan: string }): string {
-  return `Charts: \`${charts.forecast}\` and \`${charts.plan}\` beside this file, and \`index.html\`, which shows them with this summary (they are not embedded here, so that the summary reads right in a CI step summary, where images beside it do not load).`;
+export function chartsLine(
+  charts: { forecast: string; plan: string },
+  forecasts: string[] = [charts.forecast],
+): string {
+  const files = [...forecasts, charts.plan].map((f) => `\`${f}\``);
+  return `Charts: ${files.slice(0, -1).join(', ')} and ${files.at(-1)} beside this file, and \`index.html\`, which shows them with this summary (they are not embedded here, so that the summary reads right in a CI step summary, where images beside it do not load).`;
 }
 
 const MAX_SCHEDULE_ROWS = 30;
@@ -54,27 +144,30 @@ export function summaryMarkdown(input: SummaryInput): string {
   const s = plan.settings;
   const horizon = formatDuration(forecast.point.length * forecast.stepMs);
   const risk = riskLine(f, s, (forecast.point.length * forecast.stepMs) / HOUR_MS);
-  const lines = [
-    `# Capacity plan for ${markdownCode(input.valueColumn)}`,
-    '',
-    `From ${markdownCode(input.file)}: ${horizon} from ${formatShort(forecast.start, zone)} (${zone}) ` +
-      `at ${formatDuration(forecast.stepMs)} steps, model ${markdownCode(forecast.model)}` +
-      (input.selection ? ` (chosen by auto: ${markdownText(input.selection)}).` : '.'),
-    '',
-    '| figure | value |',
-    '|---|---|',
-    `| peak forecast | ${formatReadable(f.peakForecast)} at ${formatShort(f.peakForecastAt, zone)} |`,
-    `| peak planned load (${describePlanRule(s, forecast.quantile)}) | ${formatReadable(f.peakPlannedLoad)} |`,
-    `| servers | ${f.minServers} to ${f.peakServers} (peak at ${formatShort(f.peakServersAt, zone)}) |`,
-    `| server-hours | ${formatReadable(f.serverHours)} |`,
-    `| scaling changes | ${f.changes} |`,
-    `| capacity rule | ${s.capacityPerServer} per server at ${Math.round(s.targetUtilization * 100)}% utilisation` +
-      `${s.headroom ? `, +${Math.round(s.headroom * 100)}% headroom` : ''}` +
-      `${s.baseServers ? `, ${s.baseServers} base servers` : ''}, ${s.minServers}–${Number.isFinite(s.maxServers) ? s.maxServers : '∞'} servers |`,
-    `| prediction band | ${forecast.intervalMethod} |`,
-    ...(risk ? [`| risk | ${risk} |`] : []),
-    '',
-  ];
+  const metrics = input.metrics;
+  const lines = metrics
+    ? metricsHead(input, metrics, f)
+    : [
+        `# Capacity plan for ${markdownCode(input.valueColumn)}`,
+        '',
+        `From ${markdownCode(input.file)}: ${horizon} from ${formatShort(forecast.start, zone)} (${zone}) ` +
+          `at ${formatDuration(forecast.stepMs)} steps, model ${markdownCode(forecast.model)}` +
+          (input.selection ? ` (chosen by auto: ${markdownText(input.selection)}).` : '.'),
+        '',
+        '| figure | value |',
+        '|---|---|',
+        `| peak forecast | ${formatReadable(f.peakForecast)} at ${formatShort(f.peakForecastAt, zone)} |`,
+        `| peak planned load (${describePlanRule(s, forecast.quantile)}) | ${formatReadable(f.peakPlannedLoad)} |`,
+        `| servers | ${f.minServers} to ${f.peakServers} (peak at ${formatShort(f.peakServersAt, zone)}) |`,
+        `| server-hours | ${formatReadable(f.serverHours)} |`,
+        `| scaling changes | ${f.changes} |`,
+        `| capacity rule | ${s.capacityPerServer} per server at ${Math.round(s.targetUtilization * 100)}% utilisation` +
+          `${s.headroom ? `, +${Math.round(s.headroom * 100)}% headroom` : ''}` +
+          `${s.baseServers ? `, ${s.baseServers} base servers` : ''}, ${s.minServers}–${Number.isFinite(s.maxServers) ? s.maxServers : '∞'} servers |`,
+        `| prediction band | ${forecast.intervalMethod} |`,
+        ...(risk ? [`| risk | ${risk} |`] : []),
+        '',
+      ];
   if (f.cappedSteps > 0) {
     lines.push(
       `> **Warning:** in ${f.cappedSteps} interval(s) the plan needs more than --max-servers ${s.maxServers}; those hours are under-provisioned.`,
@@ -89,16 +182,18 @@ export function summaryMarkdown(input: SummaryInput): string {
       '',
     );
   }
+  const bindingAt = (t: number) =>
+    metrics ? ` ${metrics.binding[Math.round((t - schedule.start) / schedule.stepMs)]} |` : '';
   lines.push(
     '## Schedule',
     '',
-    '| time | servers | change | action |',
-    '|---|---:|---:|---|',
+    `| time | servers | change | action |${metrics ? ' binding |' : ''}`,
+    `|---|---:|---:|---|${metrics ? '---|' : ''}`,
     ...schedule.entries
       .slice(0, MAX_SCHEDULE_ROWS)
       .map(
         (e) =>
-          `| ${formatTimestamp(e.timestamp, zone)} | ${e.capacity} | ${e.change > 0 ? '+' : ''}${e.change} | ${e.action} |`,
+          `| ${formatTimestamp(e.timestamp, zone)} | ${e.capacity} | ${e.change > 0 ? '+' : ''}${e.change} | ${e.action} |${bindingAt(e.timestamp)}`,
       ),
   );
   if (schedule.entries.length > MAX_SCHEDULE_ROWS) {
@@ -108,7 +203,14 @@ export function summaryMarkdown(input: SummaryInput): string {
     );
   }
   if (input.charts) {
-    lines.push('', chartsLine(input.charts), '');
+    lines.push(
+      '',
+      chartsLine(
+        input.charts,
+        metrics?.rows.map((r) => r.chart),
+      ),
+      '',
+    );
   } else {
     lines.push('', CHARTS_NOT_DRAWN, '');
   }

@@ -33,6 +33,58 @@ export function planCsv(plan: CapacityPlan, zone: string): string {
   );
 }
 
+/** A plan's metrics, for the CSVs of a plan with several (see run/plan.ts). */
+export interface MetricColumns {
+  names: string[];
+  forecasts: Forecast[];
+  plans: CapacityPlan[];
+  /** Per step, the index of the metric that binds. */
+  binding: ArrayLike<number>;
+}
+
+/**
+ * plan.csv of a plan with several metrics: the servers and the metric that binds, then each
+ * metric's servers, forecast and planned load.
+ */
+export function metricsPlanCsv(plan: CapacityPlan, metrics: MetricColumns, zone: string): string {
+  const { names, plans } = metrics;
+  return csv(
+    [
+      'timestamp',
+      'servers',
+      'binding',
+      ...names.map((n) => `servers_${n}`),
+      ...names.map((n) => `forecast_${n}`),
+      ...names.map((n) => `planned_load_${n}`),
+    ],
+    Array.from(plan.servers, (servers, i) => [
+      formatTimestamp(plan.start + i * plan.stepMs, zone),
+      servers,
+      names[metrics.binding[i]],
+      ...plans.map((p) => p.servers[i]),
+      ...plans.map((p) => formatNumber(p.forecast[i])),
+      ...plans.map((p) => formatNumber(p.plannedLoad[i])),
+    ]),
+  );
+}
+
+/** forecast.csv of a plan with several metrics: each metric's forecast and band. */
+export function metricsForecastCsv(metrics: MetricColumns, zone: string): string {
+  const { names, forecasts } = metrics;
+  const [first] = forecasts;
+  return csv(
+    ['timestamp', ...names.flatMap((n) => [`forecast_${n}`, `lower_${n}`, `upper_${n}`])],
+    Array.from(first.point, (_, i) => [
+      formatTimestamp(first.start + i * first.stepMs, zone),
+      ...forecasts.flatMap((f) => [
+        formatNumber(f.point[i]),
+        formatNumber(f.lower[i]),
+        formatNumber(f.upper[i]),
+      ]),
+    ]),
+  );
+}
+
 export function scheduleCsv(schedule: Schedule, zone: string): string {
   return csv(
     ['timestamp', 'capacity', 'change', 'action'],

@@ -72,8 +72,14 @@ export interface Forecasted {
 /** The shared first half of `forecast` and `plan`: read the CSV, then fit (or load) and forecast. */
 export async function forecastFrom(source: HistorySource, raw: RawOptions): Promise<Forecasted> {
   const ingest = ingestOptions(raw);
+  forecastRequest(raw); // a bad --horizon is refused before anything is read
+  return forecastHistory(await loadHistory(source, ingest), raw);
+}
+
+/** The second half of forecastFrom: a history already read, forecast. */
+export async function forecastHistory(ingested: History, raw: RawOptions): Promise<Forecasted> {
+  const ingest = ingestOptions(raw);
   const request = forecastRequest(raw);
-  const ingested = await loadHistory(source, ingest);
   if (!raw.modelFile) {
     const { calendar, lifts } = await buildCalendar(raw, ingested.series, request.horizonMs);
     const result = forecastSeries(raw.model, ingested.series, {

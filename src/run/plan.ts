@@ -1,16 +1,27 @@
 /**
  * `plan` as a run: read the history, forecast, size the servers, build the schedule and its
- * document. Returns data; commands print it, reports write it, fleets and `push` reuse it.
+ * document. Returns data; commands print it, reports write it, fleets and `push` reuse it. A
+ * service with several metrics (requests, CPU…) plans each on its own and takes, step by step,
+ * the largest count (see capacity/metrics.ts).
  */
-import { planFigures } from '../capacity/figures.js';
+import { planFigures, type PlanFigures } from '../capacity/figures.js';
+import { alignHistories, combineMetricPlans } from '../capacity/metrics.js';
+import { planCapacity } from '../capacity/servers.js';
 import { planFromForecast } from '../pipeline.js';
-import { scheduleDocument } from '../schedule/document.js';
-import { assumedCapacityNote, capacitySettings, type RawOptions } from '../settings/parse.js';
-import type { Warning } from '../types.js';
-import { calendarNotes, forecastFrom } from './forecast.js';
-import { type HistorySource } from '../sources/registry.js';
-
-export type PlanRun = Awaited<ReturnType<typeof runPlan>>;
+import { scheduleFromPlan } from '../schedule/changes.js';
+import { scheduleDocument, type ScheduleDocument } from '../schedule/document.js';
+import {
+  assumedCapacityNote,
+  capacitySettings,
+  ingestOptions,
+  type RawOptions,
+} from '../settings/parse.js';
+import { checkMetrics, metricOptions, type MetricSource } from '../settings/metrics.js';
+import type { CapacityPlan, CapacitySettings, Schedule, Warning } from '../types.js';
+import { maxOf } from '../util/extremes.js';
+import { calendarNotes, forecastFrom, forecastHistory, type Forecasted } from './forecast.js';
+import { loadHistory, type History } from '../sources/load.js';
+import { describeSource, type HistorySource } from '../sources/registry.js';
 
 /** What a plan is run and written with: the plan settings as flags give them, and the reports' options. */
 export interface PlanOptions extends RawOptions {
@@ -21,8 +32,46 @@ export interface PlanOptions extends RawOptions {
   charts?: boolean;
 }
 
+/** One metric of a plan with several: its own forecast and plan, and its part in the service's. */
+export interface MetricRun {
+  name: string;
+  /** How reports name its history. */
+  source: string;
+  settings: CapacitySettings;
+  forecasted: Forecasted;
+  /** The metric's own plan (the service's is the largest of these per step). */
+  plan: CapacityPlan;
+  peakServers: number;
+  /** Steps in which this metric set the service's count. */
+  bindingSteps: number;
+  /** Its share of steps expected above 100% of the service's servers. */
+  expectedShortShare?: number;
+}
+
+export interface PlanRun {
+  /** The history and forecast (with several metrics: the first metric's). */
+  forecasted: Forecasted;
+  settings: CapacitySettings;
+  plan: CapacityPlan;
+  schedule: Schedule;
+  figures: PlanFigures;
+  warnings: Warning[];
+  notes: string[];
+  document: ScheduleDocument;
+  /** With several metrics: each metric's run, and per step the index of the one that binds. */
+  metrics?: { runs: MetricRun[]; binding: Uint32Array };
+}
+
+/** What a plan reads: one history, or a service's metrics (one metric plans as its history alone). */
+export type PlanSource = HistorySource | MetricSource[];
+
 /** Everything `plan` computes before it writes: shared with fleets and `push`, which plans on the fly. */
-export async function runPlan(source: HistorySource, options: RawOptions) {
+export async function runPlan(source: PlanSource, options: RawOptions): Promise<PlanRun> {
+  if (Array.isArray(source)) {
+    checkMetrics(source, options);
+    if (source.length === 1) return runPlan(source[0].history, metricOptions(options, source[0]));
+    return runMetricsPlan(source, options);
+  }
   const settings = capacitySettings(options);
   const forecasted = await forecastFrom(source, options);
   const { ingested, result, zone } = forecasted;
@@ -33,26 +82,129 @@ export async function runPlan(source: HistorySource, options: RawOptions) {
   const notes = [...ingested.notes, ...result.notes, ...calendarNotes(forecasted)];
   const assumed = assumedCapacityNote(options, settings);
   if (assumed) notes.push(assumed);
-  if (plan.cappedSteps > 0) {
-    warnings.push({
-      code: 'max-servers',
-      count: plan.cappedSteps,
-      message: `${plan.cappedSteps} interval(s) need more than --max-servers ${settings.maxServers}; planned at the maximum, under-provisioned`,
-    });
-  }
+  if (plan.cappedSteps > 0) warnings.push(cappedWarning(plan));
   const document = scheduleDocument({
     zone,
     schedule,
     settings,
     figures,
     history: ingested.series,
-    source: {
-      file: ingested.file,
-      valueColumn: ingested.valueColumn,
-      model: forecast.model,
-      selection: result.selection?.reason,
-      quantile: forecast.quantile,
-    },
+    source: sourceBlock(forecasted),
   });
   return { forecasted, settings, plan, schedule, figures, warnings, notes, document };
+}
+
+function cappedWarning(plan: CapacityPlan): Warning {
+  return {
+    code: 'max-servers',
+    count: plan.cappedSteps,
+    message: `${plan.cappedSteps} interval(s) need more than --max-servers ${plan.settings.maxServers}; planned at the maximum, under-provisioned`,
+  };
+}
+
+function sourceBlock({ ingested, result }: Forecasted): Record<string, unknown> {
+  return {
+    file: ingested.file,
+    valueColumn: ingested.valueColumn,
+    model: result.forecast.model,
+    selection: result.selection?.reason,
+    quantile: result.forecast.quantile,
+  };
+}
+
+/**
+ * Several metrics: every history read, cut to a common end, forecast and planned with the
+ * service's settings under the metric's own; the service's servers the largest per step.
+ */
+async function runMetricsPlan(metrics: MetricSource[], options: RawOptions): Promise<PlanRun> {
+  const optionsOf = metrics.map((m) => metricOptions(options, m));
+  const histories: History[] = [];
+  // One at a time: a metric from standard input is read once, and errors come in order.
+  for (const [i, m] of metrics.entries()) {
+    histories.push(await loadHistory(m.history, ingestOptions(optionsOf[i])));
+  }
+  const aligned = alignHistories(
+    metrics.map((m, i) => ({ name: m.name, series: histories[i].series })),
+  );
+  const runs: MetricRun[] = [];
+  const warnings: Warning[] = [];
+  const notes: string[] = [...aligned.notes];
+  for (const [i, m] of metrics.entries()) {
+    const forecasted = await forecastHistory(
+      { ...histories[i], series: aligned.series[i] },
+      optionsOf[i],
+    );
+    const settings = capacitySettings(optionsOf[i]);
+    const plan = planCapacity(forecasted.result.forecast, settings);
+    const { ingested, result } = forecasted;
+    warnings.push(...ingested.warnings.map((w) => ({ ...w, message: `${m.name}: ${w.message}` })));
+    notes.push(
+      ...[...ingested.notes, ...result.notes].map((n) => `${m.name}: ${n}`),
+      ...(i === 0 ? calendarNotes(forecasted) : []),
+    );
+    runs.push({
+      name: m.name,
+      source: typeof m.history === 'string' ? ingested.file : describeSource(m.history),
+      settings,
+      forecasted,
+      plan,
+      peakServers: maxOf(plan.servers),
+      bindingSteps: 0,
+    });
+  }
+  const combined = combineMetricPlans(
+    runs.map((r) => ({ name: r.name, forecast: r.forecasted.result.forecast, plan: r.plan })),
+  );
+  runs.forEach((r, i) => {
+    r.bindingSteps = combined.bindingSteps[i];
+    if (combined.shortShare) r.expectedShortShare = combined.shortShare[i];
+  });
+  const { plan } = combined;
+  const schedule = scheduleFromPlan(plan);
+  const figures = planFigures(plan, schedule);
+  if (plan.cappedSteps > 0) warnings.push(cappedWarning(plan));
+  const [first] = runs;
+  const document = scheduleDocument({
+    zone: first.forecasted.zone,
+    schedule,
+    settings: plan.settings,
+    figures,
+    history: first.forecasted.ingested.series,
+    source: sourceBlock(first.forecasted),
+    metrics: {
+      list: runs.map((r) => metricEntry(r)),
+      binding: Array.from(combined.binding, (i) => runs[i].name),
+    },
+  });
+  return {
+    forecasted: first.forecasted,
+    settings: plan.settings,
+    plan,
+    schedule,
+    figures,
+    warnings,
+    notes,
+    document,
+    metrics: { runs, binding: combined.binding },
+  };
+}
+
+/** A metric as schedule.json lists it. */
+function metricEntry(r: MetricRun): Record<string, unknown> {
+  const { ingested, result } = r.forecasted;
+  const history = ingested.series.values.filter(Number.isFinite);
+  return {
+    name: r.name,
+    source: r.source,
+    valueColumn: ingested.valueColumn,
+    model: result.forecast.model,
+    capacityPerServer: r.settings.capacityPerServer,
+    targetUtilization: r.settings.targetUtilization,
+    peakForecast: maxOf(result.forecast.point),
+    peakPlannedLoad: maxOf(r.plan.plannedLoad),
+    ...(history.length > 0 && { historyPeak: maxOf(history) }),
+    peakServers: r.peakServers,
+    bindingSteps: r.bindingSteps,
+    ...(r.expectedShortShare !== undefined && { expectedShortShare: r.expectedShortShare }),
+  };
 }

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { readScheduleDocument, type PlannedSchedule } from '../schedule/document.js';
+import { describeMetrics, metricsFrom, type MetricSource } from '../settings/metrics.js';
 import type { RawOptions } from '../settings/parse.js';
 import { describeSource, namesRemoteSource, sourceFrom } from '../sources/registry.js';
 import type { Warning } from '../types.js';
@@ -12,6 +13,8 @@ import { readTextFile } from '../util/files.js';
 export interface ScheduleSourceOptions extends RawOptions {
   /** A schedule.json written by `headroom plan`. */
   schedule?: string;
+  /** A config service's metrics, already read from headroom.yaml (`--metric` gives strings). */
+  metrics?: MetricSource[];
   leadTime: string;
   minHold: string;
 }
@@ -35,7 +38,10 @@ export async function scheduleSource(
   csv: string | undefined,
   options: ScheduleSourceOptions,
 ): Promise<ScheduleSource> {
-  const remote = namesRemoteSource(options);
+  const remote =
+    namesRemoteSource(options) ||
+    (options.metric ?? []).length > 0 ||
+    options.metrics !== undefined;
   if ((csv || remote) && options.schedule) {
     throw new UserError(
       `give either ${csv ? 'a CSV' : 'a source'} to plan from or --schedule, not both`,
@@ -62,11 +68,12 @@ export async function scheduleSource(
       'nothing to push: give a CSV history (or --prometheus) to plan from, or --schedule reports/schedule.json',
     );
   }
-  const source = sourceFrom(csv, options);
+  const source = options.metrics ?? metricsFrom(csv, options) ?? sourceFrom(csv, options);
+  const origin = Array.isArray(source) ? describeMetrics(source) : describeSource(source);
   const { runPlan } = await import('./plan.js');
   const planned = await runPlan(source, options);
   return {
-    planned: readScheduleDocument(planned.document, describeSource(source)),
+    planned: readScheduleDocument(planned.document, origin),
     warnings: planned.warnings,
     notes: planned.notes,
   };

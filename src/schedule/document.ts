@@ -19,8 +19,24 @@ export interface ScheduleDocument {
   /** The history the plan learned from: its peak is what --max-growth compares with. */
   history?: { start: string; end: string; peak: number; peakAt: string };
   summary: Record<string, unknown> & { peakServers: number; peakPlannedLoad: number };
-  entries: { timestamp: string; capacity: number; change: number; action: string }[];
+  /** With several metrics: each one's settings and figures (see capacity/metrics.ts). */
+  metrics?: MetricSummary[];
+  /** `binding`: with several metrics, the one that sets the entry's count. */
+  entries: {
+    timestamp: string;
+    capacity: number;
+    change: number;
+    action: string;
+    binding?: string;
+  }[];
 }
+
+/** One metric of a plan with several, as schedule.json lists it. */
+export type MetricSummary = Record<string, unknown> & {
+  name: string;
+  peakPlannedLoad: number;
+  historyPeak?: number;
+};
 
 /** A schedule ready to push: times as epoch milliseconds. */
 export interface PlannedSchedule {
@@ -32,6 +48,8 @@ export interface PlannedSchedule {
   peakPlannedLoad: number;
   maxServers: number | null;
   historyPeak?: number;
+  /** With several metrics: each one's peak planned load and history peak (for --max-growth). */
+  metricPeaks?: { name: string; peakPlannedLoad: number; historyPeak?: number }[];
   document: ScheduleDocument;
 }
 
@@ -42,6 +60,8 @@ export interface DocumentInput {
   figures: PlanFigures;
   history: Series;
   source: Record<string, unknown>;
+  /** With several metrics: their entries, and per step the name of the one that binds. */
+  metrics?: { list: Record<string, unknown>[]; binding: string[] };
 }
 
 /** The schedule's entries with local timestamps, as schedule.json holds them. */
@@ -79,8 +99,23 @@ export function scheduleDocument(input: DocumentInput): ScheduleDocument {
       peakForecastAt: formatTimestamp(figures.peakForecastAt, zone),
       peakServersAt: formatTimestamp(figures.peakServersAt, zone),
     },
-    entries: scheduleEntries(schedule, zone),
+    ...(input.metrics && { metrics: input.metrics.list as MetricSummary[] }),
+    entries: input.metrics
+      ? withBinding(scheduleEntries(schedule, zone), schedule, input.metrics.binding)
+      : scheduleEntries(schedule, zone),
   };
+}
+
+/** Each entry with the metric that binds at its step. */
+function withBinding(
+  entries: ReturnType<typeof scheduleEntries>,
+  schedule: Schedule,
+  binding: string[],
+) {
+  return entries.map((e, i) => {
+    const step = Math.round((schedule.entries[i].timestamp - schedule.start) / schedule.stepMs);
+    return { ...e, binding: binding[step] };
+  });
 }
 
 /** Checks a schedule.json (already parsed from JSON) and returns it with times in milliseconds. */
@@ -147,6 +182,13 @@ export function readScheduleDocument(data: unknown, origin: string): PlannedSche
     peakPlannedLoad: Number(doc.summary?.peakPlannedLoad ?? NaN),
     maxServers: doc.capacity?.maxServers ?? null,
     ...(typeof historyPeak === 'number' && { historyPeak }),
+    ...(Array.isArray(doc.metrics) && {
+      metricPeaks: doc.metrics.map((m) => ({
+        name: String(m.name),
+        peakPlannedLoad: Number(m.peakPlannedLoad),
+        ...(typeof m.historyPeak === 'number' && { historyPeak: m.historyPeak }),
+      })),
+    }),
     document: doc as ScheduleDocument,
   };
 }

@@ -63,6 +63,8 @@ export interface RawOptions {
   planOn?: string;
   risk?: string;
   peakUtilization?: string;
+  /** `--metric NAME=CSV,…`, repeated: several metrics per service (see settings/metrics.ts). */
+  metric?: string[];
 }
 
 /** A numeric flag, checked: the error names the flag, what was expected and what was given. */

@@ -11,11 +11,14 @@ export function guardrailProblems(
   maxGrowth: number,
 ): string[] {
   const problems: string[] = [];
-  const { historyPeak, peakPlannedLoad } = planned;
-  if (historyPeak !== undefined && historyPeak > 0 && peakPlannedLoad > maxGrowth * historyPeak) {
-    problems.push(
-      `the plan's peak load ${round(peakPlannedLoad)} is ${round(peakPlannedLoad / historyPeak)}× the highest load in its history (${round(historyPeak)}); --max-growth allows ${maxGrowth}×`,
-    );
+  // With several metrics, each one's peak against its own history.
+  const peaks = planned.metricPeaks ?? [{ name: '', ...planned }];
+  for (const { name, historyPeak, peakPlannedLoad } of peaks) {
+    if (historyPeak !== undefined && historyPeak > 0 && peakPlannedLoad > maxGrowth * historyPeak) {
+      problems.push(
+        `the plan's peak ${name ? `${name} ` : ''}load ${round(peakPlannedLoad)} is ${round(peakPlannedLoad / historyPeak)}× the highest ${name ? `${name} ` : ''}load in its history (${round(historyPeak)}); --max-growth allows ${maxGrowth}×`,
+      );
+    }
   }
   const maxSizes = actions.map((a) => a.maxSize).filter((m): m is number => m !== undefined);
   if (group && maxSizes.length > 0 && minOf(maxSizes) < group.desiredCapacity) {
