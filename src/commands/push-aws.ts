@@ -17,6 +17,7 @@ import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
 import { wholeNumber } from '../settings/parse.js';
 import {
+  refuseStaleHistory,
   scheduleSource,
   shapeOptions,
   type ScheduleSource,
@@ -38,6 +39,8 @@ export interface PushAwsOptions extends ScheduleSourceOptions, AwsPushOptions {
   maxGrowth: string;
   force?: boolean;
   apply?: boolean;
+  /** Exit EXIT.pending when the group does not hold the plan after this run. */
+  exitCode?: boolean;
   json?: boolean;
 }
 
@@ -55,8 +58,13 @@ export async function pushAwsCommand(
   const settings = awsSettings(options);
   const { leadMs, minHoldMs } = shapeOptions(options);
   const source = await scheduleSource(csv, options);
+  refuseStaleHistory(source, options, context.now);
   const target = awsTarget(options, { ...settings, leadMs, minHoldMs }, source, context.now);
-  return runPush(target, { apply: Boolean(options.apply), stepSummary: context.stepSummary });
+  return runPush(target, {
+    apply: Boolean(options.apply),
+    stepSummary: context.stepSummary,
+    exitCode: Boolean(options.exitCode),
+  });
 }
 
 /** The checked numbers of the options (UserError for a bad one). */

@@ -70,8 +70,12 @@ export function registerPushAws(push: Command, run: Runner): void {
       "refuse a plan whose peak load exceeds this multiple of the history's peak",
       '3',
     )
-    .option('--force', 'push even when a guardrail objects')
+    .option('--force', 'push even when a guardrail objects (a stale history, a plan far above it)')
     .option('--apply', 'change the group (without it, only show what would change)')
+    .option(
+      '--exit-code',
+      'exit 7 when the group does not hold the plan after this run (changes pending in a dry run), 0 when it does',
+    )
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -81,10 +85,13 @@ Examples:
   $ headroom push aws --group web-asg --schedule reports/schedule.json --max-size 40 --apply
   $ headroom push aws requests.csv --capacity-per-server 800 --group web-asg --desired none --apply
   $ headroom push aws --config headroom.yaml --apply
+  $ headroom push aws --group web-asg --schedule reports/schedule.json --exit-code   # 7: changes pending
 
 Exit codes: 0 done (or nothing to do), 2 bad input, 3 AWS refused a call or some actions failed,
-4 a guardrail refused the plan (see --force), 130/143 stopped by Ctrl-C/SIGTERM after the call in
-flight (what was applied is listed; run it again to finish).
+4 a guardrail refused the plan (a history older than --max-staleness, a plan that has ended, a
+peak far above the history; see --force), 5 some services of --config failed, 7 with --exit-code:
+changes pending, 130/143 stopped by Ctrl-C/SIGTERM after the call in flight (what was applied is
+listed; run it again to finish).
 `,
     )
     .action((csv: string | undefined, options: PushAwsOptions, command: Command) => {
@@ -151,6 +158,11 @@ export function registerPushK8s(push: Command, run: Runner): Command {
     )
     .option('--kubectl', 'with --apply: use kubectl (the default when it is on the PATH)')
     .option('--api', 'with --apply: use the Kubernetes API directly, even when kubectl is there')
+    .option('--force', 'push even when a guardrail objects (a history older than --max-staleness)')
+    .option(
+      '--exit-code',
+      'with --diff or --apply: exit 7 when the cluster does not hold the plan after this run, 0 when it does',
+    )
     .option(
       '--force-conflicts',
       'with --apply or --diff: take over fields another manager set (e.g. an earlier kubectl apply)',
@@ -170,13 +182,16 @@ Examples:
   $ headroom push k8s --schedule reports/schedule.json --target deployment/web --keep-triggers cpu.yaml --apply
   $ headroom push k8s requests.csv --capacity-per-server 800 --target statefulset/db --format cronjob
   $ headroom push k8s --schedule reports/schedule.json --target deployment/web --format hpa --out hpa.yaml
+  $ headroom push k8s --schedule reports/schedule.json --target deployment/web --diff --exit-code
 
 Without --apply nothing in the cluster changes; the YAML goes to stdout (or --out). --diff (and
 --apply, before it changes anything) reads each object through the Kubernetes API and asks the
 cluster for a server-side dry run of the apply: "n to create, n to change, n unchanged".
-Exit codes: 0 done (changes pending or not), 2 bad input, 3 Kubernetes refused an object or its
-dry run, or cannot be reached (what was applied is listed), 130/143 stopped by Ctrl-C/SIGTERM
-after the object in flight (run it again to finish).
+Exit codes: 0 done (changes pending or not, unless --exit-code), 2 bad input, 3 Kubernetes
+refused an object or its dry run, or cannot be reached (what was applied is listed), 4 a guardrail
+refused the plan (a history older than --max-staleness, see --force; dated windows that have
+ended), 5 some services of --config failed, 7 with --exit-code: changes pending, 130/143 stopped by
+Ctrl-C/SIGTERM after the object in flight (run it again to finish).
 `,
     )
     .action((csv: string | undefined, options: PushK8sOptions, cmd: Command) => {

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import type { ApplyResult } from '../targets/k8s/apply.js';
 import { k8sChanges, type K8sPlan } from '../targets/k8s/push.js';
 import { type K8sFormat, type K8sPushInput } from '../targets/k8s/build.js';
@@ -17,6 +18,7 @@ import { isValidZone } from '../util/time.js';
 import { wholeNumber } from '../settings/parse.js';
 import type { CommandOutput } from './output.js';
 import {
+  refuseStaleHistory,
   scheduleSource,
   shapeOptions,
   type ScheduleSource,
@@ -44,6 +46,8 @@ export interface PushK8sOptions extends ScheduleSourceOptions {
   kubectl?: boolean;
   api?: boolean;
   forceConflicts?: boolean;
+  /** Exit EXIT.pending when the cluster does not hold the plan after this run (--diff or --apply). */
+  exitCode?: boolean;
 }
 
 export interface PushK8sContext {
@@ -69,6 +73,7 @@ export async function pushK8sCommand(
   const kept = options.keepTriggers ? await keptTriggers(options.keepTriggers) : undefined;
   const objects = objectNames(options, kept);
   const source = await scheduleSource(csv, options);
+  refuseStaleHistory(source, options, context.now);
   if (context.timezoneGiven && !isValidZone(options.timezone)) {
     throw new UserError(
       `--timezone: '${options.timezone}' is not an IANA time zone`,
@@ -91,7 +96,11 @@ export async function pushK8sCommand(
     now: context.now,
   };
   const target = k8sTarget(options, input, source);
-  return runPush(target, { apply: Boolean(options.apply), stepSummary: context.stepSummary });
+  return runPush(target, {
+    apply: Boolean(options.apply),
+    stepSummary: context.stepSummary,
+    exitCode: Boolean(options.exitCode),
+  });
 }
 
 /** The flags that must go together, and the numbers (UserError for a bad one). */
@@ -113,6 +122,12 @@ function checkFlags(options: PushK8sOptions) {
     throw new UserError(
       '--force-conflicts only applies with --apply or --diff',
       'add --apply to change the cluster, or --diff to see what would change',
+    );
+  }
+  if (options.exitCode && !options.apply && !options.diff) {
+    throw new UserError(
+      '--exit-code needs --diff or --apply: without them the YAML is not compared with the cluster',
+      `add --diff to exit ${EXIT.pending} when the cluster does not hold these objects yet, 0 when it does`,
     );
   }
   const maxCount = wholeNumber(options.maxTriggers, '--max-triggers', 1);

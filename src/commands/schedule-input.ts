@@ -1,8 +1,9 @@
-import { UserError } from '../errors.js';
+import { GuardrailError, UserError } from '../errors.js';
 import { readScheduleDocument, type PlannedSchedule } from '../schedule/document.js';
 import type { Warning } from '../types.js';
 import type { Command } from 'commander';
-import { durationOrZero } from '../util/duration.js';
+import { durationOrZero, parseDuration } from '../util/duration.js';
+import { DEFAULT_MAX_STALENESS, staleHistoryMessage } from '../schedule/freshness.js';
 import type { RawOptions } from '../settings/parse.js';
 import { addCapacityOptions, addIngestOptions, addModelOptions } from './options.js';
 import { readTextFile } from '../util/files.js';
@@ -13,6 +14,9 @@ export interface ScheduleSourceOptions extends RawOptions {
   schedule?: string;
   leadTime: string;
   minHold: string;
+  maxStaleness: string;
+  /** Push even when a guardrail objects. */
+  force?: boolean;
 }
 
 /** `[csv]`, --schedule, how to shape the schedule, and every plan flag for planning on the fly. */
@@ -32,6 +36,11 @@ export function addScheduleSourceOptions(command: Command): Command {
             '--min-hold <duration>',
             'fill dips shorter than this instead of scaling in and straight out again',
             '2h',
+          )
+          .option(
+            '--max-staleness <duration>',
+            'refuse (exit 4, see --force) a plan whose history ended longer ago than this',
+            DEFAULT_MAX_STALENESS,
           ),
       ),
     ),
@@ -92,4 +101,37 @@ export async function scheduleSource(
     warnings: planned.warnings,
     notes: planned.notes,
   };
+}
+
+/**
+ * Refuses (exit 4) to push a plan learned from a history whose last timestamp is more than
+ * --max-staleness before `now`, unless --force, which pushes it with a warning. A schedule.json
+ * that does not say where its history ends (one written by hand) is not checked.
+ */
+export function refuseStaleHistory(
+  source: ScheduleSource,
+  options: ScheduleSourceOptions,
+  now: number,
+) {
+  const { planned } = source;
+  if (planned.historyEnd === undefined) return;
+  const maxMs = parseDuration(options.maxStaleness, '--max-staleness');
+  const history = {
+    end: planned.historyEnd,
+    stepMs: planned.schedule.stepMs,
+    zone: planned.timezone,
+  };
+  const stale = staleHistoryMessage(history, now, maxMs);
+  if (!stale) return;
+  if (!options.force) {
+    throw new GuardrailError(
+      `${planned.origin}: ${stale}; pushing it would keep an old pattern in place`,
+      'plan again from fresh data (is the export that feeds it still running?), raise --max-staleness, or push it anyway with --force',
+    );
+  }
+  source.warnings.push({
+    code: 'stale-history',
+    count: 1,
+    message: `${planned.origin}: ${stale}; pushed anyway (--force)`,
+  });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configShape, durationOrZero, sourceShape } from '../settings/table.js';
+import { configShape, duration, durationOrZero, sourceShape } from '../settings/table.js';
 import { acceptablePrefix, PREFIX_RULE } from '../targets/aws/prefix.js';
 import { trustedEndpoint } from '../util/endpoint.js';
 
@@ -17,6 +17,8 @@ export const planKeys = {
   ...configShape(),
   leadTime: durationOrZero,
   minHold: durationOrZero,
+  /** `plan` warns, `push` refuses (see --force), when the history ended longer ago than this. */
+  maxStaleness: duration,
   unit: z.string(),
   /** `--no-charts` is `charts: false`. */
   charts: z.boolean(),

@@ -19,6 +19,8 @@ export interface PlanOptions extends RawOptions {
   unit?: string;
   /** `--no-charts` (or `charts: false` in headroom.yaml): write no PNGs. Default: drawn. */
   charts?: boolean;
+  /** Warn when the history's last timestamp is older than this (default 2d): `push` refuses it. */
+  maxStaleness?: string;
 }
 
 /** Everything `plan` computes before it writes: shared with fleets and `push`, which plans on the fly. */

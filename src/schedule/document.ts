@@ -32,6 +32,8 @@ export interface PlannedSchedule {
   peakPlannedLoad: number;
   maxServers: number | null;
   historyPeak?: number;
+  /** When the history it learned from ends (epoch ms), if the document says. */
+  historyEnd?: number;
   document: ScheduleDocument;
 }
 
@@ -139,6 +141,7 @@ export function readScheduleDocument(data: unknown, origin: string): PlannedSche
   if (end <= entries[entries.length - 1].timestamp) fail('"end" must come after the last entry');
   const peakServers = maxOf(entries.map((e) => e.capacity));
   const historyPeak = doc.history?.peak;
+  const historyEnd = doc.history ? time(doc.history.end, '"history.end"') : undefined;
   return {
     origin,
     timezone: doc.timezone,
@@ -147,6 +150,7 @@ export function readScheduleDocument(data: unknown, origin: string): PlannedSche
     peakPlannedLoad: Number(doc.summary?.peakPlannedLoad ?? NaN),
     maxServers: doc.capacity?.maxServers ?? null,
     ...(typeof historyPeak === 'number' && { historyPeak }),
+    ...(historyEnd !== undefined && { historyEnd }),
     document: doc as ScheduleDocument,
   };
 }
