@@ -9,6 +9,8 @@ import {
 import { diffActions, type ExistingAction } from '../src/targets/aws/diff.js';
 import { guardrailProblems } from '../src/targets/aws/guardrails.js';
 import { HOUR, DAY } from './helpers/series.js';
+import { thrown } from './helpers/thrown.js';
+import { GuardrailError } from '../src/errors.js';
 
 const NOW = Date.UTC(2026, 10, 21, 12); // Saturday noon UTC
 
@@ -86,6 +88,19 @@ describe('actions for a plan', () => {
     expect(() => actionsFor(planned([[NOW - 2 * DAY, 3]], NOW - DAY), options)).toThrow(
       /before now: one-off actions must start in the future/,
     );
+  });
+
+  it('refuses an ended plan as a guardrail (exit 4) whose hint fits the plan', async () => {
+    // A plan of a day cannot repeat weekly (that refuses plans under a week): plan again.
+    const day = await thrown(() => actionsFor(planned([[NOW - 2 * DAY, 3]], NOW - DAY), options));
+    expect(day).toBeInstanceOf(GuardrailError);
+    expect((day as GuardrailError).hint).toBe('plan again from fresh data');
+    // A week of plan can: the hint says how.
+    const week = await thrown(() =>
+      actionsFor(planned([[NOW - 9 * DAY, 3]], NOW - 2 * DAY), { ...options, recurrence: 'once' }),
+    );
+    expect((week as GuardrailError).hint).toMatch(/--recurrence weekly/);
+    expect(week.message).toMatch(/--force cannot push dates that have passed/);
   });
 
   it('sets sizes as the flags say', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DATA, ELB, headroom, ROOT } from './helpers/cli.js';
+import { ANY_AGE, DATA, ELB, headroom, ROOT } from './helpers/cli.js';
 import { runInProcess } from './helpers/in-process.js';
 
 const CHROMIUM = process.env.HEADROOM_CHROMIUM ?? '/usr/bin/chromium';
@@ -174,6 +174,7 @@ describe('fleet runs from headroom.yaml', () => {
       'examples/k8s.yaml',
       '--allow-outside-config-dir',
       '--quiet',
+      ...ANY_AGE,
     ]);
     expect(run.code, run.stderr).toBe(0);
     const docs = parseAllDocuments(run.stdout);

@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ELB } from './helpers/cli.js';
+import { ANY_AGE, ELB } from './helpers/cli.js';
 import { runInProcess } from './helpers/in-process.js';
 
 // `--no-charts` (and `charts: false` in headroom.yaml): every report but the two PNGs.
@@ -121,7 +121,8 @@ describe('headroom plan --no-charts', () => {
   }, 60_000);
 
   it('a fleet draws no PNG anywhere; index.html shows each service without images', async () => {
-    const run = await runInProcess(['plan', '--no-charts', '--out-dir', 'fleet-out', ...QUICK], {
+    const args = ['plan', '--no-charts', '--out-dir', 'fleet-out', ...QUICK, ...ANY_AGE];
+    const run = await runInProcess(args, {
       cwd: dir,
     });
     expect(run.code, run.stderr).toBe(0);

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DATA } from './helpers/cli.js';
+import { ANY_AGE, DATA } from './helpers/cli.js';
 import { runInProcess } from './helpers/in-process.js';
 import {
   FAKE_AWS_ENV,
@@ -20,7 +20,7 @@ let schedule: string;
 const credentials = FAKE_AWS_ENV;
 
 function push(args: string[], env: Record<string, string | undefined> = {}) {
-  return runInProcess(['push', 'aws', '--group', 'web', ...args], {
+  return runInProcess(['push', 'aws', '--group', 'web', ...ANY_AGE, ...args], {
     env: {
       ...credentials,
       AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
@@ -32,7 +32,7 @@ function push(args: string[], env: Record<string, string | undefined> = {}) {
 
 /** The same push as `push`, started so that the test can signal it mid-call. */
 function startPush(args: string[]) {
-  return startHeadroom(['push', 'aws', '--group', 'web', ...args], {
+  return startHeadroom(['push', 'aws', '--group', 'web', ...ANY_AGE, ...args], {
     ...credentials,
     AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
     GITHUB_STEP_SUMMARY: undefined,
@@ -279,15 +279,18 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
   });
 
   it('without credentials, shows the actions it would write and says the diff needs them', async () => {
-    const run = await runInProcess(['push', 'aws', '--group', 'web', '--schedule', schedule], {
-      env: {
-        ...credentials,
-        AWS_ACCESS_KEY_ID: undefined,
-        AWS_SECRET_ACCESS_KEY: undefined,
-        AWS_PROFILE: undefined,
-        AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+    const run = await runInProcess(
+      ['push', 'aws', '--group', 'web', ...ANY_AGE, '--schedule', schedule],
+      {
+        env: {
+          ...credentials,
+          AWS_ACCESS_KEY_ID: undefined,
+          AWS_SECRET_ACCESS_KEY: undefined,
+          AWS_PROFILE: undefined,
+          AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+        },
       },
-    });
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/the diff against the group needs credentials/);
     expect(run.stdout).toMatch(/action\(s\) would be written \(not compared with the group\)/);
@@ -295,7 +298,7 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
     expect(fake.requests).toHaveLength(0);
 
     const apply = await runInProcess(
-      ['push', 'aws', '--group', 'web', '--schedule', schedule, '--apply'],
+      ['push', 'aws', '--group', 'web', ...ANY_AGE, '--schedule', schedule, '--apply'],
       { env: { ...credentials, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined } },
     );
     // Missing credentials are the user's to fix: exit 2 with how, not a refusal by AWS (3).
@@ -313,9 +316,11 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
     expect(result.mode).toBe('weekly');
     expect(result.diff.create.length).toBe(result.actions.length);
 
-    const once = await push(['--schedule', schedule, '--recurrence', 'once']);
-    expect(once.code).toBe(2);
+    // An ended plan is out of date like a stale history (exit 4), but --force cannot push it.
+    const once = await push(['--schedule', schedule, '--recurrence', 'once', '--force']);
+    expect(once.code).toBe(4);
     expect(once.stderr).toMatch(/before now: one-off actions must start in the future/);
+    expect(once.stderr).toMatch(/--force cannot push dates that have passed/);
     expect(once.stderr).toMatch(/--recurrence weekly/);
   }, 30_000);
 
@@ -353,7 +358,16 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
       ].join('\n'),
     );
     const run = await runInProcess(
-      ['push', 'aws', '--config', config, '--allow-outside-config-dir', '--apply', '--json'],
+      [
+        'push',
+        'aws',
+        '--config',
+        config,
+        '--allow-outside-config-dir',
+        '--apply',
+        '--json',
+        ...ANY_AGE,
+      ],
       {
         env: {
           ...credentials,
@@ -376,12 +390,15 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
   }, 60_000);
 
   it('names a missing group and a missing schedule clearly', async () => {
-    const missing = await runInProcess(['push', 'aws', '--group', 'nope', '--schedule', schedule], {
-      env: {
-        ...credentials,
-        AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+    const missing = await runInProcess(
+      ['push', 'aws', '--group', 'nope', ...ANY_AGE, '--schedule', schedule],
+      {
+        env: {
+          ...credentials,
+          AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+        },
       },
-    });
+    );
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(/no Auto Scaling group named 'nope'/);
     const noFile = await push(['--schedule', join(dir, 'absent.json')]);
@@ -542,11 +559,14 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
       ].join('\n'),
     );
     const held = fake.hold('BatchPutScheduledUpdateGroupAction');
-    const run = startHeadroom(['push', 'aws', '--config', config, '--apply', '--json'], {
-      ...credentials,
-      AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
-      GITHUB_STEP_SUMMARY: undefined,
-    });
+    const run = startHeadroom(
+      ['push', 'aws', '--config', config, '--apply', '--json', ...ANY_AGE],
+      {
+        ...credentials,
+        AWS_ENDPOINT_URL_AUTO_SCALING: fake.url,
+        GITHUB_STEP_SUMMARY: undefined,
+      },
+    );
     await held.arrived;
     run.signal('SIGTERM');
     await run.stderrMatches(/SIGTERM: stopping/);

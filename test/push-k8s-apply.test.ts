@@ -449,10 +449,10 @@ describe('push k8s --apply through kubectl', () => {
 
 describe('push k8s --apply refuses, before any call, what would not work', () => {
   const ONE_OFF = join(ROOT, 'test/fixtures/k8s/one-off.schedule.json');
-  /** Runs with --apply --api and checks the refusal: exit 2, the problem, the hint, no request. */
-  async function refused(args: string[], problem: RegExp, hint: RegExp) {
+  /** Runs with --apply --api and checks the refusal: the exit code, problem, hint, no request. */
+  async function refused(args: string[], problem: RegExp, hint: RegExp, code = 2) {
     const run = await headroom([...args, '--apply', '--api']);
-    expect(run.code, run.stderr).toBe(2);
+    expect(run.code, run.stderr).toBe(code);
     const [message, hintLine = ''] = run.stderr.split(/\n\s*hint: /);
     expect(message).toMatch(problem);
     expect(hintLine).toMatch(hint);
@@ -541,12 +541,14 @@ describe('push k8s --apply refuses, before any call, what would not work', () =>
         ['push', 'k8s', '--schedule', past, '--target', 'deployment/web', '--format', format],
         /the schedule ended 2024-11-29T05:00:00.000Z, before now: .*dated cron/,
         /plan again from fresh data/,
+        4, // out of date like a stale history, but past --force: the dates have passed
       );
     }
     await refused(
-      [...push, '--one-off'],
-      /the schedule ended 2024-05-12T22:00:00.000Z, before now/,
+      [...push, '--one-off', '--force'],
+      /the schedule ended 2024-05-12T22:00:00.000Z, before now: .*--force cannot push dates/,
       /drop --one-off/,
+      4,
     );
     // An HPA has no dates, and a weekly repeat none either: both still apply; so does the future.
     for (const args of [

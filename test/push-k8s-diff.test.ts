@@ -6,7 +6,7 @@ import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v
 import { ServiceAccount } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { ROOT, type Run } from './helpers/cli.js';
+import { ANY_AGE, ROOT, type Run } from './helpers/cli.js';
 import { FakeKubernetes } from './helpers/fake-kubernetes.js';
 import { runInProcess } from './helpers/in-process.js';
 
@@ -253,6 +253,7 @@ describe('push k8s --diff', () => {
       '--allow-outside-config-dir',
       '--diff',
       '--json',
+      ...ANY_AGE,
     ]);
     expect(run.code, run.stderr).toBe(0);
     const { services } = JSON.parse(run.stdout);

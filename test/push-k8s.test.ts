@@ -15,7 +15,7 @@ import { buildK8sPush, type K8sFormat, type K8sPushInput } from '../src/targets/
 import { DEFAULT_KUBECTL_IMAGE } from '../src/targets/k8s/cronjob.js';
 import { isDnsSubdomain } from '../src/targets/k8s/names.js';
 import { cronJobReplicas, kedaReplicas } from '../src/targets/k8s/verify.js';
-import { ROOT } from './helpers/cli.js';
+import { ANY_AGE, ROOT } from './helpers/cli.js';
 import { runInProcess } from './helpers/in-process.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/k8s');
@@ -578,6 +578,7 @@ describe('push k8s output', () => {
       'cronjob',
       '--max-triggers',
       '8',
+      ...ANY_AGE,
     ]);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);

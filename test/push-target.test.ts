@@ -17,7 +17,7 @@ interface Outcome {
   interrupted?: StopSignal;
 }
 
-function fakeTarget(changes: string[], outcome: Partial<Outcome> = {}) {
+function fakeTarget(changes: string[], outcome: Partial<Outcome> = {}, compared = true) {
   const calls: string[] = [];
   const target: PushTarget<string[], Outcome> = {
     plan: async () => {
@@ -25,6 +25,7 @@ function fakeTarget(changes: string[], outcome: Partial<Outcome> = {}) {
       return changes;
     },
     pending: (plan) => plan.length > 0,
+    compared: () => compared,
     apply: async (plan, control) => {
       calls.push(`apply ${plan.join(',')} ${control.signal.aborted ? 'stopped' : 'running'}`);
       return { applied: plan, failed: [], notAttempted: [], ...outcome };
@@ -80,6 +81,25 @@ describe('runPush', () => {
     expect((await runPush(sigint, { apply: true })).exitCode).toBe(EXIT.interrupted);
     const sigterm = fakeTarget(['a'], { interrupted: 'SIGTERM', notAttempted: ['b'] }).target;
     expect((await runPush(sigterm, { apply: true })).exitCode).toBe(EXIT.terminated);
+  });
+
+  it('--exit-code: EXIT.pending while the target does not hold the plan, else 0', async () => {
+    const cases: [string, string[], boolean, boolean, Partial<Outcome>, number | undefined][] = [
+      ['dry run, changes', ['a'], false, true, {}, EXIT.pending],
+      ['dry run, nothing to change', [], false, true, {}, undefined],
+      ['dry run, not compared with the target', [], false, false, {}, EXIT.pending],
+      ['--apply, all applied', ['a'], true, true, {}, undefined],
+      ['--apply, nothing to change', [], true, true, {}, undefined],
+      ['--apply, a change failed', ['a'], true, true, { failed: ['a'] }, EXIT.remote],
+      ['--apply, interrupted', ['a'], true, true, { interrupted: 'SIGINT' }, EXIT.interrupted],
+    ];
+    for (const [name, changes, apply, compared, outcome, code] of cases) {
+      const { target } = fakeTarget(changes, outcome, compared);
+      expect((await runPush(target, { apply, exitCode: true })).exitCode, name).toBe(code);
+      // Without --exit-code, pending changes are no error.
+      const plain = fakeTarget(changes, outcome, compared).target;
+      if (code === EXIT.pending) expect((await runPush(plain, { apply })).exitCode).toBeUndefined();
+    }
   });
 
   it("appends the report's Markdown to the step summary", async () => {

@@ -26,6 +26,8 @@ import { fleetHtml, fleetMarkdown, type FleetEntry, type PlanJson } from '../rep
 import { table, type CommandOutput } from './output.js';
 import type { PlanOptions } from './plan.js';
 import { flagValuesOf } from '../config/service-settings.js';
+import { STALE_HISTORY } from '../schedule/freshness.js';
+import type { Warning } from '../types.js';
 
 export interface FleetOptions extends PlanOptions {
   config?: string;
@@ -297,7 +299,7 @@ async function planServices(
     const failed = outcomes.filter((o) => !o.ok);
     const common = {
       notes: failed.map((o) => `${o.name} failed: ${o.error}`),
-      warnings: [],
+      warnings: staleServices(outcomes),
       ...(failed.length > 0 && { exitCode: EXIT.someFailed }),
     };
     const overview =
@@ -306,6 +308,25 @@ async function planServices(
     const run: FleetRun = { label, tasks, outcomes, failed, reports, overview, common };
     return shard ? writeShardPart(run, shard, chosen) : writeFleetIndex(run);
   });
+}
+
+/**
+ * One warning naming the services planned from a history older than --max-staleness (their own
+ * reports say how old): the other warnings of a fleet stay in its reports.
+ */
+function staleServices(outcomes: ServiceOutcome[]): Warning[] {
+  const stale = outcomes
+    .filter((o) => o.warnings.some((w) => w.startsWith(STALE_HISTORY)))
+    .map((o) => o.name);
+  if (stale.length === 0) return [];
+  const named = stale.length > 10 ? `${stale.slice(0, 10).join(', ')}, …` : stale.join(', ');
+  return [
+    {
+      code: 'stale-history',
+      count: stale.length,
+      message: `${stale.length} service(s) planned from a history older than --max-staleness, which \`push\` refuses: ${named}`,
+    },
+  ];
 }
 
 /** What a fleet run planned, for the files it writes and what it prints. */

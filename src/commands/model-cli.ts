@@ -18,6 +18,7 @@ import {
 import type { Runner } from './output.js';
 import type { PlanOptions } from './plan.js';
 import { namesRemoteSource } from '../sources/registry.js';
+import { DEFAULT_MAX_STALENESS } from '../schedule/freshness.js';
 
 // The forecasting and planning commands' flags, help and actions. Their work loads only when they run.
 
@@ -67,6 +68,11 @@ export function registerPlan(program: Command, run: Runner): void {
     .addOption(metricOption())
     .option('--out-dir <dir>', 'where to write the reports', 'reports')
     .option('--unit <label>', 'unit of the load for charts, e.g. "requests/s"')
+    .option(
+      '--max-staleness <duration>',
+      "warn when the history's last timestamp is older than this (`push` refuses such a plan)",
+      DEFAULT_MAX_STALENESS,
+    )
     .option(
       '--no-charts',
       'draw no forecast.png or plan.png (the slowest report; for fleets planned in CI); summary.md and index.html go without them',

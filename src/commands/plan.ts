@@ -11,17 +11,28 @@ import { modelLine } from './shared.js';
 import { sourceFrom } from '../sources/registry.js';
 import { metricsFrom } from '../settings/metrics.js';
 import { maxOf } from '../util/extremes.js';
+import { staleHistoryWarning } from '../schedule/freshness.js';
 
 export type { PlanOptions };
 
-/** `headroom plan <csv>` (or `--metric …` repeated): run the plan, write its reports, say what it found. */
+/**
+ * `headroom plan <csv>` (or `--metric …` repeated): run the plan, write its reports, say what it
+ * found. `now` is the clock the history's age is measured against (a warning when it is older
+ * than --max-staleness); the demo, whose bundled history is from 2015, passes null.
+ */
 export async function planCommand(
   csv: string | undefined,
   options: PlanOptions,
+  now: number | null = Date.now(),
 ): Promise<CommandOutput> {
   const run = await runPlan(metricsFrom(csv, options) ?? sourceFrom(csv, options), options);
   const { forecasted, settings, plan, figures, warnings, notes } = run;
   const { ingested, result, zone } = forecasted;
+  const stale =
+    now === null
+      ? undefined
+      : staleHistoryWarning(ingested.series, zone, now, options.maxStaleness);
+  if (stale) warnings.push(stale);
   const { forecast, training } = result;
   const { files, json } = await writePlan(run, options, { generatedAt: new Date().toISOString() });
   const hours = (plan.servers.length * plan.stepMs) / HOUR_MS;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadConfig, type Service } from '../config/load.js';
 import { asFlagValue } from '../config/service-settings.js';
-import { UserError } from '../errors.js';
+import { GuardrailError, UserError } from '../errors.js';
 import { withMaskedExcerpts } from '../util/excerpt.js';
 import { EXIT } from '../exit-codes.js';
 import {
@@ -19,7 +19,8 @@ import { table, type CommandOutput } from './output.js';
 /**
  * Pushes every service of a config file that has a `push.<target>` block, one after another:
  * each is planned from its CSV and pushed with its block's settings (flags given on the command
- * line win). One service's failure does not stop the others; the exit code says whether any failed.
+ * line win). One service's failure does not stop the others; the exit code says whether any failed
+ * (4 when guardrails refused them all, else 5) and, with --exit-code, whether any has changes pending.
  * A signal (Ctrl-C) with --apply stops the fleet after the call in flight.
  */
 export async function pushFleetCommand(
@@ -54,14 +55,20 @@ async function pushFleet(
   // With --apply, a signal while one service is planned or pushed lets that one finish its call,
   // stops there, and skips the services after it; each service's push reports what it did.
   const { results, interrupted } = options.apply ? await whileApplying(pushAll) : await pushAll();
+  const code = (r: Result) => r.output?.exitCode ?? EXIT.ok;
   const failed = results.filter(
-    (r) => r.error || ((r.output?.exitCode ?? 0) !== 0 && !isInterruptedExit(r.output?.exitCode)),
+    (r) => r.error || (code(r) !== EXIT.pending && code(r) !== 0 && !isInterruptedExit(code(r))),
   );
+  // Refused by a guardrail alone (a stale history): 4, as for one service; any other failure: 5.
   const exitCode = interrupted
     ? exitCodeFor(interrupted)
     : failed.length > 0
-      ? EXIT.someFailed
-      : undefined;
+      ? failed.every((r) => r.refused)
+        ? EXIT.refused
+        : EXIT.someFailed
+      : results.some((r) => code(r) === EXIT.pending)
+        ? EXIT.pending
+        : undefined;
   return {
     json: {
       config: loaded.path,
@@ -71,6 +78,7 @@ async function pushFleet(
         name: r.name,
         result: r.output?.json,
         error: r.error,
+        ...(r.refused && { refused: true }),
         ...(r.notAttempted && { notAttempted: true }),
       })),
     },
@@ -133,6 +141,7 @@ async function pushService(
     return {
       name: service.name,
       error: `${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}`,
+      ...(error instanceof GuardrailError && { refused: true }),
     };
   }
 }
@@ -152,7 +161,8 @@ function fleetText(
     ...results
       .filter((r) => !r.notAttempted)
       .map(
-        (r) => `${comment(`== ${r.name}`)}\n${r.output?.text ?? comment(`FAILED: ${r.error}`)}\n`,
+        (r) =>
+          `${comment(`== ${r.name}`)}\n${r.output?.text ?? comment(`${resultOf(r)}: ${r.error}`)}\n`,
       ),
     comment(
       interrupted
@@ -168,12 +178,15 @@ interface Result {
   error?: string;
   /** Not started because a signal stopped the fleet. */
   notAttempted?: boolean;
+  /** A guardrail refused its plan (`error` says why). */
+  refused?: boolean;
 }
 
 function resultOf(r: Result): string {
   if (r.notAttempted) return 'not attempted (interrupted)';
-  if (r.error) return 'FAILED';
+  if (r.error) return r.refused ? 'REFUSED' : 'FAILED';
   const code = r.output?.exitCode ?? 0;
   if (code === 0) return 'ok';
+  if (code === EXIT.pending) return 'changes pending';
   return isInterruptedExit(code) ? 'interrupted' : 'partly failed';
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DEFAULT_MAX_STALENESS } from '../schedule/freshness.js';
 import { addCapacityOptions, addIngestOptions, addModelOptions, metricOption } from './options.js';
 
 // The flags of every push command that say which schedule to push (src/run/schedule.ts reads it).
@@ -21,6 +22,11 @@ export function addScheduleSourceOptions(command: Command): Command {
             '--min-hold <duration>',
             'fill dips shorter than this instead of scaling in and straight out again',
             '2h',
+          )
+          .option(
+            '--max-staleness <duration>',
+            'refuse (exit 4, see --force) a plan whose history ended longer ago than this',
+            DEFAULT_MAX_STALENESS,
           ),
       ),
     ),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configShape, durationOrZero, sourceShape } from '../settings/table.js';
+import { configShape, duration, durationOrZero, sourceShape } from '../settings/table.js';
 import { blockSchema } from '../targets/definition.js';
 import { PUSH_TARGETS } from '../targets/registry.js';
 
@@ -14,6 +14,8 @@ export const planKeys = {
   ...configShape(),
   leadTime: durationOrZero,
   minHold: durationOrZero,
+  /** `plan` warns, `push` refuses (see --force), when the history ended longer ago than this. */
+  maxStaleness: duration,
   unit: z.string(),
   /** `--no-charts` is `charts: false`. */
   charts: z.boolean(),

@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { writePlan } from '../report/plan-report.js';
 import { runPlan, type PlanRun } from '../run/plan.js';
 import { UserError } from '../errors.js';
+import { staleHistoryWarning } from '../schedule/freshness.js';
 import type { ServiceTask, ServiceOutcome } from './run.js';
 
 // One worker thread: plans the services it is handed, one at a time, and reports each outcome.
@@ -10,6 +11,10 @@ parentPort?.on('message', async (task: ServiceTask) => {
   let outcome: ServiceOutcome;
   try {
     const run = relabel(await runPlan(task.history, task.options), task);
+    const { ingested, zone } = run.forecasted;
+    // As `plan` of one history: a warning when it is older than --max-staleness (push refuses it).
+    const stale = staleHistoryWarning(ingested.series, zone, Date.now(), task.options.maxStaleness);
+    if (stale) run.warnings.push(stale);
     const { json } = await writePlan(run, task.options);
     outcome = {
       name: task.name,

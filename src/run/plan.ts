@@ -30,6 +30,8 @@ export interface PlanOptions extends RawOptions {
   unit?: string;
   /** `--no-charts` (or `charts: false` in headroom.yaml): write no PNGs. Default: drawn. */
   charts?: boolean;
+  /** Warn when the history's last timestamp is older than this (default 2d): `push` refuses it. */
+  maxStaleness?: string;
 }
 
 /** One metric of a plan with several: its own forecast and plan, and its part in the service's. */

@@ -1,10 +1,11 @@
-import { UserError } from '../errors.js';
+import { GuardrailError, UserError } from '../errors.js';
 import { readScheduleDocument, type PlannedSchedule } from '../schedule/document.js';
+import { staleHistoryMessage } from '../schedule/freshness.js';
 import { describeMetrics, metricsFrom, type MetricSource } from '../settings/metrics.js';
 import type { RawOptions } from '../settings/parse.js';
 import { describeSource, namesRemoteSource, sourceFrom } from '../sources/registry.js';
 import type { Warning } from '../types.js';
-import { durationOrZero } from '../util/duration.js';
+import { durationOrZero, parseDuration } from '../util/duration.js';
 import { readTextFile } from '../util/files.js';
 
 // The schedule a push sends: a saved schedule.json, or a plan made now from a history (its flags
@@ -17,6 +18,9 @@ export interface ScheduleSourceOptions extends RawOptions {
   metrics?: MetricSource[];
   leadTime: string;
   minHold: string;
+  maxStaleness: string;
+  /** Push even when a guardrail objects. */
+  force?: boolean;
 }
 
 /** --lead-time and --min-hold in milliseconds. */
@@ -77,4 +81,37 @@ export async function scheduleSource(
     warnings: planned.warnings,
     notes: planned.notes,
   };
+}
+
+/**
+ * Refuses (exit 4) to push a plan learned from a history whose last timestamp is more than
+ * --max-staleness before `now`, unless --force, which pushes it with a warning. A schedule.json
+ * that does not say where its history ends (one written by hand) is not checked.
+ */
+export function refuseStaleHistory(
+  source: ScheduleSource,
+  options: ScheduleSourceOptions,
+  now: number,
+) {
+  const { planned } = source;
+  if (planned.historyEnd === undefined) return;
+  const maxMs = parseDuration(options.maxStaleness, '--max-staleness');
+  const history = {
+    end: planned.historyEnd,
+    stepMs: planned.schedule.stepMs,
+    zone: planned.timezone,
+  };
+  const stale = staleHistoryMessage(history, now, maxMs);
+  if (!stale) return;
+  if (!options.force) {
+    throw new GuardrailError(
+      `${planned.origin}: ${stale}; pushing it would keep an old pattern in place`,
+      'plan again from fresh data (is the export that feeds it still running?), raise --max-staleness, or push it anyway with --force',
+    );
+  }
+  source.warnings.push({
+    code: 'stale-history',
+    count: 1,
+    message: `${planned.origin}: ${stale}; pushed anyway (--force)`,
+  });
 }

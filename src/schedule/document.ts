@@ -50,6 +50,8 @@ export interface PlannedSchedule {
   historyPeak?: number;
   /** With several metrics: each one's peak planned load and history peak (for --max-growth). */
   metricPeaks?: { name: string; peakPlannedLoad: number; historyPeak?: number }[];
+  /** When the history it learned from ends (epoch ms), if the document says. */
+  historyEnd?: number;
   document: ScheduleDocument;
 }
 
@@ -174,6 +176,10 @@ export function readScheduleDocument(data: unknown, origin: string): PlannedSche
   if (end <= entries[entries.length - 1].timestamp) fail('"end" must come after the last entry');
   const peakServers = maxOf(entries.map((e) => e.capacity));
   const historyPeak = doc.history?.peak;
+  // A hand-written schedule may give the history's peak and not its end: it is then not checked
+  // for freshness; an end that is there must be a timestamp.
+  const historyEnd =
+    doc.history?.end === undefined ? undefined : time(doc.history.end, '"history.end"');
   return {
     origin,
     timezone: doc.timezone,
@@ -189,6 +195,7 @@ export function readScheduleDocument(data: unknown, origin: string): PlannedSche
         ...(typeof m.historyPeak === 'number' && { historyPeak: m.historyPeak }),
       })),
     }),
+    ...(historyEnd !== undefined && { historyEnd }),
     document: doc as ScheduleDocument,
   };
 }

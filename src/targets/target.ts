@@ -24,6 +24,11 @@ export interface TargetChanges<Plan, Outcome extends ApplyOutcomeBase> {
   plan(): Promise<Plan>;
   /** Whether there is anything for --apply to change. */
   pending(plan: Plan): boolean;
+  /**
+   * Whether the plan was compared with the target (false: a dry run without credentials, or
+   * without --diff). --exit-code counts changes not compared as pending.
+   */
+  compared(plan: Plan): boolean;
   /** Applies the changes, checking `control` between calls; reports what was applied and failed. */
   apply(plan: Plan, control: ApplyControl): Promise<Outcome>;
   /** Releases what `plan` opened (clients); called once the changes are applied. */

@@ -37,3 +37,10 @@ export function headroom(
     );
   });
 }
+
+/**
+ * For pushes (and plans) from a fixture whose history ended years ago (the bundled data is from
+ * 2015, generated histories from 2024), in tests of something else than the history's age: push
+ * refuses a history older than --max-staleness (2d by default), and plan warns.
+ */
+export const ANY_AGE = ['--max-staleness', '10000d'];

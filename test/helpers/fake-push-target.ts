@@ -46,6 +46,7 @@ export const fakeTarget = definePushTarget<FakeOptions>({
       {
         plan: async () => [`store peak ${peak} in ${options.bucket}`],
         pending: (plan) => plan.length > 0,
+        compared: () => true,
         apply: async (plan) => ({ applied: plan, failed: [], notAttempted: [] }),
         describe: (plan, outcome) => ({
           json: {
@@ -55,7 +56,7 @@ export const fakeTarget = definePushTarget<FakeOptions>({
             manifest: options.manifest,
             peak,
             explicit: [...context.explicit].sort(),
-            applied: outcome?.applied ?? [],
+            applied: (outcome as { applied?: string[] } | undefined)?.applied ?? [],
           },
           text: `${outcome ? 'applied' : 'would'}: ${plan.join('; ')}`,
           warnings: source.warnings,

@@ -97,7 +97,10 @@ export function actionsFor(planned: PlannedSchedule, options: ActionOptions): Ac
     timeline.end,
     options.now,
     'one-off actions must start in the future',
-    'plan again from fresh data, or push it as weekly recurring actions with --recurrence weekly',
+    // A weekly repeat needs a week of plan: a shorter one can only be planned again.
+    weekly
+      ? 'plan again from fresh data, or push it as weekly recurring actions with --recurrence weekly'
+      : 'plan again from fresh data',
   );
   const earliest = options.now + START_MARGIN_MS;
   // The run in force now starts at `earliest`; everything before it is past.

@@ -1,5 +1,10 @@
 import { UserError } from '../../errors.js';
-import { scheduleSource, shapeOptions, type ScheduleSource } from '../../run/schedule.js';
+import {
+  refuseStaleHistory,
+  scheduleSource,
+  shapeOptions,
+  type ScheduleSource,
+} from '../../run/schedule.js';
 import type { PlannedSchedule } from '../../schedule/document.js';
 import { wholeNumber } from '../../settings/parse.js';
 import type { Warning } from '../../types.js';
@@ -30,6 +35,8 @@ export interface PushAwsOptions extends PushOptions, AwsPushOptions {
   maxSize?: string;
   maxGrowth: string;
   force?: boolean;
+  /** Exit EXIT.pending when the group does not hold the plan after this run. */
+  exitCode?: boolean;
 }
 
 export async function pushAwsCommand(
@@ -41,8 +48,13 @@ export async function pushAwsCommand(
   const settings = awsSettings(options);
   const { leadMs, minHoldMs } = shapeOptions(options);
   const source = await scheduleSource(csv, options);
+  refuseStaleHistory(source, options, now);
   const target = awsTarget(options, { ...settings, leadMs, minHoldMs }, source, now);
-  return runPush(target, { apply: Boolean(options.apply), stepSummary: context.stepSummary });
+  return runPush(target, {
+    apply: Boolean(options.apply),
+    stepSummary: context.stepSummary,
+    exitCode: Boolean(options.exitCode),
+  });
 }
 
 /** The checked numbers of the options (UserError for a bad one). */

@@ -78,8 +78,15 @@ export const awsPush = definePushTarget<PushAwsOptions>({
       default: '3',
       config: z.number().positive(),
     },
-    { flag: '--force', help: 'push even when a guardrail objects' },
+    {
+      flag: '--force',
+      help: 'push even when a guardrail objects (a stale history, a plan far above it)',
+    },
     { flag: '--apply', help: 'change the group (without it, only show what would change)' },
+    {
+      flag: '--exit-code',
+      help: 'exit 7 when the group does not hold the plan after this run (changes pending in a dry run), 0 when it does',
+    },
   ],
   epilogue: `
 Examples:
@@ -87,10 +94,13 @@ Examples:
   $ headroom push aws --group web-asg --schedule reports/schedule.json --max-size 40 --apply
   $ headroom push aws requests.csv --capacity-per-server 800 --group web-asg --desired none --apply
   $ headroom push aws --config headroom.yaml --apply
+  $ headroom push aws --group web-asg --schedule reports/schedule.json --exit-code   # 7: changes pending
 
 Exit codes: 0 done (or nothing to do), 2 bad input, 3 AWS refused a call or some actions failed,
-4 a guardrail refused the plan (see --force), 130/143 stopped by Ctrl-C/SIGTERM after the call in
-flight (what was applied is listed; run it again to finish).
+4 a guardrail refused the plan (a history older than --max-staleness, a plan that has ended, a
+peak far above the history; see --force), 5 some services of --config failed, 7 with --exit-code:
+changes pending, 130/143 stopped by Ctrl-C/SIGTERM after the call in flight (what was applied is
+listed; run it again to finish).
 `,
   fleet: { example: 'group: my-asg', yaml: false },
   run: async (csv, options, context) =>

@@ -93,6 +93,7 @@ export function awsChanges(
       return { group, set, diff, next };
     },
     pending: (plan) => Boolean(plan.diff && plan.next && plan.diff.changes.length > 0),
+    compared: (plan) => plan.diff !== undefined,
     apply: (plan, control) =>
       applyChanges(
         client!,

@@ -1,5 +1,10 @@
 import { UserError } from '../../errors.js';
-import { scheduleSource, shapeOptions, type ScheduleSource } from '../../run/schedule.js';
+import {
+  refuseStaleHistory,
+  scheduleSource,
+  shapeOptions,
+  type ScheduleSource,
+} from '../../run/schedule.js';
 import { wholeNumber } from '../../settings/parse.js';
 import type { Warning } from '../../types.js';
 import { readTextFile } from '../../util/files.js';
@@ -13,6 +18,7 @@ import { changesPending, diffLines, type ClusterDiff } from './compare.js';
 import { checkMergeTarget, readKeptTriggers, type KeptObject } from './keda.js';
 import { checkName, parseTarget, SCALED_OBJECT_NAME_MAX, type Target } from './names.js';
 import { k8sChanges, type K8sPlan } from './push.js';
+import { EXIT } from '../../exit-codes.js';
 
 // `headroom push k8s` (its flags are in definition.ts): checks the flags, builds the objects'
 // target, runs it through the orchestrator and renders its report.
@@ -35,6 +41,8 @@ export interface PushK8sOptions extends PushOptions {
   kubectl?: boolean;
   api?: boolean;
   forceConflicts?: boolean;
+  /** Exit EXIT.pending when the cluster does not hold the plan after this run (--diff or --apply). */
+  exitCode?: boolean;
 }
 
 async function keptTriggers(file: string): Promise<KeptObject> {
@@ -54,6 +62,7 @@ export async function pushK8sCommand(
   const kept = options.keepTriggers ? await keptTriggers(options.keepTriggers) : undefined;
   const objects = objectNames(options, kept);
   const source = await scheduleSource(csv, options);
+  refuseStaleHistory(source, options, context.now());
   if (timezoneGiven && !isValidZone(options.timezone)) {
     throw new UserError(
       `--timezone: '${options.timezone}' is not an IANA time zone`,
@@ -76,7 +85,11 @@ export async function pushK8sCommand(
     now,
   };
   const target = k8sTarget(options, input, source);
-  return runPush(target, { apply: Boolean(options.apply), stepSummary: context.stepSummary });
+  return runPush(target, {
+    apply: Boolean(options.apply),
+    stepSummary: context.stepSummary,
+    exitCode: Boolean(options.exitCode),
+  });
 }
 
 /** The flags that must go together, and the numbers (UserError for a bad one). */
@@ -98,6 +111,12 @@ function checkFlags(options: PushK8sOptions) {
     throw new UserError(
       '--force-conflicts only applies with --apply or --diff',
       'add --apply to change the cluster, or --diff to see what would change',
+    );
+  }
+  if (options.exitCode && !options.apply && !options.diff) {
+    throw new UserError(
+      '--exit-code needs --diff or --apply: without them the YAML is not compared with the cluster',
+      `add --diff to exit ${EXIT.pending} when the cluster does not hold these objects yet, 0 when it does`,
     );
   }
   const maxCount = wholeNumber(options.maxTriggers, '--max-triggers', 1);

@@ -104,6 +104,14 @@ export const k8sPush = definePushTarget<PushK8sOptions>({
       help: 'with --apply or --diff: take over fields another manager set (e.g. an earlier kubectl apply)',
     },
     {
+      flag: '--force',
+      help: 'push even when a guardrail objects (a history older than --max-staleness)',
+    },
+    {
+      flag: '--exit-code',
+      help: 'with --diff or --apply: exit 7 when the cluster does not hold the plan after this run, 0 when it does',
+    },
+    {
       flag: '--config <file>',
       help: 'push every service of a headroom.yaml that has a push.k8s block, each to its own object',
     },
@@ -115,13 +123,16 @@ Examples:
   $ headroom push k8s --schedule reports/schedule.json --target deployment/web --keep-triggers cpu.yaml --apply
   $ headroom push k8s requests.csv --capacity-per-server 800 --target statefulset/db --format cronjob
   $ headroom push k8s --schedule reports/schedule.json --target deployment/web --format hpa --out hpa.yaml
+  $ headroom push k8s --schedule reports/schedule.json --target deployment/web --diff --exit-code
 
 Without --apply nothing in the cluster changes; the YAML goes to stdout (or --out). --diff (and
 --apply, before it changes anything) reads each object through the Kubernetes API and asks the
 cluster for a server-side dry run of the apply: "n to create, n to change, n unchanged".
-Exit codes: 0 done (changes pending or not), 2 bad input, 3 Kubernetes refused an object or its
-dry run, or cannot be reached (what was applied is listed), 130/143 stopped by Ctrl-C/SIGTERM
-after the object in flight (run it again to finish).
+Exit codes: 0 done (changes pending or not, unless --exit-code), 2 bad input, 3 Kubernetes
+refused an object or its dry run, or cannot be reached (what was applied is listed), 4 a guardrail
+refused the plan (a history older than --max-staleness, see --force; dated windows that have
+ended), 5 some services of --config failed, 7 with --exit-code: changes pending, 130/143 stopped by
+Ctrl-C/SIGTERM after the object in flight (run it again to finish).
 `,
   fleet: { example: 'target: deployment/web', yaml: true },
   run: async (csv, options, context) =>

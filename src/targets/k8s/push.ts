@@ -44,6 +44,7 @@ export function k8sChanges(
       return { ...push, diff };
     },
     pending: (plan) => !plan.diff || changesPending(plan.diff),
+    compared: (plan) => plan.diff !== undefined,
     apply: (push, control) =>
       applyObjects(push.objects, push.yaml, {
         via: how.via,
