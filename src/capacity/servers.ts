@@ -112,5 +112,6 @@ export function describePlanRule(s: CapacitySettings, quantile: number): string 
 
 /** 0.01 → "1%", 0.005 → "0.5%". */
 export function formatShare(share: number): string {
+  if (share > 0 && share < 0.00001) return '< 0.001%';
   return `${Number((share * 100).toPrecision(3))}%`;
 }

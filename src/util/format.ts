@@ -10,6 +10,8 @@ export function formatNumber(value: number): string {
 export function formatReadable(value: number): string {
   if (!Number.isFinite(value)) return '–';
   if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  // Not 1.66e-12: a figure this small reads as what it is.
+  if (value !== 0 && Math.abs(value) < 0.001) return value > 0 ? '< 0.001' : '> −0.001';
   return String(Number(value.toPrecision(3)));
 }
 
