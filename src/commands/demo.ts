@@ -28,7 +28,7 @@ export async function demoCommand(options: PlanOptions): Promise<CommandOutput> 
       '',
       output.text,
       '',
-      `Open ${options.outDir}/summary.md, ${options.outDir}/forecast.png and ${options.outDir}/plan.png to see the plan.`,
+      `Open ${options.outDir}/index.html (the summary with both charts) to see the plan, or summary.md, forecast.png and plan.png beside it.`,
       `Run the same on your data: headroom plan your.csv --capacity-per-server N`,
     ].join('\n'),
   };
