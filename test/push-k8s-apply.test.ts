@@ -200,18 +200,32 @@ describe('push k8s --apply through the Kubernetes API', () => {
     }
   });
 
-  it('says when the API cannot be reached', async () => {
+  it('says when the API cannot be reached (exit 2, with the fix)', async () => {
     const broken = join(dir, 'broken-kubeconfig');
     const text = await readFile(kubeconfig, 'utf8');
     await writeFile(broken, text.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:1'));
     const run = await headroom([...push, '--apply', '--api'], { KUBECONFIG: broken });
-    expect(run.code).toBe(3);
-    // The diff before the apply finds out, before any change.
+    // No cluster is the user's to fix (exit 2, with how); the diff before the apply finds out.
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain(
       'get ScaledObject default/web: cannot reach the Kubernetes API at http://127.0.0.1:1',
     );
     expect(run.stderr).toContain('hint: check the current kubeconfig context');
     expect(run.stdout).toBe('');
+  });
+
+  it('says when there is no kubeconfig or no current context (exit 2, with the fix)', async () => {
+    const missing = await headroom([...push, '--apply', '--api'], {
+      KUBECONFIG: join(dir, 'no-such-kubeconfig'),
+    });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read the kubeconfig');
+    expect(missing.stderr).toContain('hint: point KUBECONFIG at a kubeconfig file');
+    const empty = join(dir, 'empty-kubeconfig');
+    await writeFile(empty, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
+    const none = await headroom([...push, '--apply', '--api'], { KUBECONFIG: empty });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no Kubernetes cluster: the kubeconfig has no current context');
   });
 
   it('stops before any change when the cluster refuses the dry run (an admission webhook)', async () => {

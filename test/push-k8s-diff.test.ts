@@ -227,12 +227,12 @@ describe('push k8s --diff', () => {
     );
   });
 
-  it('no cluster (the kubeconfig points at a closed port): what failed and the fix, exit 3', async () => {
+  it('no cluster (the kubeconfig points at a closed port): what failed and the fix, exit 2', async () => {
     const broken = join(fake.dir, 'closed-port-kubeconfig');
     const text = await readFile(fake.kubeconfig, 'utf8');
     await writeFile(broken, text.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:1'));
     const run = await headroom([...keda, '--schedule', WEEKLY, '--diff'], { KUBECONFIG: broken });
-    expect(run.code).toBe(3);
+    expect(run.code).toBe(2);
     const [message, hint = ''] = run.stderr.split(/\n\s*hint: /);
     expect(message).toContain(
       'get ScaledObject shop/web: cannot reach the Kubernetes API at http://127.0.0.1:1: ECONNREFUSED',

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { RemoteError, UserError } from '../../errors.js';
+import { UserError } from '../../errors.js';
 import { stopSignal, type ApplyControl, type StopSignal } from '../../util/interrupt.js';
 import type { KubeObject } from './manifest.js';
 
@@ -40,6 +40,8 @@ export interface ObjectFailure extends ObjectStep {
   /** What the API or kubectl said. */
   error: string;
   hint?: string;
+  /** No answer at all: the cluster could not be reached. */
+  unreachable?: boolean;
 }
 
 export interface ApplyResult {
@@ -336,8 +338,12 @@ export function apiFailure(
     ...step,
     error: `cannot reach the Kubernetes API at ${server}: ${cause}`,
     hint: 'check the current kubeconfig context (KUBECONFIG, `kubectl config current-context`)',
+    unreachable: true,
   };
 }
+
+const KUBECONFIG_HINT =
+  'point KUBECONFIG at a kubeconfig file (default ~/.kube/config) and pick a context: `kubectl config use-context NAME`';
 
 export type K8sModule = typeof import('@kubernetes/client-node');
 export type ObjectApi = import('@kubernetes/client-node').KubernetesObjectApi;
@@ -350,9 +356,15 @@ export async function apiClient(): Promise<{ k8s: K8sModule; client: ObjectApi; 
   try {
     config.loadFromDefault();
   } catch (error) {
-    throw new RemoteError(`cannot read the kubeconfig: ${(error as Error).message}`);
+    throw new UserError(`cannot read the kubeconfig: ${(error as Error).message}`, KUBECONFIG_HINT);
   }
-  const server = config.getCurrentCluster()?.server ?? 'unknown server';
+  const server = config.getCurrentCluster()?.server;
+  if (!server) {
+    throw new UserError(
+      'no Kubernetes cluster: the kubeconfig has no current context',
+      KUBECONFIG_HINT,
+    );
+  }
   return { k8s, client: k8s.KubernetesObjectApi.makeApiClient(config), server };
 }
 

@@ -128,8 +128,8 @@ Examples:
 Without --apply nothing in the cluster changes; the YAML goes to stdout (or --out). --diff (and
 --apply, before it changes anything) reads each object through the Kubernetes API and asks the
 cluster for a server-side dry run of the apply: "n to create, n to change, n unchanged".
-Exit codes: 0 done (changes pending or not, unless --exit-code), 2 bad input, 3 Kubernetes
-refused an object or its dry run, or cannot be reached (what was applied is listed), 4 a guardrail
+Exit codes: 0 done (changes pending or not, unless --exit-code), 2 bad input, no kubeconfig or no
+cluster to reach, 3 Kubernetes refused an object or its dry run (what was applied is listed), 4 a guardrail
 refused the plan (a history older than --max-staleness, see --force; dated windows that have
 ended), 5 some services of --config failed, 7 with --exit-code: changes pending, 130/143 stopped by
 Ctrl-C/SIGTERM after the object in flight (run it again to finish).

@@ -1,4 +1,4 @@
-import { RemoteError } from '../../errors.js';
+import { RemoteError, UserError } from '../../errors.js';
 import {
   apiClient,
   apiFailure,
@@ -39,7 +39,11 @@ export async function diffWithCluster(
     namespace?: string,
   ) => {
     const failure = apiFailure(error, step, o.apiVersion, namespace, o.kind, server);
-    return new RemoteError(`${failure.op} ${failure.object}: ${failure.error}`, failure.hint);
+    const message = `${failure.op} ${failure.object}: ${failure.error}`;
+    // No cluster to talk to is the user's to fix (exit 2); a refusal is the cluster's (exit 3).
+    return failure.unreachable
+      ? new UserError(message, failure.hint)
+      : new RemoteError(message, failure.hint);
   };
   const diffs: ObjectDiff[] = [];
   for (const object of objects) {
