@@ -7,7 +7,8 @@ import { runInProcess } from './helpers/in-process.js';
 
 it('--quiet keeps stdout and drops notes and warnings; --verbose adds time and memory', async () => {
   const out = await mkdtemp(join(tmpdir(), 'headroom-global-'));
-  const args = ['plan', ELB, '--agg', 'sum', '--out-dir', out];
+  // A one-week window: a note (daily seasonality only) and warnings (the capacity assumed).
+  const args = ['plan', ELB, '--agg', 'sum', '--train-window', '1w', '--out-dir', out];
   const normal = await runInProcess(args);
   expect(normal.stderr).toMatch(/^note: /m);
   expect(normal.stderr).toMatch(/^warning: /m);

@@ -44,7 +44,14 @@ describe('the run layer', () => {
     expect(run.result.models.map((m) => m.model)).toEqual(['ridge', 'linear']);
     expect(run.result.windows).toHaveLength(4);
     expect(run.horizonSteps).toBe(24);
-    expect(run.notes.some((n) => n.startsWith('assuming --capacity-per-server 100'))).toBe(true);
+    // Every figure depends on it: a warning, not a note.
+    expect(
+      run.warnings.some(
+        (w) =>
+          w.code === 'assumed-capacity' &&
+          w.message.startsWith('assuming --capacity-per-server 100'),
+      ),
+    ).toBe(true);
     expect(existsSync(outDir)).toBe(false);
 
     const { files, json } = await writeBacktest(run, options);

@@ -64,7 +64,7 @@ services:
     timestampColumn: ${input.timestampColumn.split('+')[0]}
 ${input.timestampFormat === undefined ? '' : `    timestampFormat: '${input.timestampFormat.replace(/'/g, "''")}'\n`}${input.timestampColumn.includes('+') ? `    hourColumn: ${input.timestampColumn.split('+')[1]}\n` : ''}    valueColumn: ${input.valueColumn}
     agg: mean # ${finer ? `samples are ${formatDuration(input.sampleStepMs)} apart: mean keeps a rate or a utilisation; use sum when each sample is a count` : 'how samples in one interval combine (sum, mean, max, p95)'}
-    capacityPerServer: 100 # TODO: the load one server handles at 100% utilisation
+    # capacityPerServer: 100 # TODO: the load one server handles at 100% utilisation (until set, plans warn)
 ${input.seriesColumn === undefined ? '    # seriesColumn: service # long format (timestamp,series,value): one service per series\n' : `    seriesColumn: ${input.seriesColumn} # long format: one service per series, named ${input.name}-<series>\n`}    # events: events.csv # launches, sales, incidents: dates with an optional name and end
     # push:
     #   aws: { group: my-asg, region: us-east-1, maxSize: 40 }

@@ -15,7 +15,6 @@ import {
 import { AUTO, MODEL_NAMES } from '../models/registry.js';
 import { formatReadable } from '../report/tables.js';
 import {
-  assumedCapacityNote,
   capacitySettings,
   forecastRequest,
   ingestOptions,
@@ -26,6 +25,7 @@ import { formatDuration } from '../util/duration.js';
 import { buildCalendar } from './forecast.js';
 import { loadHistory } from '../sources/load.js';
 import type { HistorySource } from '../sources/registry.js';
+import { assumedCapacityWarning } from './assumed.js';
 
 export interface BacktestOptions extends RawOptions {
   /** Comma-separated model names; default BACKTEST_DEFAULT_MODELS. */
@@ -131,18 +131,18 @@ export async function runBacktestCsv(
     onProgress,
   });
 
-  const assumed = assumedCapacityNote(options, settings);
-  if (assumed) {
-    // With the default capacity, a small load needs the minimum servers throughout, and the plan
-    // scores then say nothing: point that out.
-    const { peak, flat } = backtestPeak(series, origins, horizonSteps, settings);
-    notes.push(
-      assumed +
-        (flat
-          ? ` (at ${settings.capacityPerServer}, even the backtest's peak of ${formatReadable(peak)} needs only ${settings.minServers} server(s), so under-provisioned and excess say little)`
-          : ''),
-    );
-  }
+  // With the default capacity, a small load needs the minimum servers throughout, and the plan
+  // scores then say nothing: point that out.
+  const { peak, flat } = backtestPeak(series, origins, horizonSteps, settings);
+  const assumed = assumedCapacityWarning(
+    options,
+    settings,
+    ingested.valueColumn,
+    flat
+      ? ` (at ${settings.capacityPerServer}, even the backtest's peak of ${formatReadable(peak)} needs only ${settings.minServers} server(s), so under-provisioned and excess say little)`
+      : '',
+  );
+  if (assumed) warnings.push(assumed);
   const failed = result.windows.filter((w) => w.failure !== undefined);
   for (const model of new Set(failed.map((w) => w.model))) {
     const mine = failed.filter((w) => w.model === model);

@@ -10,15 +10,11 @@ import { planCapacity } from '../capacity/servers.js';
 import { planFromForecast } from '../pipeline.js';
 import { scheduleFromPlan } from '../schedule/changes.js';
 import { scheduleDocument, type ScheduleDocument } from '../schedule/document.js';
-import {
-  assumedCapacityNote,
-  capacitySettings,
-  ingestOptions,
-  type RawOptions,
-} from '../settings/parse.js';
+import { capacitySettings, ingestOptions, type RawOptions } from '../settings/parse.js';
 import { checkMetrics, metricOptions, type MetricSource } from '../settings/metrics.js';
 import type { CapacityPlan, CapacitySettings, Schedule, Warning } from '../types.js';
 import { maxOf } from '../util/extremes.js';
+import { assumedCapacityWarning } from './assumed.js';
 import { calendarNotes, forecastFrom, forecastHistory, type Forecasted } from './forecast.js';
 import { loadHistory, type History } from '../sources/load.js';
 import { describeSource, type HistorySource } from '../sources/registry.js';
@@ -82,8 +78,8 @@ export async function runPlan(source: PlanSource, options: RawOptions): Promise<
   const figures = planFigures(plan, schedule);
   const warnings: Warning[] = [...ingested.warnings];
   const notes = [...ingested.notes, ...result.notes, ...calendarNotes(forecasted)];
-  const assumed = assumedCapacityNote(options, settings);
-  if (assumed) notes.push(assumed);
+  const assumed = assumedCapacityWarning(options, settings, ingested.valueColumn);
+  if (assumed) warnings.push(assumed);
   if (plan.cappedSteps > 0) warnings.push(cappedWarning(plan));
   const document = scheduleDocument({
     zone,

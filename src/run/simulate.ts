@@ -20,7 +20,6 @@ import { simulate, type SimulateResult } from '../simulate/run.js';
 import type { StepScalingSpec } from '../simulate/step-scaling.js';
 import { spanText } from '../simulate/tables.js';
 import {
-  assumedCapacityNote,
   capacitySettings,
   forecastRequest,
   ingestOptions,
@@ -37,6 +36,7 @@ import { buildCalendar } from './forecast.js';
 import { loadHistory } from '../sources/load.js';
 import type { HistorySource } from '../sources/registry.js';
 import { loadUnit } from '../util/format.js';
+import { assumedCapacityWarning } from './assumed.js';
 
 export interface SimulateCommandOptions extends RawOptions {
   origins?: string;
@@ -212,8 +212,8 @@ export async function runSimulate(
   }
   const horizonSteps = windowSteps(series, origins, request.horizonMs, options.horizonGiven, notes);
   const { calendar, lifts } = await buildCalendar(options, series, horizonSteps * series.stepMs);
-  const assumed = assumedCapacityNote(options, settings);
-  if (assumed) notes.push(assumed);
+  const assumed = assumedCapacityWarning(options, settings, ingested.valueColumn);
+  if (assumed) warnings.push(assumed);
 
   const result = simulate(series, {
     model: options.model,
