@@ -58,8 +58,22 @@ export async function planCommand(
               'peak forecast',
               `${formatReadable(figures.peakForecast)} at ${formatShort(figures.peakForecastAt, zone)}`,
             ],
-            ['peak planned load', formatReadable(figures.peakPlannedLoad)],
-            ['servers', `${figures.minServers}–${figures.peakServers}`],
+            // Under a risk budget the planned load is the forecast itself.
+            ...(settings.planOn === 'risk'
+              ? []
+              : [['peak planned load', formatReadable(figures.peakPlannedLoad)]]),
+            [
+              'servers',
+              `${figures.minServers}–${figures.peakServers} (peak at ${formatShort(figures.peakServersAt, zone)})`,
+            ],
+            ...(figures.cappedSteps > 0
+              ? [
+                  [
+                    'capped',
+                    `${figures.cappedSteps} interval(s) need more than --max-servers ${settings.maxServers}: planned at it, above the target utilisation`,
+                  ],
+                ]
+              : []),
             ['server-hours', formatReadable(figures.serverHours)],
             ['scaling changes', String(figures.changes)],
             ...(risk ? [['risk', risk]] : []),

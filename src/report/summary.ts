@@ -3,7 +3,7 @@ import { planFigures, type PlanFigures } from '../capacity/figures.js';
 import { bindingLine, stepsAmount } from '../capacity/metrics.js';
 import type { CapacityPlan, CapacitySettings, Forecast, Schedule, Warning } from '../types.js';
 import { formatDuration, HOUR_MS } from '../util/duration.js';
-import { formatShort, formatTimestamp } from '../util/time.js';
+import { formatShort } from '../util/time.js';
 import { markdownCode, markdownText } from './escape.js';
 import { formatReadable } from './tables.js';
 
@@ -69,6 +69,12 @@ export function metricsRiskLine(
     `${formatShare(f.expectedShortShare)} (${budget}metrics taken as independent: less when they rise together); ` +
     `${formatReadable(f.extraServerHours ?? 0)} server-hours above what the forecasts need at their targets`
   );
+}
+
+/** How much of the plan --max-servers cut off: those intervals are planned short of demand. */
+function cappedText(f: PlanFigures, s: CapacitySettings, stepMs: number): string {
+  const hours = formatReadable((f.cappedSteps * stepMs) / HOUR_MS);
+  return `${f.cappedSteps} interval(s) (${hours} hours) need more than --max-servers ${s.maxServers} and are planned at it, above the target utilisation whatever the risk budget (the risk row counts the hours expected above 100%)`;
 }
 
 /** "100 per server at 70%" */
@@ -157,8 +163,16 @@ export function summaryMarkdown(input: SummaryInput): string {
         '| figure | value |',
         '|---|---|',
         `| peak forecast | ${formatReadable(f.peakForecast)} at ${formatShort(f.peakForecastAt, zone)} |`,
-        `| peak planned load (${describePlanRule(s, forecast.quantile)}) | ${formatReadable(f.peakPlannedLoad)} |`,
+        // Under a risk budget the planned load is the forecast itself: the row would repeat it.
+        ...(s.planOn === 'risk'
+          ? []
+          : [
+              `| peak planned load (${describePlanRule(s, forecast.quantile)}) | ${formatReadable(f.peakPlannedLoad)} |`,
+            ]),
         `| servers | ${f.minServers} to ${f.peakServers} (peak at ${formatShort(f.peakServersAt, zone)}) |`,
+        ...(f.cappedSteps > 0
+          ? [`| capped by --max-servers | ${cappedText(f, s, forecast.stepMs)} |`]
+          : []),
         `| server-hours | ${formatReadable(f.serverHours)} |`,
         `| scaling changes | ${f.changes} |`,
         `| capacity rule | ${s.capacityPerServer} per server at ${Math.round(s.targetUtilization * 100)}% utilisation` +
@@ -169,31 +183,23 @@ export function summaryMarkdown(input: SummaryInput): string {
         '',
       ];
   if (f.cappedSteps > 0) {
-    lines.push(
-      `> **Warning:** in ${f.cappedSteps} interval(s) the plan needs more than --max-servers ${s.maxServers}; those hours are under-provisioned.`,
-      '',
-    );
+    lines.push(`> **Warning:** ${cappedText(f, s, forecast.stepMs)}.`, '');
   }
   if (input.warnings.length > 0) {
-    lines.push(
-      '## What was fixed in the input',
-      '',
-      ...input.warnings.map((w) => `- ${markdownText(w.message)}`),
-      '',
-    );
+    lines.push('## Warnings', '', ...input.warnings.map((w) => `- ${markdownText(w.message)}`), '');
   }
   const bindingAt = (t: number) =>
     metrics ? ` ${metrics.binding[Math.round((t - schedule.start) / schedule.stepMs)]} |` : '';
   lines.push(
     '## Schedule',
     '',
-    `| time | servers | change | action |${metrics ? ' binding |' : ''}`,
+    `| time (${zone}) | servers | change | action |${metrics ? ' binding |' : ''}`,
     `|---|---:|---:|---|${metrics ? '---|' : ''}`,
     ...schedule.entries
       .slice(0, MAX_SCHEDULE_ROWS)
       .map(
         (e) =>
-          `| ${formatTimestamp(e.timestamp, zone)} | ${e.capacity} | ${e.change > 0 ? '+' : ''}${e.change} | ${e.action} |${bindingAt(e.timestamp)}`,
+          `| ${formatShort(e.timestamp, zone)} | ${e.capacity} | ${e.change > 0 ? '+' : ''}${e.change} | ${e.action} |${bindingAt(e.timestamp)}`,
       ),
   );
   if (schedule.entries.length > MAX_SCHEDULE_ROWS) {

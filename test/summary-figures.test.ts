@@ -1,0 +1,61 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ELB } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
+
+// The numbers a person reads agree: one time format (local, the zone named once), no figure that
+// repeats another under a different name, and a --max-servers that cuts the plan is in the figures.
+
+describe('summary.md and the plan output', () => {
+  it('name the hours --max-servers cuts, keep one time format and do not repeat the forecast', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'headroom-summary-'));
+    const run = await runInProcess([
+      'plan',
+      ELB,
+      '--agg',
+      'sum',
+      '--capacity-per-server',
+      '300',
+      '--max-servers',
+      '4',
+      '--timezone',
+      'America/New_York',
+      '--out-dir',
+      out,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const capped = /(\d+) interval\(s\) need more than --max-servers 4/.exec(run.stdout);
+    expect(capped).not.toBeNull();
+    expect(run.stdout).not.toMatch(/peak planned load/);
+    const summary = await readFile(join(out, 'summary.md'), 'utf8');
+    expect(summary).toContain(
+      `| capped by --max-servers | ${capped![1]} interval(s) (${capped![1]} hours) need more than --max-servers 4`,
+    );
+    expect(summary).not.toMatch(/peak planned load/);
+    expect(summary).toContain('| time (America/New_York) | servers | change | action |');
+    // Every time a person reads is "yyyy-mm-dd hh:mm"; ISO with its offset stays in the CSV/JSON.
+    expect(summary).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+    expect(summary).toMatch(/^\| \d{4}-\d\d-\d\d \d\d:\d\d \| \d+ \|/m);
+  });
+
+  it('keep the planned-load peak where it differs from the forecast (--plan-on upper)', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'headroom-summary-'));
+    const run = await runInProcess([
+      'plan',
+      ELB,
+      '--agg',
+      'sum',
+      '--capacity-per-server',
+      '300',
+      '--plan-on',
+      'upper',
+      '--out-dir',
+      out,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/peak planned load/);
+    expect(await readFile(join(out, 'summary.md'), 'utf8')).toMatch(/\| peak planned load \(/);
+  });
+});
