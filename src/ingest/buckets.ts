@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { formatTimestamp } from '../util/time.js';
+import { zoneOffsetMinutes } from '../util/zone-offset.js';
 
 export type Aggregation = 'sum' | 'mean' | 'max' | 'p95';
 export const AGGREGATIONS: Aggregation[] = ['sum', 'mean', 'max', 'p95'];
@@ -18,10 +19,22 @@ export interface Buckets {
   outOfOrder: number;
   /** Rows merged into an earlier row with the same time. */
   duplicateRows: number;
+  /** Where the grid starts within a step (ms): interval i covers origin + [i, i + 1) × step. */
+  originMs: number;
 }
 
 /** Thrown by `add` when a sample belongs to a bucket that is already closed. */
 export class BucketRegression extends Error {}
+
+/**
+ * Thrown by `finish` when the history ends at another offset of its zone (DST) than it began:
+ * the rows are to be bucketed again on the grid of the end, `originMs`.
+ */
+export class GridShift extends Error {
+  constructor(readonly originMs: number) {
+    super('the grid of the end of the history differs from that of its start');
+  }
+}
 
 export interface BucketSettings {
   stepMs: number;
@@ -30,6 +43,22 @@ export interface BucketSettings {
   duplicates?: DuplicatePolicy;
   /** For error messages about duplicates. */
   file?: string;
+  /** Cut intervals on this zone's local boundaries (days at local midnight, hours at :00 in a +5:30 zone). */
+  zone?: string;
+  /** The grid's origin, when known (see GridShift); else that of the first sample. */
+  originMs?: number;
+}
+
+/**
+ * Where a grid of `stepMs` starts so that its intervals begin on local boundaries of `zone` at
+ * instant `at`: 0 for UTC and for any step the zone's offset is a multiple of (hours in most
+ * zones); 5 h for days in New York in winter, 30 min for hours in Asia/Kolkata. A zone that changes
+ * its offset (DST) keeps the origin of `at`, so days after the change are cut an hour off.
+ */
+export function gridOrigin(stepMs: number, zone: string | undefined, at: number): number {
+  if (!zone || zone === 'UTC') return 0;
+  const offsetMs = (zoneOffsetMinutes(at, zone) ?? 0) * 60_000;
+  return ((-offsetMs % stepMs) + stepMs) % stepMs;
 }
 
 const RESERVOIR = 65_536;
@@ -44,6 +73,7 @@ export class BucketAccumulator {
   private readonly value: number[] = [];
   private readonly count: number[] = [];
   private open = -Infinity;
+  private originMs = NaN;
   private times: number[] = [];
   private values: number[] = [];
   private lines: number[] = [];
@@ -59,7 +89,11 @@ export class BucketAccumulator {
   constructor(private readonly settings: BucketSettings) {}
 
   add(time: number, value: number, line: number): void {
-    const bucket = Math.floor(time / this.settings.stepMs);
+    if (Number.isNaN(this.originMs)) {
+      this.originMs =
+        this.settings.originMs ?? gridOrigin(this.settings.stepMs, this.settings.zone, time);
+    }
+    const bucket = Math.floor((time - this.originMs) / this.settings.stepMs);
     if (bucket !== this.open) {
       if (bucket < this.open) throw new BucketRegression();
       this.close();
@@ -74,6 +108,10 @@ export class BucketAccumulator {
 
   finish(): Buckets {
     this.close();
+    if (this.settings.originMs === undefined && !Number.isNaN(this.lastTime)) {
+      const end = gridOrigin(this.settings.stepMs, this.settings.zone, this.lastTime);
+      if (end !== this.originMs) throw new GridShift(end);
+    }
     const kept = Math.min(this.stepsSeen, RESERVOIR);
     const steps = this.steps.slice(0, kept).sort();
     return {
@@ -83,6 +121,7 @@ export class BucketAccumulator {
       sampleStepMs: kept === 0 ? 0 : steps[Math.floor(kept / 2)],
       outOfOrder: this.outOfOrder,
       duplicateRows: this.duplicateRows,
+      originMs: Number.isNaN(this.originMs) ? 0 : this.originMs,
     };
   }
 

@@ -6,7 +6,13 @@ import { UserError } from '../errors.js';
 import { withScratchFolders } from '../util/scratch.js';
 import type { Series, Warning } from '../types.js';
 import { formatDuration } from '../util/duration.js';
-import { BucketAccumulator, BucketRegression, type Buckets } from './buckets.js';
+import {
+  BucketAccumulator,
+  BucketRegression,
+  GridShift,
+  type BucketSettings,
+  type Buckets,
+} from './buckets.js';
 import { mergeInOrder, orderWarnings } from './clean.js';
 import { scanCsv, type ScanSummary } from './read-csv.js';
 import { toGrid } from './resample.js';
@@ -46,23 +52,19 @@ export async function loadSeries(file: string, options: IngestOptions): Promise<
     agg: options.agg,
     duplicates: options.duplicates,
     file,
+    zone: options.timezone,
   };
   let read: ScanSummary;
   let buckets: Buckets;
   try {
-    let accumulator = new BucketAccumulator(settings);
-    read = await scanCsv(file, options, () => {
-      accumulator = new BucketAccumulator(settings);
-      return (time, value, line) => accumulator.add(time, value, line);
-    });
-    buckets = accumulator.finish();
+    ({ read, buckets } = await bucketFile(file, options, settings));
   } catch (error) {
-    if (!(error instanceof BucketRegression)) throw error;
-    let points = new PointChunks();
-    read = await scanCsv(file, options, () => (points = new PointChunks()).add);
-    const sorted = new BucketAccumulator({ stepMs: options.intervalMs, agg: options.agg });
-    const merged = mergeInOrder(points, options.duplicates, file, (t, v) => sorted.add(t, v, 0));
-    buckets = { ...sorted.finish(), ...merged };
+    // The grid is cut on the local boundaries the history ends with: read again on that grid.
+    if (!(error instanceof GridShift)) throw error;
+    ({ read, buckets } = await bucketFile(file, options, {
+      ...settings,
+      originMs: error.originMs,
+    }));
   }
   const distinct = buckets.count.reduce((sum, n) => sum + n, 0);
   if (distinct < 2) {
@@ -109,6 +111,32 @@ async function isPipe(file: string): Promise<boolean> {
     return info.isFIFO() || info.isCharacterDevice() || info.isSocket();
   } catch {
     return false; // the reader says what is wrong with it
+  }
+}
+
+/**
+ * The file's rows in their intervals: streaming when they come in time order, else every row kept
+ * and sorted (see loadSeries).
+ */
+async function bucketFile(
+  file: string,
+  options: IngestOptions,
+  settings: BucketSettings,
+): Promise<{ read: ScanSummary; buckets: Buckets }> {
+  try {
+    let accumulator = new BucketAccumulator(settings);
+    const read = await scanCsv(file, options, () => {
+      accumulator = new BucketAccumulator(settings);
+      return (time, value, line) => accumulator.add(time, value, line);
+    });
+    return { read, buckets: accumulator.finish() };
+  } catch (error) {
+    if (!(error instanceof BucketRegression)) throw error;
+    let points = new PointChunks();
+    const read = await scanCsv(file, options, () => (points = new PointChunks()).add);
+    const sorted = new BucketAccumulator({ ...settings, duplicates: undefined, file: undefined });
+    const merged = mergeInOrder(points, options.duplicates, file, (t, v) => sorted.add(t, v, 0));
+    return { read, buckets: { ...sorted.finish(), ...merged } };
   }
 }
 

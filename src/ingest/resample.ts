@@ -42,13 +42,14 @@ export const MAX_INTERVALS = 20_000_000;
 export function toGrid(buckets: Buckets, options: ResampleOptions): Resampled {
   const { stepMs } = options;
   const warnings: Warning[] = [];
-  const { index, value, count, sampleStepMs } = buckets;
+  const { index, value, count, sampleStepMs, originMs } = buckets;
+  const at = (i: number) => originMs + i * stepMs;
   let first = index[0];
   const lastIndex = index[index.length - 1];
   const length = lastIndex - first + 1;
   if (length > MAX_INTERVALS) {
     throw new UserError(
-      `the rows span ${describeDuration(length * stepMs)} (${formatTimestamp(first * stepMs)} to ${formatTimestamp(lastIndex * stepMs)}): ${length.toLocaleString('en-US')} intervals of ${formatDuration(stepMs)}, more than ${MAX_INTERVALS.toLocaleString('en-US')}`,
+      `the rows span ${describeDuration(length * stepMs)} (${formatTimestamp(at(first))} to ${formatTimestamp(at(lastIndex))}): ${length.toLocaleString('en-US')} intervals of ${formatDuration(stepMs)}, more than ${MAX_INTERVALS.toLocaleString('en-US')}`,
       'look for a stray timestamp far from the rest, or choose a longer --interval',
     );
   }
@@ -77,8 +78,8 @@ export function toGrid(buckets: Buckets, options: ResampleOptions): Resampled {
   }
   first += from;
   const series = out.slice(from, to);
-  warnings.push(...fillGaps(series, first * stepMs, options));
-  return { series: { start: first * stepMs, stepMs, values: series }, sampleStepMs, warnings };
+  warnings.push(...fillGaps(series, at(first), options));
+  return { series: { start: at(first), stepMs, values: series }, sampleStepMs, warnings };
 }
 
 /** Fills runs of NaN in place; returns warnings for what was filled and what was left. */
