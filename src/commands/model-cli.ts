@@ -108,58 +108,77 @@ export function registerPlan(program: Command, run: Runner): void {
       '--shard <i/n>',
       'with --config: plan only the i-th of n parts of the fleet (1-based, e.g. 2/4) and write reports/fleet-part-<i>-of-<n>.json for `headroom report --merge`',
     )
-    .action((csv: string | undefined, options: FleetOptions, command: Command) => {
-      const single =
-        csv !== undefined || namesRemoteSource(options) || (options.metric ?? []).length > 0;
-      if (options.config !== undefined && options.metric !== undefined) {
-        throw new UserError(
-          'give either --config or --metric, not both',
-          'a service of the config names its metrics in a metrics: list',
-        );
-      }
-      const config = options.config ?? (single ? undefined : CONFIG_FILE);
-      if (csv !== undefined && options.config !== undefined) {
-        throw new UserError('give either a CSV or --config, not both');
-      }
-      if (options.config !== undefined && namesRemoteSource(options)) {
-        throw new UserError(
-          'give either --config or a source to read (--prometheus), not both',
-          'a service of the config reads a remote source with a source: block',
-        );
-      }
-      if (config === undefined && options.shard !== undefined) {
-        throw new UserError(
-          '--shard splits a fleet: use it with --config (or a headroom.yaml), not with a CSV',
-        );
-      }
-      const explicit = new Set(
-        command.options
-          .map((o) => o.attributeName())
-          .filter((name) => command.getOptionValueSource(name) === 'cli'),
-      );
-      const quiet = Boolean(command.optsWithGlobals().quiet);
-      if (csv !== undefined && options.seriesColumn !== undefined && options.series === undefined) {
-        // A long-format file: one plan per series, written as a fleet.
-        return run(
-          async () =>
-            (await import('./fleet.js')).planLongCsvCommand(csv, { ...options, quiet }, explicit),
-          options.json,
-        );
-      }
-      if (config === undefined)
-        return run(async () => (await import('./plan.js')).planCommand(csv, options), options.json);
-      if (options.config === undefined && !existsSync(CONFIG_FILE)) {
-        throw new UserError(
-          `nothing to plan: give a CSV, or --config, or put a ${CONFIG_FILE} in this folder`,
-          '`headroom init <csv>` writes a starter config',
-        );
-      }
-      return run(
-        async () =>
-          (await import('./fleet.js')).planFleetCommand(config, { ...options, quiet }, explicit),
-        options.json,
-      );
-    });
+    .action((csv: string | undefined, options: FleetOptions, command: Command) =>
+      planAction(run, csv, options, command),
+    );
+}
+
+/** Runs `headroom plan`: one history, a long-format file split by series, or a fleet. */
+function planAction(
+  run: Runner,
+  csv: string | undefined,
+  options: FleetOptions,
+  command: Command,
+): Promise<void> {
+  const config = planConfigFile(csv, options);
+  const explicit = new Set(
+    command.options
+      .map((o) => o.attributeName())
+      .filter((name) => command.getOptionValueSource(name) === 'cli'),
+  );
+  const quiet = Boolean(command.optsWithGlobals().quiet);
+  if (csv !== undefined && options.seriesColumn !== undefined && options.series === undefined) {
+    // A long-format file: one plan per series, written as a fleet.
+    return run(
+      async () =>
+        (await import('./fleet.js')).planLongCsvCommand(csv, { ...options, quiet }, explicit),
+      options.json,
+    );
+  }
+  if (config === undefined)
+    return run(async () => (await import('./plan.js')).planCommand(csv, options), options.json);
+  if (options.config === undefined && !existsSync(CONFIG_FILE)) {
+    throw new UserError(
+      `nothing to plan: give a CSV, or --config, or put a ${CONFIG_FILE} in this folder`,
+      '`headroom init <csv>` writes a starter config',
+    );
+  }
+  return run(
+    async () =>
+      (await import('./fleet.js')).planFleetCommand(config, { ...options, quiet }, explicit),
+    options.json,
+  );
+}
+
+/**
+ * The config file `headroom plan` reads (./headroom.yaml when it is given no history), or
+ * undefined when it plans one history; a UserError when the inputs given conflict.
+ */
+function planConfigFile(csv: string | undefined, options: FleetOptions): string | undefined {
+  const single =
+    csv !== undefined || namesRemoteSource(options) || (options.metric ?? []).length > 0;
+  if (options.config !== undefined && options.metric !== undefined) {
+    throw new UserError(
+      'give either --config or --metric, not both',
+      'a service of the config names its metrics in a metrics: list',
+    );
+  }
+  const config = options.config ?? (single ? undefined : CONFIG_FILE);
+  if (csv !== undefined && options.config !== undefined) {
+    throw new UserError('give either a CSV or --config, not both');
+  }
+  if (options.config !== undefined && namesRemoteSource(options)) {
+    throw new UserError(
+      'give either --config or a source to read (--prometheus), not both',
+      'a service of the config reads a remote source with a source: block',
+    );
+  }
+  if (config === undefined && options.shard !== undefined) {
+    throw new UserError(
+      '--shard splits a fleet: use it with --config (or a headroom.yaml), not with a CSV',
+    );
+  }
+  return config;
 }
 
 /** Registers `headroom fit`. */

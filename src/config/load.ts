@@ -183,76 +183,97 @@ async function resolvePaths(
   const problems: string[] = [];
   const rawServices = (data as { services?: unknown } | null)?.services;
   const rawList = Array.isArray(rawServices) ? (rawServices as unknown[]) : [];
-  const found = await Promise.all(
-    rawList.map(async (service) => {
-      const {
-        data: given,
-        source,
-        metrics,
-      } = (service ?? {}) as {
-        data?: unknown;
-        source?: unknown;
-        metrics?: unknown;
-      };
-      if (metrics !== undefined) {
-        return given === undefined && source === undefined
-          ? { files: [] }
-          : {
-              files: [],
-              problem:
-                'give either data or source, or metrics (each with its own data or source), not both',
-            };
-      }
-      if (given !== undefined && source !== undefined) {
-        return { files: [], problem: 'give either data (a CSV) or source (Prometheus), not both' };
-      }
-      if (given === undefined && source === undefined) {
-        return {
-          files: [],
-          problem: 'give data (a CSV file or glob) or source (e.g. prometheus), or metrics',
-        };
-      }
-      if (typeof given !== 'string' || given === '') return { files: [] };
-      const result = await dataFiles(folder, given);
-      return result.problem || result.files.length > 0
-        ? result
-        : { files: [], problem: `no file matches '${given}'` };
-    }),
-  );
+  const found = await Promise.all(rawList.map((service) => serviceDataFiles(service, folder)));
   found.forEach((f, i) => {
     if (f.problem) problems.push(`${at(['services', i, 'data'])}: ${f.problem}`);
   });
-  // Each metric's history: one file (its data) or a source; '' for a source.
   const metricFiles = await Promise.all(
-    rawList.map(async (service, i) => {
-      const metrics = (service as { metrics?: unknown } | null)?.metrics;
-      if (!Array.isArray(metrics)) return [];
-      return Promise.all(
-        (metrics as unknown[]).map(async (metric, j) => {
-          const where = at(['services', i, 'metrics', j]);
-          const { data: given, source } = (metric ?? {}) as { data?: unknown; source?: unknown };
-          if ((given === undefined) === (source === undefined)) {
-            problems.push(
-              `${where}: give data (a CSV file) or source (e.g. prometheus): one of them`,
-            );
-            return '';
-          }
-          if (typeof given !== 'string' || given === '') return '';
-          const result = await dataFiles(folder, given);
-          const problem =
-            result.problem ??
-            (result.files.length === 0
-              ? `no file matches '${given}'`
-              : result.files.length > 1
-                ? `'${given}' matches ${result.files.length} files: a metric reads one`
-                : undefined);
-          if (problem) problems.push(`${at(['services', i, 'metrics', j, 'data'])}: ${problem}`);
-          return result.files[0] ?? '';
-        }),
-      );
+    rawList.map((service, i) => metricDataFiles(service, i, folder, at, problems)),
+  );
+  await resolveOtherPaths(data, rawList, folder, at, problems);
+  return { files: found.map((f) => f.files), metricFiles, problems };
+}
+
+/** A service's data files (a glob may match several), or why it has none it can plan. */
+async function serviceDataFiles(
+  service: unknown,
+  folder: ConfigFolder,
+): Promise<{ files: string[]; problem?: string }> {
+  const {
+    data: given,
+    source,
+    metrics,
+  } = (service ?? {}) as {
+    data?: unknown;
+    source?: unknown;
+    metrics?: unknown;
+  };
+  if (metrics !== undefined) {
+    return given === undefined && source === undefined
+      ? { files: [] }
+      : {
+          files: [],
+          problem:
+            'give either data or source, or metrics (each with its own data or source), not both',
+        };
+  }
+  if (given !== undefined && source !== undefined) {
+    return { files: [], problem: 'give either data (a CSV) or source (Prometheus), not both' };
+  }
+  if (given === undefined && source === undefined) {
+    return {
+      files: [],
+      problem: 'give data (a CSV file or glob) or source (e.g. prometheus), or metrics',
+    };
+  }
+  if (typeof given !== 'string' || given === '') return { files: [] };
+  const result = await dataFiles(folder, given);
+  return result.problem || result.files.length > 0
+    ? result
+    : { files: [], problem: `no file matches '${given}'` };
+}
+
+/** Each metric's history of service i: one file (its data) or a source ('' for a source). */
+async function metricDataFiles(
+  service: unknown,
+  i: number,
+  folder: ConfigFolder,
+  at: (field: PropertyKey[]) => string,
+  problems: string[],
+): Promise<string[]> {
+  const metrics = (service as { metrics?: unknown } | null)?.metrics;
+  if (!Array.isArray(metrics)) return [];
+  return Promise.all(
+    (metrics as unknown[]).map(async (metric, j) => {
+      const where = at(['services', i, 'metrics', j]);
+      const { data: given, source } = (metric ?? {}) as { data?: unknown; source?: unknown };
+      if ((given === undefined) === (source === undefined)) {
+        problems.push(`${where}: give data (a CSV file) or source (e.g. prometheus): one of them`);
+        return '';
+      }
+      if (typeof given !== 'string' || given === '') return '';
+      const result = await dataFiles(folder, given);
+      const problem =
+        result.problem ??
+        (result.files.length === 0
+          ? `no file matches '${given}'`
+          : result.files.length > 1
+            ? `'${given}' matches ${result.files.length} files: a metric reads one`
+            : undefined);
+      if (problem) problems.push(`${at(['services', i, 'metrics', j, 'data'])}: ${problem}`);
+      return result.files[0] ?? '';
     }),
   );
-  // Every other path: resolved against the config's folder (and kept there), in place.
+}
+
+/** Every path other than data files: resolved against the config's folder (and kept there), in place. */
+async function resolveOtherPaths(
+  data: unknown,
+  rawList: unknown[],
+  folder: ConfigFolder,
+  at: (field: PropertyKey[]) => string,
+  problems: string[],
+): Promise<void> {
   const metricCount = (service: unknown) => {
     const metrics = (service as { metrics?: unknown } | null)?.metrics;
     return Array.isArray(metrics) ? metrics.length : 0;
@@ -276,7 +297,6 @@ async function resolvePaths(
     if (checked.problem) problems.push(`${at(field)}: ${checked.problem}`);
     else setIn(data, field, checked.path);
   }
-  return { files: found.map((f) => f.files), metricFiles, problems };
 }
 
 /**

@@ -2,7 +2,11 @@ import { UserError } from '../errors.js';
 import { excerpt } from '../util/excerpt.js';
 import { looksNumeric, numberWithUnit } from './numbers.js';
 import { parseTimestamp } from './timestamp.js';
-import { compileTimestampFormat, timestampFormatHint } from './timestamp-format.js';
+import {
+  compileTimestampFormat,
+  type TimestampFormat,
+  timestampFormatHint,
+} from './timestamp-format.js';
 
 export interface ColumnChoice {
   /** −1 when time comes from the row position (--row-interval). */
@@ -53,120 +57,14 @@ export function chooseColumns(
   request: ColumnRequest,
 ): ColumnChoice {
   const notes: string[] = [];
-  const listed = header.map(excerpt).join(', ');
-  const find = (name: string, flag: string) => {
-    const index = header.findIndex((h) => h === name);
-    const loose =
-      index >= 0 ? index : header.findIndex((h) => h.toLowerCase() === name.toLowerCase());
-    if (loose < 0) {
-      throw new UserError(`${file}: ${flag} '${name}' is not a column; the columns are ${listed}`);
-    }
-    return loose;
-  };
-  const cellsOf = (index: number) => sample.map((row) => (row[index] ?? '').trim()).filter(Boolean);
-  const format =
-    request.timestampFormat === undefined
-      ? undefined
-      : compileTimestampFormat(request.timestampFormat);
-  const isTime = format
-    ? (c: string) => format.read(c, 0, c.length) !== undefined
-    : (c: string) => !Number.isNaN(parseTimestamp(c, 'UTC').ms);
-  // Mostly timestamps: a stray bad cell is then reported with its line, not as "no column".
-  const looksLikeTime = (index: number) => {
-    const cells = cellsOf(index);
-    const parsed = cells.filter(isTime).length;
-    return parsed > 0 && parsed * 2 >= cells.length;
-  };
+  const table = sampleTable(file, header, sample, request.timestampFormat);
   const series =
-    request.seriesColumn === undefined ? undefined : find(request.seriesColumn, '--series-column');
-
-  let timestamp: number;
-  if (request.byPosition) {
-    timestamp = -1;
-  } else if (request.timestampColumn) {
-    timestamp = find(request.timestampColumn, '--timestamp-column');
-  } else {
-    const byName = header.findIndex((h, i) => TIMESTAMP_NAMES.test(h) && looksLikeTime(i));
-    const byShape = header.findIndex(
-      (_, i) => looksLikeTime(i) && !cellsOf(i).every((c) => /^\d+(\.\d+)?$/.test(c)),
-    );
-    timestamp = byName >= 0 ? byName : byShape;
-    if (timestamp < 0 && format) {
-      const named = Math.max(
-        0,
-        header.findIndex((h) => TIMESTAMP_NAMES.test(h)),
-      );
-      const cell = cellsOf(named)[0] ?? '';
-      throw new UserError(
-        `${file}: found no column of timestamps written as --timestamp-format '${format.pattern}'; the columns are ${listed}`,
-        `'${header[named]}' has ${excerpt(cell)}: ${format.mismatch(cell) || 'it matches, but most cells do not'}; fix the pattern, or name the column with --timestamp-column NAME`,
-      );
-    }
-    if (timestamp < 0) {
-      const hinted = header
-        .map((_, i) => timestampFormatHint(cellsOf(i)))
-        .find((hint) => hint !== undefined);
-      throw new UserError(
-        `${file}: found no timestamp column; the columns are ${listed}`,
-        hinted ??
-          'name it with --timestamp-column NAME; if the rows are evenly spaced, give their spacing and the first time instead: --row-interval 5m --start 2024-01-01T00:00:00Z',
-      );
-    }
-    if (byName < 0) notes.push(`using '${header[timestamp]}' as the timestamp column`);
-  }
-
-  let hour: number | undefined;
-  if (timestamp < 0) {
-    hour = undefined;
-  } else if (request.hourColumn) {
-    hour = find(request.hourColumn, '--hour-column');
-  } else {
-    const dateOnly = format
-      ? !format.hasTime
-      : cellsOf(timestamp).every((c) => {
-          const parsed = parseTimestamp(c, 'UTC');
-          return parsed.dateOnly || Number.isNaN(parsed.ms);
-        });
-    const candidate = header.findIndex(
-      (h, i) =>
-        HOUR_NAMES.test(h) && cellsOf(i).every((c) => /^\d{1,2}$/.test(c) && Number(c) < 24),
-    );
-    if (dateOnly && candidate >= 0) {
-      hour = candidate;
-      notes.push(
-        `'${header[timestamp]}' holds dates only; adding the hour from '${header[candidate]}'`,
-      );
-    }
-  }
-
-  let value: number;
-  if (request.valueColumn) {
-    value = find(request.valueColumn, '--value-column');
-  } else {
-    const numeric = header
-      .map((_, i) => i)
-      .filter((i) => i !== timestamp && i !== hour && i !== series && cellsOf(i).length > 0)
-      .filter((i) => {
-        // Mostly numbers: a stray bad cell is then reported with its line, not as "no column".
-        const present = cellsOf(i).filter((c) => !isMissing(c));
-        return present.length > 0 && present.filter(isNumeric).length * 2 >= present.length;
-      });
-    if (numeric.length === 0) {
-      throw new UserError(
-        `${file}: found no numeric value column; the columns are ${listed}`,
-        'name it with --value-column NAME',
-      );
-    }
-    const named = numeric.filter((i) => VALUE_WORDS.test(header[i]));
-    // Exports such as the UCI sets put the target last, after the explanatory columns.
-    value = named.length > 0 ? named[named.length - 1] : numeric[numeric.length - 1];
-    if (numeric.length > 1) {
-      const others = numeric.filter((i) => i !== value).map((i) => `'${header[i]}'`);
-      notes.push(
-        `using '${header[value]}' as the value column (others: ${others.join(', ')}); choose with --value-column`,
-      );
-    }
-  }
+    request.seriesColumn === undefined
+      ? undefined
+      : table.find(request.seriesColumn, '--series-column');
+  const timestamp = chooseTimestamp(table, request, notes);
+  const hour = chooseHour(table, request, timestamp, notes);
+  const value = chooseValue(table, request, [timestamp, hour, series], notes);
   if (value === timestamp) {
     throw new UserError(`${file}: the value column cannot also be the timestamp column`);
   }
@@ -180,6 +78,157 @@ export function chooseColumns(
     refuseSeveralSeries(file, header, sample, { timestamp, value, hour });
   }
   return { timestamp, value, hour, series, notes };
+}
+
+/** The header and sample rows, with the lookups the column choices share. */
+interface SampleTable {
+  file: string;
+  header: string[];
+  /** The columns, for messages. */
+  listed: string;
+  /** The compiled --timestamp-format, if any. */
+  format?: TimestampFormat;
+  /** The column named by a flag; a UserError when there is none. */
+  find(name: string, flag: string): number;
+  /** The sample's non-empty cells of a column, trimmed. */
+  cellsOf(index: number): string[];
+  /** Whether a column holds mostly timestamps. */
+  looksLikeTime(index: number): boolean;
+}
+
+function sampleTable(
+  file: string,
+  header: string[],
+  sample: string[][],
+  timestampFormat: string | undefined,
+): SampleTable {
+  const listed = header.map(excerpt).join(', ');
+  const cellsOf = (index: number) => sample.map((row) => (row[index] ?? '').trim()).filter(Boolean);
+  const format =
+    timestampFormat === undefined ? undefined : compileTimestampFormat(timestampFormat);
+  const isTime = format
+    ? (c: string) => format.read(c, 0, c.length) !== undefined
+    : (c: string) => !Number.isNaN(parseTimestamp(c, 'UTC').ms);
+  return {
+    file,
+    header,
+    listed,
+    format,
+    cellsOf,
+    find(name, flag) {
+      const index = header.findIndex((h) => h === name);
+      const loose =
+        index >= 0 ? index : header.findIndex((h) => h.toLowerCase() === name.toLowerCase());
+      if (loose < 0) {
+        throw new UserError(
+          `${file}: ${flag} '${name}' is not a column; the columns are ${listed}`,
+        );
+      }
+      return loose;
+    },
+    // Mostly timestamps: a stray bad cell is then reported with its line, not as "no column".
+    looksLikeTime(index) {
+      const cells = cellsOf(index);
+      const parsed = cells.filter(isTime).length;
+      return parsed > 0 && parsed * 2 >= cells.length;
+    },
+  };
+}
+
+/** The timestamp column: requested, else by name, else by shape; −1 for --row-interval. */
+function chooseTimestamp(table: SampleTable, request: ColumnRequest, notes: string[]): number {
+  const { file, header, listed, format, cellsOf, looksLikeTime } = table;
+  if (request.byPosition) return -1;
+  if (request.timestampColumn) return table.find(request.timestampColumn, '--timestamp-column');
+  const byName = header.findIndex((h, i) => TIMESTAMP_NAMES.test(h) && looksLikeTime(i));
+  const byShape = header.findIndex(
+    (_, i) => looksLikeTime(i) && !cellsOf(i).every((c) => /^\d+(\.\d+)?$/.test(c)),
+  );
+  const timestamp = byName >= 0 ? byName : byShape;
+  if (timestamp < 0 && format) {
+    const named = Math.max(
+      0,
+      header.findIndex((h) => TIMESTAMP_NAMES.test(h)),
+    );
+    const cell = cellsOf(named)[0] ?? '';
+    throw new UserError(
+      `${file}: found no column of timestamps written as --timestamp-format '${format.pattern}'; the columns are ${listed}`,
+      `'${header[named]}' has ${excerpt(cell)}: ${format.mismatch(cell) || 'it matches, but most cells do not'}; fix the pattern, or name the column with --timestamp-column NAME`,
+    );
+  }
+  if (timestamp < 0) {
+    const hinted = header
+      .map((_, i) => timestampFormatHint(cellsOf(i)))
+      .find((hint) => hint !== undefined);
+    throw new UserError(
+      `${file}: found no timestamp column; the columns are ${listed}`,
+      hinted ??
+        'name it with --timestamp-column NAME; if the rows are evenly spaced, give their spacing and the first time instead: --row-interval 5m --start 2024-01-01T00:00:00Z',
+    );
+  }
+  if (byName < 0) notes.push(`using '${header[timestamp]}' as the timestamp column`);
+  return timestamp;
+}
+
+/** The hour-of-day column that completes a date-only timestamp column, if any. */
+function chooseHour(
+  table: SampleTable,
+  request: ColumnRequest,
+  timestamp: number,
+  notes: string[],
+): number | undefined {
+  const { header, format, cellsOf } = table;
+  if (timestamp < 0) return undefined;
+  if (request.hourColumn) return table.find(request.hourColumn, '--hour-column');
+  const dateOnly = format
+    ? !format.hasTime
+    : cellsOf(timestamp).every((c) => {
+        const parsed = parseTimestamp(c, 'UTC');
+        return parsed.dateOnly || Number.isNaN(parsed.ms);
+      });
+  const candidate = header.findIndex(
+    (h, i) => HOUR_NAMES.test(h) && cellsOf(i).every((c) => /^\d{1,2}$/.test(c) && Number(c) < 24),
+  );
+  if (!dateOnly || candidate < 0) return undefined;
+  notes.push(
+    `'${header[timestamp]}' holds dates only; adding the hour from '${header[candidate]}'`,
+  );
+  return candidate;
+}
+
+/** The value column: requested, else the last mostly numeric column, preferring a telling name. */
+function chooseValue(
+  table: SampleTable,
+  request: ColumnRequest,
+  taken: (number | undefined)[],
+  notes: string[],
+): number {
+  const { file, header, listed, cellsOf } = table;
+  if (request.valueColumn) return table.find(request.valueColumn, '--value-column');
+  const numeric = header
+    .map((_, i) => i)
+    .filter((i) => !taken.includes(i) && cellsOf(i).length > 0)
+    .filter((i) => {
+      // Mostly numbers: a stray bad cell is then reported with its line, not as "no column".
+      const present = cellsOf(i).filter((c) => !isMissing(c));
+      return present.length > 0 && present.filter(isNumeric).length * 2 >= present.length;
+    });
+  if (numeric.length === 0) {
+    throw new UserError(
+      `${file}: found no numeric value column; the columns are ${listed}`,
+      'name it with --value-column NAME',
+    );
+  }
+  const named = numeric.filter((i) => VALUE_WORDS.test(header[i]));
+  // Exports such as the UCI sets put the target last, after the explanatory columns.
+  const value = named.length > 0 ? named[named.length - 1] : numeric[numeric.length - 1];
+  if (numeric.length > 1) {
+    const others = numeric.filter((i) => i !== value).map((i) => `'${header[i]}'`);
+    notes.push(
+      `using '${header[value]}' as the value column (others: ${others.join(', ')}); choose with --value-column`,
+    );
+  }
+  return value;
 }
 
 /** A long-format file read as one series: the column that names its series, for init's proposal. */

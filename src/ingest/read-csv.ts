@@ -431,6 +431,28 @@ class Scan {
   finish(): ScanSummary {
     return this.choose().summary();
   }
+
+  /** The fast path's header line: sets the delimiter, records the cells, returns their count. */
+  headerLine(text: string, line: number): number {
+    this.delimiter = detectDelimiter(text);
+    // A quoted header (perhaps malformed, perhaps spanning lines) is csv-parse's to read.
+    if (text.includes('"')) throw new QuotedRow(this.delimiter);
+    const cells = this.splitCells(text);
+    this.record(cells, line);
+    return cells.length;
+  }
+
+  /** A quote-free line of the sample: recorded; the reader once the columns are chosen. */
+  sampleLine(text: string, line: number, width: number): RowReader | undefined {
+    const cells = this.splitCells(text);
+    if (cells.length !== width) throw new InputError(this.file, line, DIFFERENT_WIDTH);
+    this.record(cells, line);
+    return this.reader;
+  }
+
+  private splitCells(text: string): string[] {
+    return text.split(this.delimiter).map((c) => c.trim());
+  }
 }
 
 /**
@@ -447,12 +469,6 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
   let hIndex = -1;
   let sIndex = -1;
 
-  const splitCells = (text: string, s: number, e: number) =>
-    text
-      .slice(s, e)
-      .split(scan.delimiter)
-      .map((c) => c.trim());
-
   /** One line of the file: the header, a row to choose the columns by, or a row to read. */
   const handle = (text: string, s: number, e: number, quoteAt: number) => {
     line++;
@@ -461,21 +477,13 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
     while (first < e && isSpace(text.charCodeAt(first))) first++;
     if (first === e) return; // a blank line
     if (!scan.header) {
-      const headerLine = text.slice(s, e);
-      scan.delimiter = detectDelimiter(headerLine);
-      // A quoted header (perhaps malformed, perhaps spanning lines) is csv-parse's to read.
-      if (headerLine.includes('"')) throw new QuotedRow(scan.delimiter);
-      const cells = splitCells(text, s, e);
-      scan.record(cells, line);
-      width = cells.length;
+      width = scan.headerLine(text.slice(s, e), line);
       return;
     }
     if (quoteAt >= s && quoteAt < e) throw new QuotedRow(scan.delimiter);
     if (!fast) {
-      const cells = splitCells(text, s, e);
-      if (cells.length !== width) throw new InputError(file, line, DIFFERENT_WIDTH);
-      scan.record(cells, line);
-      if (scan.reader) startFast(scan.reader);
+      const reader = scan.sampleLine(text.slice(s, e), line, width);
+      if (reader) startFast(reader);
       return;
     }
     readFastRow(text, s, e);
@@ -540,13 +548,10 @@ async function scanFast(file: string, options: ReadOptions, sink: PointSink): Pr
     fast!.point(text, ts, te, text, vs, ve, text, hs, he, line);
   };
 
-  await forEachLine(
-    file,
-    () => {
-      nextDelimiter = -1;
-    },
-    handle,
-  );
+  const newText = () => {
+    nextDelimiter = -1;
+  };
+  await forEachLine(file, newText, handle);
   return scan.finish();
 }
 

@@ -77,13 +77,32 @@ export function compileTimestampFormat(pattern: string): TimestampFormat {
 }
 
 function compile(pattern: string): TimestampFormat {
-  const steps: Step[] = [];
-  const seen = new Set<string>();
   const bad = (problem: string) =>
     new UserError(
       `--timestamp-format '${pattern}': ${problem}`,
       `directives: ${FORMAT_DIRECTIVES}`,
     );
+  const { steps, seen } = parseSteps(pattern, bad);
+  checkDirectives(seen, bad);
+  const reader = cellReader(steps);
+  return {
+    pattern,
+    hasTime: seen.has('H') || seen.has('I'),
+    hasOffset: seen.has('z'),
+    read: reader.read,
+    mismatch(text) {
+      return reader.read(text, 0, text.length) ? '' : reader.failed();
+    },
+  };
+}
+
+/** The pattern as steps to read, and the directives it uses; a UserError for a bad directive. */
+function parseSteps(
+  pattern: string,
+  bad: (problem: string) => UserError,
+): { steps: Step[]; seen: Set<string> } {
+  const steps: Step[] = [];
+  const seen = new Set<string>();
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     if (c === ' ') {
@@ -113,6 +132,11 @@ function compile(pattern: string): TimestampFormat {
     else if (d === 'z') steps.push({ kind: 'offset' });
     else throw bad(`unknown directive %${d}`);
   }
+  return { steps, seen };
+}
+
+/** A UserError unless the directives make a whole date (and time), each field once. */
+function checkDirectives(seen: Set<string>, bad: (problem: string) => UserError): void {
   if (!seen.has('Y') && !seen.has('y')) throw bad('it has no year (%Y or %y)');
   if (!seen.has('m') && !seen.has('b')) throw bad('it has no month (%m or %b)');
   if (!seen.has('d')) throw bad('it has no day (%d)');
@@ -122,8 +146,19 @@ function compile(pattern: string): TimestampFormat {
   if (seen.has('I') !== seen.has('p')) throw bad('%I (hour 1–12) and %p (AM/PM) go together');
   const hasTime = seen.has('H') || seen.has('I');
   if (!hasTime && (seen.has('M') || seen.has('S'))) throw bad('minutes without an hour (%H)');
+}
 
-  /** Reads the cell; on a mismatch, `failed` says where and what was expected. */
+/** A compiled format's reader, and why the last cell it read did not match. */
+interface CellReader {
+  read: TimestampFormat['read'];
+  failed(): string;
+}
+
+/**
+ * The steps compiled into `read`, which reads a cell in place; after a mismatch, `failed` says
+ * where and what was expected.
+ */
+function cellReader(steps: Step[]): CellReader {
   let failed = '';
   const read = (text: string, start: number, end: number): FormatFields | undefined => {
     let year = 0;
@@ -181,35 +216,21 @@ function compile(pattern: string): TimestampFormat {
           millis = Math.round((fraction / scale) * 1000);
           break;
         }
-        case 'ampm': {
-          const a = text.charCodeAt(i) | 32;
-          const m = text.charCodeAt(i + 1) | 32;
-          if (i + 2 > end || (a !== 97 && a !== 112) || m !== 109)
-            return fail('%p expected AM or PM');
-          pm = a === 112 ? 1 : 0;
+        case 'ampm':
+          pm = readAmPm(text, i, end);
+          if (pm < 0) return fail('%p expected AM or PM');
           i += 2;
           break;
-        }
-        case 'month-name': {
-          const name = text.slice(i, i + 3).toLowerCase();
-          const index = MONTHS.indexOf(name);
-          if (index < 0 || i + 3 > end) return fail('%b expected a month name (Jan…Dec)');
-          month0 = index;
+        case 'month-name':
+          month0 = readMonthName(text, i, end);
+          if (month0 < 0) return fail('%b expected a month name (Jan…Dec)');
           i += 3;
           break;
-        }
         case 'offset': {
-          const sign = text.charCodeAt(i);
-          if (sign === 90 || sign === 122) {
-            offsetMinutes = 0;
-            i++;
-            break;
-          }
-          const match = /^[+-](\d{2}):?(\d{2})?/.exec(text.slice(i, end));
-          if (!match) return fail('%z expected an offset (+01:00, +0100 or Z)');
-          const minutes = Number(match[1]) * 60 + Number(match[2] ?? 0);
-          offsetMinutes = sign === 45 ? -minutes : minutes;
-          i += match[0].length;
+          const offset = readOffset(text, i, end);
+          if (!offset) return fail('%z expected an offset (+01:00, +0100 or Z)');
+          offsetMinutes = offset.minutes;
+          i += offset.length;
           break;
         }
         case 'space': {
@@ -235,15 +256,35 @@ function compile(pattern: string): TimestampFormat {
     if (hour > 23 || minute > 59 || second > 59) return fail('the time of day is out of range');
     return { year, month0, day, hour, minute, second, millis, offsetMinutes };
   };
-  return {
-    pattern,
-    hasTime,
-    hasOffset: seen.has('z'),
-    read,
-    mismatch(text) {
-      return read(text, 0, text.length) ? '' : failed;
-    },
-  };
+  return { read, failed: () => failed };
+}
+
+/** AM or PM at text[i, i + 2) (any case): 0 for AM, 1 for PM, −1 for neither. */
+function readAmPm(text: string, i: number, end: number): number {
+  const a = text.charCodeAt(i) | 32;
+  const m = text.charCodeAt(i + 1) | 32;
+  if (i + 2 > end || (a !== 97 && a !== 112) || m !== 109) return -1;
+  return a === 112 ? 1 : 0;
+}
+
+/** The month (0–11) named at text[i, i + 3) (Jan…Dec, any case), or −1. */
+function readMonthName(text: string, i: number, end: number): number {
+  const index = MONTHS.indexOf(text.slice(i, i + 3).toLowerCase());
+  return index < 0 || i + 3 > end ? -1 : index;
+}
+
+/** The UTC offset at text[i, end) (Z, +01:00, +0100, +01): its minutes and length, or undefined. */
+function readOffset(
+  text: string,
+  i: number,
+  end: number,
+): { minutes: number; length: number } | undefined {
+  const sign = text.charCodeAt(i);
+  if (sign === 90 || sign === 122) return { minutes: 0, length: 1 };
+  const match = /^[+-](\d{2}):?(\d{2})?/.exec(text.slice(i, end));
+  if (!match) return undefined;
+  const minutes = Number(match[1]) * 60 + Number(match[2] ?? 0);
+  return { minutes: sign === 45 ? -minutes : minutes, length: match[0].length };
 }
 
 export function daysInMonth(year: number, month0: number): number {

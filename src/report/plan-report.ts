@@ -35,7 +35,7 @@ export async function writePlan(
 ): Promise<{ files: string[]; json: Record<string, unknown> }> {
   const { forecasted, plan, schedule, warnings, notes } = run;
   const { ingested, result, zone } = forecasted;
-  const { forecast, training } = result;
+  const { forecast } = result;
   const path = (name: string) => join(options.outDir, name);
   const drawn = options.charts !== false;
   const charts = drawn ? { forecast: 'forecast.png', plan: 'plan.png' } : undefined;
@@ -46,58 +46,8 @@ export async function writePlan(
     plans: run.metrics.runs.map((r) => r.plan),
     binding: run.metrics.binding,
   };
-  // Chart.js and the canvas load only when there is something to draw.
-  const pngs: OutputFile[] = [];
-  if (charts && run.metrics && runs) {
-    const { renderForecastChart } = await import('./charts.js');
-    const { renderMetricsPlanChart } = await import('./metrics-chart.js');
-    runs.forEach((r, i) => {
-      const { training, forecast } = r.forecasted.result;
-      const unit = loadUnit(i === 0 ? options.unit : undefined, r.forecasted.ingested.valueColumn);
-      pngs.push({
-        path: path(metricChart(runs, i)),
-        content: renderForecastChart(training, forecast, {
-          zone,
-          unit,
-          title: `Load forecast: ${r.name}`,
-        }),
-      });
-    });
-    pngs.push({
-      path: path(charts.plan),
-      content: renderMetricsPlanChart({
-        plan,
-        metrics: runs.map((r) => ({ name: r.name, plan: r.plan, rule: capacityRule(r.settings) })),
-        binding: run.metrics.binding,
-        zone,
-      }),
-    });
-  } else if (charts) {
-    const { renderForecastChart, renderPlanChart } = await import('./charts.js');
-    const chartOptions = { zone, unit: loadUnit(options.unit, ingested.valueColumn) };
-    pngs.push(
-      {
-        path: path(charts.forecast),
-        content: renderForecastChart(training, forecast, chartOptions),
-      },
-      { path: path(charts.plan), content: renderPlanChart(forecast, plan, chartOptions) },
-    );
-  }
-  const summaryMetrics: SummaryMetrics | undefined = runs && {
-    rows: runs.map((r, i) => ({
-      name: r.name,
-      source: r.source,
-      valueColumn: r.forecasted.ingested.valueColumn,
-      model: r.forecasted.result.forecast.model,
-      settings: r.settings,
-      peakForecast: maxOf(r.forecasted.result.forecast.point),
-      peakServers: r.peakServers,
-      bindingSteps: r.bindingSteps,
-      expectedShortShare: r.expectedShortShare,
-      chart: metricChart(runs, i),
-    })),
-    binding: Array.from(run.metrics!.binding, (i) => runs[i].name),
-  };
+  const pngs = charts ? await chartFiles(run, options.unit, path) : [];
+  const summaryMetrics = run.metrics && metricsSummary(run.metrics);
   const histories = runs
     ? runs.flatMap((r) =>
         fetchedHistoryFile(r.forecasted.ingested, options.outDir).map((f) => ({
@@ -141,6 +91,75 @@ export async function writePlan(
   // `charts` tells a fleet report (and `report --merge`, through the part file) whether to expect
   // forecast.png and plan.png beside the other files.
   return { files, json: { ...run.document, warnings, notes, files, charts: drawn } };
+}
+
+/**
+ * The charts of a plan: forecast.png (one per metric for several) and plan.png. Chart.js and the
+ * canvas load only when there is something to draw.
+ */
+async function chartFiles(
+  run: PlanRun,
+  unitOption: string | undefined,
+  path: (name: string) => string,
+): Promise<OutputFile[]> {
+  const { plan, forecasted } = run;
+  const { ingested, result, zone } = forecasted;
+  if (!run.metrics) {
+    const { renderForecastChart, renderPlanChart } = await import('./charts.js');
+    const chartOptions = { zone, unit: loadUnit(unitOption, ingested.valueColumn) };
+    return [
+      {
+        path: path('forecast.png'),
+        content: renderForecastChart(result.training, result.forecast, chartOptions),
+      },
+      { path: path('plan.png'), content: renderPlanChart(result.forecast, plan, chartOptions) },
+    ];
+  }
+  const { runs, binding } = run.metrics;
+  const { renderForecastChart } = await import('./charts.js');
+  const { renderMetricsPlanChart } = await import('./metrics-chart.js');
+  const pngs: OutputFile[] = runs.map((r, i) => {
+    const { training, forecast } = r.forecasted.result;
+    const unit = loadUnit(i === 0 ? unitOption : undefined, r.forecasted.ingested.valueColumn);
+    return {
+      path: path(metricChart(runs, i)),
+      content: renderForecastChart(training, forecast, {
+        zone,
+        unit,
+        title: `Load forecast: ${r.name}`,
+      }),
+    };
+  });
+  pngs.push({
+    path: path('plan.png'),
+    content: renderMetricsPlanChart({
+      plan,
+      metrics: runs.map((r) => ({ name: r.name, plan: r.plan, rule: capacityRule(r.settings) })),
+      binding,
+      zone,
+    }),
+  });
+  return pngs;
+}
+
+/** The per-metric table of summary.md for a plan of several metrics. */
+function metricsSummary(metrics: NonNullable<PlanRun['metrics']>): SummaryMetrics {
+  const { runs, binding } = metrics;
+  return {
+    rows: runs.map((r, i) => ({
+      name: r.name,
+      source: r.source,
+      valueColumn: r.forecasted.ingested.valueColumn,
+      model: r.forecasted.result.forecast.model,
+      settings: r.settings,
+      peakForecast: maxOf(r.forecasted.result.forecast.point),
+      peakServers: r.peakServers,
+      bindingSteps: r.bindingSteps,
+      expectedShortShare: r.expectedShortShare,
+      chart: metricChart(runs, i),
+    })),
+    binding: Array.from(binding, (i) => runs[i].name),
+  };
 }
 
 /** index.html of a single plan: the fleet page with one service, its charts beside it. */

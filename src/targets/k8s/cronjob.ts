@@ -28,6 +28,14 @@ export interface CronJobInput {
   annotations: Record<string, string>;
 }
 
+/** The metadata of each object: its name, in the HPA's namespace, with the same labels. */
+interface ObjectMeta {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
 /** CronJob names get 11 characters appended for their Jobs, which must fit a 63-character label. */
 const CRONJOB_NAME_MAX = 52;
 
@@ -49,15 +57,27 @@ export function floorCronJobs(input: CronJobInput): Manifest[] {
     input.changes.map((c) => c.tag),
   );
   const labels = { ...baseLabels(input.target), [HPA_LABEL]: labelValue(input.hpa) };
-  const meta = (name: string) => ({
+  const meta = (name: string): ObjectMeta => ({
     name,
     namespace: input.namespace,
     labels,
     annotations: input.annotations,
   });
-  const account = new ServiceAccount({ metadata: meta(names.account) });
+  const jobs = input.changes.map((change, i): Manifest => ({
+    object: floorCronJob(input, change, meta(names.cronJobs[i]), names.account),
+    comments: [{ path: [], text: ` ${change.description}: minReplicas ${change.replicas}` }],
+  }));
+  return [...floorAccess(input, names.account, meta), ...jobs];
+}
+
+/** The ServiceAccount the CronJobs run as, and a Role (with its binding) to get and patch the one HPA. */
+function floorAccess(
+  input: CronJobInput,
+  account: string,
+  meta: (name: string) => ObjectMeta,
+): Manifest[] {
   const role = new Role({
-    metadata: meta(names.account),
+    metadata: meta(account),
     rules: [
       {
         apiGroups: ['autoscaling'],
@@ -68,80 +88,86 @@ export function floorCronJobs(input: CronJobInput): Manifest[] {
     ],
   });
   const binding = new RoleBinding({
-    metadata: meta(names.account),
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.account },
-    subjects: [{ kind: 'ServiceAccount', name: names.account, namespace: input.namespace }],
+    metadata: meta(account),
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: account },
+    subjects: [{ kind: 'ServiceAccount', name: account, namespace: input.namespace }],
   });
-  const jobs = input.changes.map((change, i): Manifest => {
-    const patch = JSON.stringify({ spec: { minReplicas: change.replicas } });
-    const object = new CronJob({
-      metadata: meta(names.cronJobs[i]),
-      spec: {
-        schedule: change.schedule,
-        timeZone: input.zone,
-        concurrencyPolicy: 'Forbid',
-        // Still run if the controller was down or busy for up to 10 minutes at the time.
-        startingDeadlineSeconds: 600,
-        successfulJobsHistoryLimit: 1,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels },
-          spec: {
-            backoffLimit: 3,
-            activeDeadlineSeconds: 300,
-            template: {
-              metadata: { labels },
-              spec: {
-                serviceAccountName: names.account,
-                restartPolicy: 'OnFailure',
-                securityContext: {
-                  runAsNonRoot: true,
-                  runAsUser: 65532,
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
-                containers: [
-                  {
-                    name: 'kubectl',
-                    image: input.image,
-                    // The image's entrypoint is kubectl.
-                    args: [
-                      'patch',
-                      'horizontalpodautoscaler',
-                      input.hpa,
-                      `--namespace=${input.namespace}`,
-                      '--type=merge',
-                      `--patch=${patch}`,
-                      '--field-manager=headroom-floor',
-                    ],
-                    env: [{ name: 'HOME', value: '/tmp' }],
-                    resources: {
-                      requests: { cpu: '10m', memory: '32Mi' },
-                      limits: { memory: '128Mi' },
-                    },
-                    securityContext: {
-                      allowPrivilegeEscalation: false,
-                      readOnlyRootFilesystem: true,
-                      capabilities: { drop: ['ALL'] },
-                    },
-                    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-                  },
-                ],
-                volumes: [{ name: 'tmp', emptyDir: {} }],
+  return [
+    { object: new ServiceAccount({ metadata: meta(account) }), comments: [] },
+    { object: role, comments: [] },
+    { object: binding, comments: [] },
+  ];
+}
+
+/** The CronJob that sets the HPA's minReplicas at one change of the plan. */
+function floorCronJob(
+  input: CronJobInput,
+  change: FloorChange,
+  metadata: ObjectMeta,
+  account: string,
+): CronJob {
+  const { labels } = metadata;
+  return new CronJob({
+    metadata,
+    spec: {
+      schedule: change.schedule,
+      timeZone: input.zone,
+      concurrencyPolicy: 'Forbid',
+      // Still run if the controller was down or busy for up to 10 minutes at the time.
+      startingDeadlineSeconds: 600,
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        metadata: { labels },
+        spec: {
+          backoffLimit: 3,
+          activeDeadlineSeconds: 300,
+          template: {
+            metadata: { labels },
+            spec: {
+              serviceAccountName: account,
+              restartPolicy: 'OnFailure',
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: 65532,
+                seccompProfile: { type: 'RuntimeDefault' },
               },
+              containers: [kubectlPatch(input, change.replicas)],
+              volumes: [{ name: 'tmp', emptyDir: {} }],
             },
           },
         },
       },
-    });
-    return {
-      object,
-      comments: [{ path: [], text: ` ${change.description}: minReplicas ${change.replicas}` }],
-    };
+    },
   });
-  return [
-    { object: account, comments: [] },
-    { object: role, comments: [] },
-    { object: binding, comments: [] },
-    ...jobs,
-  ];
+}
+
+/** The container that patches the HPA's minReplicas: kubectl, locked down, writing only /tmp. */
+function kubectlPatch(input: CronJobInput, replicas: number) {
+  const patch = JSON.stringify({ spec: { minReplicas: replicas } });
+  return {
+    name: 'kubectl',
+    image: input.image,
+    // The image's entrypoint is kubectl.
+    args: [
+      'patch',
+      'horizontalpodautoscaler',
+      input.hpa,
+      `--namespace=${input.namespace}`,
+      '--type=merge',
+      `--patch=${patch}`,
+      '--field-manager=headroom-floor',
+    ],
+    env: [{ name: 'HOME', value: '/tmp' }],
+    resources: {
+      requests: { cpu: '10m', memory: '32Mi' },
+      limits: { memory: '128Mi' },
+    },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    },
+    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+  };
 }
