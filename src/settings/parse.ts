@@ -14,15 +14,16 @@ import type { ForecastRequest } from '../pipeline.js';
 import type { CapacitySettings } from '../types.js';
 import { DAY_MS, describeDuration, formatDuration } from '../util/duration.js';
 import { checkedNumber, share, type Given } from './kinds.js';
-import { flagName, SETTINGS, settingsOf, type SettingKey } from './table.js';
-
-type Row<K extends SettingKey> = (typeof SETTINGS)[K];
+import { flagName, SETTINGS, settingsOf, type SettingsTable } from './table.js';
 
 /**
- * The settings as given: a flag's string as commander hands it over, or a config's value as its
- * zod rule typed it. One optional field per row of the table.
+ * The settings of a table as given: a flag's string as commander hands it over, or a config's
+ * value as its zod rule typed it. One optional field per row.
  */
-export type SettingValues = { [K in SettingKey]?: string | z.output<Row<K>['config']> };
+export type SettingValuesOf<T extends SettingsTable> = {
+  -readonly [K in keyof T]?: string | z.output<T[K]['config']>;
+};
+export type SettingValues = SettingValuesOf<typeof SETTINGS>;
 
 /** A command's options: the settings as given, and the two flags every command that plans has. */
 export type RawOptions = SettingValues & {
@@ -32,22 +33,34 @@ export type RawOptions = SettingValues & {
 };
 
 /**
- * Every setting typed by its row's parse (durations in milliseconds, fractions and counts as
- * numbers, choices as their union); unset only where the row has no default.
+ * Every setting of a table typed by its row's parse (durations in milliseconds, fractions and
+ * counts as numbers, choices as their union); unset only where the row has no default.
  */
-export type Settings = {
-  [K in SettingKey]:
-    ReturnType<Row<K>['parse']> | (Row<K> extends { default: string } ? never : undefined);
+export type SettingsOf<T extends SettingsTable> = {
+  -readonly [K in keyof T]:
+    ReturnType<T[K]['parse']> | (T[K] extends { default: string } ? never : undefined);
 };
+export type Settings = SettingsOf<typeof SETTINGS>;
 
-/** Parses every setting once: what is given, else the row's default, else unset. */
-export function parseSettings(given: SettingValues): Settings {
+/**
+ * Parses every setting once: what is given, else the row's default, else unset. `table` is the
+ * settings table (a test passes a copy with a row more).
+ */
+export function parseSettings(given: SettingValues): Settings;
+export function parseSettings<T extends SettingsTable>(
+  given: SettingValuesOf<T>,
+  table: T,
+): SettingsOf<T>;
+export function parseSettings(
+  given: Record<string, Given | undefined>,
+  table: SettingsTable = SETTINGS,
+): Record<string, unknown> {
   const parsed: Record<string, unknown> = {};
-  for (const [key, setting] of settingsOf()) {
-    const value: Given | undefined = given[key] ?? setting.default;
+  for (const [key, setting] of settingsOf(undefined, table)) {
+    const value = given[key] ?? setting.default;
     parsed[key] = value === undefined ? undefined : setting.parse(value, flagName(setting));
   }
-  return parsed as Settings;
+  return parsed;
 }
 
 /** A numeric flag outside the table, checked: the error names the flag, what was expected and what was given. */

@@ -402,39 +402,48 @@ export const SETTINGS = {
 } as const satisfies Record<string, Setting>;
 
 export type SettingKey = keyof typeof SETTINGS;
+/** A settings table: {@link SETTINGS}, or a copy with a row more (see test/settings-table.test.ts). */
+export type SettingsTable = Record<string, Setting>;
 
 /** `--capacity-per-server <load>` → `--capacity-per-server`. */
 export const flagName = (setting: Setting) => setting.flag.split(' ')[0];
 
 /** The settings of one group, with their headroom.yaml keys, in the table's order. */
-export function settingsOf(group?: Group): [SettingKey, Setting][] {
-  return (Object.entries(SETTINGS) as [SettingKey, Setting][]).filter(
+export function settingsOf<T extends SettingsTable = typeof SETTINGS>(
+  group?: Group,
+  table: T = SETTINGS as unknown as T,
+): [keyof T & string, Setting][] {
+  return (Object.entries(table) as [keyof T & string, Setting][]).filter(
     ([, s]) => group === undefined || s.group === group,
   );
 }
 
 /** The keys of the settings that say where the history comes from. */
-export type SourceSettingKey = {
-  [K in SettingKey]: (typeof SETTINGS)[K]['group'] extends 'source' ? K : never;
-}[SettingKey];
-type Shape<K extends SettingKey> = { [P in K]: (typeof SETTINGS)[P]['config'] };
+type SourceKeyOf<T extends SettingsTable> = {
+  [K in keyof T]: T[K]['group'] extends 'source' ? K : never;
+}[keyof T];
+export type SourceSettingKey = SourceKeyOf<typeof SETTINGS>;
+type Shape<T extends SettingsTable, K extends keyof T> = { [P in K]: T[P]['config'] };
 
 /**
  * The headroom.yaml keys of every setting that shapes a plan, with what each accepts. The source
  * settings are not among them: a service names its history in `data:` or a `source:` block
  * ({@link sourceShape}).
  */
-export function configShape(): Shape<Exclude<SettingKey, SourceSettingKey>> {
+export function configShape<T extends SettingsTable = typeof SETTINGS>(
+  table: T = SETTINGS as unknown as T,
+): Shape<T, Exclude<keyof T, SourceKeyOf<T>>> {
   return Object.fromEntries(
-    settingsOf()
+    settingsOf(undefined, table)
       .filter(([, s]) => s.group !== 'source')
       .map(([k, s]) => [k, s.config]),
-  ) as Shape<Exclude<SettingKey, SourceSettingKey>>;
+  ) as Shape<T, Exclude<keyof T, SourceKeyOf<T>>>;
 }
 
 /** The keys of a service's `source:` block in headroom.yaml: the source settings. */
-export function sourceShape(): Shape<SourceSettingKey> {
-  return Object.fromEntries(
-    settingsOf('source').map(([k, s]) => [k, s.config]),
-  ) as Shape<SourceSettingKey>;
+export function sourceShape(): Shape<typeof SETTINGS, SourceSettingKey> {
+  return Object.fromEntries(settingsOf('source').map(([k, s]) => [k, s.config])) as Shape<
+    typeof SETTINGS,
+    SourceSettingKey
+  >;
 }
