@@ -5,7 +5,7 @@
  * names the flag; config checks reword it (config/service-settings.ts).
  */
 import { UserError } from '../errors.js';
-import { durationOrZero as zeroOrDurationText, parseDuration } from '../util/duration.js';
+import { DAY_MS, durationOrZero as zeroOrDurationText, parseDuration } from '../util/duration.js';
 import { isValidZone } from '../util/time.js';
 
 /** A setting's value before it is parsed: the flag's string, or the config's typed value. */
@@ -18,6 +18,21 @@ export const text: Parse<string> = (value) => String(value);
 
 /** `30m`, `1h`, `7d` → milliseconds, greater than zero. */
 export const duration: Parse<number> = (value, flag) => parseDuration(String(value), flag);
+
+/** The longest --horizon: a year (366 days). */
+export const MAX_HORIZON_MS = 366 * DAY_MS;
+
+/** How far ahead to forecast: a duration of at most a year. */
+export const horizon: Parse<number> = (value, flag) => {
+  const ms = duration(value, flag);
+  if (ms > MAX_HORIZON_MS) {
+    throw new UserError(
+      `${flag}: ${value} is longer than a year (366d), the furthest headroom forecasts`,
+      'a forecast that far out is mostly guessed trend: plan a shorter --horizon and plan again as new data comes in (nightly in CI, say)',
+    );
+  }
+  return ms;
+};
 
 /** A duration, or 0 (`0`, `0h`…) to turn it off → milliseconds. */
 export const durationOrZero: Parse<number> = (value, flag) =>

@@ -283,7 +283,7 @@ export const SETTINGS = {
     flag: '--horizon <duration>',
     help: 'how far ahead to forecast',
     group: 'model',
-    parse: kind.duration,
+    parse: kind.horizon,
     default: '7d',
     config: duration,
   },
