@@ -25,7 +25,7 @@ import { writeFilesAtomically } from '../report/atomic.js';
 import { fleetHtml, fleetMarkdown, type FleetEntry, type PlanJson } from '../report/fleet.js';
 import { table, type CommandOutput } from './output.js';
 import type { PlanOptions } from './plan.js';
-import { flagValuesOf } from '../config/service-settings.js';
+import { planValuesOf } from '../config/service-settings.js';
 import { STALE_HISTORY } from '../schedule/freshness.js';
 import type { Warning } from '../types.js';
 
@@ -48,7 +48,7 @@ export function serviceOptions(
   explicit: ReadonlySet<string>,
   outDir: string,
 ): PlanOptions {
-  const fromFile = flagValuesOf(service);
+  const fromFile = planValuesOf(service);
   const fromFlags = Object.fromEntries(
     Object.entries(defaults).filter(([key]) => explicit.has(key)),
   );

@@ -2,7 +2,7 @@ import { writeFilesAtomically } from '../report/atomic.js';
 import { forecastCsv, forecastRows } from '../report/tables.js';
 import { formatDuration } from '../util/duration.js';
 import { formatShort } from '../util/time.js';
-import type { RawOptions } from '../settings/parse.js';
+import { parseSettings, type RawOptions } from '../settings/parse.js';
 import type { CommandOutput } from './output.js';
 import { table } from './output.js';
 import { calendarNotes, forecastFrom } from '../run/forecast.js';
@@ -22,7 +22,7 @@ export async function forecastCommand(
   csv: string | undefined,
   options: ForecastOptions,
 ): Promise<CommandOutput> {
-  const forecasted = await forecastFrom(sourceFrom(csv, options), options);
+  const forecasted = await forecastFrom(sourceFrom(csv, options), parseSettings(options));
   const { ingested, result, zone } = forecasted;
   const { forecast } = result;
   const csvText = forecastCsv(forecast, zone);

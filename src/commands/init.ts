@@ -6,7 +6,7 @@ import { loadSeries, type Ingested } from '../ingest/index.js';
 import { readRecords } from '../ingest/read-csv.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { formatDuration, HOUR_MS } from '../util/duration.js';
-import { ingestOptions, type RawOptions } from '../settings/parse.js';
+import { ingestOptions, parseSettings, type RawOptions } from '../settings/parse.js';
 import type { CommandOutput } from './output.js';
 
 export interface InitOptions extends RawOptions {
@@ -77,7 +77,7 @@ export async function initCommand(csv: string, options: InitOptions): Promise<Co
   if (existsSync(options.out) && !options.force) {
     throw new UserError(`${options.out} already exists`, 'add --force to replace it');
   }
-  const { ingested, seriesColumn } = await inspect(csv, options);
+  const { ingested, seriesColumn, timezone } = await inspect(csv, options);
   const name =
     basename(csv, extname(csv))
       .toLowerCase()
@@ -88,7 +88,7 @@ export async function initCommand(csv: string, options: InitOptions): Promise<Co
   const text = starterConfig({
     csv: relativeCsv,
     name,
-    timezone: options.timezone,
+    timezone,
     timestampColumn: ingested.timestampColumn,
     valueColumn: ingested.valueColumn,
     sampleStepMs: ingested.sampleStepMs,
@@ -122,21 +122,23 @@ export async function initCommand(csv: string, options: InitOptions): Promise<Co
 async function inspect(
   csv: string,
   options: InitOptions,
-): Promise<{ ingested: Ingested; seriesColumn?: string }> {
-  const ingest = ingestOptions(options);
-  let column = options.seriesColumn;
+): Promise<{ ingested: Ingested; seriesColumn?: string; timezone: string }> {
+  const ingest = ingestOptions(parseSettings(options));
+  const { timezone } = ingest;
+  let column = ingest.seriesColumn;
   if (column === undefined) {
     try {
-      return { ingested: await loadSeries(csv, ingest) };
+      return { ingested: await loadSeries(csv, ingest), timezone };
     } catch (error) {
       if (!(error instanceof SeveralSeriesError)) throw error;
       column = error.column;
     }
   }
-  const series = options.series ?? (await firstSeries(csv, column));
+  const series = ingest.series ?? (await firstSeries(csv, column));
   return {
     ingested: await loadSeries(csv, { ...ingest, seriesColumn: column, series }),
     seriesColumn: column,
+    timezone,
   };
 }
 

@@ -1,10 +1,14 @@
 import { Option, type Command } from 'commander';
 import { METRIC_SYNTAX } from '../settings/metrics.js';
-import { settingsOf, type Group } from '../settings/table.js';
+import { SETTINGS, settingsOf, type Group, type SettingsTable } from '../settings/table.js';
 
 /** Adds the flags of one group of the settings table (settings/table.ts) to a command. */
-function addSettings(command: Command, group: Group): Command {
-  for (const [, setting] of settingsOf(group)) {
+export function addSettings(
+  command: Command,
+  group: Group,
+  table: SettingsTable = SETTINGS,
+): Command {
+  for (const [, setting] of settingsOf(group, table)) {
     const option = new Option(setting.flag, setting.help);
     if (setting.choices) option.choices(setting.choices);
     if (setting.default !== undefined) option.default(setting.default);

@@ -6,7 +6,6 @@ import { configSchema, type Config, type ServiceConfig } from './schema.js';
 import { sourceFrom, type HistorySource } from '../sources/registry.js';
 import type { PlanSource } from '../run/plan.js';
 import type { MetricSettings, MetricSource } from '../settings/metrics.js';
-import { asFlagValue } from './service-settings.js';
 import { readTextFile } from '../util/files.js';
 import { configFolder, configPath, type ConfigFolder, dataFiles, OUTSIDE_FLAG } from './paths.js';
 
@@ -429,7 +428,7 @@ function metricSources(
     const settings: MetricSettings = Object.fromEntries(
       (['capacityPerServer', 'targetUtilization', 'agg', 'valueColumn'] as const)
         .filter((key) => block[key] !== undefined)
-        .map((key) => [key, String(asFlagValue(block[key]))]),
+        .map((key) => [key, block[key]]),
     );
     return { name: block.name, history, settings };
   });

@@ -2,7 +2,7 @@
  * Every server count depends on --capacity-per-server: a run that falls back on the placeholder
  * says so as a warning, not a note, and says what a utilisation series needs.
  */
-import { assumedCapacityNote, type RawOptions } from '../settings/parse.js';
+import { assumedCapacityNote, type Settings } from '../settings/parse.js';
 import type { CapacitySettings, Warning } from '../types.js';
 
 /** Names of a value column that look like a utilisation in %, which does not grow with servers. */
@@ -10,12 +10,12 @@ const UTILISATION = /cpu|util|usage|percent|pct|%/i;
 
 /** The warning for an assumed capacity (with `detail` after it), or undefined when it was given. */
 export function assumedCapacityWarning(
-  options: RawOptions,
+  typed: Settings,
   settings: CapacitySettings,
   valueColumn: string,
   detail = '',
 ): Warning | undefined {
-  const assumed = assumedCapacityNote(options, settings);
+  const assumed = assumedCapacityNote(typed, settings);
   if (!assumed) return undefined;
   const utilisation = UTILISATION.test(valueColumn)
     ? `; '${valueColumn}' looks like a utilisation: a fleet's average CPU % does not grow with servers, so plan on the total (the average × the servers in service, as --cloudwatch-group reads it) with --capacity-per-server 100`

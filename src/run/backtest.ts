@@ -18,6 +18,7 @@ import {
   capacitySettings,
   forecastRequest,
   ingestOptions,
+  parseSettings,
   type RawOptions,
 } from '../settings/parse.js';
 import type { Series, Warning } from '../types.js';
@@ -41,7 +42,7 @@ export interface BacktestOptions extends RawOptions {
 
 export type BacktestRun = Awaited<ReturnType<typeof runBacktestCsv>>;
 
-function parseModels(options: BacktestOptions): string[] {
+function parseModels(options: BacktestOptions, model: string): string[] {
   if (options.modelFile !== undefined) {
     throw new UserError(
       'backtest fits every model on the history before each window; a saved model has already seen those windows',
@@ -52,7 +53,7 @@ function parseModels(options: BacktestOptions): string[] {
     throw new UserError('give --models or --model, not both', 'e.g. --models auto,ridge');
   }
   if (options.models === undefined) {
-    return options.modelGiven ? [options.model] : [...BACKTEST_DEFAULT_MODELS];
+    return options.modelGiven ? [model] : [...BACKTEST_DEFAULT_MODELS];
   }
   const known = [AUTO, ...MODEL_NAMES];
   const names = options.models
@@ -107,18 +108,19 @@ export async function runBacktestCsv(
   options: BacktestOptions,
   onProgress?: (done: number, total: number) => void,
 ) {
-  const models = parseModels(options);
+  const typed = parseSettings(options);
+  const models = parseModels(options, typed.model);
   const origins = parseOrigins(options.origins ?? String(BACKTEST_DEFAULT_ORIGINS));
-  const settings = capacitySettings(options);
-  const ingest = ingestOptions(options);
-  const request = forecastRequest(options);
+  const settings = capacitySettings(typed);
+  const ingest = ingestOptions(typed);
+  const request = forecastRequest(typed);
   const ingested = await loadHistory(source, ingest);
   const { series } = ingested;
   const warnings: Warning[] = [...ingested.warnings];
   const notes = [...ingested.notes];
 
   const horizonSteps = windowSteps(series, origins, request.horizonMs, options.horizonGiven, notes);
-  const { calendar, lifts } = await buildCalendar(options, series, horizonSteps * series.stepMs);
+  const { calendar, lifts } = await buildCalendar(typed, series, horizonSteps * series.stepMs);
   const result: BacktestResult = runBacktest(series, {
     models,
     origins,
@@ -135,7 +137,7 @@ export async function runBacktestCsv(
   // scores then say nothing: point that out.
   const { peak, flat } = backtestPeak(series, origins, horizonSteps, settings);
   const assumed = assumedCapacityWarning(
-    options,
+    typed,
     settings,
     ingested.valueColumn,
     flat

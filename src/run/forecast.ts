@@ -14,7 +14,13 @@ import {
 import { readEventsCsv } from '../ingest/events-file.js';
 import { parseModelFile, unreadableModelFile } from '../models/model-file.js';
 import { forecastSeries, forecastWithSaved, type ForecastResult } from '../pipeline.js';
-import { forecastRequest, ingestOptions, type RawOptions } from '../settings/parse.js';
+import {
+  forecastRequest,
+  ingestOptions,
+  parseSettings,
+  type RawOptions,
+  type Settings,
+} from '../settings/parse.js';
 import type { Series } from '../types.js';
 import { formatDuration } from '../util/duration.js';
 import { formatTimestamp } from '../util/time.js';
@@ -26,7 +32,7 @@ import type { HistorySource } from '../sources/registry.js';
  * the horizon, so that a saved model still knows next year's holidays.
  */
 export async function buildCalendar(
-  raw: RawOptions,
+  raw: Pick<Settings, 'holidays' | 'events'>,
   series: Series,
   horizonMs: number,
 ): Promise<{ calendar?: EventCalendar; lifts: EventDay[] }> {
@@ -70,33 +76,33 @@ export interface Forecasted {
 }
 
 /** The shared first half of `forecast` and `plan`: read the CSV, then fit (or load) and forecast. */
-export async function forecastFrom(source: HistorySource, raw: RawOptions): Promise<Forecasted> {
-  const ingest = ingestOptions(raw);
-  forecastRequest(raw); // a bad --horizon is refused before anything is read
-  return forecastHistory(await loadHistory(source, ingest), raw);
+export async function forecastFrom(source: HistorySource, s: Settings): Promise<Forecasted> {
+  const ingest = ingestOptions(s);
+  forecastRequest(s); // a bad --horizon is refused before anything is read
+  return forecastHistory(await loadHistory(source, ingest), s);
 }
 
 /** The second half of forecastFrom: a history already read, forecast. */
-export async function forecastHistory(ingested: History, raw: RawOptions): Promise<Forecasted> {
-  const ingest = ingestOptions(raw);
-  const request = forecastRequest(raw);
-  if (!raw.modelFile) {
-    const { calendar, lifts } = await buildCalendar(raw, ingested.series, request.horizonMs);
-    const result = forecastSeries(raw.model, ingested.series, {
+export async function forecastHistory(ingested: History, s: Settings): Promise<Forecasted> {
+  const ingest = ingestOptions(s);
+  const request = forecastRequest(s);
+  if (!s.modelFile) {
+    const { calendar, lifts } = await buildCalendar(s, ingested.series, request.horizonMs);
+    const result = forecastSeries(s.model, ingested.series, {
       ...request,
       lifts,
       context: { ...request.context, ...(calendar ? { calendar } : {}) },
     });
     return { ingested, result, zone: ingest.timezone, calendar };
   }
-  const { model, file } = await readModelFile(raw.modelFile);
+  const { model, file } = await readModelFile(s.modelFile);
   if (file.state.stepMs !== ingest.intervalMs) {
     throw new UserError(
-      `${raw.modelFile}: the model was fitted at ${formatDuration(file.state.stepMs)} steps, but --interval is ${formatDuration(ingest.intervalMs)}`,
+      `${s.modelFile}: the model was fitted at ${formatDuration(file.state.stepMs)} steps, but --interval is ${formatDuration(ingest.intervalMs)}`,
       `add --interval ${formatDuration(file.state.stepMs)}`,
     );
   }
-  const { lifts } = await buildCalendar(raw, ingested.series, request.horizonMs);
+  const { lifts } = await buildCalendar(s, ingested.series, request.horizonMs);
   const result = forecastWithSaved(model, file.errors, ingested.series, {
     ...request,
     lifts,
@@ -111,9 +117,10 @@ export async function forecastHistory(ingested: History, raw: RawOptions): Promi
  * learned from, as `fit --save` records it.
  */
 export async function fitFrom(source: HistorySource, raw: RawOptions) {
-  const ingest = ingestOptions(raw);
+  const s = parseSettings(raw);
+  const ingest = ingestOptions(s);
   const ingested = await loadHistory(source, ingest);
-  const result = forecastSeries(raw.model, ingested.series, forecastRequest(raw));
+  const result = forecastSeries(s.model, ingested.series, forecastRequest(s));
   const { training } = result;
   const end = training.start + training.values.length * training.stepMs;
   const trainedOn = {

@@ -10,7 +10,12 @@ import { planCapacity } from '../capacity/servers.js';
 import { planFromForecast } from '../pipeline.js';
 import { scheduleFromPlan } from '../schedule/changes.js';
 import { scheduleDocument, type ScheduleDocument } from '../schedule/document.js';
-import { capacitySettings, ingestOptions, type RawOptions } from '../settings/parse.js';
+import {
+  capacitySettings,
+  ingestOptions,
+  parseSettings,
+  type RawOptions,
+} from '../settings/parse.js';
 import { checkMetrics, metricOptions, type MetricSource } from '../settings/metrics.js';
 import type { CapacityPlan, CapacitySettings, Schedule, Warning } from '../types.js';
 import { maxOf } from '../util/extremes.js';
@@ -70,15 +75,16 @@ export async function runPlan(source: PlanSource, options: RawOptions): Promise<
     if (source.length === 1) return runPlan(source[0].history, metricOptions(options, source[0]));
     return runMetricsPlan(source, options);
   }
-  const settings = capacitySettings(options);
-  const forecasted = await forecastFrom(source, options);
+  const typed = parseSettings(options);
+  const settings = capacitySettings(typed);
+  const forecasted = await forecastFrom(source, typed);
   const { ingested, result, zone } = forecasted;
   const { forecast } = result;
   const { plan, schedule } = planFromForecast(forecast, settings);
   const figures = planFigures(plan, schedule);
   const warnings: Warning[] = [...ingested.warnings];
   const notes = [...ingested.notes, ...result.notes, ...calendarNotes(forecasted)];
-  const assumed = assumedCapacityWarning(options, settings, ingested.valueColumn);
+  const assumed = assumedCapacityWarning(typed, settings, ingested.valueColumn);
   if (assumed) warnings.push(assumed);
   if (plan.cappedSteps > 0) warnings.push(cappedWarning(plan));
   const document = scheduleDocument({
@@ -115,11 +121,11 @@ function sourceBlock({ ingested, result }: Forecasted): Record<string, unknown> 
  * service's settings under the metric's own; the service's servers the largest per step.
  */
 async function runMetricsPlan(metrics: MetricSource[], options: RawOptions): Promise<PlanRun> {
-  const optionsOf = metrics.map((m) => metricOptions(options, m));
+  const typedOf = metrics.map((m) => parseSettings(metricOptions(options, m)));
   const histories: History[] = [];
   // One at a time: a metric from standard input is read once, and errors come in order.
   for (const [i, m] of metrics.entries()) {
-    histories.push(await loadHistory(m.history, ingestOptions(optionsOf[i])));
+    histories.push(await loadHistory(m.history, ingestOptions(typedOf[i])));
   }
   const aligned = alignHistories(
     metrics.map((m, i) => ({ name: m.name, series: histories[i].series })),
@@ -130,9 +136,9 @@ async function runMetricsPlan(metrics: MetricSource[], options: RawOptions): Pro
   for (const [i, m] of metrics.entries()) {
     const forecasted = await forecastHistory(
       { ...histories[i], series: aligned.series[i] },
-      optionsOf[i],
+      typedOf[i],
     );
-    const settings = capacitySettings(optionsOf[i]);
+    const settings = capacitySettings(typedOf[i]);
     const plan = planCapacity(forecasted.result.forecast, settings);
     const { ingested, result } = forecasted;
     warnings.push(...ingested.warnings.map((w) => ({ ...w, message: `${m.name}: ${w.message}` })));

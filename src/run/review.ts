@@ -7,7 +7,7 @@ import { DEFAULT_CAPACITY, formatShare } from '../capacity/servers.js';
 import { UserError } from '../errors.js';
 import { reviewSchedule } from '../evaluate/review.js';
 import { readScheduleDocument, type PlannedSchedule } from '../schedule/document.js';
-import { ingestOptions, parseShare, type RawOptions } from '../settings/parse.js';
+import { ingestOptions, parseSettings, parseShare, type RawOptions } from '../settings/parse.js';
 import type { CapacitySettings, Warning } from '../types.js';
 import { formatDuration } from '../util/duration.js';
 import { readTextFile } from '../util/files.js';
@@ -131,12 +131,14 @@ export async function runReview(
   const { schedule } = planned;
   const zone = planned.timezone;
   const doc = planned.document;
-  // ingestOptions reads only the ingest flags, which review takes as `plan` does.
-  const ingest = ingestOptions({
-    ...options,
-    timezone: options.timezone ?? zone,
-    interval: options.interval ?? doc.interval,
-  } as unknown as RawOptions);
+  // Review takes the ingest flags as `plan` does; the zone and interval default to the plan's.
+  const ingest = ingestOptions(
+    parseSettings({
+      ...options,
+      timezone: options.timezone ?? zone,
+      interval: options.interval ?? doc.interval,
+    }),
+  );
   const ingested = await loadHistory(source, ingest);
   const warnings: Warning[] = [...ingested.warnings];
   const notes = [...ingested.notes];

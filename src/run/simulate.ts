@@ -23,6 +23,7 @@ import {
   capacitySettings,
   forecastRequest,
   ingestOptions,
+  parseSettings,
   number,
   wholeNumber,
   type RawOptions,
@@ -141,9 +142,10 @@ async function replaySettings(options: Defaulted) {
       'drop --model-file',
     );
   }
-  const settings = capacitySettings(options);
-  const ingest = ingestOptions(options);
-  const request = forecastRequest(options);
+  const typed = parseSettings(options);
+  const settings = capacitySettings(typed);
+  const ingest = ingestOptions(typed);
+  const request = forecastRequest(typed);
   const origins = wholeNumber(options.origins, '--origins', 1);
   const tickMs = parseDuration(options.tick, '--tick');
   const warmupMs = durationOrZero(options.warmup, '--warmup');
@@ -174,6 +176,7 @@ async function replaySettings(options: Defaulted) {
     : FIRST_DESIGN_BEHAVIOR;
   const hpa = { tolerance, behavior };
   return {
+    typed,
     settings,
     ingest,
     request,
@@ -211,12 +214,16 @@ export async function runSimulate(
     );
   }
   const horizonSteps = windowSteps(series, origins, request.horizonMs, options.horizonGiven, notes);
-  const { calendar, lifts } = await buildCalendar(options, series, horizonSteps * series.stepMs);
-  const assumed = assumedCapacityWarning(options, settings, ingested.valueColumn);
+  const { calendar, lifts } = await buildCalendar(
+    replay.typed,
+    series,
+    horizonSteps * series.stepMs,
+  );
+  const assumed = assumedCapacityWarning(replay.typed, settings, ingested.valueColumn);
   if (assumed) warnings.push(assumed);
 
   const result = simulate(series, {
-    model: options.model,
+    model: replay.typed.model,
     origins,
     horizonSteps,
     trainWindowMs: request.trainWindowMs,
@@ -242,7 +249,7 @@ export async function runSimulate(
     rows: ingested.rows,
     zone,
     unit: loadUnit(options.unit, ingested.valueColumn),
-    model: options.model,
+    model: replay.typed.model,
     origins,
     horizonSteps,
     trainWindowMs: request.trainWindowMs,

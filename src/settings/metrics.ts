@@ -6,9 +6,10 @@
 import { UserError } from '../errors.js';
 import { AGGREGATIONS } from '../ingest/resample.js';
 import { describeSource, namesRemoteSource, type HistorySource } from '../sources/registry.js';
-import { capacitySettings, ingestOptions, type RawOptions } from './parse.js';
+import { capacitySettings, ingestOptions, parseSettings, type RawOptions } from './parse.js';
+import { settingsOf } from './table.js';
 
-/** The settings a metric may set for itself, as flag strings. */
+/** The settings a metric may set for itself, as `--metric` or the config gives them. */
 export type MetricSettings = Partial<
   Pick<RawOptions, 'capacityPerServer' | 'targetUtilization' | 'agg' | 'valueColumn'>
 >;
@@ -127,8 +128,14 @@ export function checkMetrics(metrics: MetricSource[], options: RawOptions): void
       );
     }
     try {
-      ingestOptions(merged);
-      capacitySettings(merged);
+      // The metric's ingest and capacity settings; the forecast's are the service's own.
+      const typed = parseSettings(
+        Object.fromEntries(
+          settingsOf().map(([key, s]) => [key, s.group === 'model' ? undefined : merged[key]]),
+        ),
+      );
+      ingestOptions(typed);
+      capacitySettings(typed);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       throw new UserError(

@@ -1,248 +1,182 @@
 /**
- * The plan settings parsed from the strings commander (or a fleet's config) hands over, each
- * checked with an error that names its flag: the typed ingest options, forecast request and
- * capacity settings the run layer takes.
+ * The settings parsed once, from the strings commander hands over or the values a config gives:
+ * {@link parseSettings} turns every row of the settings table into its typed value, and the
+ * checks across settings make the typed ingest options, forecast request and capacity settings
+ * the run layer takes. Every error names the flag (config checks reword it for the file).
  */
+import type { z } from 'zod';
 import { DEFAULT_CAPACITY, MAX_SERVERS } from '../capacity/servers.js';
 import { UserError } from '../errors.js';
-import type { DuplicatePolicy } from '../ingest/clean.js';
 import type { IngestOptions } from '../ingest/options.js';
-import type { Aggregation } from '../ingest/resample.js';
 import { parseTimestamp, TIMESTAMP_FORMATS } from '../ingest/timestamp.js';
 import { compileTimestampFormat } from '../ingest/timestamp-format.js';
 import type { ForecastRequest } from '../pipeline.js';
 import type { CapacitySettings } from '../types.js';
-import { DAY_MS, describeDuration, durationOrZero, parseDuration } from '../util/duration.js';
-import { isValidZone } from '../util/time.js';
+import { describeDuration, formatDuration } from '../util/duration.js';
+import { checkedNumber, share, type Given } from './kinds.js';
+import { flagName, SETTINGS, settingsOf, type SettingsTable } from './table.js';
 
-/** Option values as commander hands them over (strings until parsed here). */
-export interface RawOptions {
-  prometheus?: string;
-  query?: string;
-  since?: string;
-  until?: string;
-  step?: string;
-  bearerTokenFile?: string;
-  caFile?: string;
-  cloudwatch?: string;
-  stat?: string;
-  cloudwatchExpression?: string;
-  cloudwatchGroup?: string;
-  region?: string;
-  profile?: string;
-  cloudwatchEndpoint?: string;
-  timestampColumn?: string;
-  valueColumn?: string;
-  hourColumn?: string;
-  timestampFormat?: string;
-  seriesColumn?: string;
-  series?: string;
-  rowInterval?: string;
-  start?: string;
-  timezone: string;
-  duplicates: string;
-  interval: string;
-  agg: string;
-  fillGaps: string;
-  gapFill: string;
-  model: string;
-  modelFile?: string;
-  horizon: string;
-  quantile: string;
-  trainWindow: string;
-  holidays?: string;
-  events?: string;
+/**
+ * The settings of a table as given: a flag's string as commander hands it over, or a config's
+ * value as its zod rule typed it. One optional field per row.
+ */
+export type SettingValuesOf<T extends SettingsTable> = {
+  -readonly [K in keyof T]?: string | z.output<T[K]['config']>;
+};
+export type SettingValues = SettingValuesOf<typeof SETTINGS>;
+
+/** A command's options: the settings as given, and the two flags every command that plans has. */
+export type RawOptions = SettingValues & {
   json?: boolean;
-  capacityPerServer?: string;
-  targetUtilization?: string;
-  headroom?: string;
-  baseServers?: string;
-  minServers?: string;
-  maxServers?: string;
-  rounding?: string;
-  planOn?: string;
-  risk?: string;
-  peakUtilization?: string;
   /** `--metric NAME=CSV,…`, repeated: several metrics per service (see settings/metrics.ts). */
   metric?: string[];
+};
+
+/**
+ * Every setting of a table typed by its row's parse (durations in milliseconds, fractions and
+ * counts as numbers, choices as their union); unset only where the row has no default.
+ */
+export type SettingsOf<T extends SettingsTable> = {
+  -readonly [K in keyof T]:
+    ReturnType<T[K]['parse']> | (T[K] extends { default: string } ? never : undefined);
+};
+export type Settings = SettingsOf<typeof SETTINGS>;
+
+/**
+ * Parses every setting once: what is given, else the row's default, else unset. `table` is the
+ * settings table (a test passes a copy with a row more).
+ */
+export function parseSettings(given: SettingValues): Settings;
+export function parseSettings<T extends SettingsTable>(
+  given: SettingValuesOf<T>,
+  table: T,
+): SettingsOf<T>;
+export function parseSettings(
+  given: Record<string, Given | undefined>,
+  table: SettingsTable = SETTINGS,
+): Record<string, unknown> {
+  const parsed: Record<string, unknown> = {};
+  for (const [key, setting] of settingsOf(undefined, table)) {
+    const value = given[key] ?? setting.default;
+    parsed[key] = value === undefined ? undefined : setting.parse(value, flagName(setting));
+  }
+  return parsed;
 }
 
-/** A numeric flag, checked: the error names the flag, what was expected and what was given. */
-export function number(
+/** A numeric flag outside the table, checked: the error names the flag, what was expected and what was given. */
+export const number = (
   text: string,
   flag: string,
   check: (v: number) => boolean,
   expected: string,
-): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || !check(value)) {
-    throw new UserError(`${flag}: expected ${expected}, got '${text}'`);
-  }
-  return value;
-}
+): number => checkedNumber(text, flag, check, expected);
 
 export const wholeNumber = (text: string, flag: string, least: number) =>
   number(text, flag, (v) => Number.isInteger(v) && v >= least, `a whole number ≥ ${least}`);
 
-function zoneOf(raw: RawOptions): string {
-  if (!isValidZone(raw.timezone)) {
-    throw new UserError(
-      `--timezone: '${raw.timezone}' is not an IANA time zone`,
-      'for example UTC, Europe/Berlin, America/New_York',
-    );
-  }
-  return raw.timezone;
-}
+/** "1%" or "0.01" → 0.01: a share from 0 to 50%. */
+export const parseShare = (text: string, flag: string): number => share(text, flag);
 
-function rowPosition(raw: RawOptions): Pick<IngestOptions, 'rowIntervalMs' | 'rowStart'> {
-  if (raw.rowInterval === undefined) {
-    if (raw.start !== undefined) throw new UserError('--start only applies with --row-interval');
+function rowPosition(s: Settings): Pick<IngestOptions, 'rowIntervalMs' | 'rowStart'> {
+  if (s.rowInterval === undefined) {
+    if (s.start !== undefined) throw new UserError('--start only applies with --row-interval');
     return {};
   }
-  if (raw.timestampColumn !== undefined) {
+  if (s.timestampColumn !== undefined) {
     throw new UserError(
       '--row-interval and --timestamp-column exclude each other: time comes from one or the other',
     );
   }
-  if (raw.start === undefined) {
+  if (s.start === undefined) {
     throw new UserError(
       '--row-interval needs --start, the time of the first row',
       'e.g. --start 2024-01-01T00:00:00Z',
     );
   }
-  const rowStart = parseTimestamp(raw.start, zoneOf(raw)).ms;
+  const rowStart = parseTimestamp(s.start, s.timezone).ms;
   if (Number.isNaN(rowStart))
     throw new UserError(
-      `--start: expected a timestamp, got '${raw.start}'`,
+      `--start: expected a timestamp, got '${s.start}'`,
       `accepted: ${TIMESTAMP_FORMATS}`,
     );
-  return { rowIntervalMs: parseDuration(raw.rowInterval, '--row-interval'), rowStart };
+  return { rowIntervalMs: s.rowInterval, rowStart };
 }
 
-function seriesChoice(raw: RawOptions): Pick<IngestOptions, 'seriesColumn' | 'series'> {
-  if (raw.series !== undefined && raw.seriesColumn === undefined) {
+function seriesChoice(s: Settings): Pick<IngestOptions, 'seriesColumn' | 'series'> {
+  if (s.series !== undefined && s.seriesColumn === undefined) {
     throw new UserError(
-      `--series ${raw.series} needs --series-column, the column that names the series`,
+      `--series ${s.series} needs --series-column, the column that names the series`,
       'e.g. --series-column service --series api',
     );
   }
-  return { seriesColumn: raw.seriesColumn, series: raw.series };
+  return { seriesColumn: s.seriesColumn, series: s.series };
 }
 
-export function ingestOptions(raw: RawOptions): IngestOptions {
-  if (raw.timestampFormat !== undefined) {
-    if (raw.rowInterval !== undefined) {
+export function ingestOptions(s: Settings): IngestOptions {
+  if (s.timestampFormat !== undefined) {
+    if (s.rowInterval !== undefined) {
       throw new UserError(
         '--timestamp-format does not apply with --row-interval: rows have no time',
       );
     }
-    compileTimestampFormat(raw.timestampFormat); // a bad pattern is refused before any file is read
+    compileTimestampFormat(s.timestampFormat); // a bad pattern is refused before any file is read
   }
   return {
-    ...rowPosition(raw),
-    ...seriesChoice(raw),
-    timestampColumn: raw.timestampColumn,
-    valueColumn: raw.valueColumn,
-    hourColumn: raw.hourColumn,
-    timestampFormat: raw.timestampFormat,
-    timezone: zoneOf(raw),
-    duplicates: raw.duplicates as DuplicatePolicy,
-    intervalMs: parseDuration(raw.interval, '--interval'),
-    agg: raw.agg as Aggregation,
-    fillGapsMs: durationOrZero(raw.fillGaps, '--fill-gaps'),
-    gapFill: raw.gapFill as 'linear' | 'zero',
+    ...rowPosition(s),
+    ...seriesChoice(s),
+    timestampColumn: s.timestampColumn,
+    valueColumn: s.valueColumn,
+    hourColumn: s.hourColumn,
+    timestampFormat: s.timestampFormat,
+    timezone: s.timezone,
+    duplicates: s.duplicates,
+    intervalMs: s.interval,
+    agg: s.agg,
+    fillGapsMs: s.fillGaps,
+    gapFill: s.gapFill,
   };
 }
 
-/** The longest --horizon: a year (366 days), and this many steps of --interval. */
-export const MAX_HORIZON_MS = 366 * DAY_MS;
+/** The most steps of --interval a --horizon may take (a year: the horizon's own parse). */
 export const MAX_HORIZON_STEPS = 100_000;
+export { MAX_HORIZON_MS } from './kinds.js';
 
-function horizonOf(raw: RawOptions): number {
-  const horizonMs = parseDuration(raw.horizon, '--horizon');
-  if (horizonMs > MAX_HORIZON_MS) {
-    throw new UserError(
-      `--horizon: ${raw.horizon} is longer than a year (366d), the furthest headroom forecasts`,
-      'a forecast that far out is mostly guessed trend: plan a shorter --horizon and plan again as new data comes in (nightly in CI, say)',
-    );
-  }
-  const stepMs = parseDuration(raw.interval, '--interval');
-  const steps = Math.ceil(horizonMs / stepMs);
+function horizonOf(s: Settings): number {
+  // Said in the durations' shortest spelling: 168h reads 7d.
+  const horizon = formatDuration(s.horizon);
+  const interval = formatDuration(s.interval);
+  const steps = Math.ceil(s.horizon / s.interval);
   if (steps > MAX_HORIZON_STEPS) {
     throw new UserError(
-      `--horizon ${raw.horizon} at --interval ${raw.interval} is ${steps.toLocaleString('en-US')} steps, more than ${MAX_HORIZON_STEPS.toLocaleString('en-US')}`,
-      `use a shorter --horizon or a longer --interval (at most ${describeDuration(MAX_HORIZON_STEPS * stepMs)} at ${raw.interval})`,
+      `--horizon ${horizon} at --interval ${interval} is ${steps.toLocaleString('en-US')} steps, more than ${MAX_HORIZON_STEPS.toLocaleString('en-US')}`,
+      `use a shorter --horizon or a longer --interval (at most ${describeDuration(MAX_HORIZON_STEPS * s.interval)} at ${interval})`,
     );
   }
-  return horizonMs;
+  return s.horizon;
 }
 
-export function forecastRequest(raw: RawOptions): ForecastRequest {
+export function forecastRequest(s: Settings): ForecastRequest {
   return {
-    horizonMs: horizonOf(raw),
-    quantile: number(
-      raw.quantile,
-      '--quantile',
-      (q) => q > 0.5 && q < 1,
-      'a number between 0.5 and 1',
-    ),
-    trainWindowMs: parseDuration(raw.trainWindow, '--train-window'),
-    context: { zone: zoneOf(raw) },
+    horizonMs: horizonOf(s),
+    quantile: s.quantile,
+    trainWindowMs: s.trainWindow,
+    context: { zone: s.timezone },
   };
 }
 
-export function capacitySettings(raw: RawOptions): CapacitySettings {
-  // Callers that skip commander (tests, demo) get the same defaults as the flags.
-  const d = DEFAULT_CAPACITY;
-  const positive = (v: number) => v > 0;
-  const count = (v: number) => Number.isInteger(v) && v >= 0;
+export function capacitySettings(s: Settings): CapacitySettings {
+  // The two without a default in the table: a placeholder capacity, and no limit.
   const settings: CapacitySettings = {
-    capacityPerServer:
-      raw.capacityPerServer === undefined
-        ? d.capacityPerServer
-        : number(raw.capacityPerServer, '--capacity-per-server', positive, 'a positive number'),
-    targetUtilization: number(
-      raw.targetUtilization ?? String(d.targetUtilization),
-      '--target-utilization',
-      (v) => v > 0 && v <= 1,
-      'a fraction in (0, 1]',
-    ),
-    headroom: number(
-      raw.headroom ?? String(d.headroom),
-      '--headroom',
-      (v) => v >= 0,
-      'a fraction ≥ 0',
-    ),
-    baseServers: number(
-      raw.baseServers ?? String(d.baseServers),
-      '--base-servers',
-      count,
-      'a whole number ≥ 0',
-    ),
-    minServers: number(
-      raw.minServers ?? String(d.minServers),
-      '--min-servers',
-      count,
-      'a whole number ≥ 0',
-    ),
-    maxServers:
-      raw.maxServers === undefined
-        ? d.maxServers
-        : number(
-            raw.maxServers,
-            '--max-servers',
-            (v) => Number.isInteger(v) && v >= 1,
-            'a whole number ≥ 1',
-          ),
-    rounding: (raw.rounding ?? d.rounding) as CapacitySettings['rounding'],
-    planOn: (raw.planOn ?? d.planOn) as CapacitySettings['planOn'],
-    risk: raw.risk === undefined ? d.risk : parseShare(raw.risk, '--risk'),
-    peakUtilization: number(
-      raw.peakUtilization ?? String(d.peakUtilization),
-      '--peak-utilization',
-      (v) => v > 0 && v <= 1,
-      'a fraction in (0, 1]',
-    ),
+    capacityPerServer: s.capacityPerServer ?? DEFAULT_CAPACITY.capacityPerServer,
+    targetUtilization: s.targetUtilization,
+    headroom: s.headroom,
+    baseServers: s.baseServers,
+    minServers: s.minServers,
+    maxServers: s.maxServers ?? DEFAULT_CAPACITY.maxServers,
+    rounding: s.rounding,
+    planOn: s.planOn,
+    risk: s.risk,
+    peakUtilization: s.peakUtilization,
   };
   for (const [flag, value] of [
     ['--base-servers', settings.baseServers],
@@ -262,23 +196,8 @@ export function capacitySettings(raw: RawOptions): CapacitySettings {
   return settings;
 }
 
-/** "1%" or "0.01" → 0.01: a share from 0 to 50%. */
-export function parseShare(text: string, flag: string): number {
-  const trimmed = text.trim();
-  const percent = trimmed.endsWith('%');
-  const digits = percent ? trimmed.slice(0, -1) : trimmed;
-  const share = Number(digits) / (percent ? 100 : 1);
-  if (digits.trim() === '' || !(share >= 0 && share <= 0.5)) {
-    throw new UserError(`${flag}: expected a share from 0 to 50%, as 1% or 0.01, got '${text}'`);
-  }
-  return share;
-}
-
 /** Said when --capacity-per-server was not given, since every server count depends on it. */
-export function assumedCapacityNote(
-  raw: RawOptions,
-  settings: CapacitySettings,
-): string | undefined {
-  if (raw.capacityPerServer !== undefined) return undefined;
+export function assumedCapacityNote(s: Settings, settings: CapacitySettings): string | undefined {
+  if (s.capacityPerServer !== undefined) return undefined;
   return `assuming --capacity-per-server ${settings.capacityPerServer} (a placeholder); set it to the load one server handles at 100%`;
 }

@@ -1,8 +1,9 @@
 /**
  * Every setting that shapes a plan, once: its flag, its headroom.yaml key (the flag in camelCase),
- * what the config accepts, its default, its help and its group. The commander options
- * (commands/options.ts), the config schema (config/schema.ts) and docs/settings.md are made from
- * this table, so a new setting is one row here (and its use where it is parsed).
+ * what the config accepts, how its value is parsed, its default, its help and its group. The
+ * commander options (commands/options.ts), the config schema (config/schema.ts), the option types
+ * and the typed settings (settings/parse.ts) and docs/settings.md are made from this table, so a
+ * new setting is one row here (and its use where it is read).
  */
 import { z } from 'zod';
 import { DEFAULT_CAPACITY, formatShare } from '../capacity/servers.js';
@@ -11,6 +12,7 @@ import { AGGREGATIONS } from '../ingest/resample.js';
 import { DEFAULT_MODEL, MODEL_NAMES } from '../models/registry.js';
 import { trustedEndpoint } from '../util/endpoint.js';
 import { isValidZone } from '../util/time.js';
+import * as kind from './kinds.js';
 
 export const GROUPS = {
   source: 'Where the history comes from',
@@ -30,6 +32,11 @@ export interface Setting {
   choices?: readonly string[];
   /** What headroom.yaml accepts for it. */
   config: z.ZodType;
+  /**
+   * Its typed value from the flag's string or the config's value (see kinds.ts). The source
+   * settings stay text: each source kind reads its own (src/sources/).
+   */
+  parse: kind.Parse<unknown>;
 }
 
 const duration = z
@@ -51,42 +58,49 @@ export const SETTINGS = {
     flag: '--prometheus <url>',
     help: 'read the history from this Prometheus (or Thanos, Mimir, VictoriaMetrics) server, with --query',
     group: 'source',
+    parse: kind.text,
     config: z.url({ protocol: /^https?$/ }),
   },
   query: {
     flag: '--query <promql>',
     help: 'with --prometheus: the PromQL expression of the load, e.g. \'sum(rate(http_requests_total{job="web"}[5m]))\'',
     group: 'source',
+    parse: kind.text,
     config: text,
   },
   cloudwatch: {
     flag: '--cloudwatch <metric>',
     help: 'read the history from CloudWatch: NAMESPACE:METRIC[:DIM=VALUE[,DIM=VALUE…]], e.g. AWS/ApplicationELB:RequestCount:LoadBalancer=app/web/123 (see docs/reading-data.md#reading-from-cloudwatch)',
     group: 'source',
+    parse: kind.text,
     config: text,
   },
   stat: {
     flag: '--stat <statistic>',
     help: 'the CloudWatch statistic of --cloudwatch: Sum for counts, Average, Maximum, p99… (default: Average)',
     group: 'source',
+    parse: kind.text,
     config: text,
   },
   cloudwatchExpression: {
     flag: '--cloudwatch-expression <expression>',
     help: 'read a CloudWatch metric-math expression instead: SEARCH(…), SELECT …, or math over m1, the --cloudwatch metric (e.g. m1/PERIOD(m1))',
     group: 'source',
+    parse: kind.text,
     config: text,
   },
   cloudwatchGroup: {
     flag: '--cloudwatch-group <asg>',
     help: "read an Auto Scaling group's total CPU from CloudWatch: average CPUUtilization × GroupInServiceInstances, in % of one instance (needs group metrics collection)",
     group: 'source',
+    parse: kind.text,
     config: text,
   },
   since: {
     flag: '--since <duration>',
     help: 'how much history a remote source reads, back from now',
     group: 'source',
+    parse: kind.text,
     default: '8w',
     config: duration,
   },
@@ -94,42 +108,49 @@ export const SETTINGS = {
     flag: '--until <time>',
     help: 'where the range read from a remote source ends (default: now)',
     group: 'source',
+    parse: kind.text,
     config: text,
   },
   bearerTokenFile: {
     flag: '--bearer-token-file <path>',
     help: 'with --prometheus: a file holding the bearer token to send (or HEADROOM_PROMETHEUS_BEARER_TOKEN_FILE); basic auth: HEADROOM_PROMETHEUS_USER and HEADROOM_PROMETHEUS_PASSWORD',
     group: 'source',
+    parse: kind.text,
     config: text,
   },
   caFile: {
     flag: '--ca-file <path>',
     help: "with --prometheus: a PEM file of the CA that signed the server's certificate (or NODE_EXTRA_CA_CERTS)",
     group: 'source',
+    parse: kind.text,
     config: text,
   },
   step: {
     flag: '--step <duration>',
     help: 'the resolution asked of a remote source: the Prometheus query_range step (default 5m), the CloudWatch period (default: the finest it keeps for --since); resampled to --interval after',
     group: 'source',
+    parse: kind.text,
     config: duration,
   },
   region: {
     flag: '--region <region>',
     help: 'AWS region (default: AWS_REGION or the profile)',
     group: 'source',
+    parse: kind.text,
     config: text,
   },
   profile: {
     flag: '--profile <name>',
     help: 'AWS profile from the shared config files (default: AWS_PROFILE)',
     group: 'source',
+    parse: kind.text,
     config: text,
   },
   cloudwatchEndpoint: {
     flag: '--cloudwatch-endpoint <url>',
     help: 'CloudWatch API endpoint (default: AWS_ENDPOINT_URL_CLOUDWATCH or AWS); headroom.yaml may only name AWS or this machine',
     group: 'source',
+    parse: kind.text,
     config: z
       .url()
       .refine(
@@ -142,54 +163,63 @@ export const SETTINGS = {
     flag: '--timestamp-column <name>',
     help: 'column holding the time (default: detected)',
     group: 'ingest',
+    parse: kind.text,
     config: text,
   },
   valueColumn: {
     flag: '--value-column <name>',
     help: 'column holding the load (default: detected)',
     group: 'ingest',
+    parse: kind.text,
     config: text,
   },
   hourColumn: {
     flag: '--hour-column <name>',
     help: 'hour-of-day column that completes a date-only timestamp column',
     group: 'ingest',
+    parse: kind.text,
     config: text,
   },
   timestampFormat: {
     flag: '--timestamp-format <pattern>',
     help: "how the timestamps are written, when not ISO 8601 or epoch: strftime directives such as '%d/%m/%Y %H:%M', '%m/%d/%Y %I:%M %p' or '%Y%m%d%H%M' (%Y %y %m %b %d %H %I %p %M %S %f %z)",
     group: 'ingest',
+    parse: kind.text,
     config: text,
   },
   seriesColumn: {
     flag: '--series-column <name>',
     help: 'long format (timestamp,series,value): the column naming the series; plan makes one service of each (reports/<series>/ and a fleet index), other commands read the one --series names',
     group: 'ingest',
+    parse: kind.text,
     config: text,
   },
   series: {
     flag: '--series <name>',
     help: 'with --series-column: read only this series',
     group: 'ingest',
+    parse: kind.text,
     config: text,
   },
   rowInterval: {
     flag: '--row-interval <duration>',
     help: 'no timestamp column: rows are this far apart (needs --start)',
     group: 'ingest',
+    parse: kind.duration,
     config: duration,
   },
   start: {
     flag: '--start <time>',
     help: 'with --row-interval: the time of the first row',
     group: 'ingest',
+    parse: kind.text,
     config: text,
   },
   timezone: {
     flag: '--timezone <iana>',
     help: 'zone of naive timestamps, and of daily/weekly shapes and reports',
     group: 'ingest',
+    parse: kind.zone,
     default: 'UTC',
     config: zone,
   },
@@ -198,13 +228,14 @@ export const SETTINGS = {
     help: 'how rows with the same timestamp are merged',
     group: 'ingest',
     default: 'mean',
-    choices: DUPLICATE_POLICIES,
+    ...kind.choice(DUPLICATE_POLICIES),
     config: z.enum(DUPLICATE_POLICIES),
   },
   interval: {
     flag: '--interval <duration>',
     help: 'resample to this step (e.g. 15m, 1h, 1d)',
     group: 'ingest',
+    parse: kind.duration,
     default: '1h',
     config: duration,
   },
@@ -213,13 +244,14 @@ export const SETTINGS = {
     help: 'how samples in one interval combine: mean keeps rates and utilisation in their unit; sum turns per-sample counts into per-interval counts; max/p95 plan for peaks inside the interval',
     group: 'ingest',
     default: 'mean',
-    choices: AGGREGATIONS,
+    ...kind.choice(AGGREGATIONS),
     config: z.enum(AGGREGATIONS),
   },
   fillGaps: {
     flag: '--fill-gaps <duration>',
     help: 'interpolate gaps up to this long; longer ones stay missing',
     group: 'ingest',
+    parse: kind.durationOrZero,
     default: '6h',
     config: durationOrZero,
   },
@@ -228,7 +260,7 @@ export const SETTINGS = {
     help: 'value for filled gaps',
     group: 'ingest',
     default: 'linear',
-    choices: ['linear', 'zero'],
+    ...kind.choice(['linear', 'zero']),
     config: z.enum(['linear', 'zero']),
   },
   // Forecast
@@ -237,19 +269,21 @@ export const SETTINGS = {
     help: 'forecasting model',
     group: 'model',
     default: DEFAULT_MODEL,
-    choices: MODEL_NAMES,
+    ...kind.choice(MODEL_NAMES),
     config: z.enum(['auto', ...MODEL_NAMES]),
   },
   modelFile: {
     flag: '--model-file <path>',
     help: 'use a model saved by `headroom fit --save` instead of fitting one',
     group: 'model',
+    parse: kind.text,
     config: text,
   },
   horizon: {
     flag: '--horizon <duration>',
     help: 'how far ahead to forecast',
     group: 'model',
+    parse: kind.horizon,
     default: '7d',
     config: duration,
   },
@@ -257,6 +291,7 @@ export const SETTINGS = {
     flag: '--quantile <q>',
     help: 'upper quantile of the band drawn and written (and planned on with --plan-on balanced or upper); the lower bound is 1 − q',
     group: 'model',
+    parse: kind.number((q) => q > 0.5 && q < 1, 'a number between 0.5 and 1'),
     default: '0.9',
     config: z.number().gt(0.5).lt(1),
   },
@@ -264,6 +299,7 @@ export const SETTINGS = {
     flag: '--train-window <duration>',
     help: 'learn from at most this much recent history',
     group: 'model',
+    parse: kind.duration,
     default: '8w',
     config: duration,
   },
@@ -271,12 +307,14 @@ export const SETTINGS = {
     flag: '--holidays <country>',
     help: 'public holidays of a country or region (US, US-NY, DE-BY, GB-ENG…): shaped like Sundays, with learned adjustments',
     group: 'model',
+    parse: kind.text,
     config: text,
   },
   events: {
     flag: '--events <csv>',
     help: 'dates of launches, sales, incidents: a CSV with a date column, optional name and end (inclusive)',
     group: 'model',
+    parse: kind.text,
     config: text,
   },
   // Capacity
@@ -284,12 +322,14 @@ export const SETTINGS = {
     flag: '--capacity-per-server <load>',
     help: `load one server handles at 100% utilisation (default ${d.capacityPerServer})`,
     group: 'capacity',
+    parse: kind.positive,
     config: positive,
   },
   targetUtilization: {
     flag: '--target-utilization <fraction>',
     help: 'plan servers to run at this utilisation',
     group: 'capacity',
+    parse: kind.fraction,
     default: String(d.targetUtilization),
     config: fraction,
   },
@@ -297,6 +337,7 @@ export const SETTINGS = {
     flag: '--peak-utilization <fraction>',
     help: 'with --plan-on balanced: how busy servers may be at the --quantile bound',
     group: 'capacity',
+    parse: kind.fraction,
     default: String(d.peakUtilization),
     config: fraction,
   },
@@ -304,6 +345,7 @@ export const SETTINGS = {
     flag: '--headroom <fraction>',
     help: 'extra fraction on top of the load-derived count',
     group: 'capacity',
+    parse: kind.number((v) => v >= 0, 'a fraction ≥ 0'),
     default: String(d.headroom),
     config: z.number().nonnegative(),
   },
@@ -311,6 +353,7 @@ export const SETTINGS = {
     flag: '--base-servers <n>',
     help: 'servers added before the load-derived ones',
     group: 'capacity',
+    parse: kind.whole(0),
     default: String(d.baseServers),
     config: count,
   },
@@ -318,6 +361,7 @@ export const SETTINGS = {
     flag: '--min-servers <n>',
     help: 'never plan fewer servers',
     group: 'capacity',
+    parse: kind.whole(0),
     default: String(d.minServers),
     config: count,
   },
@@ -325,6 +369,7 @@ export const SETTINGS = {
     flag: '--max-servers <n>',
     help: 'never plan more servers (default: no limit)',
     group: 'capacity',
+    parse: kind.whole(1),
     config: z.number().int().positive(),
   },
   rounding: {
@@ -332,13 +377,14 @@ export const SETTINGS = {
     help: 'how a fractional server count rounds',
     group: 'capacity',
     default: d.rounding,
-    choices: ['ceil', 'floor', 'round'],
+    ...kind.choice(['ceil', 'floor', 'round']),
     config: z.enum(['ceil', 'floor', 'round']),
   },
   risk: {
     flag: '--risk <share>',
     help: 'the share of hours in which demand may exceed 100% of the planned capacity (1%, 0.5%, 0.02…); servers are added above the forecast at --target-utilization until the plan expects no more',
     group: 'capacity',
+    parse: kind.share,
     default: formatShare(d.risk),
     config: z.union([
       z.number().min(0).max(0.5),
@@ -350,42 +396,54 @@ export const SETTINGS = {
     help: 'risk: the forecast at --target-utilization plus what the --risk budget needs (default); balanced: the forecast at --target-utilization and the --quantile bound at --peak-utilization; upper: the bound at --target-utilization; point: the forecast alone',
     group: 'capacity',
     default: d.planOn,
-    choices: ['risk', 'balanced', 'upper', 'point'],
+    ...kind.choice(['risk', 'balanced', 'upper', 'point']),
     config: z.enum(['risk', 'balanced', 'upper', 'point']),
   },
 } as const satisfies Record<string, Setting>;
 
 export type SettingKey = keyof typeof SETTINGS;
+/** A settings table: {@link SETTINGS}, or a copy with a row more (see test/settings-table.test.ts). */
+export type SettingsTable = Record<string, Setting>;
+
+/** `--capacity-per-server <load>` → `--capacity-per-server`. */
+export const flagName = (setting: Setting) => setting.flag.split(' ')[0];
 
 /** The settings of one group, with their headroom.yaml keys, in the table's order. */
-export function settingsOf(group?: Group): [SettingKey, Setting][] {
-  return (Object.entries(SETTINGS) as [SettingKey, Setting][]).filter(
+export function settingsOf<T extends SettingsTable = typeof SETTINGS>(
+  group?: Group,
+  table: T = SETTINGS as unknown as T,
+): [keyof T & string, Setting][] {
+  return (Object.entries(table) as [keyof T & string, Setting][]).filter(
     ([, s]) => group === undefined || s.group === group,
   );
 }
 
 /** The keys of the settings that say where the history comes from. */
-export type SourceSettingKey = {
-  [K in SettingKey]: (typeof SETTINGS)[K]['group'] extends 'source' ? K : never;
-}[SettingKey];
-type Shape<K extends SettingKey> = { [P in K]: (typeof SETTINGS)[P]['config'] };
+type SourceKeyOf<T extends SettingsTable> = {
+  [K in keyof T]: T[K]['group'] extends 'source' ? K : never;
+}[keyof T];
+export type SourceSettingKey = SourceKeyOf<typeof SETTINGS>;
+type Shape<T extends SettingsTable, K extends keyof T> = { [P in K]: T[P]['config'] };
 
 /**
  * The headroom.yaml keys of every setting that shapes a plan, with what each accepts. The source
  * settings are not among them: a service names its history in `data:` or a `source:` block
  * ({@link sourceShape}).
  */
-export function configShape(): Shape<Exclude<SettingKey, SourceSettingKey>> {
+export function configShape<T extends SettingsTable = typeof SETTINGS>(
+  table: T = SETTINGS as unknown as T,
+): Shape<T, Exclude<keyof T, SourceKeyOf<T>>> {
   return Object.fromEntries(
-    settingsOf()
+    settingsOf(undefined, table)
       .filter(([, s]) => s.group !== 'source')
       .map(([k, s]) => [k, s.config]),
-  ) as Shape<Exclude<SettingKey, SourceSettingKey>>;
+  ) as Shape<T, Exclude<keyof T, SourceKeyOf<T>>>;
 }
 
 /** The keys of a service's `source:` block in headroom.yaml: the source settings. */
-export function sourceShape(): Shape<SourceSettingKey> {
-  return Object.fromEntries(
-    settingsOf('source').map(([k, s]) => [k, s.config]),
-  ) as Shape<SourceSettingKey>;
+export function sourceShape(): Shape<typeof SETTINGS, SourceSettingKey> {
+  return Object.fromEntries(settingsOf('source').map(([k, s]) => [k, s.config])) as Shape<
+    typeof SETTINGS,
+    SourceSettingKey
+  >;
 }

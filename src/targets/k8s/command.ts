@@ -8,7 +8,7 @@ import {
 import { wholeNumber } from '../../settings/parse.js';
 import type { Warning } from '../../types.js';
 import { readTextFile } from '../../util/files.js';
-import { isValidZone } from '../../util/time.js';
+import { zone as parseZone } from '../../settings/kinds.js';
 import type { PushContext, PushOptions } from '../definition.js';
 import { runPush } from '../push.js';
 import type { PushReport, PushResult, PushTarget } from '../target.js';
@@ -63,13 +63,8 @@ export async function pushK8sCommand(
   const objects = objectNames(options, kept);
   const source = await scheduleSource(csv, options);
   refuseStaleHistory(source, options, context.now());
-  if (timezoneGiven && !isValidZone(options.timezone)) {
-    throw new UserError(
-      `--timezone: '${options.timezone}' is not an IANA time zone`,
-      'for example UTC, Europe/Berlin, America/New_York',
-    );
-  }
-  const zone = timezoneGiven ? options.timezone : source.planned.timezone;
+  const given = timezoneGiven ? options.timezone : undefined;
+  const zone = given === undefined ? source.planned.timezone : parseZone(given, '--timezone');
   const { leadMs, minHoldMs } = shapeOptions(options);
   const input: K8sPushInput = {
     format: options.format,
