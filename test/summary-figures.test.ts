@@ -8,28 +8,30 @@ import { runInProcess } from './helpers/in-process.js';
 // The numbers a person reads agree: one time format (local, the zone named once), no figure that
 // repeats another under a different name, and a --max-servers that cuts the plan is in the figures.
 
+/** `headroom plan` of the ELB history with `flags`, into a fresh folder. */
+async function plan(...flags: string[]) {
+  const out = await mkdtemp(join(tmpdir(), 'headroom-summary-'));
+  const run = await runInProcess([
+    'plan',
+    ELB,
+    '--agg',
+    'sum',
+    '--capacity-per-server',
+    '300',
+    ...flags,
+    '--out-dir',
+    out,
+  ]);
+  expect(run.code, run.stderr).toBe(0);
+  return { run, summary: await readFile(join(out, 'summary.md'), 'utf8') };
+}
+
 describe('summary.md and the plan output', () => {
   it('name the hours --max-servers cuts, keep one time format and do not repeat the forecast', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'headroom-summary-'));
-    const run = await runInProcess([
-      'plan',
-      ELB,
-      '--agg',
-      'sum',
-      '--capacity-per-server',
-      '300',
-      '--max-servers',
-      '4',
-      '--timezone',
-      'America/New_York',
-      '--out-dir',
-      out,
-    ]);
-    expect(run.code, run.stderr).toBe(0);
+    const { run, summary } = await plan('--max-servers', '4', '--timezone', 'America/New_York');
     const capped = /(\d+) interval\(s\) need more than --max-servers 4/.exec(run.stdout);
     expect(capped).not.toBeNull();
     expect(run.stdout).not.toMatch(/peak planned load/);
-    const summary = await readFile(join(out, 'summary.md'), 'utf8');
     expect(summary).toContain(
       `| capped by --max-servers | ${capped![1]} interval(s) (${capped![1]} hours) need more than --max-servers 4`,
     );
@@ -41,21 +43,8 @@ describe('summary.md and the plan output', () => {
   });
 
   it('keep the planned-load peak where it differs from the forecast (--plan-on upper)', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'headroom-summary-'));
-    const run = await runInProcess([
-      'plan',
-      ELB,
-      '--agg',
-      'sum',
-      '--capacity-per-server',
-      '300',
-      '--plan-on',
-      'upper',
-      '--out-dir',
-      out,
-    ]);
-    expect(run.code, run.stderr).toBe(0);
+    const { run, summary } = await plan('--plan-on', 'upper');
     expect(run.stdout).toMatch(/peak planned load/);
-    expect(await readFile(join(out, 'summary.md'), 'utf8')).toMatch(/\| peak planned load \(/);
+    expect(summary).toMatch(/\| peak planned load \(/);
   });
 });
