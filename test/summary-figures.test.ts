@@ -23,12 +23,18 @@ async function plan(...flags: string[]) {
     out,
   ]);
   expect(run.code, run.stderr).toBe(0);
-  return { run, summary: await readFile(join(out, 'summary.md'), 'utf8') };
+  const read = (name: string) => readFile(join(out, name), 'utf8');
+  return { run, summary: await read('summary.md'), page: await read('index.html') };
 }
 
 describe('summary.md and the plan output', () => {
   it('name the hours --max-servers cuts, keep one time format and do not repeat the forecast', async () => {
-    const { run, summary } = await plan('--max-servers', '4', '--timezone', 'America/New_York');
+    const { run, summary, page } = await plan(
+      '--max-servers',
+      '4',
+      '--timezone',
+      'America/New_York',
+    );
     const capped = /(\d+) interval\(s\) need more than --max-servers 4/.exec(run.stdout);
     expect(capped).not.toBeNull();
     expect(run.stdout).not.toMatch(/peak planned load/);
@@ -40,6 +46,9 @@ describe('summary.md and the plan output', () => {
     // Every time a person reads is "yyyy-mm-dd hh:mm"; ISO with its offset stays in the CSV/JSON.
     expect(summary).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
     expect(summary).toMatch(/^\| \d{4}-\d\d-\d\d \d\d:\d\d \| \d+ \|/m);
+    // The page says the same, in the same words.
+    expect(page).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+    expect(page).toContain('risk budget 1% of hours above 100%');
   });
 
   it('keep the planned-load peak where it differs from the forecast (--plan-on upper)', async () => {

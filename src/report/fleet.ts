@@ -31,7 +31,12 @@ export interface PlanJson {
     selection?: string;
     quantile: number;
   };
-  capacity: { capacityPerServer: number; targetUtilization: number };
+  capacity: {
+    capacityPerServer: number;
+    targetUtilization: number;
+    planOn?: string;
+    risk?: number;
+  };
   summary: {
     peakForecast: number;
     peakForecastAt: string;
@@ -99,7 +104,7 @@ function serviceSection(e: FleetEntry): string {
     .slice(0, MAX_ROWS)
     .map(
       (r) =>
-        `<tr><td>${escapeHtml(r.timestamp)}</td><td class="n">${r.capacity}</td><td class="n">${r.change > 0 ? '+' : ''}${r.change}</td><td>${escapeHtml(r.action)}</td></tr>`,
+        `<tr><td>${escapeHtml(readableTime(r.timestamp))}</td><td class="n">${r.capacity}</td><td class="n">${r.change > 0 ? '+' : ''}${r.change}</td><td>${escapeHtml(r.action)}</td></tr>`,
     )
     .join('');
   const more =
@@ -152,7 +157,7 @@ img { display: block; max-width: 100%; height: auto; margin: 0.8rem 0; border: 1
 </head>
 <body>
 <h1>Capacity plans</h1>
-<p class="dim">${entries.length} service(s), ${entries.length - failed} planned, ${failed} failed. Generated ${escapeHtml(generatedAt)} by headroom.</p>
+<p class="dim">${entries.length} service(s), ${entries.length - failed} planned, ${failed} failed. Generated ${escapeHtml(`${readableTime(generatedAt)} UTC`)} by headroom.</p>
 ${missing ? `<p class="error"><strong>Partial report:</strong> ${escapeHtml(missingText(missing))}</p>\n` : ''}<table>
 <thead><tr><th>service</th><th>status</th><th>model</th><th>servers</th><th>peak forecast</th><th>server-hours</th><th>changes</th><th>warnings</th></tr></thead>
 <tbody>
@@ -190,23 +195,36 @@ export function fleetMarkdown(entries: FleetEntry[], missing?: MissingShards): s
 }
 
 /** A service's figures on the fleet page. */
+/** A local ISO time with its offset ("2015-02-01T00:00:00-05:00") as people read it: "2015-02-01 00:00". */
+export const readableTime = (iso: string) =>
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(iso) ? iso.slice(0, 16).replace('T', ' ') : iso;
+
+/** The rule that turned load into servers, in a few words. */
+function ruleText(p: PlanJson): string {
+  const c = p.capacity;
+  const base = `${c.capacityPerServer} per server at ${Math.round(c.targetUtilization * 100)}%`;
+  return c.planOn === 'risk' && c.risk !== undefined
+    ? `${base}, risk budget ${Number((c.risk * 100).toPrecision(3))}% of hours above 100%`
+    : `${base}, planning quantile ${p.source.quantile}`;
+}
+
 function planFigures(p: PlanJson): [string, string][] {
   const s = p.summary;
   return [
     ['history', `${p.source.file} (column ${p.source.valueColumn})`],
-    ['horizon', `${p.start} to ${p.end} (${p.timezone}), ${p.interval} steps`],
+    [
+      'horizon',
+      `${readableTime(p.start)} to ${readableTime(p.end)} (${p.timezone}), ${p.interval} steps`,
+    ],
     [
       'model',
       p.source.model + (p.source.selection ? ` — chosen by backtest: ${p.source.selection}` : ''),
     ],
-    ['peak forecast', `${formatReadable(s.peakForecast)} at ${s.peakForecastAt}`],
+    ['peak forecast', `${formatReadable(s.peakForecast)} at ${readableTime(s.peakForecastAt)}`],
     ['servers', `${s.minServers} to ${s.peakServers}`],
     ['server-hours', formatReadable(s.serverHours)],
     ['scaling changes', String(s.changes)],
-    [
-      'capacity rule',
-      `${p.capacity.capacityPerServer} per server at ${Math.round(p.capacity.targetUtilization * 100)}%, planning quantile ${p.source.quantile}`,
-    ],
+    ['capacity rule', ruleText(p)],
   ];
 }
 
