@@ -21,4 +21,6 @@ export interface IngestOptions {
   /** Longest gap, in milliseconds, that is filled rather than left missing. */
   fillGapsMs: number;
   gapFill: 'linear' | 'zero';
+  /** The values are a utilisation averaged over this many servers: the load is value × n. */
+  currentServers?: number;
 }

@@ -18,7 +18,7 @@ export function assumedCapacityWarning(
   const assumed = assumedCapacityNote(typed, settings);
   if (!assumed) return undefined;
   const utilisation = UTILISATION.test(valueColumn)
-    ? `; '${valueColumn}' looks like a utilisation: a fleet's average CPU % does not grow with servers, so plan on the total (the average × the servers in service, as --cloudwatch-group reads it) with --capacity-per-server 100`
+    ? `; '${valueColumn}' looks like a utilisation: a fleet's average CPU % does not grow with servers, so give the servers it was averaged over with --current-servers N (or read the total with --cloudwatch-group)`
     : '';
   return { code: 'assumed-capacity', count: 1, message: assumed + detail + utilisation };
 }

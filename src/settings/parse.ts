@@ -133,6 +133,7 @@ export function ingestOptions(s: Settings): IngestOptions {
     intervalMs: s.interval,
     agg: s.agg,
     fillGapsMs: s.fillGaps,
+    currentServers: s.currentServers,
     gapFill: s.gapFill,
   };
 }
@@ -198,6 +199,7 @@ export function capacitySettings(s: Settings): CapacitySettings {
 
 /** Said when --capacity-per-server was not given, since every server count depends on it. */
 export function assumedCapacityNote(s: Settings, settings: CapacitySettings): string | undefined {
-  if (s.capacityPerServer !== undefined) return undefined;
+  // With --current-servers the load is in % of one server: 100 per server is the rule, not a guess.
+  if (s.capacityPerServer !== undefined || s.currentServers !== undefined) return undefined;
   return `assuming --capacity-per-server ${settings.capacityPerServer} (a placeholder); set it to the load one server handles at 100%`;
 }

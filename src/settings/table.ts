@@ -247,6 +247,13 @@ export const SETTINGS = {
     ...kind.choice(AGGREGATIONS),
     config: z.enum(AGGREGATIONS),
   },
+  currentServers: {
+    flag: '--current-servers <n>',
+    help: 'the load is a utilisation (CPU %, …) averaged over a fleet of n servers, which does not grow with servers: read it as the total, value × n (in % of one server), and plan with --capacity-per-server 100 (the default then)',
+    group: 'ingest',
+    parse: kind.whole(1),
+    config: z.number().int().positive(),
+  },
   fillGaps: {
     flag: '--fill-gaps <duration>',
     help: 'interpolate gaps up to this long; longer ones stay missing',

@@ -13,6 +13,10 @@ export interface History extends Ingested {
 
 /** Reads a history from its source through the one CSV ingest (see source.ts). */
 export async function loadHistory(source: HistorySource, options: IngestOptions): Promise<History> {
+  return asTotalLoad(await readHistory(source, options), options.currentServers);
+}
+
+async function readHistory(source: HistorySource, options: IngestOptions): Promise<History> {
   const spec: SourceSpec = typeof source === 'string' ? { kind: 'csv', file: source } : source;
   if (spec.kind === 'csv') return loadSeries(spec.file, options);
   const kind = kindOf(spec);
@@ -27,6 +31,23 @@ export async function loadHistory(source: HistorySource, options: IngestOptions)
     true,
   );
   return { ...ingested, notes: [...fetchNotes, ...ingested.notes], fetched: { csv: text ?? '' } };
+}
+
+/**
+ * A utilisation averaged over a fleet (--current-servers n) as the load it stands for: value × n,
+ * in % of one server. The average stays flat as servers are added; the total is what grows.
+ */
+export function asTotalLoad(history: History, servers: number | undefined): History {
+  if (servers === undefined) return history;
+  const { series, valueColumn } = history;
+  return {
+    ...history,
+    series: { ...series, values: series.values.map((v) => v * servers) },
+    notes: [
+      ...history.notes,
+      `read '${valueColumn}' as a utilisation of ${servers} server(s): the load is ${valueColumn} × ${servers}, in % of one server`,
+    ],
+  };
 }
 
 /** history.csv for the reports of a run that read a remote source: what it fetched, to replay. */
