@@ -160,11 +160,8 @@ const SERVICE_KEYS: Record<string, string> = {
 function optionsByKey(program: Command, ...path: string[]): Map<string, Option> {
   let command: Command | undefined = program;
   for (const name of path) command = command?.commands.find((c) => c.name() === name);
-  return new Map((command?.options ?? []).map((o) => [camel(o.long ?? ''), o]));
-}
-
-function camel(flag: string): string {
-  return flag.replace(/^--(no-)?/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  // Commander's own name for an option is its key: --max-actions → maxActions, --no-charts → charts.
+  return new Map((command?.options ?? []).map((o) => [o.attributeName(), o]));
 }
 
 function keyRow(key: string, schema: z.ZodType, option: Option | undefined, what?: string): string {

@@ -2,7 +2,7 @@
  * Every server count depends on --capacity-per-server: a run that falls back on the placeholder
  * says so as a warning, not a note, and says what a utilisation series needs.
  */
-import { assumedCapacityNote, type Settings } from '../settings/parse.js';
+import type { Settings } from '../settings/parse.js';
 import type { CapacitySettings, Warning } from '../types.js';
 
 /** Names of a value column that look like a utilisation in %, which does not grow with servers. */
@@ -15,8 +15,9 @@ export function assumedCapacityWarning(
   valueColumn: string,
   detail = '',
 ): Warning | undefined {
-  const assumed = assumedCapacityNote(typed, settings);
-  if (!assumed) return undefined;
+  // With --current-servers the load is in % of one server: 100 per server is the rule, not a guess.
+  if (typed.capacityPerServer !== undefined || typed.currentServers !== undefined) return undefined;
+  const assumed = `assuming --capacity-per-server ${settings.capacityPerServer} (a placeholder); set it to the load one server handles at 100%`;
   const utilisation = UTILISATION.test(valueColumn)
     ? `; '${valueColumn}' looks like a utilisation: a fleet's average CPU % does not grow with servers, so give the servers it was averaged over with --current-servers N (or read the total with --cloudwatch-group)`
     : '';

@@ -196,10 +196,3 @@ export function capacitySettings(s: Settings): CapacitySettings {
   }
   return settings;
 }
-
-/** Said when --capacity-per-server was not given, since every server count depends on it. */
-export function assumedCapacityNote(s: Settings, settings: CapacitySettings): string | undefined {
-  // With --current-servers the load is in % of one server: 100 per server is the rule, not a guess.
-  if (s.capacityPerServer !== undefined || s.currentServers !== undefined) return undefined;
-  return `assuming --capacity-per-server ${settings.capacityPerServer} (a placeholder); set it to the load one server handles at 100%`;
-}
