@@ -3,10 +3,10 @@ import { writePlan } from '../report/plan-report.js';
 import { runPlan, type PlanRun } from '../run/plan.js';
 import { UserError } from '../errors.js';
 import { staleHistoryWarning } from '../schedule/freshness.js';
-import type { ServiceTask, ServiceOutcome } from './run.js';
+import type { OutcomeMessage, ServiceOutcome, ServiceTask, TaskMessage } from './run.js';
 
-// One worker thread: plans the services it is handed, one at a time, and reports each outcome.
-parentPort?.on('message', async (task: ServiceTask) => {
+// One worker thread: plans the services it is handed and reports each outcome with its position.
+parentPort?.on('message', async ({ at, task }: TaskMessage) => {
   const started = performance.now();
   let outcome: ServiceOutcome;
   try {
@@ -40,7 +40,7 @@ parentPort?.on('message', async (task: ServiceTask) => {
       notes: [],
     };
   }
-  parentPort?.postMessage(outcome);
+  parentPort?.postMessage({ at, outcome } satisfies OutcomeMessage);
 });
 
 /** A split series' run named by its label, not by the scratch file it was read from. */

@@ -201,8 +201,10 @@ export function bandLabel(quantile: number): string {
   return `${percent(lo)}–${percent(hi)}% band`;
 }
 
+const NUMBER_FORMAT = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2 });
+
 export function formatNumber(value: number): string {
-  return value.toLocaleString(LOCALE, { maximumFractionDigits: 2 });
+  return NUMBER_FORMAT.format(value);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -803,9 +805,7 @@ export function renderPlanChart(
   const bottom = planServersPanel(plan, top.range, options.zone);
 
   // The panels' pixels one above the other: no third canvas to copy them onto.
-  const pixels = Buffer.concat([
-    withChart(width, PLAN_TOP_HEIGHT, top.config, (canvas) => Buffer.from(canvas.data())),
-    withChart(width, height - PLAN_TOP_HEIGHT, bottom, (canvas) => Buffer.from(canvas.data())),
-  ]);
-  return stackedPng(pixels, width, height);
+  return withChart(width, PLAN_TOP_HEIGHT, top.config, (upper) =>
+    withChart(width, height - PLAN_TOP_HEIGHT, bottom, (lower) => stackedPng([upper, lower])),
+  );
 }

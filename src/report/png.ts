@@ -32,34 +32,42 @@ function chunk(type: string, data: Uint8Array): Buffer {
   return out;
 }
 
-/**
- * Scanlines of an RGBA image as RGB with filter byte 0, or undefined if a pixel is not opaque.
- */
-function opaqueScanlines(rgba: Uint8Array, width: number, height: number): Buffer | undefined {
-  const stride = width * 3 + 1;
-  const out = Buffer.allocUnsafe(stride * height);
-  let s = 0;
-  for (let y = 0; y < height; y++) {
-    let q = y * stride;
-    out[q++] = 0;
-    for (let x = 0; x < width; x++, s += 4, q += 3) {
-      if (rgba[s + 3] !== 255) return undefined;
-      out[q] = rgba[s];
-      out[q + 1] = rgba[s + 1];
-      out[q + 2] = rgba[s + 2];
-    }
-  }
-  return out;
+/** The scanline buffer, kept between charts: deflateSync is done with it before the next. */
+let scratch = Buffer.alloc(0);
+
+function scanlineBuffer(bytes: number): Buffer {
+  if (scratch.length < bytes) scratch = Buffer.allocUnsafe(bytes);
+  return scratch.subarray(0, bytes);
 }
 
-/** The pixels of an RGBA image as a PNG file, or undefined if any pixel is not opaque. */
-export function encodeOpaquePng(
-  rgba: Uint8Array,
-  width: number,
-  height: number,
-): Buffer | undefined {
-  const scanlines = opaqueScanlines(rgba, width, height);
-  if (!scanlines) return undefined;
+/**
+ * Writes RGBA rows into `out` from row `firstRow` on as RGB scanlines with filter byte 0; false
+ * if a pixel is not opaque. Read as 32-bit words (little-endian: alpha in the top byte).
+ */
+function writeOpaqueRows(rgba: Uint8Array, width: number, out: Buffer, firstRow: number): boolean {
+  const words =
+    rgba.byteOffset % 4 === 0
+      ? new Uint32Array(rgba.buffer, rgba.byteOffset, rgba.length >> 2)
+      : new Uint32Array(Uint8Array.from(rgba).buffer);
+  const stride = width * 3 + 1;
+  const rows = words.length / width;
+  let s = 0;
+  for (let y = 0; y < rows; y++) {
+    let q = (firstRow + y) * stride;
+    out[q++] = 0;
+    for (let x = 0; x < width; x++, s++, q += 3) {
+      const w = words[s];
+      if (w >>> 24 !== 255) return false;
+      out[q] = w & 0xff;
+      out[q + 1] = (w >>> 8) & 0xff;
+      out[q + 2] = (w >>> 16) & 0xff;
+    }
+  }
+  return true;
+}
+
+/** RGB scanlines as a PNG file. */
+function pngFile(scanlines: Buffer, width: number, height: number): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
@@ -73,16 +81,32 @@ export function encodeOpaquePng(
   ]);
 }
 
-/** A canvas as PNG: the fast encoder when it is opaque (every chart), Skia's otherwise. */
-export function canvasPng(canvas: Canvas): Buffer {
-  return (
-    encodeOpaquePng(canvas.data(), canvas.width, canvas.height) ?? canvas.toBuffer('image/png')
-  );
+/**
+ * Images of one width drawn one above the other (RGBA pixels, top first) as one PNG, or
+ * undefined if any pixel is not opaque.
+ */
+export function encodeOpaquePng(parts: Uint8Array[], width: number): Buffer | undefined {
+  const height = parts.reduce((rows, part) => rows + part.length / 4 / width, 0);
+  const scanlines = scanlineBuffer((width * 3 + 1) * height);
+  let row = 0;
+  for (const part of parts) {
+    if (!writeOpaqueRows(part, width, scanlines, row)) return undefined;
+    row += part.length / 4 / width;
+  }
+  return pngFile(scanlines, width, height);
 }
 
-/** Pixels of panels drawn one above the other (each on white) as one PNG. */
-export function stackedPng(rgba: Uint8Array, width: number, height: number): Buffer {
-  const png = encodeOpaquePng(rgba, width, height);
+/** A canvas as PNG: the fast encoder when it is opaque (every chart), Skia's otherwise. */
+export function canvasPng(canvas: Canvas): Buffer {
+  return encodeOpaquePng([canvas.data()], canvas.width) ?? canvas.toBuffer('image/png');
+}
+
+/** Panels of one width drawn one above the other, each on white, as one PNG. */
+export function stackedPng(panels: Canvas[]): Buffer {
+  const png = encodeOpaquePng(
+    panels.map((panel) => panel.data()),
+    panels[0].width,
+  );
   if (!png) throw new Error('stackedPng: the panels are drawn on white, so every pixel is opaque');
   return png;
 }
