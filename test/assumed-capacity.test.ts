@@ -80,3 +80,90 @@ describe('--current-servers: a utilisation averaged over a fleet', () => {
     expect(Math.max(...(await servers('a')))).toBeGreaterThan(1);
   });
 });
+
+/** cpuCsv with an in-service count per row (8 to 16 by hour); `blank` rows have no count. */
+function cpuWithCounts(blank = 0): { csv: string; total: string } {
+  const lines = cpuCsv().trim().split('\n').slice(1);
+  const rows = ['timestamp,cpu_utilization,in_service'];
+  const totals = ['timestamp,total'];
+  lines.forEach((line, i) => {
+    const [time, cpu] = line.split(',');
+    const count = 8 + (new Date(time).getUTCHours() % 9);
+    rows.push(`${time},${cpu},${i < blank ? '' : count}`);
+    totals.push(`${time},${Number(cpu) * count}`);
+  });
+  return { csv: rows.join('\n') + '\n', total: totals.join('\n') + '\n' };
+}
+
+describe('--servers-column: a utilisation averaged over the servers in service', () => {
+  const flags = ['--horizon', '2d', '--model', 'seasonal-naive'];
+  const servers = async (file: string) =>
+    JSON.parse(await readFile(file, 'utf8')).entries.map((e: { capacity: number }) => e.capacity);
+
+  it('is planned as its total, value × the count of each row, as the total itself would be', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'headroom-servers-column-'));
+    const { csv, total } = cpuWithCounts();
+    await writeFile(join(dir, 'cpu.csv'), csv);
+    await writeFile(join(dir, 'total.csv'), total);
+    const column = await runInProcess(
+      ['plan', 'cpu.csv', '--servers-column', 'in_service', ...flags, '--out-dir', 'c'],
+      { cwd: dir },
+    );
+    const direct = await runInProcess(
+      ['plan', 'total.csv', '--capacity-per-server', '100', ...flags, '--out-dir', 't'],
+      { cwd: dir },
+    );
+    expect(column.code, column.stderr).toBe(0);
+    expect(direct.code, direct.stderr).toBe(0);
+    expect(column.stderr).not.toContain('assuming --capacity-per-server');
+    expect(column.stderr).toContain(
+      "read 'cpu_utilization' as a utilisation of the servers counted in 'in_service'",
+    );
+    const planned = await servers(join(dir, 'c', 'schedule.json'));
+    expect(planned).toEqual(await servers(join(dir, 't', 'schedule.json')));
+    expect(Math.max(...planned)).toBeGreaterThan(8);
+  });
+
+  it('leaves intervals without a count out as gaps, with a warning that counts them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'headroom-servers-column-'));
+    await writeFile(join(dir, 'cpu.csv'), cpuWithCounts(5).csv);
+    const run = await runInProcess(
+      ['forecast', 'cpu.csv', '--servers-column', 'in_service', ...flags, '--out', 'f.csv'],
+      { cwd: dir },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      "5 interval(s) have a value but no server count in 'in_service': they are left out as gaps",
+    );
+  });
+
+  it('is refused with the fix when it cannot apply', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'headroom-servers-column-'));
+    const { csv } = cpuWithCounts();
+    await writeFile(join(dir, 'cpu.csv'), csv);
+    const both = await runInProcess(
+      ['plan', 'cpu.csv', '--servers-column', 'in_service', '--current-servers', '4', ...flags],
+      { cwd: dir },
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--servers-column and --current-servers both say');
+    const piped = await runInProcess(['plan', '-', '--servers-column', 'in_service', ...flags], {
+      cwd: dir,
+      stdin: csv,
+    });
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).toContain('save the data to a file first');
+    const itself = await runInProcess(
+      ['plan', 'cpu.csv', '--value-column', 'in_service', '--servers-column', 'in_service'],
+      { cwd: dir },
+    );
+    expect(itself.code).toBe(2);
+    expect(itself.stderr).toContain('is the value column itself');
+    const absent = await runInProcess(['plan', 'cpu.csv', '--servers-column', 'instances'], {
+      cwd: dir,
+    });
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toContain("--servers-column 'instances' is not a column");
+    expect(absent.stderr).not.toMatch(/\n\s+at /);
+  });
+});

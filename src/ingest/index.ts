@@ -105,7 +105,7 @@ export async function loadSeries(file: string, options: IngestOptions): Promise<
 }
 
 /** Whether `file` is a pipe or a character device (such as /dev/stdin), which reads only once. */
-async function isPipe(file: string): Promise<boolean> {
+export async function isPipe(file: string): Promise<boolean> {
   try {
     const info = await stat(file);
     return info.isFIFO() || info.isCharacterDevice() || info.isSocket();

@@ -23,4 +23,6 @@ export interface IngestOptions {
   gapFill: 'linear' | 'zero';
   /** The values are a utilisation averaged over this many servers: the load is value × n. */
   currentServers?: number;
+  /** The values are a utilisation averaged over the servers this column counts, row by row. */
+  serversColumn?: string;
 }

@@ -15,11 +15,12 @@ export function assumedCapacityWarning(
   valueColumn: string,
   detail = '',
 ): Warning | undefined {
-  // With --current-servers the load is in % of one server: 100 per server is the rule, not a guess.
-  if (typed.capacityPerServer !== undefined || typed.currentServers !== undefined) return undefined;
+  // With --current-servers or --servers-column the load is in % of one server: 100 per server is the rule, not a guess.
+  const perServer = typed.currentServers !== undefined || typed.serversColumn !== undefined;
+  if (typed.capacityPerServer !== undefined || perServer) return undefined;
   const assumed = `assuming --capacity-per-server ${settings.capacityPerServer} (a placeholder); set it to the load one server handles at 100%`;
   const utilisation = UTILISATION.test(valueColumn)
-    ? `; '${valueColumn}' looks like a utilisation: a fleet's average CPU % does not grow with servers, so give the servers it was averaged over with --current-servers N (or read the total with --cloudwatch-group)`
+    ? `; '${valueColumn}' looks like a utilisation: a fleet's average CPU % does not grow with servers, so give the servers it was averaged over with --current-servers N or --servers-column NAME (or read the total with --cloudwatch-group)`
     : '';
   return { code: 'assumed-capacity', count: 1, message: assumed + detail + utilisation };
 }

@@ -121,6 +121,12 @@ export function ingestOptions(s: Settings): IngestOptions {
     }
     compileTimestampFormat(s.timestampFormat); // a bad pattern is refused before any file is read
   }
+  if (s.serversColumn !== undefined && s.currentServers !== undefined) {
+    throw new UserError(
+      '--servers-column and --current-servers both say how many servers the utilisation is averaged over',
+      'give the count per row with --servers-column, or one count for all rows with --current-servers',
+    );
+  }
   return {
     ...rowPosition(s),
     ...seriesChoice(s),
@@ -134,6 +140,7 @@ export function ingestOptions(s: Settings): IngestOptions {
     agg: s.agg,
     fillGapsMs: s.fillGaps,
     currentServers: s.currentServers,
+    serversColumn: s.serversColumn,
     gapFill: s.gapFill,
   };
 }

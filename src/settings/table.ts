@@ -254,6 +254,13 @@ export const SETTINGS = {
     parse: kind.whole(1),
     config: z.number().int().positive(),
   },
+  serversColumn: {
+    flag: '--servers-column <name>',
+    help: 'the load is a utilisation (CPU %, …) averaged over the servers in service, whose count per row is in this column: read the total, value × count (in % of one server), and plan with --capacity-per-server 100 (the default then)',
+    group: 'ingest',
+    parse: kind.text,
+    config: text,
+  },
   fillGaps: {
     flag: '--fill-gaps <duration>',
     help: 'interpolate gaps up to this long; longer ones stay missing',

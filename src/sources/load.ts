@@ -2,9 +2,10 @@
  * The one function the runs read a history through, whatever its source (see source.ts).
  */
 import { join } from 'node:path';
-import { loadSeries, loadSpooled, type Ingested } from '../ingest/index.js';
+import { UserError } from '../errors.js';
+import { isPipe, loadSeries, loadSpooled, STDIN, type Ingested } from '../ingest/index.js';
 import type { IngestOptions } from '../ingest/options.js';
-import { kindOf, type HistorySource, type SourceSpec } from './registry.js';
+import { describeSource, kindOf, type HistorySource, type SourceSpec } from './registry.js';
 
 /** A history read from a source, with the CSV a remote source returned (kept as history.csv). */
 export interface History extends Ingested {
@@ -13,7 +14,9 @@ export interface History extends Ingested {
 
 /** Reads a history from its source through the one CSV ingest (see source.ts). */
 export async function loadHistory(source: HistorySource, options: IngestOptions): Promise<History> {
-  return asTotalLoad(await readHistory(source, options), options.currentServers);
+  const history = await readHistory(source, options);
+  if (options.serversColumn !== undefined) return timesServers(history, source, options);
+  return asTotalLoad(history, options.currentServers);
 }
 
 async function readHistory(source: HistorySource, options: IngestOptions): Promise<History> {
@@ -46,6 +49,73 @@ export function asTotalLoad(history: History, servers: number | undefined): Hist
     notes: [
       ...history.notes,
       `read '${valueColumn}' as a utilisation of ${servers} server(s): the load is ${valueColumn} × ${servers}, in % of one server`,
+    ],
+  };
+}
+
+/**
+ * A utilisation averaged over the servers in service (--servers-column) as the load it stands
+ * for: interval by interval, value × the mean count of that column, in % of one server. The
+ * column is read through the same ingest (same grid, agg and gap filling) as the value.
+ */
+async function timesServers(
+  history: History,
+  source: HistorySource,
+  options: IngestOptions,
+): Promise<History> {
+  const column = options.serversColumn!;
+  const file = typeof source === 'string' ? source : source.kind === 'csv' ? source.file : '';
+  if (!file || file === STDIN || (await isPipe(file))) {
+    throw new UserError(
+      `--servers-column reads a second column of a CSV file, and ${file ? 'a pipe' : describeSource(source)} can be read only once`,
+      file
+        ? 'save the data to a file first, or give one count for all rows with --current-servers N'
+        : 'multiply by the server count in the query itself, or give one count with --current-servers N',
+    );
+  }
+  if (column === history.valueColumn) {
+    throw new UserError(
+      `--servers-column ${column} is the value column itself`,
+      'name the column that counts the servers in service (e.g. GroupInServiceInstances)',
+    );
+  }
+  const counts = await loadSeries(file, {
+    ...options,
+    valueColumn: column,
+    timestampColumn: history.timestampColumn,
+  }).catch((error: unknown) => {
+    // The count is read as the value of a second pass: its errors name the flag it came from.
+    if (error instanceof UserError)
+      error.message = error.message.replace('--value-column', '--servers-column');
+    throw error;
+  });
+  const { series } = history;
+  const offset = Math.round((counts.series.start - series.start) / series.stepMs);
+  let missing = 0;
+  const values = series.values.map((v, i) => {
+    const n = counts.series.values[i - offset];
+    if (Number.isNaN(v)) return v;
+    if (n === undefined || !Number.isFinite(n)) {
+      missing++;
+      return NaN;
+    }
+    return v * n;
+  });
+  const warnings = [...history.warnings];
+  if (missing > 0) {
+    warnings.push({
+      code: 'servers-missing',
+      count: missing,
+      message: `${missing} interval(s) have a value but no server count in '${column}': they are left out as gaps`,
+    });
+  }
+  return {
+    ...history,
+    series: { ...series, values },
+    warnings,
+    notes: [
+      ...history.notes,
+      `read '${history.valueColumn}' as a utilisation of the servers counted in '${column}': the load is ${history.valueColumn} × ${column}, in % of one server`,
     ],
   };
 }
