@@ -35,12 +35,16 @@ describe('summary.md and the plan output', () => {
       '--timezone',
       'America/New_York',
     );
-    const capped = /(\d+) interval\(s\) need more than --max-servers 4/.exec(run.stdout);
+    // One wording in the plan output, its warning and summary.md, with the hours it cuts.
+    const capped =
+      /(\d+) interval\(s\) \((\d+) hours\) need more than --max-servers 4: planned at it/.exec(
+        run.stdout,
+      );
     expect(capped).not.toBeNull();
+    expect(capped![2]).toBe(capped![1]); // hourly intervals
+    expect(run.stderr).toContain(`warning: ${capped![0]}`);
     expect(run.stdout).not.toMatch(/peak planned load/);
-    expect(summary).toContain(
-      `| capped by --max-servers | ${capped![1]} interval(s) (${capped![1]} hours) need more than --max-servers 4`,
-    );
+    expect(summary).toContain(`| capped by --max-servers | ${capped![0]}`);
     expect(summary).not.toMatch(/peak planned load/);
     expect(summary).toContain('| time (America/New_York) | servers | change | action |');
     // Every time a person reads is "yyyy-mm-dd hh:mm"; ISO with its offset stays in the CSV/JSON.

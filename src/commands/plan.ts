@@ -1,4 +1,5 @@
 import { describePlanRule } from '../capacity/servers.js';
+import { cappedText } from '../capacity/limits.js';
 import { bindingLine } from '../capacity/metrics.js';
 import { writePlan } from '../report/plan-report.js';
 import { capacityRule, metricsRiskLine, riskLine } from '../report/summary.js';
@@ -67,12 +68,7 @@ export async function planCommand(
               `${figures.minServers}–${figures.peakServers} (peak at ${formatShort(figures.peakServersAt, zone)})`,
             ],
             ...(figures.cappedSteps > 0
-              ? [
-                  [
-                    'capped',
-                    `${figures.cappedSteps} interval(s) need more than --max-servers ${settings.maxServers}: planned at it, above the target utilisation`,
-                  ],
-                ]
+              ? [['capped', cappedText(figures.cappedSteps, settings.maxServers, plan.stepMs)]]
               : []),
             ['server-hours', formatReadable(figures.serverHours)],
             ['scaling changes', String(figures.changes)],

@@ -1,4 +1,5 @@
 import { escapeHtml, markdownText } from './escape.js';
+import { cappedText } from '../capacity/limits.js';
 import { bindingLine } from '../capacity/metrics.js';
 import { parseDuration } from '../util/duration.js';
 import { formatReadable } from './tables.js';
@@ -94,8 +95,7 @@ function serviceSection(e: FleetEntry): string {
   const p = e.plan;
   const s = p.summary;
   const figures: [string, string][] = p.metrics ? metricFigures(p) : planFigures(p);
-  if (s.cappedSteps > 0)
-    figures.push(['under-provisioned', `${s.cappedSteps} interval(s) above --max-servers`]);
+  if (s.cappedSteps > 0) figures.push(['capped', cappedText(s.cappedSteps)]);
   const chart = (data: string | undefined, alt: string) =>
     data
       ? `<img src="${escapeHtml(data)}" alt="${escapeHtml(alt)}" width="1200"${data.startsWith('data:') ? '' : ' loading="lazy"'}>`

@@ -1,6 +1,7 @@
 import { describePlanRule, formatShare } from '../capacity/servers.js';
 import { planFigures, type PlanFigures } from '../capacity/figures.js';
 import { bindingLine, stepsAmount } from '../capacity/metrics.js';
+import { cappedText } from '../capacity/limits.js';
 import type { CapacityPlan, CapacitySettings, Forecast, Schedule, Warning } from '../types.js';
 import { formatDuration, HOUR_MS } from '../util/duration.js';
 import { formatShort } from '../util/time.js';
@@ -69,12 +70,6 @@ export function metricsRiskLine(
     `${formatShare(f.expectedShortShare)} (${budget}metrics taken as independent: less when they rise together); ` +
     `${formatReadable(f.extraServerHours ?? 0)} server-hours above what the forecasts need at their targets`
   );
-}
-
-/** How much of the plan --max-servers cut off: those intervals are planned short of demand. */
-function cappedText(f: PlanFigures, s: CapacitySettings, stepMs: number): string {
-  const hours = formatReadable((f.cappedSteps * stepMs) / HOUR_MS);
-  return `${f.cappedSteps} interval(s) (${hours} hours) need more than --max-servers ${s.maxServers} and are planned at it, above the target utilisation whatever the risk budget (the risk row counts the hours expected above 100%)`;
 }
 
 /** "100 per server at 70%" */
@@ -171,7 +166,9 @@ export function summaryMarkdown(input: SummaryInput): string {
             ]),
         `| servers | ${f.minServers} to ${f.peakServers} (peak at ${formatShort(f.peakServersAt, zone)}) |`,
         ...(f.cappedSteps > 0
-          ? [`| capped by --max-servers | ${cappedText(f, s, forecast.stepMs)} |`]
+          ? [
+              `| capped by --max-servers | ${cappedText(f.cappedSteps, s.maxServers, forecast.stepMs)} |`,
+            ]
           : []),
         `| server-hours | ${formatReadable(f.serverHours)} |`,
         `| scaling changes | ${f.changes} |`,
@@ -183,7 +180,7 @@ export function summaryMarkdown(input: SummaryInput): string {
         '',
       ];
   if (f.cappedSteps > 0) {
-    lines.push(`> **Warning:** ${cappedText(f, s, forecast.stepMs)}.`, '');
+    lines.push(`> **Warning:** ${cappedText(f.cappedSteps, s.maxServers, forecast.stepMs)}.`, '');
   }
   if (input.warnings.length > 0) {
     lines.push('## Warnings', '', ...input.warnings.map((w) => `- ${markdownText(w.message)}`), '');

@@ -4,6 +4,7 @@
  * service with several metrics (requests, CPU…) plans each on its own and takes, step by step,
  * the largest count (see capacity/metrics.ts).
  */
+import { cappedText } from '../capacity/limits.js';
 import { planFigures, type PlanFigures } from '../capacity/figures.js';
 import { alignHistories, combineMetricPlans } from '../capacity/metrics.js';
 import { planCapacity } from '../capacity/servers.js';
@@ -102,7 +103,7 @@ function cappedWarning(plan: CapacityPlan): Warning {
   return {
     code: 'max-servers',
     count: plan.cappedSteps,
-    message: `${plan.cappedSteps} interval(s) need more than --max-servers ${plan.settings.maxServers}; planned at the maximum, under-provisioned`,
+    message: cappedText(plan.cappedSteps, plan.settings.maxServers, plan.stepMs),
   };
 }
 
