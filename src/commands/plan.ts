@@ -12,6 +12,7 @@ import { sourceFrom } from '../sources/registry.js';
 import { metricsFrom } from '../settings/metrics.js';
 import { maxOf } from '../util/extremes.js';
 import { staleHistoryWarning } from '../schedule/freshness.js';
+import { shapedText } from '../schedule/shape.js';
 
 export type { PlanOptions };
 
@@ -75,7 +76,7 @@ export async function planCommand(
                 ]
               : []),
             ['server-hours', formatReadable(figures.serverHours)],
-            ['scaling changes', String(figures.changes)],
+            ['schedule', shapedText(run.shaped.record)],
             ...(risk ? [['risk', risk]] : []),
           ],
         ),
@@ -98,7 +99,7 @@ export async function planCommand(
               ],
               ['servers', `${figures.minServers}–${figures.peakServers}`],
               ['server-hours', formatReadable(figures.serverHours)],
-              ['scaling changes', String(figures.changes)],
+              ['schedule', shapedText(run.shaped.record)],
               ...(risk ? [['risk', risk]] : []),
             ],
           ),
