@@ -317,7 +317,8 @@ describe('push applies exactly the schedule plan wrote (the demo data)', () => {
     const hold = await push(['--schedule', schedule, '--min-hold', '2h', '--lead-time', '300s']);
     expect(hold.code, hold.stderr).toBe(0);
 
-    const { shaped: _, ...old } = JSON.parse(await readFile(schedule, 'utf8'));
+    const old = JSON.parse(await readFile(schedule, 'utf8'));
+    delete old.shaped;
     const oldFile = join(dir, 'old.json');
     await writeFile(oldFile, JSON.stringify(old));
     const run = await push(['--schedule', oldFile]);
