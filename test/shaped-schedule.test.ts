@@ -195,7 +195,7 @@ describe('plan writes the shaped schedule', () => {
 describe('push applies exactly the schedule plan wrote (the demo data)', () => {
   let dir: string;
   let schedule: string;
-  let doc: { start: string; end: string; timezone: string; shaped: Record<string, unknown> };
+  let doc: { start: string; end: string; timezone: string; shaped: { changes: number } };
   let fake: FakeAutoScaling;
 
   const push = (args: string[]) =>

@@ -28,7 +28,10 @@ export interface ScheduleSourceOptions extends RawOptions {
 export interface PushShaping {
   leadMs: number;
   minHoldMs: number;
-  /** `plan` shaped it: push applies its steps as they are and refuses what the target cannot hold. */
+  /**
+   * A saved schedule `plan` shaped: push applies its steps as they are and refuses what the
+   * target cannot hold. One planned now (already shaped) is fitted to the target if need be.
+   */
   shaped: boolean;
 }
 
@@ -85,11 +88,14 @@ export function pushShaping(
       `plan again with ${flag} ${given} and push that schedule, or drop ${flag}`,
     );
   }
-  return { leadMs: 0, minHoldMs: 0, shaped: true };
+  // Planned now, for this target: fitted further if the target needs fewer changes (it says so).
+  return { leadMs: 0, minHoldMs: 0, shaped: source.saved };
 }
 
 export interface ScheduleSource {
   planned: PlannedSchedule;
+  /** From --schedule (a file someone may have reviewed), not planned now. */
+  saved: boolean;
   warnings: Warning[];
   notes: string[];
 }
@@ -122,7 +128,7 @@ export async function scheduleSource(
     } catch (error) {
       throw new UserError(`${file}: not valid JSON (${(error as Error).message})`);
     }
-    return { planned: readScheduleDocument(data, file), warnings: [], notes: [] };
+    return { planned: readScheduleDocument(data, file), saved: true, warnings: [], notes: [] };
   }
   if (!csv && !remote) {
     throw new UserError(
@@ -135,6 +141,7 @@ export async function scheduleSource(
   const planned = await runPlan(source, options);
   return {
     planned: readScheduleDocument(planned.document, origin),
+    saved: false,
     warnings: planned.warnings,
     notes: planned.notes,
   };
