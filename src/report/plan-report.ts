@@ -113,7 +113,10 @@ async function chartFiles(
         path: path('forecast.png'),
         content: renderForecastChart(result.training, result.forecast, chartOptions),
       },
-      { path: path('plan.png'), content: renderPlanChart(result.forecast, plan, chartOptions) },
+      {
+        path: path('plan.png'),
+        content: renderPlanChart(result.forecast, plan, chartOptions, run.shaped.schedule),
+      },
     ];
   }
   const { runs, binding } = run.metrics;
