@@ -71,6 +71,12 @@ describe('plan --metric', () => {
       `requests=${rps},capacity=100`,
       '--metric',
       `cpu=${cpu},capacity=100,target=0.7,agg=mean`,
+      // Unshaped, so that schedule.csv is the combined servers' change points (shaping has its
+      // own tests: test/shaped-schedule.test.ts).
+      '--lead-time',
+      '0',
+      '--min-hold',
+      '0',
       '--out-dir',
       out.both,
     ]),

@@ -266,8 +266,14 @@ describe('headroom review', () => {
     });
     expect(json.figures.expectedShortShare).toBe(planned.summary.expectedShortShare);
     expect(json.budget).toEqual({ share: 0.01, source: "the plan's risk budget" });
-    // The planned server-hours are the plan's own.
-    expect(json.figures.serverHours).toBe(planned.summary.serverHours);
+    // The planned server-hours are those of the schedule that is applied, read per hour: above the
+    // raw plan's where dips were filled, not above what shaping added (its 5-minute leads fall
+    // inside the hour before).
+    expect(planned.shaped.extraServerHours).toBeGreaterThan(0);
+    expect(json.figures.serverHours).toBeGreaterThan(planned.summary.serverHours);
+    expect(json.figures.serverHours).toBeLessThanOrEqual(
+      planned.summary.serverHours + planned.shaped.extraServerHours,
+    );
     expect(json.figures.shortShare).toBeCloseTo(json.figures.shortIntervals / 48, 5);
     expect(run.code).toBe(json.figures.overBudget ? 6 : 0);
   });

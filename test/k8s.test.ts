@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { capacityAt, type Segment } from '../src/schedule/timeline.js';
 import { cronRules, type WeeklyProfile } from '../src/schedule/weekly.js';
 import { cronFirings, parseCron, wallTimeInstants } from '../src/targets/k8s/cron.js';
-import { avoidDstRanges, dstRanges } from '../src/targets/k8s/dst.js';
+import { avoidDstRanges, dstRanges } from '../src/schedule/dst.js';
 import { fitName, isDnsLabel, labelValue, parseTarget } from '../src/targets/k8s/names.js';
 import { cronJobReplicas, kedaReplicas } from '../src/targets/k8s/verify.js';
 import { bandsOf, datedWindows, weeklyWindows } from '../src/targets/k8s/windows.js';

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   addCapacityOptions,
+  addScheduleOptions,
   addIngestOptions,
   addModelOptions,
   addSettings,
@@ -22,7 +23,9 @@ describe('the settings table', () => {
   });
 
   it('gives commander every flag with its default and choices, and the config every key', () => {
-    const command = addCapacityOptions(addModelOptions(addIngestOptions(new Command())));
+    const command = addScheduleOptions(
+      addCapacityOptions(addModelOptions(addIngestOptions(new Command()))),
+    );
     for (const [key, setting] of settingsOf()) {
       const option = command.options.find((o) => o.long === setting.flag.split(' ')[0]);
       expect(option, setting.flag).toBeDefined();

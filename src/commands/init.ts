@@ -55,8 +55,8 @@ defaults:
   minServers: 2
   # maxServers: 40
   # holidays: US # public holidays of a country or region (US, US-NY, DE-BY, GB-ENG…)
-  # leadTime: 5m # start scale-ups this early (push)
-  # minHold: 2h # fill dips shorter than this (push)
+  # leadTime: 5m # start scale-ups this early (plan shapes the schedule push applies)
+  # minHold: 2h # fill dips shorter than this (plan)
 
 services:
   - name: ${input.name}

@@ -10,6 +10,7 @@ import { examples } from './help-text.js';
 import {
   addCapacityOptions,
   addIngestOptions,
+  addScheduleOptions,
   addModelOptions,
   allowOutsideConfigDirOption,
   HISTORY_ARGUMENT,
@@ -53,15 +54,17 @@ export function registerForecast(program: Command, run: Runner): void {
 
 /** Registers `headroom plan`: one CSV, or every service of a config file. */
 export function registerPlan(program: Command, run: Runner): void {
-  addCapacityOptions(
-    addModelOptions(
-      addIngestOptions(
-        program
-          .command('plan')
-          .description(
-            'Forecast, then turn the forecast into servers and a scaling schedule with reports; with --config (or a headroom.yaml here), every service of a fleet',
-          )
-          .argument('[csv]', HISTORY_ARGUMENT),
+  addScheduleOptions(
+    addCapacityOptions(
+      addModelOptions(
+        addIngestOptions(
+          program
+            .command('plan')
+            .description(
+              'Forecast, then turn the forecast into servers and the scaling schedule that push applies, with reports; with --config (or a headroom.yaml here), every service of a fleet',
+            )
+            .argument('[csv]', HISTORY_ARGUMENT),
+        ),
       ),
     ),
   )
@@ -207,7 +210,7 @@ export function registerFit(program: Command, run: Runner): void {
 
 /** Registers `headroom demo`. */
 export function registerDemo(program: Command, run: Runner): void {
-  addCapacityOptions(addModelOptions(program.command('demo')))
+  addScheduleOptions(addCapacityOptions(addModelOptions(program.command('demo'))))
     .description('Plan capacity for the bundled NYC taxi history and write the reports')
     .option('--out-dir <dir>', 'where to write the reports', 'reports')
     .option('--json', 'print the result as JSON')

@@ -26,6 +26,8 @@ export const addIngestOptions = (command: Command) =>
   addSettings(addSettings(command, 'source'), 'ingest');
 export const addModelOptions = (command: Command) => addSettings(command, 'model');
 export const addCapacityOptions = (command: Command) => addSettings(command, 'capacity');
+/** How the plan's schedule is shaped into the one a target applies (plan, demo, push). */
+export const addScheduleOptions = (command: Command) => addSettings(command, 'schedule');
 
 /** For commands that take `--config`: let its paths lead outside the config's folder. */
 export const allowOutsideConfigDirOption = () =>

@@ -13,6 +13,7 @@ import { sourceFrom } from '../sources/registry.js';
 import { metricsFrom } from '../settings/metrics.js';
 import { maxOf } from '../util/extremes.js';
 import { staleHistoryWarning } from '../schedule/freshness.js';
+import { shapedText } from '../schedule/shape.js';
 
 export type { PlanOptions };
 
@@ -71,7 +72,7 @@ export async function planCommand(
               ? [['capped', cappedText(figures.cappedSteps, settings.maxServers, plan.stepMs)]]
               : []),
             ['server-hours', formatReadable(figures.serverHours)],
-            ['scaling changes', String(figures.changes)],
+            ['schedule', shapedText(run.shaped.record)],
             ...(risk ? [['risk', risk]] : []),
           ],
         ),
@@ -94,7 +95,7 @@ export async function planCommand(
               ],
               ['servers', `${figures.minServers}–${figures.peakServers}`],
               ['server-hours', formatReadable(figures.serverHours)],
-              ['scaling changes', String(figures.changes)],
+              ['schedule', shapedText(run.shaped.record)],
               ...(risk ? [['risk', risk]] : []),
             ],
           ),

@@ -189,7 +189,7 @@ export function configReference(program: Command): string {
   ];
   const shape = serviceSchema.shape as z.ZodRawShape;
   const plan = optionsByKey(program, 'plan');
-  // leadTime and minHold are flags of every push command (commands/schedule-input.ts).
+  // A key that is no flag of plan is one of push (commands/schedule-input.ts).
   const pushed = optionsByKey(program, 'push', PUSH_TARGETS[0].name);
   for (const [key, schema] of Object.entries(shape)) {
     if (key === 'push' || key === 'source') continue;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configShape, duration, durationOrZero, sourceShape } from '../settings/table.js';
+import { configShape, duration, sourceShape } from '../settings/table.js';
 import { blockSchema } from '../targets/definition.js';
 import { PUSH_TARGETS } from '../targets/registry.js';
 
@@ -12,8 +12,6 @@ import { PUSH_TARGETS } from '../targets/registry.js';
  */
 export const planKeys = {
   ...configShape(),
-  leadTime: durationOrZero,
-  minHold: durationOrZero,
   /** `plan` warns, `push` refuses (see --force), when the history ended longer ago than this. */
   maxStaleness: duration,
   unit: z.string(),

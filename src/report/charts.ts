@@ -23,7 +23,7 @@ import { formatShare } from '../capacity/servers.js';
 import { UserError } from '../errors.js';
 import { demandQuantile } from '../evaluate/predictive.js';
 import { zoneOffsetMinutes } from '../util/zone-offset.js';
-import type { CapacityPlan, Forecast, Series } from '../types.js';
+import type { CapacityPlan, Forecast, Schedule, Series } from '../types.js';
 import { canvasPng, stackedPng } from './png.js';
 
 export interface ChartOptions {
@@ -737,23 +737,44 @@ function planLoadPanel(
 }
 
 /** The bottom panel: the server count, and the --max-servers limit when it capped the plan. */
+/** The applied (shaped) schedule's line in the servers panel. */
+const APPLIED_COLOR = '#0f766e';
+
 function planServersPanel(
   plan: CapacityPlan,
   range: { min: number; max: number },
   zone: string,
+  applied?: Schedule,
 ): ChartConfiguration<'line', Point[]> {
   const s = plan.settings;
   const serverPoints = planSteps(plan, zone).steps(plan.start, plan.stepMs, plan.servers);
-  const maxServers = plan.servers.reduce((m, v) => Math.max(m, v), 0);
+  const maxServers = Math.max(
+    plan.servers.reduce((m, v) => Math.max(m, v), 0),
+    ...(applied?.entries.map((e) => e.capacity) ?? []),
+  );
   const limitShown = plan.cappedSteps > 0 && Number.isFinite(s.maxServers);
   const datasets = [
-    line('servers', serverPoints, COLORS.servers, {
+    line(applied ? 'servers (raw plan)' : 'servers', serverPoints, COLORS.servers, {
       stepped: 'before',
+      ...(applied && { borderWidth: 1 }),
       fill: 'origin',
       backgroundColor: COLORS.serversFill,
       pointStyle: 'rect',
     }),
   ];
+  if (applied) {
+    // The change points a push applies: each holds until the next, the last until the end.
+    const points = applied.entries.map((e) => ({ x: e.timestamp, y: e.capacity }));
+    points.push({ x: applied.end, y: applied.entries[applied.entries.length - 1].capacity });
+    datasets.push(
+      line('applied schedule (schedule.csv)', points, APPLIED_COLOR, {
+        stepped: 'before',
+        borderWidth: 2.5,
+        // Drawn over the raw servers, which it mostly follows.
+        order: -1,
+      }),
+    );
+  }
   if (limitShown) {
     datasets.push(
       line(
@@ -781,7 +802,7 @@ function planServersPanel(
         },
       },
       plugins: {
-        legend: { ...legendOptions(), display: limitShown },
+        legend: { ...legendOptions(), display: limitShown || applied !== undefined },
         tooltip: { enabled: false },
       },
     },
@@ -791,18 +812,20 @@ function planServersPanel(
 
 /**
  * Two stacked panels as a 1200×800 PNG: forecast, planned load and the capacity the planned servers
- * give at target utilisation (top), and the server count (bottom), on a shared time axis.
+ * give at target utilisation (top), and the server count (bottom), on a shared time axis; with
+ * `applied`, the shaped schedule that push applies as a second step line over the raw servers.
  */
 export function renderPlanChart(
   forecast: Forecast,
   plan: CapacityPlan,
   options: ChartOptions,
+  applied?: Schedule,
 ): Buffer {
   initialise();
   requireValidZone(options.zone);
   const { width, height } = PLAN_CHART_SIZE;
   const top = planLoadPanel(forecast, plan, options);
-  const bottom = planServersPanel(plan, top.range, options.zone);
+  const bottom = planServersPanel(plan, top.range, options.zone, applied);
 
   // The panels' pixels one above the other: no third canvas to copy them onto.
   return withChart(width, PLAN_TOP_HEIGHT, top.config, (upper) =>

@@ -33,7 +33,7 @@ export async function writePlan(
   /** A single plan's own index.html (a fleet writes one for all its services instead). */
   page?: { generatedAt: string },
 ): Promise<{ files: string[]; json: Record<string, unknown> }> {
-  const { forecasted, plan, schedule, warnings, notes } = run;
+  const { forecasted, plan, shaped, warnings, notes } = run;
   const { ingested, result, zone } = forecasted;
   const { forecast } = result;
   const path = (name: string) => join(options.outDir, name);
@@ -65,7 +65,7 @@ export async function writePlan(
       path: path('plan.csv'),
       content: columns ? metricsPlanCsv(plan, columns, zone) : planCsv(plan, zone),
     },
-    { path: path('schedule.csv'), content: scheduleCsv(schedule, zone) },
+    { path: path('schedule.csv'), content: scheduleCsv(shaped.schedule, zone) },
     { path: path('schedule.json'), content: JSON.stringify(run.document, null, 2) + '\n' },
     ...pngs,
     ...histories,
@@ -77,7 +77,8 @@ export async function writePlan(
         zone,
         forecast,
         plan,
-        schedule,
+        schedule: shaped.schedule,
+        shaped: shaped.record,
         selection: result.selection?.reason,
         warnings,
         charts,
@@ -112,7 +113,10 @@ async function chartFiles(
         path: path('forecast.png'),
         content: renderForecastChart(result.training, result.forecast, chartOptions),
       },
-      { path: path('plan.png'), content: renderPlanChart(result.forecast, plan, chartOptions) },
+      {
+        path: path('plan.png'),
+        content: renderPlanChart(result.forecast, plan, chartOptions, run.shaped.schedule),
+      },
     ];
   }
   const { runs, binding } = run.metrics;

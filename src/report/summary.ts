@@ -6,6 +6,7 @@ import type { CapacityPlan, CapacitySettings, Forecast, Schedule, Warning } from
 import { formatDuration, HOUR_MS } from '../util/duration.js';
 import { formatShort } from '../util/time.js';
 import { markdownCode, markdownText } from './escape.js';
+import { shapedText, type ShapedRecord } from '../schedule/shape.js';
 import { formatReadable } from './tables.js';
 
 /**
@@ -27,7 +28,9 @@ export interface SummaryInput {
   zone: string;
   forecast: Forecast;
   plan: CapacityPlan;
+  /** The shaped schedule (schedule.csv) and how it was shaped. */
   schedule: Schedule;
+  shaped: ShapedRecord;
   /** Why `auto` chose the model, when it did. */
   selection?: string;
   warnings: Warning[];
@@ -99,7 +102,7 @@ function metricsHead(input: SummaryInput, m: SummaryMetrics, f: PlanFigures): st
     )} |`,
     `| servers | ${f.minServers} to ${f.peakServers} (peak at ${formatShort(f.peakServersAt, zone)}) |`,
     `| server-hours | ${formatReadable(f.serverHours)} |`,
-    `| scaling changes | ${f.changes} |`,
+    `| schedule | ${shapedText(input.shaped)} |`,
     `| sizing (every metric) | ${describePlanRule(s, forecast.quantile).replace(/ at \d+% utilisation/, ' at its target')}` +
       `${s.headroom ? `, +${Math.round(s.headroom * 100)}% headroom` : ''}` +
       `${s.baseServers ? `, ${s.baseServers} base servers` : ''}, ${s.minServers}–${Number.isFinite(s.maxServers) ? s.maxServers : '∞'} servers |`,
@@ -171,7 +174,7 @@ export function summaryMarkdown(input: SummaryInput): string {
             ]
           : []),
         `| server-hours | ${formatReadable(f.serverHours)} |`,
-        `| scaling changes | ${f.changes} |`,
+        `| schedule | ${shapedText(input.shaped)} |`,
         `| capacity rule | ${s.capacityPerServer} per server at ${Math.round(s.targetUtilization * 100)}% utilisation` +
           `${s.headroom ? `, +${Math.round(s.headroom * 100)}% headroom` : ''}` +
           `${s.baseServers ? `, ${s.baseServers} base servers` : ''}, ${s.minServers}–${Number.isFinite(s.maxServers) ? s.maxServers : '∞'} servers |`,
@@ -185,8 +188,11 @@ export function summaryMarkdown(input: SummaryInput): string {
   if (input.warnings.length > 0) {
     lines.push('## Warnings', '', ...input.warnings.map((w) => `- ${markdownText(w.message)}`), '');
   }
+  // A change led ahead of its step (--lead-time) binds as the step it leads into.
   const bindingAt = (t: number) =>
-    metrics ? ` ${metrics.binding[Math.round((t - schedule.start) / schedule.stepMs)]} |` : '';
+    metrics
+      ? ` ${metrics.binding[Math.min(Math.ceil((t - plan.start) / plan.stepMs), metrics.binding.length - 1)]} |`
+      : '';
   lines.push(
     '## Schedule',
     '',

@@ -9,13 +9,16 @@ import { planFigures, type PlanFigures } from '../capacity/figures.js';
 import { alignHistories, combineMetricPlans } from '../capacity/metrics.js';
 import { planCapacity } from '../capacity/servers.js';
 import { planFromForecast } from '../pipeline.js';
-import { scheduleFromPlan } from '../schedule/changes.js';
+import { scheduleFromPlan, scheduleFromTimeline } from '../schedule/changes.js';
+import { shapedRecord, shapeSchedule, type ShapedRecord } from '../schedule/shape.js';
+import { timelineFromSchedule } from '../schedule/timeline.js';
 import { scheduleDocument, type ScheduleDocument } from '../schedule/document.js';
 import {
   capacitySettings,
   ingestOptions,
   parseSettings,
   type RawOptions,
+  type Settings,
 } from '../settings/parse.js';
 import { checkMetrics, metricOptions, type MetricSource } from '../settings/metrics.js';
 import type { CapacityPlan, CapacitySettings, Schedule, Warning } from '../types.js';
@@ -57,13 +60,37 @@ export interface PlanRun {
   forecasted: Forecasted;
   settings: CapacitySettings;
   plan: CapacityPlan;
+  /** The raw plan's change points: one wherever the count of plan.csv changes. */
   schedule: Schedule;
+  /** The schedule a target applies (schedule.csv, schedule.json) and how it was shaped. */
+  shaped: Shaped;
   figures: PlanFigures;
   warnings: Warning[];
   notes: string[];
   document: ScheduleDocument;
   /** With several metrics: each metric's run, and per step the index of the one that binds. */
   metrics?: { runs: MetricRun[]; binding: Uint32Array };
+}
+
+/** The shaped schedule of a plan: schedule.csv and schedule.json hold it, push applies it. */
+export interface Shaped {
+  schedule: Schedule;
+  record: ShapedRecord;
+}
+
+/** The raw schedule shaped with --lead-time, --min-hold and --max-changes (schedule/shape.ts). */
+function shape(schedule: Schedule, typed: Settings, zone: string): Shaped {
+  const settings = {
+    leadMs: typed.leadTime,
+    minHoldMs: typed.minHold,
+    maxChanges: typed.maxChanges,
+    zone,
+  };
+  const shaped = shapeSchedule(timelineFromSchedule(schedule), settings);
+  return {
+    schedule: scheduleFromTimeline(shaped.timeline, schedule.stepMs),
+    record: shapedRecord(shaped, settings),
+  };
 }
 
 /** What a plan reads: one history, or a service's metrics (one metric plans as its history alone). */
@@ -88,15 +115,17 @@ export async function runPlan(source: PlanSource, options: RawOptions): Promise<
   const assumed = assumedCapacityWarning(typed, settings, ingested.valueColumn);
   if (assumed) warnings.push(assumed);
   if (plan.cappedSteps > 0) warnings.push(cappedWarning(plan));
+  const shaped = shape(schedule, typed, zone);
   const document = scheduleDocument({
     zone,
-    schedule,
+    schedule: shaped.schedule,
+    shaped: shaped.record,
     settings,
     figures,
     history: ingested.series,
     source: sourceBlock(forecasted),
   });
-  return { forecasted, settings, plan, schedule, figures, warnings, notes, document };
+  return { forecasted, settings, plan, schedule, shaped, figures, warnings, notes, document };
 }
 
 function cappedWarning(plan: CapacityPlan): Warning {
@@ -169,9 +198,11 @@ async function runMetricsPlan(metrics: MetricSource[], options: RawOptions): Pro
   const figures = planFigures(plan, schedule);
   if (plan.cappedSteps > 0) warnings.push(cappedWarning(plan));
   const [first] = runs;
+  const shaped = shape(schedule, typedOf[0], first.forecasted.zone);
   const document = scheduleDocument({
     zone: first.forecasted.zone,
-    schedule,
+    schedule: shaped.schedule,
+    shaped: shaped.record,
     settings: plan.settings,
     figures,
     history: first.forecasted.ingested.series,
@@ -186,6 +217,7 @@ async function runMetricsPlan(metrics: MetricSource[], options: RawOptions): Pro
     settings: plan.settings,
     plan,
     schedule,
+    shaped,
     figures,
     warnings,
     notes,

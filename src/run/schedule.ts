@@ -6,6 +6,9 @@ import type { RawOptions } from '../settings/parse.js';
 import { describeSource, namesRemoteSource, sourceFrom } from '../sources/registry.js';
 import type { Warning } from '../types.js';
 import { durationOrZero, parseDuration } from '../util/duration.js';
+import * as kind from '../settings/kinds.js';
+import { SETTINGS } from '../settings/table.js';
+import { durationText } from '../schedule/shape.js';
 import { readTextFile } from '../util/files.js';
 
 // The schedule a push sends: a saved schedule.json, or a plan made now from a history (its flags
@@ -16,23 +19,83 @@ export interface ScheduleSourceOptions extends RawOptions {
   schedule?: string;
   /** A config service's metrics, already read from headroom.yaml (`--metric` gives strings). */
   metrics?: MetricSource[];
-  leadTime: string;
-  minHold: string;
   maxStaleness: string;
   /** Push even when a guardrail objects. */
   force?: boolean;
 }
 
-/** --lead-time and --min-hold in milliseconds. */
-export function shapeOptions(options: ScheduleSourceOptions) {
-  return {
-    leadMs: durationOrZero(options.leadTime, '--lead-time'),
-    minHoldMs: durationOrZero(options.minHold, '--min-hold'),
-  };
+/** How push shapes what it pushes (see {@link pushShaping}). */
+export interface PushShaping {
+  leadMs: number;
+  minHoldMs: number;
+  /**
+   * A saved schedule `plan` shaped: push applies its steps as they are and refuses what the
+   * target cannot hold. One planned now (already shaped) is fitted to the target if need be.
+   */
+  shaped: boolean;
+}
+
+/**
+ * A schedule `plan` shaped (schedule.json's `shaped`, or one planned now) is pushed as it is: no
+ * lead time added again, no dips filled again; --lead-time, --min-hold or --max-changes given
+ * with other values than it was shaped with are refused (plan again with them). An older
+ * schedule.json without `shaped` is shaped here with --lead-time and --min-hold, as before.
+ * `explicit`: the flags given on the command line.
+ */
+export function pushShaping(
+  source: ScheduleSource,
+  options: ScheduleSourceOptions,
+  explicit: ReadonlySet<string>,
+): PushShaping {
+  const leadMs = kind.durationOrZero(options.leadTime ?? SETTINGS.leadTime.default, '--lead-time');
+  const minHoldMs = kind.durationOrZero(options.minHold ?? SETTINGS.minHold.default, '--min-hold');
+  const { planned } = source;
+  const record = planned.shaped;
+  if (!record) {
+    source.notes.push(
+      `${planned.origin} does not say how it was shaped (written by an older headroom): push shapes it with --lead-time ${durationText(leadMs)} and --min-hold ${durationText(minHoldMs)} as before, so what is applied is not the file's entries; plan again to review the schedule that is applied`,
+    );
+    return { leadMs, minHoldMs, shaped: false };
+  }
+  const maxChanges = String(options.maxChanges ?? SETTINGS.maxChanges.default);
+  const differs = [
+    {
+      key: 'leadTime',
+      flag: '--lead-time',
+      given: durationText(leadMs),
+      planned: record.leadTime,
+      same: leadMs === durationOrZero(record.leadTime),
+    },
+    {
+      key: 'minHold',
+      flag: '--min-hold',
+      given: durationText(minHoldMs),
+      planned: record.minHold,
+      same: minHoldMs === durationOrZero(record.minHold),
+    },
+    {
+      key: 'maxChanges',
+      flag: '--max-changes',
+      given: maxChanges,
+      planned: String(record.maxChanges),
+      same: Number(maxChanges) === record.maxChanges,
+    },
+  ].find((check) => explicit.has(check.key) && !check.same);
+  if (differs) {
+    const { flag, given } = differs;
+    throw new UserError(
+      `${flag} ${given}: ${planned.origin} was shaped by \`plan\` with ${flag} ${differs.planned}, and push applies it as it is`,
+      `plan again with ${flag} ${given} and push that schedule, or drop ${flag}`,
+    );
+  }
+  // Planned now, for this target: fitted further if the target needs fewer changes (it says so).
+  return { leadMs: 0, minHoldMs: 0, shaped: source.saved };
 }
 
 export interface ScheduleSource {
   planned: PlannedSchedule;
+  /** From --schedule (a file someone may have reviewed), not planned now. */
+  saved: boolean;
   warnings: Warning[];
   notes: string[];
 }
@@ -65,7 +128,7 @@ export async function scheduleSource(
     } catch (error) {
       throw new UserError(`${file}: not valid JSON (${(error as Error).message})`);
     }
-    return { planned: readScheduleDocument(data, file), warnings: [], notes: [] };
+    return { planned: readScheduleDocument(data, file), saved: true, warnings: [], notes: [] };
   }
   if (!csv && !remote) {
     throw new UserError(
@@ -78,6 +141,7 @@ export async function scheduleSource(
   const planned = await runPlan(source, options);
   return {
     planned: readScheduleDocument(planned.document, origin),
+    saved: false,
     warnings: planned.warnings,
     notes: planned.notes,
   };

@@ -39,7 +39,11 @@ import type { HistorySource } from '../sources/registry.js';
 import { loadUnit } from '../util/format.js';
 import { assumedCapacityWarning } from './assumed.js';
 
-export interface SimulateCommandOptions extends RawOptions {
+/** Its own --lead-time and --min-hold (defaults of its own), not the plan's shaping flags. */
+export interface SimulateCommandOptions extends Omit<
+  RawOptions,
+  'leadTime' | 'minHold' | 'maxChanges'
+> {
   origins?: string;
   tick?: string;
   warmup?: string;

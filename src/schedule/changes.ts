@@ -1,4 +1,5 @@
 import type { CapacityPlan, Schedule, ScheduleEntry } from '../types.js';
+import type { Timeline } from './timeline.js';
 
 /** The plan's change points: the starting count, then one entry wherever the count changes. */
 export function scheduleFromPlan(plan: CapacityPlan): Schedule {
@@ -21,4 +22,20 @@ export function scheduleFromPlan(plan: CapacityPlan): Schedule {
     stepMs: plan.stepMs,
     entries,
   };
+}
+
+/** A timeline's change points as a schedule (the shaped one: times need not be on `stepMs`). */
+export function scheduleFromTimeline(timeline: Timeline, stepMs: number): Schedule {
+  const entries: ScheduleEntry[] = timeline.steps.map((step, i) => {
+    if (i === 0)
+      return { timestamp: step.start, capacity: step.capacity, change: 0, action: 'initial' };
+    const change = step.capacity - timeline.steps[i - 1].capacity;
+    return {
+      timestamp: step.start,
+      capacity: step.capacity,
+      change,
+      action: change > 0 ? 'scale_up' : 'scale_down',
+    };
+  });
+  return { start: timeline.steps[0].start, end: timeline.end, stepMs, entries };
 }

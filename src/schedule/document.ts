@@ -1,9 +1,10 @@
 import { UserError } from '../errors.js';
 import type { PlanFigures } from '../capacity/figures.js';
 import type { CapacitySettings, Schedule, Series } from '../types.js';
-import { formatDuration, parseDuration } from '../util/duration.js';
+import { durationOrZero, formatDuration, parseDuration } from '../util/duration.js';
 import { formatTimestamp, isValidZone } from '../util/time.js';
 import { maxOf } from '../util/extremes.js';
+import type { ShapedRecord } from './shape.js';
 
 export const SCHEDULE_FORMAT = 'headroom.schedule/v1';
 
@@ -21,6 +22,11 @@ export interface ScheduleDocument {
   summary: Record<string, unknown> & { peakServers: number; peakPlannedLoad: number };
   /** With several metrics: each one's settings and figures (see capacity/metrics.ts). */
   metrics?: MetricSummary[];
+  /**
+   * How the entries were shaped from the raw plan (plan.csv): push applies them as they are. A
+   * schedule.json without it (from an older headroom) holds the raw plan, shaped by push.
+   */
+  shaped?: ShapedRecord;
   /** `binding`: with several metrics, the one that sets the entry's count. */
   entries: {
     timestamp: string;
@@ -52,12 +58,16 @@ export interface PlannedSchedule {
   metricPeaks?: { name: string; peakPlannedLoad: number; historyPeak?: number }[];
   /** When the history it learned from ends (epoch ms), if the document says. */
   historyEnd?: number;
+  /** How the entries were shaped; without it push shapes them (an older schedule.json). */
+  shaped?: ShapedRecord;
   document: ScheduleDocument;
 }
 
 export interface DocumentInput {
   zone: string;
+  /** The shaped schedule (what push applies) and how it was shaped. */
   schedule: Schedule;
+  shaped: ShapedRecord;
   settings: CapacitySettings;
   figures: PlanFigures;
   history: Series;
@@ -102,6 +112,7 @@ export function scheduleDocument(input: DocumentInput): ScheduleDocument {
       peakServersAt: formatTimestamp(figures.peakServersAt, zone),
     },
     ...(input.metrics && { metrics: input.metrics.list as MetricSummary[] }),
+    shaped: input.shaped,
     entries: input.metrics
       ? withBinding(scheduleEntries(schedule, zone), schedule, input.metrics.binding)
       : scheduleEntries(schedule, zone),
@@ -115,8 +126,9 @@ function withBinding(
   binding: string[],
 ) {
   return entries.map((e, i) => {
-    const step = Math.round((schedule.entries[i].timestamp - schedule.start) / schedule.stepMs);
-    return { ...e, binding: binding[step] };
+    // A shaped change may come before its step (lead time): the step it leads into.
+    const step = Math.ceil((schedule.entries[i].timestamp - schedule.start) / schedule.stepMs);
+    return { ...e, binding: binding[Math.min(step, binding.length - 1)] };
   });
 }
 
@@ -196,6 +208,32 @@ export function readScheduleDocument(data: unknown, origin: string): PlannedSche
       })),
     }),
     ...(historyEnd !== undefined && { historyEnd }),
+    ...(doc.shaped !== undefined && { shaped: readShaped(doc.shaped, fail) }),
     document: doc as ScheduleDocument,
   };
+}
+
+/** The `shaped` record, checked: push compares its flags with it and fits the target to it. */
+function readShaped(value: unknown, fail: (problem: string) => never): ShapedRecord {
+  const record = value as Partial<ShapedRecord> | null;
+  if (typeof record !== 'object' || record === null) return fail('"shaped" must be an object');
+  if (record.mode !== 'weekly' && record.mode !== 'dated') {
+    return fail(`"shaped.mode" must be "weekly" or "dated", found ${JSON.stringify(record.mode)}`);
+  }
+  for (const key of ['leadTime', 'minHold'] as const) {
+    const text = record[key];
+    try {
+      if (typeof text !== 'string') throw new Error();
+      durationOrZero(text, key);
+    } catch {
+      fail(`"shaped.${key}" must be a duration such as "5m" or "0", found ${JSON.stringify(text)}`);
+    }
+  }
+  for (const key of ['maxChanges', 'changes', 'rawChanges'] as const) {
+    const n = record[key];
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+      fail(`"shaped.${key}" must be a whole number, found ${JSON.stringify(n)}`);
+    }
+  }
+  return record as ShapedRecord;
 }

@@ -19,6 +19,7 @@ export const GROUPS = {
   ingest: 'Reading the data',
   model: 'Forecast',
   capacity: 'Capacity',
+  schedule: 'Shaping the schedule',
 } as const;
 export type Group = keyof typeof GROUPS;
 
@@ -412,6 +413,31 @@ export const SETTINGS = {
     default: d.planOn,
     ...kind.choice(['risk', 'balanced', 'upper', 'point']),
     config: z.enum(['risk', 'balanced', 'upper', 'point']),
+  },
+  // Shaping the schedule (schedule/shape.ts): what `plan` writes and `push` applies
+  leadTime: {
+    flag: '--lead-time <duration>',
+    help: 'start every scale-up this early, so new capacity is warm when demand arrives',
+    group: 'schedule',
+    parse: kind.durationOrZero,
+    default: '5m',
+    config: durationOrZero,
+  },
+  minHold: {
+    flag: '--min-hold <duration>',
+    help: 'fill dips shorter than this instead of scaling in and straight out again',
+    group: 'schedule',
+    parse: kind.durationOrZero,
+    default: '2h',
+    config: durationOrZero,
+  },
+  maxChanges: {
+    flag: '--max-changes <n>',
+    help: "the most changes the schedule may have (AWS's quota of scheduled actions per group is 125): per week for a weekly schedule, where a change at one local time to one count is one on all its days; in all for a dated one. Fitted by holding the higher count longer, never below the plan",
+    group: 'schedule',
+    parse: kind.whole(1),
+    default: '125',
+    config: z.number().int().positive(),
   },
 } as const satisfies Record<string, Setting>;
 

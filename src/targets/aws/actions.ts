@@ -37,6 +37,11 @@ export interface ActionOptions {
   limit: number;
   leadMs: number;
   minHoldMs: number;
+  /**
+   * The schedule was shaped by `plan` (schedule.json's `shaped`): its steps become the actions as
+   * they are, and a schedule with more changes than the limit is refused, not fitted.
+   */
+  shaped?: boolean;
   /** MinSize: the planned servers ('plan') or a fixed number. */
   minSize: 'plan' | number;
   /** DesiredCapacity: the planned servers, or left to the group's scaling policies. */
@@ -70,11 +75,15 @@ export function actionsFor(planned: PlannedSchedule, options: ActionOptions): Ac
   });
   if (mode === 'weekly') {
     const profile = weeklyProfile(timeline, planned.timezone);
-    const compact = compactWeekly(profile, {
-      limit: options.limit,
-      minHoldMinutes: options.minHoldMs / MINUTE_MS,
-    });
-    if (!compact) throw tooMany(options.limit, cronRules(profile).length);
+    const needed = cronRules(profile).length;
+    if (options.shaped && needed > options.limit) throw tooManyShaped(options.limit, needed);
+    const compact = options.shaped
+      ? profile
+      : compactWeekly(profile, {
+          limit: options.limit,
+          minHoldMinutes: options.minHoldMs / MINUTE_MS,
+        });
+    if (!compact) throw tooMany(options.limit, needed);
     const rules = cronRules(compact);
     const names = weeklyNames(rules, options.existing ?? [], options.prefix);
     const actions = rules.map((rule, i) => ({
@@ -110,7 +119,11 @@ export function actionsFor(planned: PlannedSchedule, options: ActionOptions): Ac
       return { ...s, start, duration: s.start + s.duration - start };
     })
     .filter((s) => s.duration > 0);
-  const filled = fillShortDips(mergeRuns(future), options.minHoldMs);
+  const filled = options.shaped
+    ? mergeRuns(future)
+    : fillShortDips(mergeRuns(future), options.minHoldMs);
+  if (options.shaped && filled.length > options.limit)
+    throw tooManyShaped(options.limit, filled.length);
   if (options.limit < 1) throw tooMany(options.limit, filled.length);
   let fitted = filled;
   if (filled.length > options.limit) fitted = fewestRuns(filled, options.limit).runs(options.limit);
@@ -179,6 +192,17 @@ function tooMany(limit: number, needed: number): UserError {
   return new UserError(
     `the schedule cannot fit in ${limit} scheduled action(s) (it has ${needed} changes)`,
     'remove foreign scheduled actions from the group, or raise --max-actions if your quota is higher',
+  );
+}
+
+/** A shaped schedule is applied as planned or not at all: the fix is to plan it to fit. */
+function tooManyShaped(limit: number, needed: number): UserError {
+  const room = Math.max(limit, 0);
+  return new UserError(
+    `the schedule has ${needed} changes and the group has room for ${room} scheduled action(s) (--max-actions less the foreign actions already on it); push applies a planned schedule as it is, without fitting it`,
+    room > 0
+      ? `plan it to fit: headroom plan … --max-changes ${room}, then push that schedule.json; or remove foreign scheduled actions from the group, or raise --max-actions if your quota is higher`
+      : 'remove foreign scheduled actions from the group, or raise --max-actions if your quota is higher',
   );
 }
 

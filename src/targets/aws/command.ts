@@ -2,7 +2,7 @@ import { UserError } from '../../errors.js';
 import {
   refuseStaleHistory,
   scheduleSource,
-  shapeOptions,
+  pushShaping,
   type ScheduleSource,
 } from '../../run/schedule.js';
 import type { PlannedSchedule } from '../../schedule/document.js';
@@ -46,10 +46,10 @@ export async function pushAwsCommand(
 ): Promise<PushResult> {
   const now = context.now();
   const settings = awsSettings(options);
-  const { leadMs, minHoldMs } = shapeOptions(options);
   const source = await scheduleSource(csv, options);
   refuseStaleHistory(source, options, now);
-  const target = awsTarget(options, { ...settings, leadMs, minHoldMs }, source, now);
+  const shaping = pushShaping(source, options, context.explicit);
+  const target = awsTarget(options, { ...settings, ...shaping }, source, now);
   return runPush(target, {
     apply: Boolean(options.apply),
     stepSummary: context.stepSummary,
@@ -58,7 +58,9 @@ export async function pushAwsCommand(
 }
 
 /** The checked numbers of the options (UserError for a bad one). */
-function awsSettings(options: PushAwsOptions): Omit<AwsSettings, 'leadMs' | 'minHoldMs'> {
+function awsSettings(
+  options: PushAwsOptions,
+): Omit<AwsSettings, 'leadMs' | 'minHoldMs' | 'shaped'> {
   if (!options.group) throw new UserError('--group is required: the Auto Scaling group to change');
   if (!acceptablePrefix(options.prefix)) {
     throw new UserError(

@@ -39,6 +39,8 @@ export interface AwsSettings {
   maxSize?: number;
   leadMs: number;
   minHoldMs: number;
+  /** `plan` shaped the schedule: its steps are the actions (see run/schedule.ts pushShaping). */
+  shaped: boolean;
 }
 
 /** What the AWS push decided before changing anything. */
@@ -74,6 +76,7 @@ export function awsChanges(
         limit: settings.quota - foreign.length,
         leadMs: settings.leadMs,
         minHoldMs: settings.minHoldMs,
+        shaped: settings.shaped,
         minSize: settings.minSize,
         desired: options.desired,
         ...(settings.maxSize !== undefined && { maxSize: settings.maxSize }),

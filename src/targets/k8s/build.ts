@@ -52,6 +52,11 @@ export interface K8sPushInput {
   zone: string;
   leadMs: number;
   minHoldMs: number;
+  /**
+   * `plan` shaped the schedule (see run/schedule.ts pushShaping): its steps become the objects
+   * as they are, and a schedule that needs more than --max-triggers is refused, not fitted.
+   */
+  shaped?: boolean;
   target: Target;
   /** Name of the ScaledObject or HPA. */
   name: string;
@@ -237,7 +242,12 @@ function commonParts(input: K8sPushInput): Common {
       `give at least ${peak}, or plan with --max-servers ${maxReplicas}`,
     );
   }
-  const lead = input.leadMs > 0 ? formatDuration(input.leadMs) : '0';
+  // A shaped schedule carries its lead time in its steps.
+  const lead = input.shaped
+    ? (planned.shaped?.leadTime ?? '0')
+    : input.leadMs > 0
+      ? formatDuration(input.leadMs)
+      : '0';
   const annotations: Record<string, string> = {
     'headroom/plan': `${planned.document.start}/${planned.document.end}`,
   };
@@ -304,7 +314,7 @@ function fitShape(common: Common): Fitted {
   const count = format === 'keda' ? countWindows(zone) : countChanges(zone);
   const options = {
     minHoldMs: input.minHoldMs,
-    maxCount: input.maxCount,
+    maxCount: input.shaped ? Infinity : input.maxCount,
     count,
     semantics: format === 'keda' ? ('keda' as const) : ('cronjob' as const),
   };
@@ -312,6 +322,13 @@ function fitShape(common: Common): Fitted {
   notes.push(...shape.notes);
   const segments = shape.kind === 'weekly' ? shape.profile.segments : shape.segments;
   const floor = floorOf(segments);
+  if (shape.count > input.maxCount && input.shaped) {
+    const unit = format === 'keda' ? 'cron windows' : 'CronJobs';
+    fail(
+      `${planned.origin}: its ${planned.shaped?.changes ?? segments.length} changes need ${shape.count} ${unit}, more than --max-triggers ${input.maxCount}; push applies a planned schedule as it is, without fitting it`,
+      `plan it to fit with fewer changes (headroom plan … --max-changes ${Math.max(1, Math.floor(((planned.shaped?.changes ?? segments.length) * input.maxCount) / shape.count))}, or less if that is still too many) and push that schedule.json, or raise --max-triggers`,
+    );
+  }
   if (shape.count > input.maxCount) {
     notes.push(
       `needs ${shape.count} cron objects, more than --max-triggers ${input.maxCount}, even at the coarsest fit`,

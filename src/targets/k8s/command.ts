@@ -2,7 +2,7 @@ import { UserError } from '../../errors.js';
 import {
   refuseStaleHistory,
   scheduleSource,
-  shapeOptions,
+  pushShaping,
   type ScheduleSource,
 } from '../../run/schedule.js';
 import { wholeNumber } from '../../settings/parse.js';
@@ -65,13 +65,11 @@ export async function pushK8sCommand(
   refuseStaleHistory(source, options, context.now());
   const given = timezoneGiven ? options.timezone : undefined;
   const zone = given === undefined ? source.planned.timezone : parseZone(given, '--timezone');
-  const { leadMs, minHoldMs } = shapeOptions(options);
   const input: K8sPushInput = {
     format: options.format,
     planned: source.planned,
     zone,
-    leadMs,
-    minHoldMs,
+    ...pushShaping(source, options, context.explicit),
     ...objects,
     ...numbers,
     oneOff: Boolean(options.oneOff),

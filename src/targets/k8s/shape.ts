@@ -11,7 +11,7 @@ import {
   weeklyProfile,
   type WeeklyProfile,
 } from '../../schedule/weekly.js';
-import { avoidDstRanges, dstRanges } from './dst.js';
+import { avoidDstRanges, dstRanges } from '../../schedule/dst.js';
 import { clock } from './windows.js';
 
 const MINUTE_MS = 60_000;

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import { mergeRuns } from '../../schedule/timeline.js';
-import { DAY_MINUTES, WEEK_MINUTES, type WeeklyProfile } from '../../schedule/weekly.js';
-import { ZoneClock } from './cron.js';
+import { mergeRuns } from './timeline.js';
+import { DAY_MINUTES, WEEK_MINUTES, type WeeklyProfile } from './weekly.js';
+import { ZoneClock } from '../util/zone-clock.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
