@@ -189,6 +189,11 @@ describe('plan writes the shaped schedule', () => {
       if (i > 0 && i < steps.length - 1) expect(dip && duration < 3 * HOUR).toBe(false);
     }
     expect(steps.length).toBeLessThan(servers.filter((s, i) => s !== servers[i - 1]).length);
+    // The fleet's table and page count the changes that will be applied, not the raw plan's.
+    expect(doc.shaped.changes).toBeLessThan(doc.shaped.rawChanges);
+    expect(run.stdout).toMatch(new RegExp(`^flappy +ok +3–5 +${doc.shaped.changes} `, 'm'));
+    const page = await readFile(join(dir, 'fleet', 'index.html'), 'utf8');
+    expect(page).toContain(`${doc.shaped.changes} applied (raw plan ${doc.shaped.rawChanges})`);
   }, 60_000);
 });
 

@@ -22,7 +22,13 @@ import { withScratchFolders } from '../util/scratch.js';
 import { spoolStandardInput, STDIN } from '../ingest/index.js';
 import { wholeNumber } from '../settings/parse.js';
 import { writeFilesAtomically } from '../report/atomic.js';
-import { fleetHtml, fleetMarkdown, type FleetEntry, type PlanJson } from '../report/fleet.js';
+import {
+  appliedChanges,
+  fleetHtml,
+  fleetMarkdown,
+  type FleetEntry,
+  type PlanJson,
+} from '../report/fleet.js';
 import { table, type CommandOutput } from './output.js';
 import type { PlanOptions } from './plan.js';
 import { planValuesOf } from '../config/service-settings.js';
@@ -135,7 +141,7 @@ function progressReporter(total: number, quiet: boolean) {
       const summary = o.json?.summary as PlanJson['summary'] | undefined;
       const what =
         o.ok && summary
-          ? `${summary.minServers}–${summary.peakServers} servers, ${summary.changes} changes`
+          ? `${summary.minServers}–${summary.peakServers} servers, ${appliedChanges({ summary, shaped: o.json?.shaped as PlanJson['shaped'] })} changes`
           : (o.error ?? '').split('\n')[0];
       stream.write(
         `[${n}/${total}] ${o.ok ? 'ok    ' : 'FAILED'} ${o.name}: ${what} (${o.seconds.toFixed(1)} s)\n`,
@@ -156,7 +162,7 @@ export function fleetRows(
           o.name,
           'ok',
           `${summary.minServers}–${summary.peakServers}`,
-          summary.changes,
+          appliedChanges({ summary, shaped: o.json?.shaped as PlanJson['shaped'] }),
           `${o.seconds.toFixed(1)} s`,
         ]
       : [o.name, 'FAILED', '–', '–', shorten((o.error ?? '').split('\n')[0], 90)];

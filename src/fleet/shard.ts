@@ -115,6 +115,7 @@ const planSchema: z.ZodType<PlanJson & Record<string, unknown>> = z.looseObject(
     changes: z.number(),
     cappedSteps: z.number(),
   }),
+  shaped: z.looseObject({ changes: z.number(), rawChanges: z.number() }).optional(),
   entries: z.array(
     z.object({
       timestamp: z.string(),

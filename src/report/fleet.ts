@@ -58,6 +58,8 @@ export interface PlanJson {
     peakServers: number;
     bindingSteps: number;
   }[];
+  /** The schedule as it will be applied (see schedule/shape.ts); absent in older files. */
+  shaped?: { changes: number; rawChanges: number };
   entries: { timestamp: string; capacity: number; change: number; action: string }[];
 }
 
@@ -84,7 +86,7 @@ function overviewRow(e: FleetEntry): string {
     return `<tr class="failed"><td><a href="#${anchor(e.name)}">${escapeHtml(e.name)}</a></td><td>failed</td><td colspan="6">${escapeHtml(e.error ?? '')}</td></tr>`;
   }
   const s = e.plan.summary;
-  return `<tr><td><a href="#${anchor(e.name)}">${escapeHtml(e.name)}</a></td><td>ok</td><td>${escapeHtml(e.plan.source.model)}</td><td class="n">${s.minServers}–${s.peakServers}</td><td class="n">${escapeHtml(formatReadable(s.peakForecast))}</td><td class="n">${escapeHtml(formatReadable(s.serverHours))}</td><td class="n">${s.changes}</td><td class="n">${e.warnings.length}</td></tr>`;
+  return `<tr><td><a href="#${anchor(e.name)}">${escapeHtml(e.name)}</a></td><td>ok</td><td>${escapeHtml(e.plan.source.model)}</td><td class="n">${s.minServers}–${s.peakServers}</td><td class="n">${escapeHtml(formatReadable(s.peakForecast))}</td><td class="n">${escapeHtml(formatReadable(s.serverHours))}</td><td class="n">${appliedChanges(e.plan)}</td><td class="n">${e.warnings.length}</td></tr>`;
 }
 
 function serviceSection(e: FleetEntry): string {
@@ -177,7 +179,7 @@ export function fleetMarkdown(entries: FleetEntry[], missing?: MissingShards): s
     if (!e.ok || !e.plan)
       return `| ${markdownText(e.name)} | **failed** | ${markdownText((e.error ?? '').split('\n')[0])} | | | |`;
     const s = e.plan.summary;
-    return `| ${markdownText(e.name)} | ok | ${markdownText(e.plan.source.model)} | ${s.minServers}–${s.peakServers} | ${formatReadable(s.serverHours)} | ${s.changes} |`;
+    return `| ${markdownText(e.name)} | ok | ${markdownText(e.plan.source.model)} | ${s.minServers}–${s.peakServers} | ${formatReadable(s.serverHours)} | ${appliedChanges(e.plan)} |`;
   });
   // Planned without charts, the folders hold none (a fleet that all failed says what it would).
   const charted = entries.some((e) => e.ok && !e.noCharts) || entries.every((e) => !e.ok);
@@ -223,7 +225,7 @@ function planFigures(p: PlanJson): [string, string][] {
     ['peak forecast', `${formatReadable(s.peakForecast)} at ${readableTime(s.peakForecastAt)}`],
     ['servers', `${s.minServers} to ${s.peakServers}`],
     ['server-hours', formatReadable(s.serverHours)],
-    ['scaling changes', String(s.changes)],
+    ['scaling changes', changesText(p)],
     ['capacity rule', ruleText(p)],
   ];
 }
@@ -248,6 +250,17 @@ function metricFigures(p: PlanJson): [string, string][] {
     ]),
     ['servers', `${s.minServers} to ${s.peakServers}`],
     ['server-hours', formatReadable(s.serverHours)],
-    ['scaling changes', String(s.changes)],
+    ['scaling changes', changesText(p)],
   ];
+}
+
+/** The changes a target will apply: the shaped schedule's, else (an older file) the plan's. */
+export function appliedChanges(p: Pick<PlanJson, 'shaped' | 'summary'>): number {
+  return p.shaped?.changes ?? p.summary.changes;
+}
+
+function changesText(p: PlanJson): string {
+  return p.shaped
+    ? `${p.shaped.changes} applied (raw plan ${p.shaped.rawChanges})`
+    : String(p.summary.changes);
 }
