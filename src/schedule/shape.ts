@@ -10,6 +10,7 @@ import { DateTime } from 'luxon';
 import { UserError } from '../errors.js';
 import { formatDuration } from '../util/duration.js';
 import { formatReadable } from '../util/format.js';
+import { localMinuteOfWeek } from '../util/zone-offset.js';
 import { avoidDstRanges, dstRanges } from './dst.js';
 import {
   fewestRuns,
@@ -143,8 +144,7 @@ export function onDates(profile: WeeklyProfile, start: number, end: number): Tim
   // From the local slot at or before the start, so every change falls on a probed time.
   const from = start - ((first.minute % slot) * MINUTE_MS + first.second * 1000);
   for (let time = from; time < end; time += slot * MINUTE_MS) {
-    const local = DateTime.fromMillis(time, { zone: profile.timezone });
-    const minute = (local.weekday - 1) * 1440 + local.hour * 60 + local.minute;
+    const minute = localMinuteOfWeek(time, profile.timezone);
     steps.push({ start: Math.max(start, time), capacity: values[minute] });
   }
   return { end, steps: normalize(steps) };

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { UserError } from '../errors.js';
 import { fewestRuns, fillShortDips, mergeRuns, type Segment, type Timeline } from './timeline.js';
 import { maxOf } from '../util/extremes.js';
+import { localMinuteOfWeek } from '../util/zone-offset.js';
 
 export const DAY_MINUTES = 24 * 60;
 export const WEEK_MINUTES = 7 * DAY_MINUTES;
@@ -26,11 +27,6 @@ export interface CronRule {
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
-}
-
-function minuteOfWeek(time: number, zone: string): number {
-  const local = DateTime.fromMillis(time, { zone });
-  return (local.weekday - 1) * DAY_MINUTES + local.hour * 60 + local.minute;
 }
 
 /** Whether a plan covers at least one local week (168 hours, or 167 across a spring DST change). */
@@ -61,7 +57,7 @@ export function weeklyProfile(timeline: Timeline, zone: string): WeeklyProfile {
   let index = 0;
   for (let time = first; time < timeline.end; time += slot * MINUTE_MS) {
     while (index + 1 < timeline.steps.length && timeline.steps[index + 1].start <= time) index++;
-    const at = Math.floor(minuteOfWeek(time, zone) / slot);
+    const at = Math.floor(localMinuteOfWeek(time, zone) / slot);
     profile[at] = Math.max(profile[at], timeline.steps[index].capacity);
   }
   const firstKnown = profile.findIndex(Number.isFinite);

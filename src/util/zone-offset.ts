@@ -32,3 +32,22 @@ export function zoneOffsetMinutes(t: number, zone: string): number | undefined {
   }
   return Number.isNaN(offset) ? cache.zone.offset(t) : offset;
 }
+
+const MINUTE_MS = 60_000;
+const MINUTES_PER_DAY = 1440;
+
+/**
+ * Minutes after Monday 00:00 on the zone's wall clock at instant `t` (0 ≤ result < 10080), from
+ * the cached offset: weekly schedules ask this for every few minutes of a plan.
+ */
+export function localMinuteOfWeek(t: number, zone: string): number {
+  const offset = zoneOffsetMinutes(t, zone);
+  if (offset === undefined) {
+    const local = DateTime.fromMillis(t, { zone });
+    return (local.weekday - 1) * MINUTES_PER_DAY + local.hour * 60 + local.minute;
+  }
+  const minutes = Math.floor(t / MINUTE_MS) + offset;
+  // 1970-01-01 was a Thursday: three days after a Monday.
+  const week = 7 * MINUTES_PER_DAY;
+  return (((minutes + 3 * MINUTES_PER_DAY) % week) + week) % week;
+}
