@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
-import { canvasPng, encodeOpaquePng, stackedPng } from '../src/report/png.js';
+import { canvasPng, encodeOpaquePng } from '../src/report/png.js';
 
 /** The pixels a PNG decodes to, through the canvas library's own decoder. */
 async function decode(png: Buffer) {
@@ -45,7 +45,7 @@ describe('PNG encoding of charts', () => {
   });
 
   it('every chunk carries a correct CRC and the image data inflates to one filter byte per row', () => {
-    const png = encodeOpaquePng([Uint8Array.from([10, 20, 30, 255, 40, 50, 60, 255])], 1)!;
+    const png = encodeOpaquePng(Uint8Array.from([10, 20, 30, 255, 40, 50, 60, 255]), 1)!;
     const chunks: { type: string; data: Buffer }[] = [];
     for (let at = 8; at < png.length;) {
       const length = png.readUInt32BE(at);
@@ -61,23 +61,18 @@ describe('PNG encoding of charts', () => {
 
   it('a canvas with transparent pixels keeps its alpha (encoded by Skia)', async () => {
     const canvas = drawing(120, 80, undefined);
-    expect(encodeOpaquePng([canvas.data()], canvas.width)).toBeUndefined();
+    expect(encodeOpaquePng(canvas.data(), canvas.width)).toBeUndefined();
     const png = canvasPng(canvas);
     expect(png[25]).toBe(6); // RGBA
     const decoded = await decode(png);
     expect(decoded.rgba[3]).toBe(0); // the top-left corner stays transparent
   });
 
-  it("panels stacked into one PNG decode to each panel's pixels in turn, from any byte offset", async () => {
-    const top = drawing(64, 30, '#ffffff');
-    const bottom = drawing(64, 21, '#fef3c7');
-    const decoded = await decode(stackedPng([top, bottom]));
-    expect([decoded.width, decoded.height]).toEqual([64, 51]);
-    const expected = Buffer.concat([top.data(), bottom.data()]);
-    expect(Buffer.from(decoded.rgba).equals(expected)).toBe(true);
-    // Pixels that do not start on a 4-byte boundary (a slice of a larger buffer) read the same.
-    const shifted = Buffer.concat([Buffer.alloc(1), top.data()]).subarray(1);
-    expect(encodeOpaquePng([shifted], 64)!.equals(stackedPng([top]))).toBe(true);
+  it('reads pixels that do not start on a 4-byte boundary (a slice of a larger buffer)', () => {
+    const canvas = drawing(64, 30, '#ffffff');
+    const shifted = Buffer.concat([Buffer.alloc(1), canvas.data()]).subarray(1);
+    expect(shifted.byteOffset % 4).not.toBe(0);
+    expect(encodeOpaquePng(shifted, 64)!.equals(canvasPng(canvas))).toBe(true);
   });
 });
 

@@ -24,7 +24,7 @@ import { UserError } from '../errors.js';
 import { demandQuantile } from '../evaluate/predictive.js';
 import { zoneOffsetMinutes } from '../util/zone-offset.js';
 import type { CapacityPlan, Forecast, Schedule, Series } from '../types.js';
-import { canvasPng, stackedPng } from './png.js';
+import { canvasPng } from './png.js';
 
 export interface ChartOptions {
   /** IANA zone the time axis is displayed in, e.g. "UTC" or "Europe/Berlin". */
@@ -39,8 +39,8 @@ export const PLAN_CHART_SIZE = { width: 1200, height: 800 };
 
 /** How much history the forecast chart shows before the forecast. */
 const HISTORY_TAIL_MS = 14 * 86_400_000;
-/** Plan chart: the top panel's share of the height; the rest is the server-count panel. */
-const PLAN_TOP_HEIGHT = 480;
+/** Plan chart: the server-count panel's share of the plot height; the rest is the load's. */
+const PLAN_SERVERS_WEIGHT = 0.32;
 /** Fixed y-axis width in the plan chart, so that both panels' plot areas line up. */
 const PLAN_Y_AXIS_WIDTH = 76;
 /** Room on the right for the last tick label, equal in both panels (keeps them aligned). */
@@ -364,7 +364,7 @@ export function timeAxis(
 
 export function valueAxis(
   title: string,
-  extra: { integer?: boolean; suggestedMax?: number } = {},
+  extra: { integer?: boolean; suggestedMax?: number; unlabelledZero?: boolean } = {},
 ): AxisOptions {
   return {
     type: 'linear',
@@ -373,7 +373,7 @@ export function valueAxis(
     ticks: {
       color: COLORS.text,
       precision: extra.integer ? 0 : undefined,
-      callback: (value) => formatNumber(Number(value)),
+      callback: (value) => (extra.unlabelledZero && value === 0 ? '' : formatNumber(Number(value))),
     },
     grid: { color: COLORS.grid },
     border: { display: false },
@@ -691,70 +691,33 @@ function planFacts(plan: CapacityPlan, unit: string): string {
         ]
       : []),
     ...(plan.cappedSteps > 0
-      ? [`${plan.cappedSteps} steps capped at ${s.maxServers} servers`]
+      ? [`${plan.cappedSteps} intervals capped at --max-servers ${s.maxServers}`]
       : []),
   ].join('  ·  ');
 }
 
-/** Both plan panels' y axes get the same width, so that their plot areas line up. */
+/** The two y axes get the same width, so that the load and servers plot areas line up. */
 function planYAxisWidth(scale: Scale): void {
   scale.width = PLAN_Y_AXIS_WIDTH;
 }
 
-const PLAN_PADDING = { left: 12, right: RIGHT_PADDING, top: 12, bottom: 8 };
-
-/** The top panel: forecast, planned load and capacity, under the header; no time labels. */
-function planLoadPanel(
-  forecast: Forecast,
-  plan: CapacityPlan,
-  options: ChartOptions,
-): { config: ChartConfiguration<'line', Point[]>; range: { min: number; max: number } } {
-  const unit = options.unit ?? 'load';
-  const { steps, daily } = planSteps(plan, options.zone);
-  const { datasets, range } = planLoadLines(forecast, plan, steps);
-  const config: ChartConfiguration<'line', Point[]> = {
-    type: 'line',
-    data: { datasets },
-    options: {
-      ...baseOptions,
-      layout: { padding: { ...PLAN_PADDING, bottom: 0 } },
-      scales: {
-        x: timeAxis(range, options.zone, false),
-        y: { ...valueAxis(unit), afterFit: planYAxisWidth },
-      },
-      plugins: {
-        ...header(
-          options.title ?? (daily ? 'Capacity plan, daily peaks' : 'Capacity plan'),
-          planFacts(plan, unit),
-        ),
-        legend: legendOptions(),
-        tooltip: { enabled: false },
-      },
-    },
-    plugins: [whiteBackground],
-  };
-  return { config, range };
-}
-
-/** The bottom panel: the server count, and the --max-servers limit when it capped the plan. */
 /** The applied (shaped) schedule's line in the servers panel. */
 const APPLIED_COLOR = '#0f766e';
 
-function planServersPanel(
+/** The servers panel's lines: the hourly servers, the applied schedule, a limit that capped. */
+function planServerLines(
   plan: CapacityPlan,
   range: { min: number; max: number },
   zone: string,
   applied?: Schedule,
-): ChartConfiguration<'line', Point[]> {
+): ChartDataset<'line', Point[]>[] {
   const s = plan.settings;
-  const serverPoints = planSteps(plan, zone).steps(plan.start, plan.stepMs, plan.servers);
-  const maxServers = Math.max(
-    plan.servers.reduce((m, v) => Math.max(m, v), 0),
-    ...(applied?.entries.map((e) => e.capacity) ?? []),
-  );
-  const limitShown = plan.cappedSteps > 0 && Number.isFinite(s.maxServers);
+  const { steps, daily } = planSteps(plan, zone);
+  const serverPoints = steps(plan.start, plan.stepMs, plan.servers);
+  const onServers = { yAxisID: SERVERS_AXIS };
   const datasets = [
     line(applied ? 'servers (raw plan)' : 'servers', serverPoints, COLORS.servers, {
+      ...onServers,
       stepped: 'before',
       ...(applied && { borderWidth: 1 }),
       fill: 'origin',
@@ -763,11 +726,15 @@ function planServersPanel(
     }),
   ];
   if (applied) {
-    // The change points a push applies: each holds until the next, the last until the end.
-    const points = applied.entries.map((e) => ({ x: e.timestamp, y: e.capacity }));
-    points.push({ x: applied.end, y: applied.entries[applied.entries.length - 1].capacity });
+    // The change points a push applies, each holding until the next (as daily peaks when the
+    // raw servers are).
+    const points = daily
+      ? steps(plan.start, plan.stepMs, mostPerStep(applied, plan))
+      : applied.entries.map((e) => ({ x: e.timestamp, y: e.capacity }));
+    if (!daily) points.push({ x: applied.end, y: applied.entries.at(-1)!.capacity });
     datasets.push(
       line('applied schedule (schedule.csv)', points, APPLIED_COLOR, {
+        ...onServers,
         stepped: 'before',
         borderWidth: 2.5,
         // Drawn over the raw servers, which it mostly follows.
@@ -775,45 +742,46 @@ function planServersPanel(
       }),
     );
   }
-  if (limitShown) {
+  if (plan.cappedSteps > 0 && Number.isFinite(s.maxServers)) {
+    const limit = [
+      { x: range.min, y: s.maxServers },
+      { x: range.max, y: s.maxServers },
+    ];
     datasets.push(
-      line(
-        `max servers (${s.maxServers})`,
-        [
-          { x: range.min, y: s.maxServers },
-          { x: range.max, y: s.maxServers },
-        ],
-        COLORS.limit,
-        { borderWidth: 1.5, borderDash: [4, 4] },
-      ),
+      line(`max servers (${s.maxServers})`, limit, COLORS.limit, {
+        ...onServers,
+        borderWidth: 1.5,
+        borderDash: [4, 4],
+      }),
     );
   }
-  return {
-    type: 'line',
-    data: { datasets },
-    options: {
-      ...baseOptions,
-      layout: { padding: { ...PLAN_PADDING, top: 4 } },
-      scales: {
-        x: timeAxis(range, zone, true),
-        y: {
-          ...valueAxis('servers', { integer: true, suggestedMax: maxServers + 1 }),
-          afterFit: planYAxisWidth,
-        },
-      },
-      plugins: {
-        legend: { ...legendOptions(), display: limitShown || applied !== undefined },
-        tooltip: { enabled: false },
-      },
-    },
-    plugins: [whiteBackground],
-  };
+  return datasets;
 }
 
+/** The most servers a schedule holds during each step of the plan. */
+function mostPerStep(schedule: Schedule, plan: CapacityPlan): Float64Array {
+  const most = new Float64Array(plan.servers.length);
+  let held = schedule.entries[0].capacity;
+  let next = 1;
+  for (let i = 0; i < most.length; i++) {
+    const end = plan.start + (i + 1) * plan.stepMs;
+    most[i] = held;
+    while (next < schedule.entries.length && schedule.entries[next].timestamp < end) {
+      held = schedule.entries[next++].capacity;
+      most[i] = Math.max(most[i], held);
+    }
+  }
+  return most;
+}
+
+/** The y axis of the servers panel, stacked under the load's. */
+const SERVERS_AXIS = 'servers';
+
 /**
- * Two stacked panels as a 1200×800 PNG: forecast, planned load and the capacity the planned servers
- * give at target utilisation (top), and the server count (bottom), on a shared time axis; with
+ * A 1200×800 PNG of two panels on one time axis: forecast, planned load and the capacity the
+ * planned servers give at target utilisation (top), and the server count (bottom); with
  * `applied`, the shaped schedule that push applies as a second step line over the raw servers.
+ * One chart with two stacked y axes, so the panels share their layout and a legend.
  */
 export function renderPlanChart(
   forecast: Forecast,
@@ -823,12 +791,34 @@ export function renderPlanChart(
 ): Buffer {
   initialise();
   requireValidZone(options.zone);
+  const unit = options.unit ?? 'load';
+  const { steps, daily } = planSteps(plan, options.zone);
+  const { datasets, range } = planLoadLines(forecast, plan, steps);
+  const servers = planServerLines(plan, range, options.zone, applied);
+  const maxServers = Math.max(...servers.flatMap((d) => d.data.map((p) => p.y)));
   const { width, height } = PLAN_CHART_SIZE;
-  const top = planLoadPanel(forecast, plan, options);
-  const bottom = planServersPanel(plan, top.range, options.zone, applied);
-
-  // The panels' pixels one above the other: no third canvas to copy them onto.
-  return withChart(width, PLAN_TOP_HEIGHT, top.config, (upper) =>
-    withChart(width, height - PLAN_TOP_HEIGHT, bottom, (lower) => stackedPng([upper, lower])),
-  );
+  const config = panelConfig({
+    datasets: [...datasets.map((d) => ({ ...d, yAxisID: 'y' })), ...servers],
+    scales: {
+      x: timeAxis(range, options.zone, true),
+      // Stacked axes are laid out from the bottom: the servers first, the load above them.
+      [SERVERS_AXIS]: {
+        // Room above the highest step sets the panels apart.
+        ...valueAxis('servers', { integer: true, suggestedMax: Math.ceil(maxServers * 1.15) + 1 }),
+        stack: 'plan',
+        stackWeight: PLAN_SERVERS_WEIGHT,
+        afterFit: planYAxisWidth,
+      },
+      y: {
+        // Its 0 would sit on the servers' top label.
+        ...valueAxis(unit, { unlabelledZero: true }),
+        stack: 'plan',
+        stackWeight: 1 - PLAN_SERVERS_WEIGHT,
+        afterFit: planYAxisWidth,
+      },
+    },
+    title: options.title ?? (daily ? 'Capacity plan, daily peaks' : 'Capacity plan'),
+    subtitle: planFacts(plan, unit),
+  });
+  return withChart(width, height, config, canvasPng);
 }

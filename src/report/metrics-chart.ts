@@ -95,7 +95,7 @@ export function renderMetricsPlanChart(input: MetricsChartInput): Buffer {
     subtitle:
       'the servers any metric needs, coloured by the metric that binds; dashed: what each metric alone needs' +
       (plan.cappedSteps > 0
-        ? `  ·  ${plan.cappedSteps} steps capped at ${plan.settings.maxServers} servers`
+        ? `  ·  ${plan.cappedSteps} intervals capped at --max-servers ${plan.settings.maxServers}`
         : ''),
   });
 }

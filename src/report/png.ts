@@ -41,10 +41,10 @@ function scanlineBuffer(bytes: number): Buffer {
 }
 
 /**
- * Writes RGBA rows into `out` from row `firstRow` on as RGB scanlines with filter byte 0; false
- * if a pixel is not opaque. Read as 32-bit words (little-endian: alpha in the top byte).
+ * Writes RGBA rows into `out` as RGB scanlines with filter byte 0; false if a pixel is not
+ * opaque. Read as 32-bit words (little-endian: alpha in the top byte).
  */
-function writeOpaqueRows(rgba: Uint8Array, width: number, out: Buffer, firstRow: number): boolean {
+function writeOpaqueRows(rgba: Uint8Array, width: number, out: Buffer): boolean {
   const words =
     rgba.byteOffset % 4 === 0
       ? new Uint32Array(rgba.buffer, rgba.byteOffset, rgba.length >> 2)
@@ -53,7 +53,7 @@ function writeOpaqueRows(rgba: Uint8Array, width: number, out: Buffer, firstRow:
   const rows = words.length / width;
   let s = 0;
   for (let y = 0; y < rows; y++) {
-    let q = (firstRow + y) * stride;
+    let q = y * stride;
     out[q++] = 0;
     for (let x = 0; x < width; x++, s++, q += 3) {
       const w = words[s];
@@ -81,32 +81,14 @@ function pngFile(scanlines: Buffer, width: number, height: number): Buffer {
   ]);
 }
 
-/**
- * Images of one width drawn one above the other (RGBA pixels, top first) as one PNG, or
- * undefined if any pixel is not opaque.
- */
-export function encodeOpaquePng(parts: Uint8Array[], width: number): Buffer | undefined {
-  const height = parts.reduce((rows, part) => rows + part.length / 4 / width, 0);
+/** The pixels of an RGBA image as a PNG file, or undefined if any pixel is not opaque. */
+export function encodeOpaquePng(rgba: Uint8Array, width: number): Buffer | undefined {
+  const height = rgba.length / 4 / width;
   const scanlines = scanlineBuffer((width * 3 + 1) * height);
-  let row = 0;
-  for (const part of parts) {
-    if (!writeOpaqueRows(part, width, scanlines, row)) return undefined;
-    row += part.length / 4 / width;
-  }
-  return pngFile(scanlines, width, height);
+  return writeOpaqueRows(rgba, width, scanlines) ? pngFile(scanlines, width, height) : undefined;
 }
 
 /** A canvas as PNG: the fast encoder when it is opaque (every chart), Skia's otherwise. */
 export function canvasPng(canvas: Canvas): Buffer {
-  return encodeOpaquePng([canvas.data()], canvas.width) ?? canvas.toBuffer('image/png');
-}
-
-/** Panels of one width drawn one above the other, each on white, as one PNG. */
-export function stackedPng(panels: Canvas[]): Buffer {
-  const png = encodeOpaquePng(
-    panels.map((panel) => panel.data()),
-    panels[0].width,
-  );
-  if (!png) throw new Error('stackedPng: the panels are drawn on white, so every pixel is opaque');
-  return png;
+  return encodeOpaquePng(canvas.data(), canvas.width) ?? canvas.toBuffer('image/png');
 }
