@@ -285,6 +285,26 @@ describe('push applies exactly the schedule plan wrote (the demo data)', () => {
     );
   }, 30_000);
 
+  it('push k8s refuses a schedule with more changes than KEDA holds, naming the --max-changes that fits', async () => {
+    const wide = await mkdtemp(join(tmpdir(), 'headroom-shaped-default-'));
+    const k8s = (file: string) =>
+      runInProcess(['push', 'k8s', '--schedule', file, '--target', 'deployment/web', ...ANY_AGE]);
+    expect((await runInProcess(['demo', '--out-dir', wide])).code).toBe(0);
+    const refused = await k8s(join(wide, 'schedule.json'));
+    expect(refused.code).toBe(2);
+    const named = /headroom plan … --max-changes (\d+) /.exec(refused.stderr);
+    expect(named, refused.stderr).not.toBeNull();
+    const fits = Number(named![1]);
+    const planned = fits === 19 ? dir : wide;
+    if (fits !== 19) {
+      expect(
+        (await runInProcess(['demo', '--out-dir', wide, '--max-changes', `${fits}`])).code,
+      ).toBe(0);
+    }
+    const pushed = await k8s(join(planned, 'schedule.json'));
+    expect(pushed.code, pushed.stderr).toBe(0);
+  }, 60_000);
+
   it('a dry run and --apply give byte-for-byte the same action list, and the group holds it', async () => {
     const dry = await push(['--schedule', schedule]);
     expect(dry.code, dry.stderr).toBe(0);

@@ -318,15 +318,25 @@ function fitShape(common: Common): Fitted {
     count,
     semantics: format === 'keda' ? ('keda' as const) : ('cronjob' as const),
   };
-  const shape = dated ? datedShape(timeline, options) : weeklyShape(timeline, zone, options);
+  const fit = (maxCount: number) =>
+    dated
+      ? datedShape(timeline, { ...options, maxCount })
+      : weeklyShape(timeline, zone, { ...options, maxCount });
+  const shape = fit(options.maxCount);
   notes.push(...shape.notes);
   const segments = shape.kind === 'weekly' ? shape.profile.segments : shape.segments;
   const floor = floorOf(segments);
   if (shape.count > input.maxCount && input.shaped) {
     const unit = format === 'keda' ? 'cron windows' : 'CronJobs';
+    // What fitting this schedule to the limit would keep: the --max-changes to plan with.
+    const fitted = fit(input.maxCount);
+    const changes =
+      fitted.kind === 'weekly' ? cronRules(fitted.profile).length : fitted.segments.length;
     fail(
       `${planned.origin}: its ${planned.shaped?.changes ?? segments.length} changes need ${shape.count} ${unit}, more than --max-triggers ${input.maxCount}; push applies a planned schedule as it is, without fitting it`,
-      `plan it to fit with fewer changes (headroom plan … --max-changes ${Math.max(1, Math.floor(((planned.shaped?.changes ?? segments.length) * input.maxCount) / shape.count))}, or less if that is still too many) and push that schedule.json, or raise --max-triggers`,
+      fitted.count <= input.maxCount
+        ? `plan it with fewer changes and push that schedule.json: headroom plan … --max-changes ${changes} (this schedule fitted to ${changes} changes needs ${fitted.count} ${unit}), or raise --max-triggers`
+        : `raise --max-triggers: even one change a week needs more than ${input.maxCount} ${unit}`,
     );
   }
   if (shape.count > input.maxCount) {
