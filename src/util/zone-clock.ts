@@ -1,18 +1,8 @@
 import { DateTime } from 'luxon';
+import { countAtOrBefore } from './sorted.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-
-function lastIndexAtOrBefore(sorted: number[], t: number): number | undefined {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo > 0 ? lo - 1 : undefined;
-}
 
 /**
  * A zone's UTC offsets over a range, from its transitions found once: offset lookups are then a
@@ -52,7 +42,7 @@ export class ZoneClock {
     if (t < this.from - DAY_MS || t > this.to + DAY_MS) {
       return DateTime.fromMillis(t, { zone: this.zone }).offset;
     }
-    return this.offsets[Math.max(0, lastIndexAtOrBefore(this.starts, t) ?? 0)];
+    return this.offsets[Math.max(0, countAtOrBefore(this.starts, t) - 1)];
   }
 
   /** The offset changes in the range: at `at` the offset goes from `before` to `after`. */

@@ -1,6 +1,7 @@
 import { ZoneClock } from '../../util/zone-clock.js';
+import { lastAtOrBefore, nextAfter } from '../../util/sorted.js';
 
-export { ZoneClock };
+export { ZoneClock, lastAtOrBefore, nextAfter };
 
 const DAY_MS = 86_400_000;
 
@@ -114,28 +115,4 @@ export function cronFirings(
     }
   }
   return times.sort((a, b) => a - b);
-}
-
-/** The first value in a sorted list strictly greater than `t` (Infinity when there is none). */
-export function nextAfter(sorted: number[], t: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length ? sorted[lo] : Infinity;
-}
-
-/** The last value in a sorted list at or before `t` (undefined when there is none). */
-export function lastAtOrBefore(sorted: number[], t: number): number | undefined {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo > 0 ? sorted[lo - 1] : undefined;
 }
