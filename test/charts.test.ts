@@ -143,7 +143,15 @@ describe('renderForecastChart', () => {
     expect(count(0, 100, third, height - 80, inBand)).toBe(0);
   });
 
-  it('is a pure function of its inputs', () => {
+  it('is a pure function of its inputs, whatever was drawn before on the same canvas size', () => {
+    expect(renderForecastChart(history, forecast, options).equals(png)).toBe(true);
+    // Another chart of the same size in between (the canvas is reused) leaves nothing behind.
+    const other = renderForecastChart(
+      history,
+      { ...forecast, upper: forecast.upper.map((v) => v * 3) },
+      options,
+    );
+    expect(other.equals(png)).toBe(false);
     expect(renderForecastChart(history, forecast, options).equals(png)).toBe(true);
   });
 
