@@ -37,7 +37,7 @@ export interface OutcomeMessage {
 
 /**
  * Tasks a worker holds at once: while one waits for its files to be read or written, the
- * worker's thread plans the other (one at a time left it idle about a tenth of a fleet's time).
+ * worker's thread plans the other (one at a time left the workers idle about 7% of the time).
  */
 const IN_FLIGHT = 2;
 
