@@ -329,6 +329,9 @@ interface BandRow {
 interface HalfRow {
   half: 'A' | 'B';
   series: string[];
+  /** The default's median MASE over the half, and the best peer's there. */
+  medianMase: number;
+  bestPeerMase: number;
   promised: number;
   shortShare: number;
   excess: number;
@@ -883,9 +886,12 @@ function splitHalves(series: SeriesResult[]): HalfRow[] {
     const members = sorted.filter((_, i) => i % 2 === parity);
     const own = pooledTally(members, DEFAULT_METHOD);
     const promise = atDefaultBudget(poolCalibrations(members.map((s) => s.calibration)));
+    const medianOf = (method: MethodName) => median(members.map((s) => s.scores[method].mase));
     return {
       half,
       series: members.map((s) => s.name),
+      medianMase: medianOf(DEFAULT_METHOD),
+      bestPeerMase: Math.min(...MASE_PEERS.map(medianOf)),
       promised: promise.promisedSteps / promise.scored,
       shortShare: shortShare(own),
       excess: excessOf(own),
@@ -1098,12 +1104,21 @@ function halvesTable(sets: SetResult[]): Table {
   const whole = sets.filter((s) => s.halves.length === 0).map((s) => s.name);
   return {
     title: 'The default on each half of each set',
-    headers: ['set', 'half', 'series', 'promised', 'short hours', 'excess'],
+    headers: [
+      'set',
+      'half',
+      'series',
+      'median MASE (best peer)',
+      'promised',
+      'short hours',
+      'excess',
+    ],
     rows: sets.flatMap((s) =>
       s.halves.map((h) => [
         s.name,
         h.half,
         String(h.series.length),
+        `${h.medianMase.toFixed(3)} (${h.bestPeerMase.toFixed(3)})`,
         pct(h.promised),
         pct(h.shortShare),
         signedPct(h.excess),
