@@ -719,6 +719,8 @@ function planYAxisWidth(scale: Scale): void {
 
 /** The applied (shaped) schedule's line in the servers panel. */
 const APPLIED_COLOR = '#0f766e';
+/** The y axis of the servers panel, stacked under the load's. */
+const SERVERS_AXIS = 'servers';
 
 /** The servers panel's lines: the hourly servers, the applied schedule, a limit that capped. */
 function planServerLines(
@@ -789,9 +791,6 @@ function mostPerStep(schedule: Schedule, plan: CapacityPlan): Float64Array {
   }
   return most;
 }
-
-/** The y axis of the servers panel, stacked under the load's. */
-const SERVERS_AXIS = 'servers';
 
 /**
  * A 1200×800 PNG of two panels on one time axis: forecast, planned load and the capacity the
