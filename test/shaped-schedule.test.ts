@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -350,4 +350,50 @@ describe('push applies exactly the schedule plan wrote (the demo data)', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).notes.join('\n')).toMatch(/does not say how it was shaped/);
   }, 30_000);
+});
+
+describe('a service with a push.k8s block is planned to fit its cron objects', () => {
+  it('writes a schedule.json that push k8s applies as it is, and says which --max-changes fitted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'headroom-shaped-k8s-'));
+    await copyFile(join(process.cwd(), 'data', 'nyc_taxi.csv'), join(dir, 'taxi.csv'));
+    await writeFile(
+      join(dir, 'headroom.yaml'),
+      [
+        'version: 1',
+        'defaults:',
+        '  timezone: America/New_York',
+        '  agg: sum',
+        '  capacityPerServer: 2000',
+        '  charts: false',
+        'services:',
+        '  - name: taxi',
+        '    data: taxi.csv',
+        '    push:',
+        '      k8s:',
+        '        target: deployment/web',
+        '',
+      ].join('\n'),
+    );
+    const run = await runInProcess(['plan', '--config', join(dir, 'headroom.yaml')]);
+    expect(run.code, run.stderr).toBe(0);
+    const schedule = join(dir, 'reports', 'taxi', 'schedule.json');
+    const doc = JSON.parse(await readFile(schedule, 'utf8'));
+    // The default 125 changes need more than KEDA's 24 windows on this plan (see above).
+    expect(doc.shaped.maxChanges).toBeLessThan(125);
+    const summary = await readFile(join(dir, 'reports', 'taxi', 'summary.md'), 'utf8');
+    expect(doc.shaped.fittedTo).toBe(
+      `push.k8s (at most 24 KEDA cron windows): --max-changes ${doc.shaped.maxChanges}`,
+    );
+    expect(summary).toContain(`fitted to ${doc.shaped.fittedTo}`);
+    const pushed = await runInProcess([
+      'push',
+      'k8s',
+      '--schedule',
+      schedule,
+      '--target',
+      'deployment/web',
+      ...ANY_AGE,
+    ]);
+    expect(pushed.code, pushed.stderr).toBe(0);
+  }, 60_000);
 });

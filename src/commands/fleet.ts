@@ -31,6 +31,8 @@ import {
 } from '../report/fleet.js';
 import { table, type CommandOutput } from './output.js';
 import type { PlanOptions } from './plan.js';
+import type { CronLimit } from '../run/plan.js';
+import { K8S_DEFAULT_MAX_TRIGGERS } from '../targets/k8s/definition.js';
 import { planValuesOf } from '../config/service-settings.js';
 import { STALE_HISTORY } from '../schedule/freshness.js';
 import type { Warning } from '../types.js';
@@ -58,7 +60,19 @@ export function serviceOptions(
   const fromFlags = Object.fromEntries(
     Object.entries(defaults).filter(([key]) => explicit.has(key)),
   );
-  return { ...defaults, ...fromFile, ...fromFlags, outDir } as PlanOptions;
+  return { ...defaults, ...fromFile, ...fromFlags, outDir, ...cronLimitOf(service) } as PlanOptions;
+}
+
+/**
+ * A service pushed to Kubernetes is planned to fit its cron objects (KEDA windows or CronJobs),
+ * so that the schedule.json reviewed is the one `push k8s` applies.
+ */
+function cronLimitOf(service: Service): { cronLimit?: CronLimit } {
+  const block = service.push?.k8s as { format?: string; maxTriggers?: number } | undefined;
+  if (!block) return {};
+  const format = block.format ?? 'keda';
+  if (format !== 'keda' && format !== 'cronjob') return {};
+  return { cronLimit: { format, maxTriggers: block.maxTriggers ?? K8S_DEFAULT_MAX_TRIGGERS } };
 }
 
 const shorten = (text: string, most: number) =>

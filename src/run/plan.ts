@@ -11,6 +11,7 @@ import { planCapacity } from '../capacity/servers.js';
 import { planFromForecast } from '../pipeline.js';
 import { scheduleFromPlan, scheduleFromTimeline } from '../schedule/changes.js';
 import { shapedRecord, shapeSchedule, type ShapedRecord } from '../schedule/shape.js';
+import { cronObjectsNeeded } from '../targets/k8s/build.js';
 import { timelineFromSchedule } from '../schedule/timeline.js';
 import { scheduleDocument, type ScheduleDocument } from '../schedule/document.js';
 import {
@@ -37,6 +38,14 @@ export interface PlanOptions extends RawOptions {
   charts?: boolean;
   /** Warn when the history's last timestamp is older than this (default 2d): `push` refuses it. */
   maxStaleness?: string;
+  /** A push.k8s block of the service: the schedule must fit in its cron objects. */
+  cronLimit?: CronLimit;
+}
+
+/** At most `maxTriggers` KEDA windows or CronJobs (push k8s --format, --max-triggers). */
+export interface CronLimit {
+  format: 'keda' | 'cronjob';
+  maxTriggers: number;
 }
 
 /** One metric of a plan with several: its own forecast and plan, and its part in the service's. */
@@ -78,18 +87,31 @@ export interface Shaped {
   record: ShapedRecord;
 }
 
-/** The raw schedule shaped with --lead-time, --min-hold and --max-changes (schedule/shape.ts). */
-function shape(schedule: Schedule, typed: Settings, zone: string): Shaped {
+/**
+ * The raw schedule shaped with --lead-time, --min-hold and --max-changes (schedule/shape.ts); with
+ * a push.k8s target configured, with fewer changes until it fits that target's cron objects.
+ */
+function shape(schedule: Schedule, typed: Settings, zone: string, limit?: CronLimit): Shaped {
+  const raw = timelineFromSchedule(schedule);
   const settings = {
     leadMs: typed.leadTime,
     minHoldMs: typed.minHold,
     maxChanges: typed.maxChanges,
     zone,
   };
-  const shaped = shapeSchedule(timelineFromSchedule(schedule), settings);
+  let shaped = shapeSchedule(raw, settings);
+  let fittedTo: string | undefined;
+  while (limit) {
+    const { format, maxTriggers } = limit;
+    const need = cronObjectsNeeded(shaped.timeline, zone, format, 0, maxTriggers);
+    if (need.count <= maxTriggers || settings.maxChanges === 1) break;
+    settings.maxChanges = Math.max(1, Math.min(settings.maxChanges - 1, need.fittedChanges ?? 1));
+    shaped = shapeSchedule(raw, settings);
+    fittedTo = `push.k8s (at most ${maxTriggers} ${format === 'keda' ? 'KEDA cron windows' : 'CronJobs'}): --max-changes ${settings.maxChanges}`;
+  }
   return {
     schedule: scheduleFromTimeline(shaped.timeline, schedule.stepMs),
-    record: shapedRecord(shaped, settings),
+    record: { ...shapedRecord(shaped, settings), ...(fittedTo && { fittedTo }) },
   };
 }
 
@@ -115,7 +137,7 @@ export async function runPlan(source: PlanSource, options: RawOptions): Promise<
   const assumed = assumedCapacityWarning(typed, settings, ingested.valueColumn);
   if (assumed) warnings.push(assumed);
   if (plan.cappedSteps > 0) warnings.push(cappedWarning(plan));
-  const shaped = shape(schedule, typed, zone);
+  const shaped = shape(schedule, typed, zone, (options as Partial<PlanOptions>).cronLimit);
   const document = scheduleDocument({
     zone,
     schedule: shaped.schedule,
@@ -198,7 +220,12 @@ async function runMetricsPlan(metrics: MetricSource[], options: RawOptions): Pro
   const figures = planFigures(plan, schedule);
   if (plan.cappedSteps > 0) warnings.push(cappedWarning(plan));
   const [first] = runs;
-  const shaped = shape(schedule, typedOf[0], first.forecasted.zone);
+  const shaped = shape(
+    schedule,
+    typedOf[0],
+    first.forecasted.zone,
+    (options as Partial<PlanOptions>).cronLimit,
+  );
   const document = scheduleDocument({
     zone: first.forecasted.zone,
     schedule: shaped.schedule,

@@ -172,6 +172,8 @@ export interface ShapedRecord {
   extraServerHours: number;
   /** Percent over the raw plan's server-hours. */
   extraPercent: number;
+  /** The push target whose limit asked for fewer changes than --max-changes, if one did. */
+  fittedTo?: string;
 }
 
 export function shapedRecord(shaped: ShapedSchedule, settings: ShapeSettings): ShapedRecord {
@@ -197,5 +199,6 @@ export function shapedText(record: ShapedRecord): string {
   const per = record.mode === 'weekly' ? ' a week' : '';
   const lead = record.leadTime === '0' ? 'no lead time' : `lead time ${record.leadTime}`;
   const hold = record.minHold === '0' ? 'no dips filled' : `dips under ${record.minHold} filled`;
-  return `${record.changes} changes${per} (raw plan ${record.rawChanges}), ${lead}, ${hold}: +${formatReadable(record.extraServerHours)} server-hours (+${record.extraPercent}%)`;
+  const fitted = record.fittedTo ? `, fitted to ${record.fittedTo}` : '';
+  return `${record.changes} changes${per} (raw plan ${record.rawChanges}), ${lead}, ${hold}${fitted}: +${formatReadable(record.extraServerHours)} server-hours (+${record.extraPercent}%)`;
 }

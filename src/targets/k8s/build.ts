@@ -201,6 +201,36 @@ function countChanges(zone: string) {
       : segments.length + (segments[segments.length - 1].capacity === floorOf(segments) ? 0 : 1);
 }
 
+/**
+ * How many cron objects (KEDA windows or CronJobs) a shaped timeline needs in `format`, and, when
+ * more than `maxCount`, how many changes it keeps once fitted to that many: the `--max-changes`
+ * to plan with. `plan` asks this for a service with a push.k8s block, `push` when it refuses.
+ */
+export function cronObjectsNeeded(
+  timeline: Timeline,
+  zone: string,
+  format: 'keda' | 'cronjob',
+  minHoldMs: number,
+  maxCount: number,
+  dated = !coversLocalWeek(timeline.steps[0].start, timeline.end, zone),
+): { count: number; fittedChanges?: number; fittedCount?: number } {
+  const options = {
+    minHoldMs,
+    count: format === 'keda' ? countWindows(zone) : countChanges(zone),
+    semantics: format,
+  };
+  const fit = (limit: number) =>
+    dated
+      ? datedShape(timeline, { ...options, maxCount: limit })
+      : weeklyShape(timeline, zone, { ...options, maxCount: limit });
+  const { count } = fit(Infinity);
+  if (count <= maxCount) return { count };
+  const fitted = fit(maxCount);
+  const fittedChanges =
+    fitted.kind === 'weekly' ? cronRules(fitted.profile).length : fitted.segments.length;
+  return { count, fittedChanges, fittedCount: fitted.count };
+}
+
 /** What every format starts from: the plan with and without lead time, and the shared parts. */
 interface Common {
   input: K8sPushInput;
@@ -318,24 +348,25 @@ function fitShape(common: Common): Fitted {
     count,
     semantics: format === 'keda' ? ('keda' as const) : ('cronjob' as const),
   };
-  const fit = (maxCount: number) =>
-    dated
-      ? datedShape(timeline, { ...options, maxCount })
-      : weeklyShape(timeline, zone, { ...options, maxCount });
-  const shape = fit(options.maxCount);
+  const shape = dated ? datedShape(timeline, options) : weeklyShape(timeline, zone, options);
   notes.push(...shape.notes);
   const segments = shape.kind === 'weekly' ? shape.profile.segments : shape.segments;
   const floor = floorOf(segments);
-  if (shape.count > input.maxCount && input.shaped) {
+  if (shape.count > input.maxCount && input.shaped && format !== 'hpa') {
     const unit = format === 'keda' ? 'cron windows' : 'CronJobs';
     // What fitting this schedule to the limit would keep: the --max-changes to plan with.
-    const fitted = fit(input.maxCount);
-    const changes =
-      fitted.kind === 'weekly' ? cronRules(fitted.profile).length : fitted.segments.length;
+    const fitted = cronObjectsNeeded(
+      timeline,
+      zone,
+      format,
+      input.minHoldMs,
+      input.maxCount,
+      dated,
+    );
     fail(
       `${planned.origin}: its ${planned.shaped?.changes ?? segments.length} changes need ${shape.count} ${unit}, more than --max-triggers ${input.maxCount}; push applies a planned schedule as it is, without fitting it`,
-      fitted.count <= input.maxCount
-        ? `plan it with fewer changes and push that schedule.json: headroom plan … --max-changes ${changes} (this schedule fitted to ${changes} changes needs ${fitted.count} ${unit}), or raise --max-triggers`
+      fitted.fittedCount !== undefined && fitted.fittedCount <= input.maxCount
+        ? `plan it with fewer changes and push that schedule.json: headroom plan … --max-changes ${fitted.fittedChanges} (this schedule fitted to ${fitted.fittedChanges} changes needs ${fitted.fittedCount} ${unit}), or raise --max-triggers`
         : `raise --max-triggers: even one change a week needs more than ${input.maxCount} ${unit}`,
     );
   }

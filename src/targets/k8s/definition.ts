@@ -3,6 +3,9 @@ import { definePushTarget } from '../definition.js';
 import type { PushK8sOptions } from './command.js';
 import { DEFAULT_KUBECTL_IMAGE, K8S_FORMATS } from './names.js';
 
+/** KEDA's cron triggers per ScaledObject that push k8s allows by default (--max-triggers). */
+export const K8S_DEFAULT_MAX_TRIGGERS = 24;
+
 /** `headroom push k8s` and `push.k8s`: a KEDA ScaledObject, floor-setting CronJobs or an HPA. */
 export const k8sPush = definePushTarget<PushK8sOptions>({
   name: 'k8s',
@@ -43,7 +46,7 @@ export const k8sPush = definePushTarget<PushK8sOptions>({
     {
       flag: '--max-triggers <n>',
       help: 'most cron triggers (keda) or CronJobs (cronjob); the plan is fitted at the least extra server-time',
-      default: '24',
+      default: String(K8S_DEFAULT_MAX_TRIGGERS),
       config: z.number().int().positive(),
     },
     {
