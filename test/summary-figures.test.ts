@@ -61,3 +61,13 @@ describe('summary.md and the plan output', () => {
     expect(summary).toMatch(/\| peak planned load \(/);
   });
 });
+
+describe("a single plan's index.html", () => {
+  it('names the schedule.csv beside it for the changes it does not list', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'headroom-page-'));
+    expect((await runInProcess(['demo', '--out-dir', out])).code).toBe(0);
+    const page = await readFile(join(out, 'index.html'), 'utf8');
+    expect(page).toMatch(/…and \d+ more changes in schedule\.csv</);
+    expect(page).not.toContain('nyc_taxi.csv/schedule.csv');
+  }, 30_000);
+});

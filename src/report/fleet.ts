@@ -18,6 +18,8 @@ export interface FleetEntry {
   charts?: { forecast?: string; plan?: string };
   /** Planned with `--no-charts` (or `charts: false`): the page says so where the charts go. */
   noCharts?: boolean;
+  /** Its reports' folder relative to the page, with a trailing "/" (default: its name's). */
+  folder?: string;
 }
 
 export interface PlanJson {
@@ -111,7 +113,7 @@ function serviceSection(e: FleetEntry): string {
     .join('');
   const more =
     p.entries.length > MAX_ROWS
-      ? `<p class="dim">…and ${p.entries.length - MAX_ROWS} more changes in ${escapeHtml(e.name)}/schedule.csv</p>`
+      ? `<p class="dim">…and ${p.entries.length - MAX_ROWS} more changes in ${escapeHtml(e.folder ?? `${e.name}/`)}schedule.csv</p>`
       : '';
   const list = (title: string, items: string[]) =>
     items.length === 0

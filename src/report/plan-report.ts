@@ -182,6 +182,8 @@ function planPage(
     plan: run.document as unknown as PlanJson,
     charts,
     noCharts: !charts,
+    // Its files are beside the page.
+    folder: '',
   };
   return fleetHtml([entry], generatedAt);
 }
