@@ -193,7 +193,9 @@ describe('plan writes the shaped schedule', () => {
     expect(doc.shaped.changes).toBeLessThan(doc.shaped.rawChanges);
     expect(run.stdout).toMatch(new RegExp(`^flappy +ok +3–5 +${doc.shaped.changes} `, 'm'));
     const page = await readFile(join(dir, 'fleet', 'index.html'), 'utf8');
-    expect(page).toContain(`${doc.shaped.changes} applied (raw plan ${doc.shaped.rawChanges})`);
+    expect(page).toContain(
+      `${doc.shaped.changes} changes a week (raw plan ${doc.shaped.rawChanges})`,
+    );
   }, 60_000);
 });
 

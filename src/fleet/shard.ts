@@ -115,7 +115,19 @@ const planSchema: z.ZodType<PlanJson & Record<string, unknown>> = z.looseObject(
     changes: z.number(),
     cappedSteps: z.number(),
   }),
-  shaped: z.looseObject({ changes: z.number(), rawChanges: z.number() }).optional(),
+  shaped: z
+    .looseObject({
+      mode: z.enum(['weekly', 'dated']),
+      leadTime: z.string(),
+      minHold: z.string(),
+      maxChanges: z.number(),
+      rawChanges: z.number(),
+      changes: z.number(),
+      extraServerHours: z.number(),
+      extraPercent: z.number(),
+      fittedTo: z.string().optional(),
+    })
+    .optional(),
   entries: z.array(
     z.object({
       timestamp: z.string(),

@@ -2,6 +2,7 @@ import { escapeHtml, markdownText } from './escape.js';
 import { cappedText } from '../capacity/limits.js';
 import { bindingLine } from '../capacity/metrics.js';
 import { parseDuration } from '../util/duration.js';
+import { shapedText, type ShapedRecord } from '../schedule/shape.js';
 import { formatReadable } from './tables.js';
 
 /** What the fleet report shows of one service: its plan output, or why it failed. */
@@ -61,7 +62,7 @@ export interface PlanJson {
     bindingSteps: number;
   }[];
   /** The schedule as it will be applied (see schedule/shape.ts); absent in older files. */
-  shaped?: { changes: number; rawChanges: number };
+  shaped?: ShapedRecord;
   entries: { timestamp: string; capacity: number; change: number; action: string }[];
 }
 
@@ -227,7 +228,7 @@ function planFigures(p: PlanJson): [string, string][] {
     ['peak forecast', `${formatReadable(s.peakForecast)} at ${readableTime(s.peakForecastAt)}`],
     ['servers', `${s.minServers} to ${s.peakServers}`],
     ['server-hours', formatReadable(s.serverHours)],
-    ['scaling changes', changesText(p)],
+    changesRow(p),
     ['capacity rule', ruleText(p)],
   ];
 }
@@ -252,7 +253,7 @@ function metricFigures(p: PlanJson): [string, string][] {
     ]),
     ['servers', `${s.minServers} to ${s.peakServers}`],
     ['server-hours', formatReadable(s.serverHours)],
-    ['scaling changes', changesText(p)],
+    changesRow(p),
   ];
 }
 
@@ -261,8 +262,9 @@ export function appliedChanges(p: Pick<PlanJson, 'shaped' | 'summary'>): number 
   return p.shaped?.changes ?? p.summary.changes;
 }
 
-function changesText(p: PlanJson): string {
+/** The schedule as applied and what shaping cost (as summary.md says it), or a count. */
+function changesRow(p: PlanJson): [string, string] {
   return p.shaped
-    ? `${p.shaped.changes} applied (raw plan ${p.shaped.rawChanges})`
-    : String(p.summary.changes);
+    ? ['schedule', shapedText(p.shaped)]
+    : ['scaling changes', String(p.summary.changes)];
 }
