@@ -1,6 +1,5 @@
 import { DAY_MS, WEEK_MS } from '../util/duration.js';
-import { zoneOffsetMinutes } from '../util/zone-offset.js';
-import { calendarFields } from './calendar.js';
+import { localClock } from '../util/zone-offset.js';
 import { eventIndicator, type EventCalendar, type EventFlags } from './events.js';
 
 /**
@@ -101,27 +100,6 @@ function flagsAt(t: number, spec: DesignSpec): Readonly<EventFlags> {
     indicators.set(spec.calendar, indicator);
   }
   return indicator(t);
-}
-
-interface Clock {
-  hour: number;
-  minute: number;
-  dayOfWeek: number;
-}
-
-/**
- * calendarFields' hour, minute and weekday, to the same values, without luxon's cost per call:
- * the zone's offset comes from zoneOffsetMinutes' per-day cache.
- */
-function localClock(t: number, zone: string): Clock {
-  const offset = zone === 'UTC' ? undefined : zoneOffsetMinutes(t, zone);
-  if (offset === undefined) return calendarFields(t, zone);
-  const local = new Date(t + offset * 60_000);
-  return {
-    hour: local.getUTCHours(),
-    minute: local.getUTCMinutes(),
-    dayOfWeek: (local.getUTCDay() + 6) % 7,
-  };
 }
 
 /** Writes the feature row for instant `t` into `out` (length = layout size). */

@@ -17,6 +17,7 @@ import {
   fillShortDips,
   normalize,
   segmentsOf,
+  serverHours,
   timelineOf,
   withLeadTime,
   type Step,
@@ -26,6 +27,7 @@ import {
   compactWeekly,
   coversLocalWeek,
   cronRules,
+  gcd,
   WEEK_MINUTES,
   weeklyProfile,
   type WeeklyProfile,
@@ -78,14 +80,14 @@ export function shapeSchedule(raw: Timeline, settings: ShapeSettings): ShapedSch
   const mode = shapeMode(raw.steps[0].start, raw.end, zone);
   const led = withLeadTime(raw, settings.leadMs);
   const timeline = mode === 'weekly' ? weekly(led, settings) : dated(led, settings);
-  const rawServerHours = serverHours(raw);
+  const rawServerHours = serverHours(segmentsOf(raw), HOUR_MS);
   return {
     mode,
     timeline,
     changes: countChanges(timeline, mode, zone),
     rawChanges: countChanges(raw, mode, zone),
     rawServerHours,
-    extraServerHours: Math.max(0, serverHours(timeline) - rawServerHours),
+    extraServerHours: Math.max(0, serverHours(segmentsOf(timeline), HOUR_MS) - rawServerHours),
   };
 }
 
@@ -148,14 +150,6 @@ export function onDates(profile: WeeklyProfile, start: number, end: number): Tim
     steps.push({ start: Math.max(start, time), capacity: values[minute] });
   }
   return { end, steps: normalize(steps) };
-}
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
-
-function serverHours(timeline: Timeline): number {
-  return segmentsOf(timeline).reduce((sum, s) => sum + s.capacity * s.duration, 0) / HOUR_MS;
 }
 
 /** A --lead-time or --min-hold as its flag takes it: "5m", or "0" for none. */

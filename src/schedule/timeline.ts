@@ -77,6 +77,11 @@ export function segmentsOf(timeline: Timeline): Segment[] {
   }));
 }
 
+/** Server-hours of segments whose durations are in units with `perHour` units to the hour. */
+export function serverHours(segments: Segment[], perHour: number): number {
+  return segments.reduce((sum, s) => sum + s.capacity * s.duration, 0) / perHour;
+}
+
 export function timelineOf(segments: Segment[], end: number): Timeline {
   return { end, steps: segments.map(({ start, capacity }) => ({ start, capacity })) };
 }

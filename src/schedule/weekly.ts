@@ -25,7 +25,7 @@ export interface CronRule {
   capacity: number;
 }
 
-function gcd(a: number, b: number): number {
+export function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 

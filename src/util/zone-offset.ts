@@ -33,21 +33,34 @@ export function zoneOffsetMinutes(t: number, zone: string): number | undefined {
   return Number.isNaN(offset) ? cache.zone.offset(t) : offset;
 }
 
-const MINUTE_MS = 60_000;
-const MINUTES_PER_DAY = 1440;
+/** Wall-clock hour, minute and weekday (Monday = 0) of an instant in a zone. */
+export interface LocalClock {
+  hour: number;
+  minute: number;
+  dayOfWeek: number;
+}
 
 /**
- * Minutes after Monday 00:00 on the zone's wall clock at instant `t` (0 ≤ result < 10080), from
- * the cached offset: weekly schedules ask this for every few minutes of a plan.
+ * An instant's wall clock in `zone`, from zoneOffsetMinutes' per-day cache instead of a luxon
+ * DateTime per call (the design matrix and weekly schedules ask it for every step); luxon for a
+ * zone the cache cannot read.
  */
-export function localMinuteOfWeek(t: number, zone: string): number {
+export function localClock(t: number, zone: string): LocalClock {
   const offset = zoneOffsetMinutes(t, zone);
   if (offset === undefined) {
-    const local = DateTime.fromMillis(t, { zone });
-    return (local.weekday - 1) * MINUTES_PER_DAY + local.hour * 60 + local.minute;
+    const d = DateTime.fromMillis(t, { zone });
+    return { hour: d.hour, minute: d.minute, dayOfWeek: d.weekday - 1 };
   }
-  const minutes = Math.floor(t / MINUTE_MS) + offset;
-  // 1970-01-01 was a Thursday: three days after a Monday.
-  const week = 7 * MINUTES_PER_DAY;
-  return (((minutes + 3 * MINUTES_PER_DAY) % week) + week) % week;
+  const local = new Date(t + offset * 60_000);
+  return {
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    dayOfWeek: (local.getUTCDay() + 6) % 7,
+  };
+}
+
+/** Minutes after Monday 00:00 on the zone's wall clock at instant `t` (0 ≤ result < 10080). */
+export function localMinuteOfWeek(t: number, zone: string): number {
+  const { dayOfWeek, hour, minute } = localClock(t, zone);
+  return dayOfWeek * 1440 + hour * 60 + minute;
 }

@@ -5,6 +5,7 @@ import {
   fillShortDips,
   mergeRuns,
   segmentsOf,
+  serverHours,
   timelineFromSchedule,
   withLeadTime,
   type Segment,
@@ -181,11 +182,6 @@ function uniqueStarts(runs: Segment[], taken: Map<number, string>, earliest: num
     starts.push(start);
   });
   return starts;
-}
-
-/** Server-hours of segments whose durations are in units with `perHour` units to the hour. */
-function serverHours(segments: Segment[], perHour: number): number {
-  return segments.reduce((sum, s) => sum + s.capacity * s.duration, 0) / perHour;
 }
 
 function tooMany(limit: number, needed: number): UserError {
