@@ -201,10 +201,33 @@ function countChanges(zone: string) {
       : segments.length + (segments[segments.length - 1].capacity === floorOf(segments) ? 0 : 1);
 }
 
+/** A timeline fitted into at most `maxCount` cron objects of `format`, weekly or dated. */
+function cronShape(
+  timeline: Timeline,
+  zone: string,
+  format: 'keda' | 'cronjob',
+  minHoldMs: number,
+  maxCount: number,
+  dated: boolean,
+): WeeklyShape | DatedShape {
+  const options = {
+    minHoldMs,
+    maxCount,
+    count: format === 'keda' ? countWindows(zone) : countChanges(zone),
+    semantics: format,
+  };
+  return dated ? datedShape(timeline, options) : weeklyShape(timeline, zone, options);
+}
+
+/** The changes a fitted shape keeps, as --max-changes counts them. */
+function changesOf(shape: WeeklyShape | DatedShape): number {
+  return shape.kind === 'weekly' ? cronRules(shape.profile).length : shape.segments.length;
+}
+
 /**
  * How many cron objects (KEDA windows or CronJobs) a shaped timeline needs in `format`, and, when
  * more than `maxCount`, how many changes it keeps once fitted to that many: the `--max-changes`
- * to plan with. `plan` asks this for a service with a push.k8s block, `push` when it refuses.
+ * to plan with. `plan` asks this for a service with a push.k8s block.
  */
 export function cronObjectsNeeded(
   timeline: Timeline,
@@ -212,23 +235,11 @@ export function cronObjectsNeeded(
   format: 'keda' | 'cronjob',
   minHoldMs: number,
   maxCount: number,
-  dated = !coversLocalWeek(timeline.steps[0].start, timeline.end, zone),
-): { count: number; fittedChanges?: number; fittedCount?: number } {
-  const options = {
-    minHoldMs,
-    count: format === 'keda' ? countWindows(zone) : countChanges(zone),
-    semantics: format,
-  };
-  const fit = (limit: number) =>
-    dated
-      ? datedShape(timeline, { ...options, maxCount: limit })
-      : weeklyShape(timeline, zone, { ...options, maxCount: limit });
+): { count: number; fittedChanges?: number } {
+  const dated = !coversLocalWeek(timeline.steps[0].start, timeline.end, zone);
+  const fit = (limit: number) => cronShape(timeline, zone, format, minHoldMs, limit, dated);
   const { count } = fit(Infinity);
-  if (count <= maxCount) return { count };
-  const fitted = fit(maxCount);
-  const fittedChanges =
-    fitted.kind === 'weekly' ? cronRules(fitted.profile).length : fitted.segments.length;
-  return { count, fittedChanges, fittedCount: fitted.count };
+  return count <= maxCount ? { count } : { count, fittedChanges: changesOf(fit(maxCount)) };
 }
 
 /** What every format starts from: the plan with and without lead time, and the shared parts. */
@@ -341,32 +352,21 @@ function fitShape(common: Common): Fitted {
       `the plan covers ${formatDuration(span)}, less than a week: dated windows for its own dates (cron has no year; push again before the plan ends)`,
     );
   }
-  const count = format === 'keda' ? countWindows(zone) : countChanges(zone);
-  const options = {
-    minHoldMs: input.minHoldMs,
-    maxCount: input.shaped ? Infinity : input.maxCount,
-    count,
-    semantics: format === 'keda' ? ('keda' as const) : ('cronjob' as const),
-  };
-  const shape = dated ? datedShape(timeline, options) : weeklyShape(timeline, zone, options);
+  const cronFormat = format === 'keda' ? 'keda' : 'cronjob';
+  const fit = (maxCount: number) =>
+    cronShape(timeline, zone, cronFormat, input.minHoldMs, maxCount, dated);
+  const shape = fit(input.shaped ? Infinity : input.maxCount);
   notes.push(...shape.notes);
   const segments = shape.kind === 'weekly' ? shape.profile.segments : shape.segments;
   const floor = floorOf(segments);
-  if (shape.count > input.maxCount && input.shaped && format !== 'hpa') {
+  if (shape.count > input.maxCount && input.shaped) {
     const unit = format === 'keda' ? 'cron windows' : 'CronJobs';
     // What fitting this schedule to the limit would keep: the --max-changes to plan with.
-    const fitted = cronObjectsNeeded(
-      timeline,
-      zone,
-      format,
-      input.minHoldMs,
-      input.maxCount,
-      dated,
-    );
+    const fitted = fit(input.maxCount);
     fail(
       `${planned.origin}: its ${planned.shaped?.changes ?? segments.length} changes need ${shape.count} ${unit}, more than --max-triggers ${input.maxCount}; push applies a planned schedule as it is, without fitting it`,
-      fitted.fittedCount !== undefined && fitted.fittedCount <= input.maxCount
-        ? `plan it with fewer changes and push that schedule.json: headroom plan … --max-changes ${fitted.fittedChanges} (this schedule fitted to ${fitted.fittedChanges} changes needs ${fitted.fittedCount} ${unit}), or raise --max-triggers`
+      fitted.count <= input.maxCount
+        ? `plan it with fewer changes and push that schedule.json: headroom plan … --max-changes ${changesOf(fitted)} (this schedule fitted to ${changesOf(fitted)} changes needs ${fitted.count} ${unit}), or raise --max-triggers`
         : `raise --max-triggers: even one change a week needs more than ${input.maxCount} ${unit}`,
     );
   }
