@@ -1,7 +1,6 @@
 import { ZoneClock } from '../../util/zone-clock.js';
-import { lastAtOrBefore, nextAfter } from '../../util/sorted.js';
 
-export { ZoneClock, lastAtOrBefore, nextAfter };
+export { ZoneClock };
 
 const DAY_MS = 86_400_000;
 

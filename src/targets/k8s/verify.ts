@@ -6,7 +6,8 @@ import {
   WEEK_MINUTES,
   type WeeklyProfile,
 } from '../../schedule/weekly.js';
-import { cronFirings, isWeekly, lastAtOrBefore, nextAfter, ZoneClock } from './cron.js';
+import { cronFirings, isWeekly, ZoneClock } from './cron.js';
+import { lastAtOrBefore, nextAfter } from '../../util/sorted.js';
 
 const DAY_MS = 86_400_000;
 /**
