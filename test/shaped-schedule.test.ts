@@ -18,6 +18,19 @@ import { runInProcess } from './helpers/in-process.js';
 // that turns the hourly plan into it (lead time, dips filled, fitted) happens in `plan`.
 
 const HOUR = 3_600_000;
+
+/** `push k8s` of a saved schedule to deployment/web, whatever the history's age. */
+const pushK8s = (schedule: string, ...args: string[]) =>
+  runInProcess([
+    'push',
+    'k8s',
+    '--schedule',
+    schedule,
+    '--target',
+    'deployment/web',
+    ...ANY_AGE,
+    ...args,
+  ]);
 const MINUTE = 60_000;
 const T0 = Date.UTC(2030, 0, 7); // a Monday
 
@@ -257,19 +270,7 @@ describe('push applies exactly the schedule plan wrote (the demo data)', () => {
   it('push k8s --schedule holds exactly the change points of schedule.csv (KEDA windows, CronJobs)', async () => {
     const rows = await scheduleCsv(join(dir, 'schedule.csv'));
     const [start, end] = [Date.parse(doc.start), Date.parse(doc.end)];
-    const k8s = (format: string) =>
-      runInProcess([
-        'push',
-        'k8s',
-        '--schedule',
-        schedule,
-        '--target',
-        'deployment/web',
-        '--format',
-        format,
-        ...ANY_AGE,
-        '--json',
-      ]);
+    const k8s = (format: string) => pushK8s(schedule, '--format', format, '--json');
 
     const keda = await k8s('keda');
     expect(keda.code, keda.stderr).toBe(0);
@@ -293,10 +294,8 @@ describe('push applies exactly the schedule plan wrote (the demo data)', () => {
 
   it('push k8s refuses a schedule with more changes than KEDA holds, naming the --max-changes that fits', async () => {
     const wide = await mkdtemp(join(tmpdir(), 'headroom-shaped-default-'));
-    const k8s = (file: string) =>
-      runInProcess(['push', 'k8s', '--schedule', file, '--target', 'deployment/web', ...ANY_AGE]);
     expect((await runInProcess(['demo', '--out-dir', wide])).code).toBe(0);
-    const refused = await k8s(join(wide, 'schedule.json'));
+    const refused = await pushK8s(join(wide, 'schedule.json'));
     expect(refused.code).toBe(2);
     const named = /headroom plan … --max-changes (\d+) /.exec(refused.stderr);
     expect(named, refused.stderr).not.toBeNull();
@@ -307,7 +306,7 @@ describe('push applies exactly the schedule plan wrote (the demo data)', () => {
         (await runInProcess(['demo', '--out-dir', wide, '--max-changes', `${fits}`])).code,
       ).toBe(0);
     }
-    const pushed = await k8s(join(planned, 'schedule.json'));
+    const pushed = await pushK8s(join(planned, 'schedule.json'));
     expect(pushed.code, pushed.stderr).toBe(0);
   }, 60_000);
 
@@ -391,15 +390,7 @@ describe('a service with a push.k8s block is planned to fit its cron objects', (
       `push.k8s (at most 24 KEDA cron windows): --max-changes ${doc.shaped.maxChanges}`,
     );
     expect(summary).toContain(`fitted to ${doc.shaped.fittedTo}`);
-    const pushed = await runInProcess([
-      'push',
-      'k8s',
-      '--schedule',
-      schedule,
-      '--target',
-      'deployment/web',
-      ...ANY_AGE,
-    ]);
+    const pushed = await pushK8s(schedule);
     expect(pushed.code, pushed.stderr).toBe(0);
   }, 60_000);
 });
