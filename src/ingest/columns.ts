@@ -23,6 +23,8 @@ export interface ColumnChoice {
 export interface ColumnRequest {
   timestampColumn?: string;
   valueColumn?: string;
+  /** The flag messages name for valueColumn (default --value-column). */
+  valueFlag?: string;
   hourColumn?: string;
   /** strftime-like pattern of the timestamp cells (--timestamp-format). */
   timestampFormat?: string;
@@ -204,7 +206,9 @@ function chooseValue(
   notes: string[],
 ): number {
   const { file, header, listed, cellsOf } = table;
-  if (request.valueColumn) return table.find(request.valueColumn, '--value-column');
+  if (request.valueColumn) {
+    return table.find(request.valueColumn, request.valueFlag ?? '--value-column');
+  }
   const numeric = header
     .map((_, i) => i)
     .filter((i) => !taken.includes(i) && cellsOf(i).length > 0)

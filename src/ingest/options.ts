@@ -5,6 +5,8 @@ import type { Aggregation } from './resample.js';
 export interface IngestOptions {
   timestampColumn?: string;
   valueColumn?: string;
+  /** The flag messages name for valueColumn (default --value-column). */
+  valueFlag?: string;
   hourColumn?: string;
   /** strftime-like pattern of the timestamps (`%d/%m/%Y %H:%M`), when not ISO 8601 or epoch. */
   timestampFormat?: string;

@@ -82,12 +82,8 @@ async function timesServers(
   const counts = await loadSeries(file, {
     ...options,
     valueColumn: column,
+    valueFlag: '--servers-column',
     timestampColumn: history.timestampColumn,
-  }).catch((error: unknown) => {
-    // The count is read as the value of a second pass: its errors name the flag it came from.
-    if (error instanceof UserError)
-      error.message = error.message.replace('--value-column', '--servers-column');
-    throw error;
   });
   const { series } = history;
   const offset = Math.round((counts.series.start - series.start) / series.stepMs);
