@@ -20,6 +20,7 @@
  * datasets directory (default ../shared/datasets).
  */
 import { relative, resolve } from 'node:path';
+import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_CAPACITY,
@@ -35,7 +36,7 @@ import { mstlInterval } from '../src/models/mstl.js';
 import { getForecaster } from '../src/models/registry.js';
 import { seasonalNaive } from '../src/models/seasonal-naive.js';
 import type { ModelContext } from '../src/models/types.js';
-import { forecastSeries, type ForecastRequest, type ForecastResult } from '../src/pipeline.js';
+import { forecastSeries, type ForecastRequest } from '../src/pipeline.js';
 import { writeFilesAtomically } from '../src/report/atomic.js';
 import type { CapacitySettings, Forecast, Series } from '../src/types.js';
 import { HOUR_MS, WEEK_MS } from '../src/util/duration.js';
@@ -127,11 +128,17 @@ const METHOD_NAMES = [
   'headroom +holidays',
   'headroom, balanced rule (earlier default)',
   'ridge (point)',
+  'seasonal-naive, re-planned daily',
+  'mstl upper90, re-planned daily',
+  'headroom, re-planned daily',
 ] as const;
 type MethodName = (typeof METHOD_NAMES)[number];
 const BASELINE: MethodName = 'seasonal-naive';
 const DEFAULT_METHOD: MethodName = 'headroom';
 const EARLIER_METHOD: MethodName = 'headroom, balanced rule (earlier default)';
+/** How often the re-planned methods plan again: a nightly CI job applies each plan's first day. */
+const REPLAN_EVERY_H = 24;
+const REPLANNED_METHOD: MethodName = 'headroom, re-planned daily';
 /** The protocol's peers for the MASE goal. */
 const MASE_PEERS: MethodName[] = ['seasonal-naive', 'mstl', 'linear'];
 /** Every peer plan, for what a peer needs to match the default's short hours. */
@@ -157,7 +164,14 @@ const PLANS_ON: Record<MethodName, string> = {
   'headroom +holidays': 'same',
   [EARLIER_METHOD]: describePlanRule(EARLIER_RULE, PLAN_QUANTILE),
   'ridge (point)': 'point',
+  'seasonal-naive, re-planned daily': replannedText('seasonal-naive'),
+  'mstl upper90, re-planned daily': replannedText('mstl upper90'),
+  'headroom, re-planned daily': replannedText('headroom'),
 };
+
+function replannedText(method: MethodName): string {
+  return `as ${method}, planned again every ${REPLAN_EVERY_H} h from the history up to then`;
+}
 
 const SHORT: Record<MethodName, string> = {
   'seasonal-naive': 'snaive',
@@ -169,6 +183,9 @@ const SHORT: Record<MethodName, string> = {
   'headroom +holidays': '+holidays',
   [EARLIER_METHOD]: 'balanced',
   'ridge (point)': 'ridge pt',
+  'seasonal-naive, re-planned daily': 'snaive/day',
+  'mstl upper90, re-planned daily': 'up90/day',
+  'headroom, re-planned daily': 'headroom/day',
 };
 
 interface SetSpec {
@@ -335,6 +352,8 @@ interface HalfRow {
   promised: number;
   shortShare: number;
   excess: number;
+  /** The default re-planned every day: short hours and excess. */
+  replanned: { shortShare: number; excess: number };
 }
 
 /** The load margin a peer needs to be short no more than the default, and what it costs. */
@@ -604,7 +623,7 @@ function evaluateWindow(
   const train = history.values;
   const windowStart = series.start + origin * series.stepMs;
 
-  const season = train.length >= 2 * WEEK_H ? WEEK_H : 24;
+  const season = seasonOf(train.length);
   const naiveScale = average(naiveErrors(train, season).map(Math.abs));
 
   const known = Array.from(train)
@@ -620,36 +639,62 @@ function evaluateWindow(
     trainWindowMs: HISTORY_CAP_H * HOUR_MS,
     context,
   });
-  const check = (name: MethodName, result: ForecastResult): ForecastResult => {
-    const { start, point } = result.forecast;
+  const check = (name: MethodName, forecast: Forecast): Forecast => {
+    const { start, point } = forecast;
     if (start !== windowStart || point.length !== horizon) {
       throw new Error(`${series.name}: the ${name} forecast does not line up with the window`);
     }
-    return result;
+    return forecast;
   };
   /** The tool's default: `auto`, planned with the default rule through the tool's own function. */
+  const headroomOn = (from: Series, context: ModelContext): Omit<MethodOutput, 'ms'> => {
+    const { forecast, selection } = forecastSeries('auto', from, request(context));
+    const plan = planCapacity(forecast, defaultRule);
+    return {
+      forecast: forecast.point,
+      planned: plan.plannedLoad,
+      servers: plan.servers,
+      full: forecast,
+      chose: selection?.chosen ?? '?',
+      reason: selection?.reason ?? '',
+    };
+  };
   const headroom = (name: MethodName, context: () => ModelContext): MethodOutput =>
     timed(() => {
-      const { forecast, selection } = check(
-        name,
-        forecastSeries('auto', history, request(context())),
-      );
-      const plan = planCapacity(forecast, defaultRule);
-      return {
-        forecast: forecast.point,
-        planned: plan.plannedLoad,
-        servers: plan.servers,
-        full: forecast,
-        chose: selection?.chosen ?? '?',
-        reason: selection?.reason ?? '',
-      };
+      const output = headroomOn(history, context());
+      check(name, output.full as Forecast);
+      return output;
+    });
+  const naiveOn = (from: Series): Omit<MethodOutput, 'ms'> => {
+    const naive = seasonalNaive(from, horizon, seasonOf(from.values.length));
+    return { forecast: naive, planned: naive };
+  };
+  // augurs' MSTL, the protocol's peer: its point, and the upper bound of its own interval.
+  const mstlUpperOn = (from: Series): Omit<MethodOutput, 'ms'> => {
+    const { point, upper } = mstlInterval(from, horizon, MSTL_LEVEL);
+    return { forecast: point, planned: upper, upper };
+  };
+  // What a nightly CI job applies: the method planned again every day from the history up to
+  // then, each plan's first day (its forecast, for MASE, is those days' forecasts).
+  const replannedDaily = (planOn: (from: Series) => Omit<MethodOutput, 'ms'>): MethodOutput =>
+    timed(() => {
+      const forecast = new Float64Array(horizon);
+      const servers = new Float64Array(horizon);
+      for (let day = 0; day < horizon; day += REPLAN_EVERY_H) {
+        const at = origin + day;
+        const plan = planOn(
+          interpolateInterior(slice(series, Math.max(0, at - HISTORY_CAP_H), at)),
+        );
+        for (let h = day; h < Math.min(horizon, day + REPLAN_EVERY_H); h++) {
+          forecast[h] = plan.forecast[h - day];
+          servers[h] = plan.servers?.[h - day] ?? serversFor(plan.planned[h - day], peerRule);
+        }
+      }
+      return { forecast, planned: forecast, servers };
     });
 
   const outputs = {} as Record<MethodName, MethodOutput>;
-  outputs['seasonal-naive'] = timed(() => {
-    const naive = seasonalNaive(history, horizon, season);
-    return { forecast: naive, planned: naive };
-  });
+  outputs['seasonal-naive'] = timed(() => naiveOn(history));
   outputs['seasonal-naive+q90'] = timed(() => {
     const q90 = quantileSorted(
       naiveErrors(train, season).sort((a, b) => a - b),
@@ -662,15 +707,11 @@ function evaluateWindow(
     const linear = getForecaster('linear').fit(history, CONTEXT).predict(history, horizon);
     return { forecast: linear, planned: linear };
   });
-  // augurs' MSTL, the protocol's peer: its point, and the upper bound of its own interval.
   outputs.mstl = timed(() => {
     const { point } = mstlInterval(history, horizon, MSTL_LEVEL);
     return { forecast: point, planned: point };
   });
-  outputs['mstl upper90'] = timed(() => {
-    const { point, upper } = mstlInterval(history, horizon, MSTL_LEVEL);
-    return { forecast: point, planned: upper, upper };
-  });
+  outputs['mstl upper90'] = timed(() => mstlUpperOn(history));
   outputs.headroom = headroom('headroom', () => CONTEXT);
   outputs['headroom +holidays'] = holidays
     ? headroom('headroom +holidays', () => {
@@ -692,9 +733,16 @@ function evaluateWindow(
     return { forecast: outputs.headroom.forecast, planned: plannedLoad, servers };
   });
   outputs['ridge (point)'] = timed(() => {
-    const { forecast } = check('ridge (point)', forecastSeries('ridge', history, request(CONTEXT)));
+    const forecast = check(
+      'ridge (point)',
+      forecastSeries('ridge', history, request(CONTEXT)).forecast,
+    );
     return { forecast: forecast.point, planned: forecast.point };
   });
+
+  outputs['seasonal-naive, re-planned daily'] = replannedDaily(naiveOn);
+  outputs['mstl upper90, re-planned daily'] = replannedDaily(mstlUpperOn);
+  outputs[REPLANNED_METHOD] = replannedDaily((from) => headroomOn(from, CONTEXT));
 
   const methods = Object.fromEntries(
     METHOD_NAMES.map((name) => {
@@ -712,6 +760,26 @@ function evaluateWindow(
     }),
   ) as Record<MethodName, Scores>;
   const mstlUpper = outputs['mstl upper90'].upper as Float64Array;
+  if (process.env.EXP_DUMP) {
+    const full = outputs.headroom.full as Forecast;
+    const plan = planCapacity(full, defaultRule);
+    appendFileSync(
+      process.env.EXP_DUMP,
+      JSON.stringify({
+        series: series.name,
+        start: windowStart,
+        chose: outputs.headroom.chose,
+        train: Array.from(train),
+        actual: Array.from(actual),
+        point: Array.from(full.point),
+        scale: Array.from(full.distribution!.scale),
+        scores: Array.from(full.distribution!.scores),
+        tail: full.distribution!.tail,
+        servers: Array.from(plan.servers),
+        cap: capacityPerServer,
+      }) + '\n',
+    );
+  }
 
   const result: WindowResult = {
     start: new Date(windowStart).toISOString(),
@@ -752,6 +820,11 @@ function timed(f: () => Omit<MethodOutput, 'ms'>): MethodOutput {
   const t0 = performance.now();
   const output = f();
   return { ...output, ms: performance.now() - t0 };
+}
+
+/** The protocol's season for seasonal naive and MASE: a week with two weeks of history, else a day. */
+function seasonOf(hours: number): number {
+  return hours >= 2 * WEEK_H ? WEEK_H : 24;
 }
 
 /** In-sample errors of seasonal naive (y[t] − y[t − season]) on the training history. */
@@ -885,6 +958,7 @@ function splitHalves(series: SeriesResult[]): HalfRow[] {
   return (['A', 'B'] as const).map((half, parity) => {
     const members = sorted.filter((_, i) => i % 2 === parity);
     const own = pooledTally(members, DEFAULT_METHOD);
+    const replanned = pooledTally(members, REPLANNED_METHOD);
     const promise = atDefaultBudget(poolCalibrations(members.map((s) => s.calibration)));
     const medianOf = (method: MethodName) => median(members.map((s) => s.scores[method].mase));
     return {
@@ -895,6 +969,7 @@ function splitHalves(series: SeriesResult[]): HalfRow[] {
       promised: promise.promisedSteps / promise.scored,
       shortShare: shortShare(own),
       excess: excessOf(own),
+      replanned: { shortShare: shortShare(replanned), excess: excessOf(replanned) },
     };
   });
 }
@@ -1045,6 +1120,9 @@ function summaryTable(set: SetResult): Table {
         'headroom runs auto (backtests ensemble, ridge, seasonal-naive, mstl), ridge (point) its own backtest for the band; ' +
         `${EARLIER_METHOD} re-plans headroom's forecasts (its seconds: the planning only).`,
       `windows: ${set.windowRule}.`,
+      `re-planned daily: what a nightly CI job applies. The method plans the window's H hours again every ${REPLAN_EVERY_H} h ` +
+        "from the history up to then (8 weeks at most), and each plan's first day is scored, with the capacity per server " +
+        "of the window's origin; its forecasts are at most a day ahead, so its MASE is not compared with the peers' for the goal.",
       withoutCalendar.length === n
         ? 'headroom +holidays: no series of this set has a holiday calendar, so it is headroom.'
         : withoutCalendar.length > 0
@@ -1112,6 +1190,8 @@ function halvesTable(sets: SetResult[]): Table {
       'promised',
       'short hours',
       'excess',
+      're-planned daily: short',
+      'excess',
     ],
     rows: sets.flatMap((s) =>
       s.halves.map((h) => [
@@ -1122,6 +1202,8 @@ function halvesTable(sets: SetResult[]): Table {
         pct(h.promised),
         pct(h.shortShare),
         signedPct(h.excess),
+        pct(h.replanned.shortShare),
+        signedPct(h.replanned.excess),
       ]),
     ),
     left: 2,
