@@ -47,6 +47,7 @@ import {
   interpolateInterior,
   loadBenchmarkSeries,
   loadHeldOutSeries,
+  loadUnseenSeries,
   loadWiderSeries,
   LONG_SERIES_H,
   PROTOCOL_SERIES_NAMES,
@@ -231,6 +232,14 @@ const SETS: SetSpec[] = [
       `sets) or the end (series in no set), up to ${HELD_OUT.windows} consecutive windows of H ` +
       `hours, each with at least ${HELD_OUT.minHistoryH.long} hours of history ` +
       `(${HELD_OUT.minHistoryH.short} when H = 48)`,
+    excessGoal: GOAL.excess,
+    halves: false,
+  },
+  {
+    name: 'unseen series',
+    load: () => loadUnseenSeries(),
+    origins: protocolOrigins,
+    windowRule: `${PROTOCOL_WINDOWS}; series from outside ../shared (bench/unseen)`,
     excessGoal: GOAL.excess,
     halves: false,
   },

@@ -154,6 +154,18 @@ export const HELD_OUT_SERIES: readonly SeriesSpec[] = [
   ALIBABA_CPU,
 ];
 
+/**
+ * The unseen set: series from outside `../shared`, kept in this repository, on which no setting
+ * was ever chosen. Hourly departures of the ten busiest US airports in January–June 2001, counted
+ * from the 3 million flights of vega-datasets' flights-3m.parquet (see bench/unseen/SOURCES.md).
+ */
+const UNSEEN_AIRPORTS = ['ORD', 'DFW', 'ATL', 'LAX', 'PHX', 'STL', 'DTW', 'MSP', 'LAS', 'DEN'];
+export const UNSEEN_SERIES: readonly SeriesSpec[] = UNSEEN_AIRPORTS.map((airport) => ({
+  name: `flights_${airport}`,
+  file: 'flights-2001-hourly-departures.csv',
+  options: { valueColumn: airport, agg: 'sum' },
+}));
+
 /** The series of the first and the wider set, whose last WINDOWS windows chose the settings. */
 export const PROTOCOL_SERIES_NAMES: ReadonlySet<string> = new Set(
   [...BENCHMARK_SERIES, ...WIDER_SERIES].map((spec) => spec.name),
@@ -191,6 +203,11 @@ export function loadWiderSeries(datasetsDir: string): Promise<Map<string, Series
 /** Loads the held-out set's series whole, as loadBenchmarkSeries does the first set's. */
 export function loadHeldOutSeries(datasetsDir: string): Promise<Map<string, Series>> {
   return loadAll(datasetsDir, HELD_OUT_SERIES);
+}
+
+/** Loads the unseen set from the repository's bench/unseen folder. */
+export function loadUnseenSeries(): Promise<Map<string, Series>> {
+  return loadAll(resolve(repoRoot(), 'bench/unseen'), UNSEEN_SERIES);
 }
 
 async function loadAll(
