@@ -20,7 +20,6 @@
  * datasets directory (default ../shared/datasets).
  */
 import { relative, resolve } from 'node:path';
-import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_CAPACITY,
@@ -769,27 +768,6 @@ function evaluateWindow(
     }),
   ) as Record<MethodName, Scores>;
   const mstlUpper = outputs['mstl upper90'].upper as Float64Array;
-  if (process.env.EXP_DUMP) {
-    const full = outputs.headroom.full as Forecast;
-    const plan = planCapacity(full, defaultRule);
-    appendFileSync(
-      process.env.EXP_DUMP,
-      JSON.stringify({
-        series: series.name,
-        start: windowStart,
-        chose: outputs.headroom.chose,
-        train: Array.from(train),
-        actual: Array.from(actual),
-        point: Array.from(full.point),
-        scale: Array.from(full.distribution!.scale),
-        scores: Array.from(full.distribution!.scores),
-        tail: full.distribution!.tail,
-        servers: Array.from(plan.servers),
-        cap: capacityPerServer,
-      }) + '\n',
-    );
-  }
-
   const result: WindowResult = {
     start: new Date(windowStart).toISOString(),
     hours: horizon,
