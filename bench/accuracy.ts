@@ -768,6 +768,7 @@ function evaluateWindow(
     }),
   ) as Record<MethodName, Scores>;
   const mstlUpper = outputs['mstl upper90'].upper as Float64Array;
+
   const result: WindowResult = {
     start: new Date(windowStart).toISOString(),
     hours: horizon,
