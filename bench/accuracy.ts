@@ -148,8 +148,12 @@ const PLAN_PEERS = [
   'linear',
   'mstl',
   'mstl upper90',
+  'mstl upper90, re-planned daily',
 ] as const;
 type PlanPeer = (typeof PLAN_PEERS)[number];
+/** The default a peer is matched against: a re-planned peer against the default re-planned. */
+const matchedAgainst = (peer: PlanPeer): MethodName =>
+  peer.endsWith(', re-planned daily') ? REPLANNED_METHOD : DEFAULT_METHOD;
 /** Methods that run `auto`, whose choice is recorded. */
 const AUTO_METHODS = ['headroom', 'headroom +holidays'] as const;
 type AutoMethod = (typeof AUTO_METHODS)[number];
@@ -367,6 +371,8 @@ interface HalfRow {
 /** The load margin a peer needs to be short no more than the default, and what it costs. */
 interface PeerCost {
   peer: PlanPeer;
+  /** The method whose short hours the peer is to match. */
+  against: MethodName;
   /** null: not reached with PEER_MARGIN.max. */
   margin: number | null;
   shortShare: number;
@@ -536,7 +542,8 @@ function evaluateSet(spec: SetSpec, all: Map<string, Series>): SetResult {
     costToMatch(
       evaluated.flatMap((e) => e.plans),
       peer,
-      shortShare(own),
+      matchedAgainst(peer),
+      shortShare(pooledTally(series, matchedAgainst(peer))),
     ),
   );
   const set = {
@@ -687,6 +694,7 @@ function evaluateWindow(
   const replannedDaily = (planOn: (from: Series) => Omit<MethodOutput, 'ms'>): MethodOutput =>
     timed(() => {
       const forecast = new Float64Array(horizon);
+      const planned = new Float64Array(horizon);
       const servers = new Float64Array(horizon);
       for (let day = 0; day < horizon; day += REPLAN_EVERY_H) {
         const at = origin + day;
@@ -695,10 +703,11 @@ function evaluateWindow(
         );
         for (let h = day; h < Math.min(horizon, day + REPLAN_EVERY_H); h++) {
           forecast[h] = plan.forecast[h - day];
-          servers[h] = plan.servers?.[h - day] ?? serversFor(plan.planned[h - day], peerRule);
+          planned[h] = plan.planned[h - day];
+          servers[h] = plan.servers?.[h - day] ?? serversFor(planned[h], peerRule);
         }
       }
-      return { forecast, planned: forecast, servers };
+      return { forecast, planned, servers };
     });
 
   const outputs = {} as Record<MethodName, MethodOutput>;
@@ -966,7 +975,12 @@ function splitHalves(series: SeriesResult[]): HalfRow[] {
  * The smallest margin m (planned load × (1 + m), by bisection; short hours only fall as m grows)
  * at which a peer is short in no more than `target` of the scored hours of the set.
  */
-function costToMatch(plans: PeerPlans[], peer: PlanPeer, target: number): PeerCost {
+function costToMatch(
+  plans: PeerPlans[],
+  peer: PlanPeer,
+  against: MethodName,
+  target: number,
+): PeerCost {
   const at = (margin: number): Tally =>
     addTallies(
       plans.map(({ actual, settings, planned }) =>
@@ -981,7 +995,7 @@ function costToMatch(plans: PeerPlans[], peer: PlanPeer, target: number): PeerCo
   const reaches = (margin: number) => shortShare(at(margin)) <= target;
   if (!reaches(PEER_MARGIN.max)) {
     const most = at(PEER_MARGIN.max);
-    return { peer, margin: null, shortShare: shortShare(most), excess: excessOf(most) };
+    return { peer, against, margin: null, shortShare: shortShare(most), excess: excessOf(most) };
   }
   let [lo, hi] = [PEER_MARGIN.min, PEER_MARGIN.max];
   if (reaches(lo)) hi = lo;
@@ -991,7 +1005,7 @@ function costToMatch(plans: PeerPlans[], peer: PlanPeer, target: number): PeerCo
     else lo = mid;
   }
   const tally = at(hi);
-  return { peer, margin: hi, shortShare: shortShare(tally), excess: excessOf(tally) };
+  return { peer, against, margin: hi, shortShare: shortShare(tally), excess: excessOf(tally) };
 }
 
 function judgeGoals(spec: SetSpec, set: Omit<SetResult, 'goals' | 'series'>): Goal[] {
@@ -1026,7 +1040,7 @@ function judgeGoals(spec: SetSpec, set: Omit<SetResult, 'goals' | 'series'>): Go
       ),
     );
   } else {
-    const reached = set.peerCosts.filter((c) => c.margin !== null);
+    const reached = set.peerCosts.filter((c) => c.margin !== null && c.against === DEFAULT_METHOD);
     const cheapest = reached.sort((a, b) => a.excess - b.excess)[0];
     goals.push({
       goal: 'excess',
@@ -1210,12 +1224,23 @@ function halvesTable(sets: SetResult[]): Table {
 function peerCostTable(sets: SetResult[]): Table {
   return {
     title:
-      'What each peer needs to be short no more often than the default (planned load × (1 + margin))',
-    headers: ['set', 'default short', 'peer', 'margin', 'short hours', 'excess'],
+      'What each peer needs to be short no more often than the default, or re-planned daily than the default re-planned (planned load × (1 + margin))',
+    headers: [
+      'set',
+      'matched',
+      'its short',
+      'its excess',
+      'peer',
+      'margin',
+      'short hours',
+      'excess',
+    ],
     rows: sets.flatMap((s) =>
       s.peerCosts.map((c) => [
         s.name,
-        pct((s.summary.find((r) => r.method === DEFAULT_METHOD) as SummaryRow).shortShare),
+        c.against,
+        pct((s.summary.find((r) => r.method === c.against) as SummaryRow).shortShare),
+        signedPct((s.summary.find((r) => r.method === c.against) as SummaryRow).excess),
         c.peer,
         c.margin === null ? `> ${signedPct(PEER_MARGIN.max)}` : signedPct(c.margin),
         pct(c.shortShare),
@@ -1225,7 +1250,8 @@ function peerCostTable(sets: SetResult[]): Table {
     left: 3,
     notes: [
       `margin: the smallest (from ${signedPct(PEER_MARGIN.min)} to ${signedPct(PEER_MARGIN.max)}) at which the peer's pooled short hours ` +
-        'are at most the default\'s; excess: its server-hours there. "> max": not reached; its figures are at the largest margin.',
+        'are at most those of the method it is matched with (a re-planned peer: the default re-planned); ' +
+        'excess: its server-hours there. "> max": not reached; its figures are at the largest margin.',
     ],
   };
 }
