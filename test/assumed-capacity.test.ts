@@ -21,6 +21,29 @@ function cpuCsv(scale = 1): string {
   return rows.join('\n') + '\n';
 }
 
+const PLAN_FLAGS = ['--horizon', '2d', '--model', 'seasonal-naive'];
+
+/**
+ * In `dir`: plans cpu.csv with `flags`, and total.csv (the load itself) at 100 per server; both
+ * runs, and the capacities of each schedule.
+ */
+async function planBesideTotal(dir: string, flags: string[]) {
+  const given = await runInProcess(['plan', 'cpu.csv', ...flags, ...PLAN_FLAGS, '--out-dir', 'g'], {
+    cwd: dir,
+  });
+  const total = await runInProcess(
+    ['plan', 'total.csv', '--capacity-per-server', '100', ...PLAN_FLAGS, '--out-dir', 't'],
+    { cwd: dir },
+  );
+  expect(given.code, given.stderr).toBe(0);
+  expect(total.code, total.stderr).toBe(0);
+  const capacities = async (out: string): Promise<number[]> =>
+    JSON.parse(await readFile(join(dir, out, 'schedule.json'), 'utf8')).entries.map(
+      (e: { capacity: number }) => e.capacity,
+    );
+  return { given, planned: await capacities('g'), totalPlanned: await capacities('t') };
+}
+
 describe('a capacity per server nobody gave', () => {
   it('is a warning that says a utilisation does not grow with servers (command line)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'headroom-assumed-'));
@@ -56,28 +79,17 @@ describe('--current-servers: a utilisation averaged over a fleet', () => {
     const dir = await mkdtemp(join(tmpdir(), 'headroom-current-'));
     await writeFile(join(dir, 'cpu.csv'), cpuCsv());
     await writeFile(join(dir, 'total.csv'), cpuCsv(12));
-    const flags = ['--horizon', '2d', '--model', 'seasonal-naive'];
-    const average = await runInProcess(
-      ['plan', 'cpu.csv', '--current-servers', '12', ...flags, '--out-dir', 'a'],
-      { cwd: dir },
-    );
-    const total = await runInProcess(
-      ['plan', 'total.csv', '--capacity-per-server', '100', ...flags, '--out-dir', 't'],
-      { cwd: dir },
-    );
-    expect(average.code, average.stderr).toBe(0);
-    expect(total.code, total.stderr).toBe(0);
+    const { given, planned, totalPlanned } = await planBesideTotal(dir, [
+      '--current-servers',
+      '12',
+    ]);
     // 100 per server is the rule with --current-servers, not a placeholder.
-    expect(average.stderr).not.toContain('assuming --capacity-per-server');
-    expect(average.stderr).toContain(
+    expect(given.stderr).not.toContain('assuming --capacity-per-server');
+    expect(given.stderr).toContain(
       "read 'cpu_utilization' as a utilisation of 12 server(s): the load is cpu_utilization × 12",
     );
-    const servers = async (out: string) =>
-      JSON.parse(await readFile(join(dir, out, 'schedule.json'), 'utf8')).entries.map(
-        (e: { capacity: number }) => e.capacity,
-      );
-    expect(await servers('a')).toEqual(await servers('t'));
-    expect(Math.max(...(await servers('a')))).toBeGreaterThan(1);
+    expect(planned).toEqual(totalPlanned);
+    expect(Math.max(...planned)).toBeGreaterThan(1);
   });
 });
 
@@ -96,31 +108,20 @@ function cpuWithCounts(blank = 0): { csv: string; total: string } {
 }
 
 describe('--servers-column: a utilisation averaged over the servers in service', () => {
-  const flags = ['--horizon', '2d', '--model', 'seasonal-naive'];
-  const servers = async (file: string) =>
-    JSON.parse(await readFile(file, 'utf8')).entries.map((e: { capacity: number }) => e.capacity);
-
   it('is planned as its total, value × the count of each row, as the total itself would be', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'headroom-servers-column-'));
     const { csv, total } = cpuWithCounts();
     await writeFile(join(dir, 'cpu.csv'), csv);
     await writeFile(join(dir, 'total.csv'), total);
-    const column = await runInProcess(
-      ['plan', 'cpu.csv', '--servers-column', 'in_service', ...flags, '--out-dir', 'c'],
-      { cwd: dir },
-    );
-    const direct = await runInProcess(
-      ['plan', 'total.csv', '--capacity-per-server', '100', ...flags, '--out-dir', 't'],
-      { cwd: dir },
-    );
-    expect(column.code, column.stderr).toBe(0);
-    expect(direct.code, direct.stderr).toBe(0);
-    expect(column.stderr).not.toContain('assuming --capacity-per-server');
-    expect(column.stderr).toContain(
+    const { given, planned, totalPlanned } = await planBesideTotal(dir, [
+      '--servers-column',
+      'in_service',
+    ]);
+    expect(given.stderr).not.toContain('assuming --capacity-per-server');
+    expect(given.stderr).toContain(
       "read 'cpu_utilization' as a utilisation of the servers counted in 'in_service'",
     );
-    const planned = await servers(join(dir, 'c', 'schedule.json'));
-    expect(planned).toEqual(await servers(join(dir, 't', 'schedule.json')));
+    expect(planned).toEqual(totalPlanned);
     expect(Math.max(...planned)).toBeGreaterThan(8);
   });
 
@@ -128,7 +129,7 @@ describe('--servers-column: a utilisation averaged over the servers in service',
     const dir = await mkdtemp(join(tmpdir(), 'headroom-servers-column-'));
     await writeFile(join(dir, 'cpu.csv'), cpuWithCounts(5).csv);
     const run = await runInProcess(
-      ['forecast', 'cpu.csv', '--servers-column', 'in_service', ...flags, '--out', 'f.csv'],
+      ['forecast', 'cpu.csv', '--servers-column', 'in_service', ...PLAN_FLAGS, '--out', 'f.csv'],
       { cwd: dir },
     );
     expect(run.code, run.stderr).toBe(0);
@@ -142,15 +143,26 @@ describe('--servers-column: a utilisation averaged over the servers in service',
     const { csv } = cpuWithCounts();
     await writeFile(join(dir, 'cpu.csv'), csv);
     const both = await runInProcess(
-      ['plan', 'cpu.csv', '--servers-column', 'in_service', '--current-servers', '4', ...flags],
+      [
+        'plan',
+        'cpu.csv',
+        '--servers-column',
+        'in_service',
+        '--current-servers',
+        '4',
+        ...PLAN_FLAGS,
+      ],
       { cwd: dir },
     );
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--servers-column and --current-servers both say');
-    const piped = await runInProcess(['plan', '-', '--servers-column', 'in_service', ...flags], {
-      cwd: dir,
-      stdin: csv,
-    });
+    const piped = await runInProcess(
+      ['plan', '-', '--servers-column', 'in_service', ...PLAN_FLAGS],
+      {
+        cwd: dir,
+        stdin: csv,
+      },
+    );
     expect(piped.code).toBe(2);
     expect(piped.stderr).toContain('save the data to a file first');
     const itself = await runInProcess(
