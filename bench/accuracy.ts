@@ -33,7 +33,7 @@ import { quantileSorted } from '../src/evaluate/quantile.js';
 import { holidayCalendar, makeCalendar } from '../src/features/events.js';
 import { mstlInterval } from '../src/models/mstl.js';
 import { getForecaster } from '../src/models/registry.js';
-import { seasonalNaive } from '../src/models/seasonal-naive.js';
+import { seasonalNaive, seasonLength } from '../src/models/seasonal-naive.js';
 import type { ModelContext } from '../src/models/types.js';
 import { forecastSeries, type ForecastRequest } from '../src/pipeline.js';
 import { writeFilesAtomically } from '../src/report/atomic.js';
@@ -638,7 +638,7 @@ function evaluateWindow(
   const train = history.values;
   const windowStart = series.start + origin * series.stepMs;
 
-  const season = seasonOf(train.length);
+  const season = seasonLength(HOUR_MS, train.length);
   const naiveScale = average(naiveErrors(train, season).map(Math.abs));
 
   const known = Array.from(train)
@@ -681,7 +681,7 @@ function evaluateWindow(
       return output;
     });
   const naiveOn = (from: Series): Omit<MethodOutput, 'ms'> => {
-    const naive = seasonalNaive(from, horizon, seasonOf(from.values.length));
+    const naive = seasonalNaive(from, horizon, seasonLength(HOUR_MS, from.values.length));
     return { forecast: naive, planned: naive };
   };
   // augurs' MSTL, the protocol's peer: its point, and the upper bound of its own interval.
@@ -817,11 +817,6 @@ function timed(f: () => Omit<MethodOutput, 'ms'>): MethodOutput {
   const t0 = performance.now();
   const output = f();
   return { ...output, ms: performance.now() - t0 };
-}
-
-/** The protocol's season for seasonal naive and MASE: a week with two weeks of history, else a day. */
-function seasonOf(hours: number): number {
-  return hours >= 2 * WEEK_H ? WEEK_H : 24;
 }
 
 /** In-sample errors of seasonal naive (y[t] − y[t − season]) on the training history. */
