@@ -7,6 +7,7 @@ import { runBacktestCsv, type BacktestOptions, type BacktestRun } from '../run/b
 import { describeDuration, formatDuration } from '../util/duration.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
+import { progressCounter } from './progress.js';
 import { sourceFrom } from '../sources/registry.js';
 
 export type { BacktestOptions };
@@ -58,30 +59,12 @@ function choiceCounts(chosen: Record<string, number>): string {
     .join(', ');
 }
 
-/** A one-line "backtest 7/20" counter on a terminal; nothing when stderr is not one. */
-function progressReporter(): {
-  onProgress?: (done: number, total: number) => void;
-  clear: () => void;
-} {
-  if (!process.stderr.isTTY) return { clear: () => {} };
-  let shown = false;
-  return {
-    onProgress: (done, total) => {
-      shown = true;
-      process.stderr.write(`\rbacktest ${done}/${total}`);
-    },
-    clear: () => {
-      if (shown) process.stderr.write('\r\x1b[K');
-    },
-  };
-}
-
 /** `headroom backtest <csv>`: run the backtest, write its reports, print the scores. */
 export async function backtestCommand(
   csv: string | undefined,
   options: BacktestOptions,
 ): Promise<CommandOutput> {
-  const progress = progressReporter();
+  const progress = progressCounter('backtest');
   let run: BacktestRun;
   try {
     run = await runBacktestCsv(sourceFrom(csv, options), options, progress.onProgress);

@@ -9,31 +9,17 @@ import { exactSizingLine, settingsFacts } from '../simulate/report.js';
 import { describeDuration, formatDuration } from '../util/duration.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
+import { progressCounter } from './progress.js';
 import { sourceFrom } from '../sources/registry.js';
 
 export { CURRENT_POLICIES, type SimulateCommandOptions };
-
-/** A one-line counter on a terminal; nothing when stderr is not one. */
-function progressReporter() {
-  if (!process.stderr.isTTY) return { onProgress: undefined, clear: () => {} };
-  let shown = false;
-  return {
-    onProgress: (done: number, total: number) => {
-      shown = true;
-      process.stderr.write(`\rforecasting window ${done}/${total}`);
-    },
-    clear: () => {
-      if (shown) process.stderr.write('\r\x1b[K');
-    },
-  };
-}
 
 /** `headroom simulate <csv>`: replay the history through each policy, write the reports, compare. */
 export async function simulateCommand(
   csv: string | undefined,
   given: SimulateCommandOptions,
 ): Promise<CommandOutput> {
-  const progress = progressReporter();
+  const progress = progressCounter('forecasting window');
   let run: SimulateRun;
   try {
     run = await runSimulate(sourceFrom(csv, given), given, progress.onProgress);
