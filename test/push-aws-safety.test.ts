@@ -115,7 +115,6 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   fake = await startFakeAutoScaling();
-  fake.groups.set('web', { minSize: 2, maxSize: 40, desiredCapacity: 4, actions: new Map() });
 });
 afterEach(() => fake.close());
 

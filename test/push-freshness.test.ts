@@ -76,7 +76,6 @@ describe('push aws: the freshness guard', () => {
   let fake: FakeAutoScaling;
   beforeEach(async () => {
     fake = await startFakeAutoScaling();
-    fake.groups.set('web', { minSize: 2, maxSize: 40, desiredCapacity: 4, actions: new Map() });
   });
   afterEach(() => fake.close());
 
@@ -208,7 +207,6 @@ describe('push aws --exit-code', () => {
   let fake: FakeAutoScaling;
   beforeEach(async () => {
     fake = await startFakeAutoScaling();
-    fake.groups.set('web', { minSize: 2, maxSize: 40, desiredCapacity: 4, actions: new Map() });
   });
   afterEach(() => fake.close());
 

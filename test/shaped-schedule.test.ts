@@ -248,8 +248,7 @@ describe('push applies exactly the schedule plan wrote (the demo data)', () => {
     doc = JSON.parse(await readFile(schedule, 'utf8'));
   }, 60_000);
   beforeEach(async () => {
-    fake = await startFakeAutoScaling();
-    fake.groups.set('web', { minSize: 2, maxSize: 80, desiredCapacity: 4, actions: new Map() });
+    fake = await startFakeAutoScaling({ webMaxSize: 80 });
   });
   afterEach(() => fake.close());
 

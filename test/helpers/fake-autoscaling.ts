@@ -111,8 +111,14 @@ function actionXml(group: string, a: FakeAction): string {
   return `<member>${element('AutoScalingGroupName', group)}${element('ScheduledActionName', a.name)}${element('ScheduledActionARN', `arn:aws:autoscaling:us-east-1:123456789012:scheduledUpdateGroupAction:fake:autoScalingGroupName/${group}:scheduledActionName/${a.name}`)}${element('StartTime', a.startTime)}${element('Time', a.startTime)}${element('Recurrence', a.recurrence)}${element('TimeZone', a.timeZone)}${element('MinSize', a.minSize)}${element('MaxSize', a.maxSize)}${element('DesiredCapacity', a.desiredCapacity)}</member>`;
 }
 
-export async function startFakeAutoScaling(): Promise<FakeAutoScaling> {
-  const groups = new Map<string, FakeGroup>();
+/**
+ * A fake Auto Scaling endpoint on loopback, holding one group, `web` (min 2, desired 4, max 40
+ * unless `webMaxSize` says otherwise): the group every push test pushes to.
+ */
+export async function startFakeAutoScaling({ webMaxSize = 40 } = {}): Promise<FakeAutoScaling> {
+  const groups = new Map<string, FakeGroup>([
+    ['web', { minSize: 2, maxSize: webMaxSize, desiredCapacity: 4, actions: new Map() }],
+  ]);
   const requests: RecordedRequest[] = [];
   const failPuts = new Map<string, string>();
   let throttled = 0;
