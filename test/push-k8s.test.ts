@@ -562,28 +562,38 @@ describe('push k8s output', () => {
   });
 
   it('plans on the fly from a CSV', async () => {
-    const r = await runInProcess([
-      'push',
-      'k8s',
-      'data/nyc_taxi.csv',
-      '--agg',
-      'sum',
-      '--timezone',
-      'America/New_York',
-      '--capacity-per-server',
-      '2000',
-      '--target',
-      'statefulset/taxi',
-      '--format',
-      'cronjob',
-      '--max-triggers',
-      '8',
-      ...ANY_AGE,
-    ]);
+    const push = (...extra: string[]) =>
+      runInProcess([
+        'push',
+        'k8s',
+        'data/nyc_taxi.csv',
+        '--agg',
+        'sum',
+        '--timezone',
+        'America/New_York',
+        '--capacity-per-server',
+        '2000',
+        '--target',
+        'statefulset/taxi',
+        '--format',
+        'cronjob',
+        '--max-triggers',
+        '8',
+        ...ANY_AGE,
+        ...extra,
+      ]);
+    const r = await push();
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
     const docs = validateYaml(r.stdout);
     expect(docs.filter((d) => d.kind === 'CronJob').length).toBeLessThanOrEqual(8);
     expect(r.stdout).toContain('timeZone: America/New_York');
+    // The plan made now is shaped with the default lead time, and the objects say which.
+    expect(r.stdout).toMatch(/lead time 5m/);
+    expect(r.stdout).toMatch(/headroom\/lead-time: "?5m"?/);
+    const later = await push('--lead-time', '10m');
+    expect(later.code).toBe(0);
+    expect(later.stdout).toMatch(/lead time 10m/);
+    expect(later.stdout).toMatch(/headroom\/lead-time: "?10m"?/);
   });
 });

@@ -284,12 +284,8 @@ function commonParts(input: K8sPushInput): Common {
       `give at least ${peak}, or plan with --max-servers ${maxReplicas}`,
     );
   }
-  // A shaped schedule carries its lead time in its steps.
-  const lead = input.shaped
-    ? (planned.shaped?.leadTime ?? '0')
-    : input.leadMs > 0
-      ? formatDuration(input.leadMs)
-      : '0';
+  // Lead time added here (an older schedule.json), or the one `plan` shaped the steps with.
+  const lead = input.leadMs > 0 ? formatDuration(input.leadMs) : (planned.shaped?.leadTime ?? '0');
   const annotations: Record<string, string> = {
     'headroom/plan': `${planned.document.start}/${planned.document.end}`,
   };
