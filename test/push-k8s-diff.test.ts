@@ -270,6 +270,22 @@ describe('push k8s --diff', () => {
     expect(fake.dryRuns().length).toBe(1 + diffs[1][1].length);
   }, 60_000);
 
+  it('push k8s --config --exit-code without --diff: one usage error, before any service', async () => {
+    const run = await headroom([
+      'push',
+      'k8s',
+      '--config',
+      'examples/k8s.yaml',
+      '--allow-outside-config-dir',
+      '--exit-code',
+      ...ANY_AGE,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--exit-code needs --diff or --apply');
+    expect(run.stdout).not.toMatch(/FAILED|== /);
+    expect(fake.dryRuns().length).toBe(0);
+  }, 60_000);
+
   it('--kubectl and --api go with --apply only: the diff reads through the API', async () => {
     const run = await headroom([...keda, '--schedule', WEEKLY, '--diff', '--kubectl']);
     expect(run.code).toBe(2);

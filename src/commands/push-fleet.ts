@@ -39,6 +39,7 @@ async function pushFleet(
   options: PushOptions,
   context: PushContext,
 ): Promise<CommandOutput> {
+  target.checkFlags?.(options);
   const loaded = await loadConfig(configPath, {
     allowOutside: Boolean(options.allowOutsideConfigDir),
   });

@@ -35,6 +35,11 @@ export interface PushTargetDefinition<O = PushOptions> {
      */
     yaml: boolean;
   };
+  /**
+   * Checks the flags only the command line sets (no block holds them): a fleet push runs it once
+   * before any service, so that a bad combination is one usage error, not every service failing.
+   */
+  checkFlags?(options: O): void;
   /** Pushes one schedule (imports the target's modules only now). */
   run(csv: string | undefined, options: O, context: PushContext): Promise<PushResult>;
 }

@@ -18,7 +18,7 @@ import { changesPending, diffLines, type ClusterDiff } from './compare.js';
 import { checkMergeTarget, readKeptTriggers, type KeptObject } from './keda.js';
 import { checkName, parseTarget, SCALED_OBJECT_NAME_MAX, type Target } from './names.js';
 import { k8sChanges, type K8sPlan } from './push.js';
-import { EXIT } from '../../exit-codes.js';
+import { checkApplyFlags } from './apply-flags.js';
 
 // `headroom push k8s` (its flags are in definition.ts): checks the flags, builds the objects'
 // target, runs it through the orchestrator and renders its report.
@@ -91,27 +91,7 @@ function checkFlags(options: PushK8sOptions) {
   if (options.keepTriggers && format !== 'keda') {
     throw new UserError('--keep-triggers only applies to --format keda');
   }
-  if (options.kubectl && options.api) {
-    throw new UserError('--kubectl and --api exclude each other: pick one way to apply');
-  }
-  if ((options.kubectl || options.api) && !options.apply) {
-    throw new UserError(
-      '--kubectl and --api only apply with --apply',
-      'add --apply to change the cluster; without it headroom only writes YAML (--diff compares it with the cluster through the API)',
-    );
-  }
-  if (options.forceConflicts && !options.apply && !options.diff) {
-    throw new UserError(
-      '--force-conflicts only applies with --apply or --diff',
-      'add --apply to change the cluster, or --diff to see what would change',
-    );
-  }
-  if (options.exitCode && !options.apply && !options.diff) {
-    throw new UserError(
-      '--exit-code needs --diff or --apply: without them the YAML is not compared with the cluster',
-      `add --diff to exit ${EXIT.pending} when the cluster does not hold these objects yet, 0 when it does`,
-    );
-  }
+  checkApplyFlags(options);
   const maxCount = wholeNumber(options.maxTriggers, '--max-triggers', 1);
   const maxReplicas =
     options.maxReplicas === undefined

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { definePushTarget } from '../definition.js';
+import { checkApplyFlags } from './apply-flags.js';
 import type { PushK8sOptions } from './command.js';
 import { DEFAULT_KUBECTL_IMAGE, K8S_FORMATS } from './names.js';
 
@@ -138,6 +139,7 @@ ended), 5 some services of --config failed, 7 with --exit-code: changes pending,
 Ctrl-C/SIGTERM after the object in flight (run it again to finish).
 `,
   fleet: { example: 'target: deployment/web', yaml: true },
+  checkFlags: checkApplyFlags,
   run: async (csv, options, context) =>
     (await import('./command.js')).pushK8sCommand(csv, options, context),
 });
