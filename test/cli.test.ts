@@ -260,6 +260,25 @@ describe('bad input', () => {
   });
 });
 
+describe('--model auto', () => {
+  it('is accepted by name, as the default it is, and chooses by backtest', async () => {
+    const csv = join(DATA, 'elb_request_count_8c0756.csv');
+    const named = await runInProcess([
+      'forecast',
+      csv,
+      '--agg',
+      'sum',
+      '--model',
+      'auto',
+      '--json',
+    ]);
+    expect(named.code, named.stderr).toBe(0);
+    const unnamed = await runInProcess(['forecast', csv, '--agg', 'sum', '--json']);
+    const chosen = (run: { stdout: string }) => JSON.parse(run.stdout).selection.chosen;
+    expect(chosen(named)).toBe(chosen(unnamed));
+  });
+});
+
 describe('fit and reuse a model', () => {
   it('forecasts the same from a saved model as from a fresh fit', async () => {
     const csv = join(DATA, 'elb_request_count_8c0756.csv');

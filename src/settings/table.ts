@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { DEFAULT_CAPACITY, formatShare } from '../capacity/servers.js';
 import { DUPLICATE_POLICIES } from '../ingest/clean.js';
 import { AGGREGATIONS } from '../ingest/resample.js';
-import { DEFAULT_MODEL, MODEL_NAMES } from '../models/registry.js';
+import { AUTO, DEFAULT_MODEL, MODEL_NAMES } from '../models/registry.js';
 import { trustedEndpoint } from '../util/endpoint.js';
 import { isValidZone } from '../util/time.js';
 import * as kind from './kinds.js';
@@ -284,8 +284,8 @@ export const SETTINGS = {
     help: 'forecasting model',
     group: 'model',
     default: DEFAULT_MODEL,
-    ...kind.choice(MODEL_NAMES),
-    config: z.enum(['auto', ...MODEL_NAMES]),
+    ...kind.choice([AUTO, ...MODEL_NAMES]),
+    config: z.enum([AUTO, ...MODEL_NAMES]),
   },
   modelFile: {
     flag: '--model-file <path>',
