@@ -92,6 +92,33 @@ describe('plan --series-column: one plan per series, written as a fleet', () => 
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('web');
   });
 
+  it('names no folder after a series called . or ..: every report stays in --out-dir', async () => {
+    const text = longText().replace(/,api,/g, ',..,').replace(/,db,/g, ',.hidden,');
+    const parent = folder();
+    const out = join(parent, 'reports');
+    const run = await runInProcess([
+      'plan',
+      write('long.csv', text),
+      '--series-column',
+      'service',
+      '--out-dir',
+      out,
+      '--json',
+      ...quick,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as FleetJson;
+    expect(json.services.map((s) => s.name)).toEqual(['series', 'web', 'hidden']);
+    expect(readdirSync(parent)).toEqual(['reports']);
+    expect(readdirSync(out).sort()).toEqual([
+      'hidden',
+      'index.html',
+      'series',
+      'summary.md',
+      'web',
+    ]);
+  });
+
   it('plans each series as the same series given alone would be planned', async () => {
     const [fleetOut, aloneOut] = [folder(), folder()];
     const fleet = await runInProcess([

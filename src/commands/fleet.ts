@@ -78,11 +78,12 @@ function cronLimitOf(service: Service): { cronLimit?: CronLimit } {
 const shorten = (text: string, most: number) =>
   text.length <= most ? text : `${text.slice(0, most - 1)}…`;
 
+/** A series name as a folder name: never `.`, `..` or hidden, so a report stays in --out-dir. */
 const slug = (text: string) =>
   text
     .toLowerCase()
     .replace(/[^a-z0-9_.-]+/g, '-')
-    .replace(/^-+|-+$/g, '') || 'series';
+    .replace(/^[-.]+|[-.]+$/g, '') || 'series';
 
 async function tasksFor(
   services: Service[],
