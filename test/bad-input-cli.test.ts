@@ -69,6 +69,25 @@ describe('--horizon', () => {
     }
   });
 
+  it('a duration without a unit is refused with the units to choose from, not read as seconds', async () => {
+    const file = csv('timestamp,requests');
+    const horizon = await runInProcess(['plan', file, '--horizon', '5', '--out-dir', scratch]);
+    refused(horizon, /--horizon: '5' has no unit\n\s+hint: write 5m, 5h or 5d/);
+    const hold = await runInProcess(['plan', file, '--min-hold', '2', '--out-dir', scratch]);
+    refused(hold, /--min-hold: '2' has no unit/);
+    const off = await runInProcess([
+      'plan',
+      file,
+      '--lead-time',
+      '0',
+      '--no-charts',
+      '-q',
+      '--out-dir',
+      scratch,
+    ]);
+    expect(off.code, off.stderr).toBe(0);
+  });
+
   it('the longest allowed horizon plans (no stack overflow on its ~100,000 steps)', async () => {
     const lines = ['timestamp,requests'];
     for (let i = 0; i < 12 * 24 * 21; i++) {

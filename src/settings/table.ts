@@ -42,7 +42,10 @@ export interface Setting {
 
 const duration = z
   .string()
-  .regex(/^\s*\d+(\.\d+)?\s*(s|m|min|h|d|w)?\s*$/i, 'expected a duration such as 30m, 1h or 7d');
+  .regex(
+    /^\s*\d+(\.\d+)?\s*(s|m|min|h|d|w)\s*$/i,
+    'expected a duration with its unit, such as 30m, 1h or 7d',
+  );
 export const durationOrZero = z.union([z.literal(0), z.literal('0'), duration]);
 const positive = z.number().positive();
 const fraction = z.number().gt(0).lte(1);

@@ -13,16 +13,26 @@ export const HOUR_MS = UNIT_MS.h;
 export const DAY_MS = UNIT_MS.d;
 export const WEEK_MS = UNIT_MS.w;
 
-/** Parses "15m", "1h", "7d", "2w", "90s" (or a bare number of seconds) into milliseconds. */
+/**
+ * Parses "15m", "1h", "7d", "2w", "90s" into milliseconds. A bare number is refused: `--horizon 5`
+ * meant as days would otherwise plan five seconds.
+ */
 export function parseDuration(text: string, flag = 'duration'): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d|w)?\s*$/i.exec(text);
+  const bare = /^\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
+  if (bare) {
+    throw new UserError(
+      `${flag}: '${text}' has no unit`,
+      `write ${bare[1]}m, ${bare[1]}h or ${bare[1]}d (units: s, m, h, d, w)`,
+    );
+  }
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d|w)\s*$/i.exec(text);
   if (!match) {
     throw new UserError(
       `${flag}: expected a duration like 30m, 1h, 7d or 2w, got '${text}'`,
       'units: s, m, h, d, w',
     );
   }
-  const ms = Number(match[1]) * UNIT_MS[(match[2] ?? 's').toLowerCase()];
+  const ms = Number(match[1]) * UNIT_MS[match[2].toLowerCase()];
   if (!(ms > 0)) throw new UserError(`${flag}: must be greater than zero, got '${text}'`);
   return ms;
 }
