@@ -8,6 +8,7 @@ import type { FittedModel, Forecaster, ModelContext } from './models/types.js';
 import { scheduleFromPlan } from './schedule/changes.js';
 import type { CapacityPlan, CapacitySettings, Forecast, Schedule, Series } from './types.js';
 import { DAY_MS, formatDuration, WEEK_MS } from './util/duration.js';
+import { formatShort } from './util/time.js';
 
 export interface ForecastRequest {
   horizonMs: number;
@@ -41,13 +42,21 @@ export function trainingWindow(series: Series, trainWindowMs: number): Series {
   return sliceSeries(series, from);
 }
 
-function assertEnoughHistory(training: Series): void {
-  const known = training.values.reduce((n, v) => (Number.isNaN(v) ? n : n + 1), 0);
-  if (known * training.stepMs < MIN_HISTORY_MS) {
-    throw new UserError(
-      `only ${formatDuration(known * training.stepMs)} of history with values; at least 2d is needed to learn a daily cycle`,
-    );
-  }
+const knownCount = (values: Float64Array) =>
+  values.reduce((n, v) => (Number.isNaN(v) ? n : n + 1), 0);
+
+/** Refuses a training window too short to learn from; says so when the window, not the data, is. */
+function assertEnoughHistory(training: Series, series: Series, zone: string): void {
+  const known = knownCount(training.values);
+  if (known * training.stepMs >= MIN_HISTORY_MS) return;
+  const message = `only ${formatDuration(known * training.stepMs)} of history with values; at least 2d is needed to learn a daily cycle`;
+  const before = knownCount(series.values) - known;
+  if (before === 0) throw new UserError(message);
+  const last = formatShort(series.start + (series.values.length - 1) * series.stepMs, zone);
+  throw new UserError(
+    `${message}: the training window (--train-window) ends at the last timestamp, ${last} ${zone}, and the ${formatDuration(before * series.stepMs)} of values before it lie outside`,
+    'is that last row stamped wrongly (a year off, or in the future)? Correct or drop it, or widen --train-window',
+  );
 }
 
 /** Fits a model on the training window, forecasts the horizon and cuts a band from backtest errors. */
@@ -57,7 +66,7 @@ export function forecastWith(
   request: ForecastRequest,
 ): ForecastResult {
   const training = trainingWindow(series, request.trainWindowMs);
-  assertEnoughHistory(training);
+  assertEnoughHistory(training, series, request.context.zone);
   const horizon = Math.max(1, Math.round(request.horizonMs / series.stepMs));
   const errors = backtestErrors(forecaster, training, horizon, request.context);
   const model = forecaster.fit(training, request.context);
@@ -72,7 +81,7 @@ export function forecastSeries(
 ): ForecastResult {
   if (modelName !== AUTO) return forecastWith(getForecaster(modelName), series, request);
   const training = trainingWindow(series, request.trainWindowMs);
-  assertEnoughHistory(training);
+  assertEnoughHistory(training, series, request.context.zone);
   const horizon = Math.max(1, Math.round(request.horizonMs / series.stepMs));
   const { forecaster, errors, selection } = selectModel(training, horizon, request.context);
   const model = forecaster.fit(training, request.context);

@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -86,6 +94,24 @@ describe('--horizon', () => {
       scratch,
     ]);
     expect(off.code, off.stderr).toBe(0);
+  });
+
+  it('a last row stamped decades late is named, not just "only 1h of history"', async () => {
+    const file = csv('timestamp,requests');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}2099-01-01T00:00:00Z,300\n`);
+    const run = await runInProcess([
+      'plan',
+      file,
+      '--capacity-per-server',
+      '50',
+      '--out-dir',
+      scratch,
+    ]);
+    refused(
+      run,
+      /only 1h of history with values.*the last timestamp, 2099-01-01 00:00 UTC, and the 2w of values before it lie outside/,
+    );
+    expect(run.stderr).toMatch(/hint: is that last row stamped wrongly/);
   });
 
   it('the longest allowed horizon plans (no stack overflow on its ~100,000 steps)', async () => {

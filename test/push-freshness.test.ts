@@ -155,6 +155,35 @@ describe('push aws: the freshness guard', () => {
     }
   }, 30_000);
 
+  it('refuses a history with a row stamped three weeks from now (exit 4); plan warns of it', async () => {
+    const future = join(dir, 'future.csv');
+    const stamp = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 + 21 * DAY);
+    const row = `${stamp.toISOString().slice(0, 19)}Z,300`;
+    await writeFile(future, `${(await readFile(fresh, 'utf8')).trimEnd()}\n${row}\n`);
+    const run = await push([future, '--capacity-per-server', '60', '--group', 'web', '--apply']);
+    expect(run.code, run.stderr).toBe(EXIT.refused);
+    const [message, hint = ''] = run.stderr.split(/\n\s*hint: /);
+    expect(message).toMatch(
+      /future\.csv: the history's last timestamp is .*, 2\d(\.\d)?d from now: a row stamped in the future/,
+    );
+    expect(hint).toMatch(/correct or drop the rows stamped after now.*--force/);
+    expect(fake.requests).toHaveLength(0);
+
+    const planned = await runInProcess([
+      'plan',
+      future,
+      '--capacity-per-server',
+      '60',
+      '--no-charts',
+      '--out-dir',
+      join(dir, 'future'),
+    ]);
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stderr).toMatch(
+      /warning: the history's last timestamp is .* from now: a row stamped in the future.*Correct or drop that row/,
+    );
+  }, 30_000);
+
   it('--config: a stale service is refused (exit 4), the others are pushed', async () => {
     fake.groups.set('taxi-asg', {
       minSize: 1,

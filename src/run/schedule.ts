@@ -169,13 +169,17 @@ export function refuseStaleHistory(
   if (!stale) return;
   if (!options.force) {
     throw new GuardrailError(
-      `${planned.origin}: ${stale}; pushing it would keep an old pattern in place`,
-      'plan again from fresh data (is the export that feeds it still running?), raise --max-staleness, or push it anyway with --force',
+      stale.future
+        ? `${planned.origin}: ${stale.message}`
+        : `${planned.origin}: ${stale.message}; pushing it would keep an old pattern in place`,
+      stale.future
+        ? "correct or drop the rows stamped after now and plan again (is the history's time zone right?), or push it anyway with --force"
+        : 'plan again from fresh data (is the export that feeds it still running?), raise --max-staleness, or push it anyway with --force',
     );
   }
   source.warnings.push({
     code: 'stale-history',
     count: 1,
-    message: `${planned.origin}: ${stale}; pushed anyway (--force)`,
+    message: `${planned.origin}: ${stale.message}; pushed anyway (--force)`,
   });
 }

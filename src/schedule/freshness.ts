@@ -1,7 +1,8 @@
 /**
  * A schedule is a forecast from the history it learned from. When that history stopped coming in
- * (a nightly export that broke), pushing it again keeps an old pattern in place forever: every
- * push checks how long ago the history ended (and refuses), and `plan` warns.
+ * (a nightly export that broke), pushing it again keeps an old pattern in place forever; when it
+ * ends in the future (one row stamped wrongly), the plan starts in the future. Every push checks
+ * when the history ended (and refuses), and `plan` warns.
  */
 import type { Series, Warning } from '../types.js';
 import { describeDuration, formatDuration, parseDuration } from '../util/duration.js';
@@ -20,18 +21,41 @@ export interface HistoryEnd {
 }
 
 /**
- * What to say when the history's last timestamp is more than `maxMs` before `now`; undefined when
- * it is recent enough.
+ * How far after `now` a history may end before it is called wrong: a day, so that local times
+ * read as UTC (up to 14 hours ahead) and clocks a little apart pass.
+ */
+export const FUTURE_TOLERANCE_MS = 86_400_000;
+
+/** What is wrong with when a history ends, for a message, and how to put it right. */
+export interface HistoryAge {
+  message: string;
+  /** Ends after now: a row stamped in the future, not a feed that stopped. */
+  future: boolean;
+}
+
+/**
+ * What to say when the history's last timestamp is more than `maxMs` before `now`, or more than a
+ * day after it; undefined when it is current.
  */
 export function staleHistoryMessage(
   history: HistoryEnd,
   now: number,
   maxMs: number,
-): string | undefined {
+): HistoryAge | undefined {
   const last = history.end - history.stepMs;
+  const when = `${STALE_HISTORY} ${formatShort(last, history.zone)} ${history.zone}`;
   const age = now - last;
+  if (-age > FUTURE_TOLERANCE_MS) {
+    return {
+      message: `${when}, ${describeDuration(-age)} from now: a row stamped in the future (or this machine's clock is wrong), so the plan starts there`,
+      future: true,
+    };
+  }
   if (age <= maxMs) return undefined;
-  return `${STALE_HISTORY} ${formatShort(last, history.zone)} ${history.zone}, ${describeDuration(age)} ago (more than --max-staleness ${formatDuration(maxMs)})`;
+  return {
+    message: `${when}, ${describeDuration(age)} ago (more than --max-staleness ${formatDuration(maxMs)})`,
+    future: false,
+  };
 }
 
 /**
@@ -51,6 +75,6 @@ export function staleHistoryWarning(
   return {
     code: 'stale-history',
     count: 1,
-    message: `${stale}: \`push\` refuses a plan from it (exit 4; --force overrides). Plan from recent data`,
+    message: `${stale.message}: \`push\` refuses a plan from it (exit 4; --force overrides). ${stale.future ? 'Correct or drop that row' : 'Plan from recent data'}`,
   };
 }
