@@ -6,6 +6,10 @@ import { formatTimestamp, isValidZone } from '../util/time.js';
 import { maxOf } from '../util/extremes.js';
 import type { ShapedRecord } from './shape.js';
 
+/** A value for a message: the JSON of it, or that the key is missing. */
+const found = (value: unknown) =>
+  value === undefined ? 'nothing (the key is missing)' : JSON.stringify(value);
+
 export const SCHEDULE_FORMAT = 'headroom.schedule/v1';
 
 /** What `plan` writes to schedule.json and `push` reads back: the schedule and its context. */
@@ -143,22 +147,22 @@ export function readScheduleDocument(data: unknown, origin: string): PlannedSche
   if (typeof data !== 'object' || data === null) return fail('not a JSON object');
   const doc = data as Partial<ScheduleDocument>;
   if (doc.format !== SCHEDULE_FORMAT) {
-    return fail(`expected "format": "${SCHEDULE_FORMAT}", found ${JSON.stringify(doc.format)}`);
+    return fail(`expected "format": "${SCHEDULE_FORMAT}", found ${found(doc.format)}`);
   }
   if (typeof doc.timezone !== 'string' || !isValidZone(doc.timezone)) {
-    return fail(`"timezone" must be an IANA zone, found ${JSON.stringify(doc.timezone)}`);
+    return fail(`"timezone" must be an IANA zone, found ${found(doc.timezone)}`);
   }
   const time = (value: unknown, where: string): number => {
     const ms = typeof value === 'string' ? Date.parse(value) : NaN;
     return Number.isFinite(ms)
       ? ms
-      : fail(`${where} must be an ISO timestamp, found ${JSON.stringify(value)}`);
+      : fail(`${where} must be an ISO timestamp, found ${found(value)}`);
   };
   let stepMs = 0;
   try {
     stepMs = parseDuration(String(doc.interval), '"interval"');
   } catch {
-    fail(`"interval" must be a duration such as "1h", found ${JSON.stringify(doc.interval)}`);
+    fail(`"interval" must be a duration such as "1h", found ${found(doc.interval)}`);
   }
   if (!Array.isArray(doc.entries) || doc.entries.length === 0) {
     return fail('"entries" must be a non-empty list of {timestamp, capacity}');
@@ -168,9 +172,7 @@ export function readScheduleDocument(data: unknown, origin: string): PlannedSche
     if (typeof e !== 'object' || e === null) return fail(`${where} must be an object`);
     const capacity = e.capacity;
     if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 0) {
-      return fail(
-        `${where}.capacity must be a whole number ≥ 0, found ${JSON.stringify(capacity)}`,
-      );
+      return fail(`${where}.capacity must be a whole number ≥ 0, found ${found(capacity)}`);
     }
     const timestamp = time(e.timestamp, `${where}.timestamp`);
     const change = typeof e.change === 'number' ? e.change : 0;
@@ -218,7 +220,7 @@ function readShaped(value: unknown, fail: (problem: string) => never): ShapedRec
   const record = value as Partial<ShapedRecord> | null;
   if (typeof record !== 'object' || record === null) return fail('"shaped" must be an object');
   if (record.mode !== 'weekly' && record.mode !== 'dated') {
-    return fail(`"shaped.mode" must be "weekly" or "dated", found ${JSON.stringify(record.mode)}`);
+    return fail(`"shaped.mode" must be "weekly" or "dated", found ${found(record.mode)}`);
   }
   for (const key of ['leadTime', 'minHold'] as const) {
     const text = record[key];
@@ -226,13 +228,13 @@ function readShaped(value: unknown, fail: (problem: string) => never): ShapedRec
       if (typeof text !== 'string') throw new Error();
       durationOrZero(text, key);
     } catch {
-      fail(`"shaped.${key}" must be a duration such as "5m" or "0", found ${JSON.stringify(text)}`);
+      fail(`"shaped.${key}" must be a duration such as "5m" or "0", found ${found(text)}`);
     }
   }
   for (const key of ['maxChanges', 'changes', 'rawChanges'] as const) {
     const n = record[key];
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-      fail(`"shaped.${key}" must be a whole number, found ${JSON.stringify(n)}`);
+      fail(`"shaped.${key}" must be a whole number, found ${found(n)}`);
     }
   }
   return record as ShapedRecord;
