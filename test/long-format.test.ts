@@ -57,7 +57,11 @@ describe('a file of several series (long format) given as one', () => {
       ['mist', 1000 + h],
     ];
     const out = mkdtempSync(join(tmpdir(), 'headroom-long-out-'));
-    const run = await runInProcess(['plan', longCsv(repeated), '--out-dir', out, '-q']);
+    const run = await runInProcess(['plan', longCsv(repeated), '--out-dir', out]);
     expect(run.code).toBe(0);
+    // Two series that happen to match look the same: the note says how to split them.
+    expect(run.stderr).toMatch(
+      /note: repeated timestamps carry the same value under different names in column .* \('rain', 'mist'\): read as one series.*plan them with --series-column/,
+    );
   });
 });

@@ -77,7 +77,8 @@ export function chooseColumns(
     );
   }
   if (request.duplicates === 'mean' && timestamp >= 0 && series === undefined) {
-    refuseSeveralSeries(file, header, sample, { timestamp, value, hour });
+    const note = refuseSeveralSeries(file, header, sample, { timestamp, value, hour });
+    if (note) notes.push(note);
   }
   return { timestamp, value, hour, series, notes };
 }
@@ -250,35 +251,41 @@ export class SeveralSeriesError extends UserError {
 /**
  * A long-format file (`timestamp,service,rps`) read as one series would be planned as the mean of
  * its series. It shows in the sample as timestamps that repeat with different values, once per
- * value of a text column: refuse it and say how to plan each series.
+ * value of a text column: refuse it and say how to plan each series. Repeats with the same value
+ * may be one sample listed per label (the metro traffic export: one row per weather description)
+ * or series that happen to match: read as one, with a note that says how to split them.
  */
 function refuseSeveralSeries(
   file: string,
   header: string[],
   sample: string[][],
   chosen: { timestamp: number; value: number; hour?: number },
-): void {
+): string | undefined {
   const groups = new Map<string, string[][]>();
   for (const row of sample) {
     const key = `${row[chosen.timestamp] ?? ''} ${chosen.hour === undefined ? '' : (row[chosen.hour] ?? '')}`;
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
   const cell = (row: string[], i: number) => (row[i] ?? '').trim();
-  // Repeats whose values differ: several series, not one sample written twice.
-  const repeats = [...groups.values()].filter(
-    (rows) => rows.length > 1 && new Set(rows.map((r) => cell(r, chosen.value))).size > 1,
+  const repeated = [...groups.values()].filter((rows) => rows.length > 1);
+  const differing = repeated.filter(
+    (rows) => new Set(rows.map((r) => cell(r, chosen.value))).size > 1,
   );
-  if (repeats.length < 2) return;
+  const repeats = differing.length >= 2 ? differing : repeated;
+  if (repeats.length < 2) return undefined;
   const series = header.findIndex((_, i) => {
     if (i === chosen.timestamp || i === chosen.value || i === chosen.hour) return false;
     const cells = sample.map((r) => cell(r, i)).filter((c) => !isMissing(c));
     if (cells.length === 0 || cells.some(isNumeric)) return false;
     return repeats.every((rows) => new Set(rows.map((r) => cell(r, i))).size === rows.length);
   });
-  if (series < 0) return;
+  if (series < 0) return undefined;
   const names = [...new Set(sample.map((r) => cell(r, series)))];
   const shown = names.slice(0, 3).map(excerpt).join(', ') + (names.length > 3 ? ', …' : '');
   const flag = `--series-column ${/^[\w.-]+$/.test(header[series]) ? header[series] : `'${header[series].replace(/'/g, "'\\''")}'`}`;
+  if (repeats !== differing) {
+    return `repeated timestamps carry the same value under different names in column ${excerpt(header[series])} (${shown}): read as one series, the repeats merged; if those are separate series, plan them with ${flag}`;
+  }
   throw new SeveralSeriesError(
     `${file}: timestamps repeat once per value of column ${excerpt(header[series])} (${shown}): several series in one file (long format), which read as one would be their mean`,
     `\`headroom plan ${flag}\` plans each series as a service of its own (\`seriesColumn: ${header[series]}\` in a headroom.yaml); other commands read one: ${flag} --series NAME; or add --duplicates sum for their total`,
