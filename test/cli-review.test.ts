@@ -276,5 +276,28 @@ describe('headroom review', () => {
     );
     expect(json.figures.shortShare).toBeCloseTo(json.figures.shortIntervals / 48, 5);
     expect(run.code).toBe(json.figures.overBudget ? 6 : 0);
+    expect(run.stderr).not.toMatch(/same series/);
+
+    // The same load in another unit (per 1,000): named, not scored in silence.
+    const thousandths = join(work, 'later-k.csv');
+    await writeFile(
+      thousandths,
+      lines
+        .map((line, i) =>
+          i === 0 ? line : line.replace(/,([\d.]+)$/, (_, v) => `,${Number(v) / 1000}`),
+        )
+        .join('\n') + '\n',
+    );
+    const other = await runInProcess([
+      'review',
+      join(planDir, 'schedule.json'),
+      thousandths,
+      '--out-dir',
+      join(work, 'other'),
+    ]);
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr).toMatch(
+      /warning: the load peaks at [\d.]+, 1\/\d[\d,]* the peak of the history the plan learned from \([\d.,]+\): is it the same series, in the same unit\?/,
+    );
   });
 });

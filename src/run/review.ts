@@ -10,6 +10,7 @@ import { readScheduleDocument, type PlannedSchedule } from '../schedule/document
 import { ingestOptions, parseSettings, parseShare, type RawOptions } from '../settings/parse.js';
 import type { CapacitySettings, Warning } from '../types.js';
 import { formatDuration } from '../util/duration.js';
+import { formatReadable } from '../util/format.js';
 import { readTextFile } from '../util/files.js';
 import { loadHistory } from '../sources/load.js';
 import type { HistorySource } from '../sources/registry.js';
@@ -120,6 +121,28 @@ export function share(value: number): string {
 export type ReviewRun = Awaited<ReturnType<typeof runReview>>;
 export type ReviewBudget = ReturnType<typeof budgetOf>;
 
+/** How far the load's peak may be from the history's the plan learned from before it is named. */
+const SCALE_MISMATCH = 10;
+
+/**
+ * A load whose peak is 10 times the plan's history's or a tenth of it is probably another series
+ * or another unit (requests per minute against per second): the scores would say nothing.
+ */
+function scaleMismatch(planPeak: number | undefined, values: Float64Array): Warning | undefined {
+  if (!(typeof planPeak === 'number' && planPeak > 0)) return undefined;
+  let peak = -Infinity;
+  for (const v of values) if (v > peak) peak = v;
+  if (!(peak > 0)) return undefined;
+  const ratio = peak / planPeak;
+  if (ratio <= SCALE_MISMATCH && ratio >= 1 / SCALE_MISMATCH) return undefined;
+  const times = ratio > 1 ? `${formatReadable(ratio)}×` : `1/${formatReadable(1 / ratio)}`;
+  return {
+    code: 'scale-mismatch',
+    count: 1,
+    message: `the load peaks at ${formatReadable(peak)}, ${times} the peak of the history the plan learned from (${formatReadable(planPeak)}): is it the same series, in the same unit?`,
+  };
+}
+
 /** Everything `review` computes before it writes. */
 export async function runReview(
   scheduleFile: string,
@@ -162,6 +185,8 @@ export async function runReview(
       `the plan was made from the column '${planColumn}'; this review read '${ingested.valueColumn}' (set --value-column to change it)`,
     );
   }
+  const mismatch = scaleMismatch(doc.history?.peak, ingested.series.values);
+  if (mismatch) warnings.push(mismatch);
   if (ingested.series.stepMs !== schedule.stepMs) {
     notes.push(
       `scored at ${formatDuration(ingested.series.stepMs)} intervals (the plan's are ${formatDuration(schedule.stepMs)}), each against the servers scheduled at its start`,
