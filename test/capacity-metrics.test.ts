@@ -294,7 +294,7 @@ describe('--metric', () => {
         m('a', 'a.csv', { capacityPerServer: '1' }),
         m('b', 'b.csv', { capacityPerServer: '1', targetUtilization: '70' }),
       ],
-      message: /^metric 'b': target: expected a fraction in \(0, 1\], got '70'$/,
+      message: /^metric 'b': target: expected a fraction in \(0, 1\], as 0.7 or 70%, got '70'$/,
     },
     {
       name: 'an unknown aggregation',

@@ -38,6 +38,9 @@ export const horizon: Parse<number> = (value, flag) => {
 export const durationOrZero: Parse<number> = (value, flag) =>
   value === 0 ? 0 : zeroOrDurationText(String(value), flag);
 
+/** A number as people write it: 16, -2.5, .5, 1e3; not 0x10, 0b1 or an empty string. */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
+
 /** A number, checked: the error names the flag, what was expected and what was given. */
 export function checkedNumber(
   value: Given,
@@ -45,8 +48,8 @@ export function checkedNumber(
   check: (v: number) => boolean,
   expected: string,
 ): number {
-  const n = typeof value === 'number' ? value : Number(value);
-  if ((typeof value === 'string' && value.trim() === '') || !Number.isFinite(n) || !check(n)) {
+  const n = typeof value === 'number' ? value : DECIMAL.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(n) || !check(n)) {
     throw new UserError(`${flag}: expected ${expected}, got '${value}'`);
   }
   return n;
@@ -59,7 +62,17 @@ export const number =
     checkedNumber(value, flag, check, expected);
 
 export const positive = number((v) => v > 0, 'a positive number');
-export const fraction = number((v) => v > 0 && v <= 1, 'a fraction in (0, 1]');
+/** 0.7, or 70% as the same. */
+export const fraction: Parse<number> = (value, flag) => {
+  const percent = typeof value === 'string' && value.trim().endsWith('%');
+  const digits = percent ? (value as string).trim().slice(0, -1) : value;
+  const n = typeof digits === 'number' ? digits : DECIMAL.test(digits) ? Number(digits) : NaN;
+  const fractionOf = percent ? n / 100 : n;
+  if (!(fractionOf > 0 && fractionOf <= 1)) {
+    throw new UserError(`${flag}: expected a fraction in (0, 1], as 0.7 or 70%, got '${value}'`);
+  }
+  return fractionOf;
+};
 /** A whole number of at least `least`. */
 export const whole = (least: number) =>
   number((v) => Number.isInteger(v) && v >= least, `a whole number ≥ ${least}`);
@@ -69,8 +82,13 @@ export const share: Parse<number> = (value, flag) => {
   const trimmed = typeof value === 'number' ? undefined : value.trim();
   const percent = trimmed?.endsWith('%') ?? false;
   const digits = percent ? trimmed!.slice(0, -1) : trimmed;
-  const n = digits === undefined ? (value as number) : Number(digits) / (percent ? 100 : 1);
-  if (digits?.trim() === '' || !(n >= 0 && n <= 0.5)) {
+  const n =
+    digits === undefined
+      ? (value as number)
+      : DECIMAL.test(digits)
+        ? Number(digits) / (percent ? 100 : 1)
+        : NaN;
+  if (!(n >= 0 && n <= 0.5)) {
     throw new UserError(`${flag}: expected a share from 0 to 50%, as 1% or 0.01, got '${value}'`);
   }
   return n;

@@ -345,7 +345,7 @@ export const SETTINGS = {
   },
   targetUtilization: {
     flag: '--target-utilization <fraction>',
-    help: 'plan servers to run at this utilisation',
+    help: 'plan servers to run at this utilisation (0.7 or 70%)',
     group: 'capacity',
     parse: kind.fraction,
     default: String(d.targetUtilization),
