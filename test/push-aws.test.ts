@@ -121,6 +121,17 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
     expect(fake.calls('BatchPutScheduledUpdateGroupAction')).toHaveLength(puts);
   }, 30_000);
 
+  it('takes --dry-run as the default it is, and refuses it beside --apply', async () => {
+    const plain = await push(['--schedule', schedule]);
+    const dry = await push(['--schedule', schedule, '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toBe(plain.stdout);
+    const both = await push(['--schedule', schedule, '--dry-run', '--apply']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--dry-run and --apply exclude each other/);
+    expect(fake.calls('BatchPutScheduledUpdateGroupAction')).toHaveLength(0);
+  });
+
   it('updates only what changed and leaves foreign actions alone', async () => {
     const group = fake.groups.get('web')!;
     group.actions.set('nightly-batch', {

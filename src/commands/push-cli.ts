@@ -57,10 +57,18 @@ function registerTarget(push: Command, run: Runner, target: PushTargetDefinition
     command.addOption(option);
     if (flag.flag.startsWith('--config ')) command.addOption(allowOutsideConfigDirOption());
   }
+  // A dry run is what every push does without --apply; scripts that say so are not refused.
+  command.addOption(new Option('--dry-run', 'the default: show the change, make none').hideHelp());
   command
     .option('--json', 'print the result as JSON')
     .addHelpText('after', target.epilogue)
     .action((csv: string | undefined, options: PushOptions, cmd: Command) => {
+      if (options.dryRun && options.apply) {
+        throw new UserError(
+          '--dry-run and --apply exclude each other',
+          'drop --apply to only see the change (a dry run is the default)',
+        );
+      }
       const context: PushContext = {
         now: () => Date.now(),
         stepSummary: process.env.GITHUB_STEP_SUMMARY,

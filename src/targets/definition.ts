@@ -73,6 +73,8 @@ export interface PushOptions extends ScheduleSourceOptions {
   config?: string;
   allowOutsideConfigDir?: boolean;
   apply?: boolean;
+  /** Accepted and ignored: without --apply every push is a dry run. */
+  dryRun?: boolean;
   json?: boolean;
 }
 
