@@ -26,10 +26,14 @@ const code = (text: string) => `\`${cell(text)}\``;
 /** Help texts as sentences in a table: ending with one full stop. */
 const sentence = (text: string) => cell(/[.!?]$/.test(text) ? text : `${text}.`);
 
-const SETTING_FLAGS = new Set(Object.values(SETTINGS).map((s) => (s.flag as string).split(' ')[0]));
+// A command's option is a setting when it is the table's flag, argument and help alike: `generate
+// --start <date>` is its own flag, not the setting `--start <time>`.
+const settingKey = (flags: string, help: string) => `${flags}\n${help}`;
+const optionKey = (o: Option) => settingKey(o.flags, o.description);
+const SETTING_FLAGS = new Set(Object.values(SETTINGS).map((s) => settingKey(s.flag, s.help)));
 const GROUP_OF_FLAG = new Map(
   (Object.keys(GROUPS) as Group[]).flatMap((group) =>
-    settingsOf(group).map(([, s]) => [s.flag.split(' ')[0], group] as const),
+    settingsOf(group).map(([, s]) => [settingKey(s.flag, s.help), group] as const),
   ),
 );
 
@@ -75,9 +79,9 @@ export function commandsReference(program: Command): string {
       for (const a of args) lines.push(`| ${code(a.name())} | ${cell(a.description)} |`);
     }
     const groups = [
-      ...new Set(command.options.map((o) => GROUP_OF_FLAG.get(o.long ?? '')).filter((g) => g)),
+      ...new Set(command.options.map((o) => GROUP_OF_FLAG.get(optionKey(o))).filter((g) => g)),
     ] as Group[];
-    const own = command.options.filter((o) => !SETTING_FLAGS.has(o.long ?? ''));
+    const own = command.options.filter((o) => !o.hidden && !SETTING_FLAGS.has(optionKey(o)));
     if (own.length > 0) {
       lines.push('', '| flag | default | what it does |', '| --- | --- | --- |');
       for (const o of own) {
