@@ -17,7 +17,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CAPACITY } from '../src/capacity/servers.js';
+import { DEFAULT_CAPACITY, describePlanRule } from '../src/capacity/servers.js';
 import { quantileSorted } from '../src/evaluate/quantile.js';
 import { FIRST_DESIGN_BEHAVIOR } from '../src/simulate/behavior.js';
 import { DEFAULT_TOLERANCE } from '../src/simulate/defaults.js';
@@ -133,7 +133,7 @@ async function run(jsonFile: string | undefined): Promise<void> {
   ];
   const lines = [
     `Under-provisioned hours: minutes in which demand exceeded what the warm servers serve at 100%, in hours (scored hours only: hours missing from the data are replayed, not scored).`,
-    `Replay: the last ${WINDOWS} windows of each series (${WEEK_H} h, or 48 h with under ${LONG_SERIES_H / WEEK_H} weeks of history), each planned from at most 8 weeks before it with headroom's default (auto, balanced rule: forecast at 70% and its 0.9 quantile at 100%); demand spread over 1-minute ticks keeping each hour's mean.`,
+    `Replay: the last ${WINDOWS} windows of each series (${WEEK_H} h, or 48 h with under ${LONG_SERIES_H / WEEK_H} weeks of history), each planned from at most 8 weeks before it with headroom's default (auto, ${describePlanRule({ ...DEFAULT_CAPACITY, targetUtilization: SETTINGS.targetUtilization }, 0.9)}); demand spread over 1-minute ticks keeping each hour's mean.`,
     `Servers: capacity per server = p99 of the history before the first window / ${SERVERS_PER_P99}; target utilisation ${SETTINGS.targetUtilization}; at least 1 server; warm-up ${SETTINGS.warmupMs / MINUTE_MS} min; schedule scale-ups ${SETTINGS.leadMs / MINUTE_MS} min early, dips under 2 h filled (as push shapes it).`,
     `HPA: ${POLICY_LABELS.hpa} at ${SETTINGS.targetUtilization * 100}% with tolerance ${DEFAULT_TOLERANCE}, up at once by 50% or 5 pods a minute, down after 300 s by 10% a minute; utilisation capped at 100% (CPU); warming servers count at 0% on a scale-up.`,
     `Predictive + reactive: the same HPA with the schedule as its minimum. "On point plan": the schedule planned with --plan-on point (the forecast at 70%, no quantile).`,
