@@ -3,7 +3,8 @@ import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { SETTINGS, type Setting } from '../src/settings/table.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ANY_AGE, DATA, ELB, headroom, ROOT } from './helpers/cli.js';
 import { runInProcess } from './helpers/in-process.js';
@@ -156,6 +157,13 @@ describe('fleet runs from headroom.yaml', () => {
     expect(config).toMatch(/data: bikes\.csv/);
     expect(config).toMatch(/timestampColumn: dteday\n\s+hourColumn: hr\n\s+valueColumn: cnt/);
     expect(config).toMatch(/# push:/);
+    // What it sets under defaults: is what headroom does anyway, so the file changes nothing.
+    const defaults = (parse(config) as { defaults: Record<string, unknown> }).defaults;
+    expect(Object.keys(defaults)).toContain('risk');
+    for (const [key, value] of Object.entries(defaults)) {
+      if (key === 'timezone') continue;
+      expect(String(value), key).toBe((SETTINGS[key as keyof typeof SETTINGS] as Setting).default);
+    }
     const plan = await runInProcess(['plan', '--quiet'], { cwd: here });
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toMatch(/1 service\(s\), 1 planned, 0 failed/);

@@ -6,6 +6,8 @@ import { loadSeries, type Ingested } from '../ingest/index.js';
 import { readRecords } from '../ingest/read-csv.js';
 import { writeFilesAtomically } from '../report/atomic.js';
 import { formatDuration, HOUR_MS } from '../util/duration.js';
+import { MODEL_NAMES } from '../models/registry.js';
+import { SETTINGS } from '../settings/table.js';
 import { ingestOptions, parseSettings, type RawOptions } from '../settings/parse.js';
 import type { CommandOutput } from './output.js';
 
@@ -45,18 +47,18 @@ reports: reports
 
 defaults:
   timezone: ${input.timezone} # zone of naive timestamps, and of daily/weekly shapes and reports
-  interval: 1h # plan in steps of this size
-  horizon: 7d # how far ahead to plan
-  trainWindow: 8w # learn from at most this much recent history
-  model: auto # or ensemble, ridge, mstl, seasonal-naive, linear
-  quantile: 0.9 # upper planning quantile of demand
-  targetUtilization: 0.7 # servers run at this utilisation on the forecast
-  peakUtilization: 1 # …and at most this busy if demand reaches the quantile
-  minServers: 2
-  # maxServers: 40
+  interval: ${SETTINGS.interval.default} # plan in steps of this size
+  horizon: ${SETTINGS.horizon.default} # how far ahead to plan
+  trainWindow: ${SETTINGS.trainWindow.default} # learn from at most this much recent history
+  model: ${SETTINGS.model.default} # or ${MODEL_NAMES.join(', ')}
+  risk: ${SETTINGS.risk.default} # the share of hours demand may exceed 100% of the planned capacity
+  targetUtilization: ${SETTINGS.targetUtilization.default} # servers run at this utilisation on the forecast
+  # minServers: ${SETTINGS.minServers.default} # never plan fewer (2 keeps a spare)
+  # maxServers: 40 # never plan more (default: no limit)
   # holidays: US # public holidays of a country or region (US, US-NY, DE-BY, GB-ENG…)
-  # leadTime: 5m # start scale-ups this early (plan shapes the schedule push applies)
-  # minHold: 2h # fill dips shorter than this (plan)
+  # leadTime: ${SETTINGS.leadTime.default} # start scale-ups this early (plan shapes the schedule push applies)
+  # minHold: ${SETTINGS.minHold.default} # fill dips shorter than this (plan)
+  # docs/config.md lists every other key (planOn, quantile, maxChanges, fillGaps, …)
 
 services:
   - name: ${input.name}
