@@ -168,6 +168,18 @@ describe('the scratch folder goes on every way out', () => {
       const run = await done;
       expect(run.code).toBe(code);
       expect(run.stderr).toMatch(new RegExp(`${signal}: stopped`));
+      // It says which reports are new: some services were written, the index was not.
+      const [, done2, total] =
+        /at least (\d+) of (\d+) service\(s\) had new reports in .*out; the others, index\.html and summary\.md are still the previous run's/.exec(
+          run.stderr,
+        ) ?? [];
+      expect(Number(total)).toBe(40);
+      expect(Number(done2)).toBeGreaterThanOrEqual(1);
+      // A worker may have written one or two more (it holds two services) before the signal.
+      const written = readdirSync(join(dir, 'out')).filter((n) => n.startsWith('f-')).length;
+      expect(written).toBeGreaterThanOrEqual(Number(done2));
+      expect(written).toBeLessThanOrEqual(Number(done2) + 2);
+      expect(readdirSync(join(dir, 'out'))).not.toContain('index.html');
       expect(scratchLeft(dir)).toEqual([]);
     },
     60_000,

@@ -305,30 +305,47 @@ async function planServices(
   }
   const maxSeries =
     options.maxSeries === undefined ? undefined : wholeNumber(options.maxSeries, '--max-series', 1);
-  return withScratchFolders('headroom-series-', async (scratch) => {
-    const services = await servicesOf(scratch);
-    const tasks = await tasksFor(services, options, explicit, reports, scratch, maxSeries);
-    const chosen = shard
-      ? tasksOfShard(tasks, shard)
-      : tasks.map((task, position) => ({ task, position }));
-    const progress = progressReporter(chosen.length, Boolean(options.quiet || options.json));
-    const outcomes = await runFleet(
-      chosen.map((c) => c.task),
-      { workers, onDone: progress.done },
-    );
-    progress.stop();
-    const failed = outcomes.filter((o) => !o.ok);
-    const common = {
-      notes: failed.map((o) => `${o.name} failed: ${o.error}`),
-      warnings: staleServices(outcomes),
-      ...(failed.length > 0 && { exitCode: EXIT.someFailed }),
-    };
-    const overview =
-      outcomes.length === 0 ? [] : ['', table(FLEET_COLUMNS, fleetRows(outcomes)), ''];
+  // Each service's reports are written as it finishes: stopped halfway, the folder holds some new.
+  let planned: { done: number; total: number } | undefined;
+  const leftBehind = () =>
+    planned && planned.done < planned.total
+      ? `at least ${planned.done} of ${planned.total} service(s) had new reports in ${reports}; the others, index.html and summary.md are still the previous run's (plan again to finish)`
+      : undefined;
+  return withScratchFolders(
+    'headroom-series-',
+    async (scratch) => {
+      const services = await servicesOf(scratch);
+      const tasks = await tasksFor(services, options, explicit, reports, scratch, maxSeries);
+      const chosen = shard
+        ? tasksOfShard(tasks, shard)
+        : tasks.map((task, position) => ({ task, position }));
+      const progress = progressReporter(chosen.length, Boolean(options.quiet || options.json));
+      planned = { done: 0, total: chosen.length };
+      const outcomes = await runFleet(
+        chosen.map((c) => c.task),
+        {
+          workers,
+          onDone: (outcome, done) => {
+            if (outcome.ok) planned!.done++;
+            progress.done(outcome, done);
+          },
+        },
+      );
+      progress.stop();
+      const failed = outcomes.filter((o) => !o.ok);
+      const common = {
+        notes: failed.map((o) => `${o.name} failed: ${o.error}`),
+        warnings: staleServices(outcomes),
+        ...(failed.length > 0 && { exitCode: EXIT.someFailed }),
+      };
+      const overview =
+        outcomes.length === 0 ? [] : ['', table(FLEET_COLUMNS, fleetRows(outcomes)), ''];
 
-    const run: FleetRun = { label, tasks, outcomes, failed, reports, overview, common };
-    return shard ? writeShardPart(run, shard, chosen) : writeFleetIndex(run);
-  });
+      const run: FleetRun = { label, tasks, outcomes, failed, reports, overview, common };
+      return shard ? writeShardPart(run, shard, chosen) : writeFleetIndex(run);
+    },
+    leftBehind,
+  );
 }
 
 /**
@@ -345,7 +362,7 @@ function staleServices(outcomes: ServiceOutcome[]): Warning[] {
     {
       code: 'stale-history',
       count: stale.length,
-      message: `${stale.length} service(s) planned from a history older than --max-staleness, which \`push\` refuses: ${named}`,
+      message: `${stale.length} service(s) planned from a history older than --max-staleness (or ending in the future), which \`push\` refuses: ${named}`,
     },
   ];
 }

@@ -8,11 +8,13 @@ import { exitCodeFor, type StopSignal } from './interrupt.js';
 /**
  * Runs `work` with a maker of scratch folders (in the system's temporary folder) that are removed
  * however it ends: when it returns or throws, and on SIGINT or SIGTERM, which then exit at once
- * with 130 or 143, as Node's default would, but without leaving the folders behind.
+ * with 130 or 143, as Node's default would, but without leaving the folders behind. `leftBehind`
+ * says what the work had done by then, for the line printed on the way out.
  */
 export async function withScratchFolders<T>(
   prefix: string,
   work: (make: () => Promise<string>) => Promise<T>,
+  leftBehind?: () => string | undefined,
 ): Promise<T> {
   const dirs: string[] = [];
   const removeNow = () => {
@@ -27,7 +29,8 @@ export async function withScratchFolders<T>(
   const onSignal = (signal: StopSignal) => {
     removeNow();
     try {
-      writeSync(2, `\n${signal}: stopped; scratch files removed\n`);
+      const done = leftBehind?.();
+      writeSync(2, `\n${signal}: stopped; scratch files removed${done ? `; ${done}` : ''}\n`);
     } catch {
       // stderr closed
     }
