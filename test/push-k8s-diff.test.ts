@@ -62,6 +62,14 @@ function dryRunBodies(): { kind: string; metadata: { name: string } }[] {
   });
 }
 
+/** `push k8s` of every service in the example config. */
+const PUSH_EXAMPLE_FLEET = [
+  'push',
+  'k8s',
+  '--config',
+  'examples/k8s.yaml',
+  '--allow-outside-config-dir',
+];
 describe('push k8s --diff', () => {
   it('on an empty cluster: every object to create, each sent as a dry run, nothing stored', async () => {
     fake.cronJobs = ['web-floor-weekdays-0755'];
@@ -245,16 +253,7 @@ describe('push k8s --diff', () => {
   });
 
   it('push k8s --config --diff: each service compared with the cluster, nothing stored', async () => {
-    const run = await headroom([
-      'push',
-      'k8s',
-      '--config',
-      'examples/k8s.yaml',
-      '--allow-outside-config-dir',
-      '--diff',
-      '--json',
-      ...ANY_AGE,
-    ]);
+    const run = await headroom([...PUSH_EXAMPLE_FLEET, '--diff', '--json', ...ANY_AGE]);
     expect(run.code, run.stderr).toBe(0);
     const { services } = JSON.parse(run.stdout);
     const diffs = services.map(
@@ -271,15 +270,7 @@ describe('push k8s --diff', () => {
   }, 60_000);
 
   it('push k8s --config --exit-code without --diff: one usage error, before any service', async () => {
-    const run = await headroom([
-      'push',
-      'k8s',
-      '--config',
-      'examples/k8s.yaml',
-      '--allow-outside-config-dir',
-      '--exit-code',
-      ...ANY_AGE,
-    ]);
+    const run = await headroom([...PUSH_EXAMPLE_FLEET, '--exit-code', ...ANY_AGE]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--exit-code needs --diff or --apply');
     expect(run.stdout).not.toMatch(/FAILED|== /);
