@@ -398,7 +398,7 @@ describe('plan: a warning for a stale history', () => {
     ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(
-      /warning: 1 service\(s\) planned from a history older than --max-staleness, which `push` refuses: old\n/,
+      /warning: 1 service\(s\) planned from a history older than --max-staleness \(or ending in the future\), which `push` refuses: old\n/,
     );
     const old = await readFile(join(dir, 'reports', 'old', 'summary.md'), 'utf8');
     expect(old).toMatch(/last timestamp is 2024-02-04 23:00 UTC/);
