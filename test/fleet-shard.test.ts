@@ -182,6 +182,25 @@ describe('--shard i/n and report --merge', () => {
     expect(nothing.stderr).toMatch(/whole: no fleet-part-\*\.json files in this folder/);
   }, 30_000);
 
+  it('refuses shards planned with other settings, naming the service and the setting', async () => {
+    const other = await runInProcess(
+      ['plan', '--shard', '2/2', '--risk', '5%', '--out-dir', 'riskier', '-q'],
+      { cwd: dir },
+    );
+    expect(other.code, other.stderr).toBe(0);
+    const riskier = JSON.parse(await read('riskier', 'fleet-part-2-of-2.json'));
+    expect(riskier.settings.elb.risk).toBe('5%');
+    expect(riskier.settings.elb.capacityPerServer).toBe('100');
+    const merged = await runInProcess(
+      ['report', '--merge', 'out/fleet-part-1-of-2.json', 'riskier/fleet-part-2-of-2.json'],
+      { cwd: dir },
+    );
+    expect(merged.code).toBe(2);
+    expect(merged.stderr).toMatch(
+      /riskier\/fleet-part-2-of-2\.json: service 'broken' was planned with risk 5%, in out\/fleet-part-1-of-2\.json with 1% \(the config or the flags changed between shards\)/,
+    );
+  }, 30_000);
+
   it('a missing chart folder is a warning; the service is reported without its charts', async () => {
     await mkdir(join(dir, 'moved'));
     for (const i of [1, 2]) {

@@ -8,6 +8,7 @@ import { withMaskedExcerpts } from '../util/excerpt.js';
 import { runFleet, type ServiceOutcome, type ServiceTask } from '../fleet/run.js';
 import {
   fleetFingerprint,
+  planningSettings,
   PART_FORMAT,
   parseShard,
   type Shard,
@@ -392,6 +393,9 @@ async function writeShardPart(
     total: tasks.length,
     fleet: fleetFingerprint(tasks.map((t) => t.name)),
     services: outcomes.map((o) => o.name),
+    settings: Object.fromEntries(
+      tasks.map((t) => [t.name, planningSettings(t.options as unknown as Record<string, unknown>)]),
+    ),
     generatedAt: new Date().toISOString(),
     outcomes: outcomes.map((o, k) => partOutcome(o, chosen[k].position, reports)),
   };

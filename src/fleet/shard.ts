@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { settingsOf } from '../settings/table.js';
 import { InputError, UserError } from '../errors.js';
 import type { PlanJson } from '../report/fleet.js';
 
@@ -64,6 +65,45 @@ export function fleetFingerprint(names: readonly string[]): string {
   return `sha256:${hash.digest('hex').slice(0, 16)}`;
 }
 
+/**
+ * The settings that decide a service's numbers (capacity, model, shaping, zone and interval; not
+ * paths, which differ between checkouts), as text: two shards of one run hold the same.
+ */
+export const PLANNING_KEYS = [
+  ...settingsOf('capacity'),
+  ...settingsOf('schedule'),
+  ...settingsOf('model'),
+  ...settingsOf('ingest'),
+]
+  .map(([key]) => key)
+  .filter((key) => !['modelFile', 'events', 'series', 'seriesColumn'].includes(key));
+
+/** A service's planning settings as the part file keeps them. */
+export function planningSettings(options: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    PLANNING_KEYS.filter((key) => options[key] !== undefined).map((key) => [
+      key,
+      String(options[key]),
+    ]),
+  );
+}
+
+/** The first service and setting two parts disagree on; parts from before settings were kept pass. */
+function settingsDiffer(
+  a: FleetPart['settings'],
+  b: FleetPart['settings'],
+): { service: string; key: string; here?: string; there?: string } | undefined {
+  if (!a || !b) return undefined;
+  for (const service of Object.keys(a).sort(byName)) {
+    const here = a[service];
+    const there = b[service] ?? {};
+    for (const key of new Set([...Object.keys(here), ...Object.keys(there)])) {
+      if (here[key] !== there[key]) return { service, key, here: here[key], there: there[key] };
+    }
+  }
+  return undefined;
+}
+
 /** One planned service in a part file: what the report needs of it, as the worker returned it. */
 export interface PartOutcome {
   name: string;
@@ -89,6 +129,8 @@ export interface FleetPart {
   fleet: string;
   /** The names in this shard, in shard order. */
   services: string[];
+  /** Every service's planning settings (not only this shard's): shards of one run agree. */
+  settings?: Record<string, Record<string, string>>;
   generatedAt: string;
   outcomes: PartOutcome[];
 }
@@ -147,6 +189,7 @@ const partSchema = z.object({
   total: count,
   fleet: z.string(),
   services: z.array(z.string()),
+  settings: z.record(z.string(), z.record(z.string(), z.string())).optional(),
   generatedAt: z.string(),
   outcomes: z.array(
     z.object({
@@ -255,6 +298,14 @@ export function mergeParts(parts: readonly LoadedPart[], allowMissing: boolean):
       throw mismatch(
         file,
         `its fleet's services are not those of ${first.file} (the config changed between shards?)`,
+      );
+    }
+    const differs = settingsDiffer(part.settings, first.part.settings);
+    if (differs) {
+      const { service, key, here, there } = differs;
+      throw mismatch(
+        file,
+        `service '${service}' was planned with ${key} ${here ?? '(unset)'}, in ${first.file} with ${there ?? '(unset)'} (the config or the flags changed between shards)`,
       );
     }
     const twice = byShard.get(part.shard.index);
