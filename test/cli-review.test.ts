@@ -228,6 +228,57 @@ describe('headroom review', () => {
     await expect(readdir(join(work, 'empty'))).rejects.toThrow();
   });
 
+  it('a plan of several metrics is reviewed as the metric the load is (--metric-name)', async () => {
+    const later = join(work, 'metrics-later.csv');
+    const history = join(work, 'metrics-history.csv');
+    expect((await runInProcess(['generate', '--days', '23', '--out', later])).code).toBe(0);
+    const lines = (await readFile(later, 'utf8')).trim().split('\n');
+    await writeFile(history, lines.slice(0, 1 + 21 * 24).join('\n') + '\n');
+    const planDir = join(work, 'metrics-plan');
+    const plan = await runInProcess([
+      'plan',
+      '--metric',
+      `requests=${history},capacity=100`,
+      '--metric',
+      `cpu=${history},capacity=50`,
+      '--horizon',
+      '2d',
+      '--no-charts',
+      '--out-dir',
+      planDir,
+    ]);
+    expect(plan.code, plan.stderr).toBe(0);
+    const schedule = join(planDir, 'schedule.json');
+    const reviewAs = (...extra: string[]) =>
+      runInProcess([
+        'review',
+        schedule,
+        later,
+        '--out-dir',
+        join(work, 'metrics-review'),
+        ...extra,
+      ]);
+
+    const unsaid = await reviewAs();
+    expect(unsaid.code).toBe(2);
+    expect(unsaid.stderr).toMatch(/plans 2 metrics \(requests, cpu\).*say which this load is/);
+    expect(unsaid.stderr).toMatch(/hint: add --metric-name requests \(or cpu\)/);
+
+    const capacities = [];
+    for (const name of ['requests', 'cpu']) {
+      const run = await reviewAs('--metric-name', name, '--json');
+      expect(run.code === 0 || run.code === 6, run.stderr).toBe(true);
+      const json = JSON.parse(run.stdout);
+      capacities.push(json.schedule.capacity.capacityPerServer);
+      for (const hour of json.worst) expect(hour.capacity).toBe(hour.servers * capacities.at(-1));
+    }
+    expect(capacities).toEqual([100, 50]);
+
+    const unknown = await reviewAs('--metric-name', 'memory');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--metric-name memory: .* plans requests, cpu/);
+  });
+
   it('reviews a schedule the real `headroom plan` wrote, against the days after its history', async () => {
     const history = join(work, 'history.csv');
     const later = join(work, 'later.csv');

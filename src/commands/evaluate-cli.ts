@@ -225,6 +225,10 @@ export function registerReview(program: Command, run: Runner): void {
       '--fail-over-budget',
       `exit with code ${EXIT.overBudget} when the share of hours above 100% is over the budget`,
     )
+    .option(
+      '--metric-name <name>',
+      'with a plan of several metrics: the one this load is, scored at its capacity per server',
+    )
     .option('--out-dir <dir>', 'where to write review.png and review.md', 'reports')
     .option('--unit <label>', 'unit of the load for the chart, e.g. "requests/s"')
     .option('--json', 'print every figure as JSON')

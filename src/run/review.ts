@@ -34,6 +34,8 @@ export interface ReviewOptions extends Pick<RawOptions, IngestFlags> {
   budget?: string;
   /** Exit with EXIT.overBudget when the realised short share is above the budget. */
   failOverBudget?: boolean;
+  /** With a plan of several metrics: the one the load is. */
+  metricName?: string;
   outDir: string;
   unit?: string;
   json?: boolean;
@@ -100,6 +102,55 @@ function planSettings(planned: PlannedSchedule): CapacitySettings {
   return settings;
 }
 
+/**
+ * A plan of several metrics sizes each hour for the metric that needs most servers; a load is one
+ * of them, scored at that metric's capacity per server and target. `--metric-name` says which.
+ */
+function chosenMetric(planned: PlannedSchedule, name: string | undefined) {
+  const metrics = planned.document.metrics;
+  if (!metrics || metrics.length === 0) {
+    if (name !== undefined) {
+      throw new UserError(
+        `--metric-name ${name}: ${planned.origin} plans one load, not several metrics`,
+        'drop --metric-name',
+      );
+    }
+    return undefined;
+  }
+  const names = metrics.map((m) => m.name);
+  if (name === undefined) {
+    throw new UserError(
+      `${planned.origin} plans ${metrics.length} metrics (${names.join(', ')}), each with its own capacity per server: say which this load is`,
+      `add --metric-name ${names[0]} (or ${names.slice(1).join(', ')})`,
+    );
+  }
+  const metric = metrics.find((m) => m.name === name);
+  if (!metric) {
+    throw new UserError(
+      `--metric-name ${name}: ${planned.origin} plans ${names.join(', ')}`,
+      `give one of them`,
+    );
+  }
+  const numberIn = (key: string, ok: (v: number) => boolean): number => {
+    const value = metric[key];
+    if (typeof value === 'number' && ok(value)) return value;
+    throw new UserError(
+      `${planned.origin}: metric '${name}' has no valid "${key}" (found ${JSON.stringify(value) ?? 'nothing'})`,
+      SCHEDULE_HINT,
+    );
+  };
+  return {
+    capacity: {
+      capacityPerServer: numberIn('capacityPerServer', (v) => v > 0),
+      targetUtilization: numberIn('targetUtilization', (v) => v > 0 && v <= 1),
+    },
+    expectedShortShare:
+      typeof metric.expectedShortShare === 'number' ? metric.expectedShortShare : undefined,
+    historyPeak: metric.historyPeak,
+    valueColumn: typeof metric.valueColumn === 'string' ? metric.valueColumn : undefined,
+  };
+}
+
 /** The budget the review holds the plan to, and where it came from. */
 function budgetOf(
   options: ReviewOptions,
@@ -150,7 +201,8 @@ export async function runReview(
   options: ReviewOptions,
 ) {
   const planned = await readSchedule(scheduleFile);
-  const settings = planSettings(planned);
+  const metric = chosenMetric(planned, options.metricName);
+  const settings = { ...planSettings(planned), ...metric?.capacity };
   const { schedule } = planned;
   const zone = planned.timezone;
   const doc = planned.document;
@@ -166,7 +218,7 @@ export async function runReview(
   const warnings: Warning[] = [...ingested.warnings];
   const notes = [...ingested.notes];
 
-  const expected = doc.summary?.expectedShortShare;
+  const expected = metric ? metric.expectedShortShare : doc.summary?.expectedShortShare;
   const expectedShortShare = typeof expected === 'number' ? expected : undefined;
   const budget = budgetOf(options, settings, expectedShortShare);
   const review = reviewSchedule({
@@ -179,13 +231,16 @@ export async function runReview(
     file: ingested.file,
   });
 
-  const planColumn = doc.source?.valueColumn;
+  const planColumn = metric ? metric.valueColumn : doc.source?.valueColumn;
   if (typeof planColumn === 'string' && planColumn !== ingested.valueColumn) {
     notes.push(
       `the plan was made from the column '${planColumn}'; this review read '${ingested.valueColumn}' (set --value-column to change it)`,
     );
   }
-  const mismatch = scaleMismatch(doc.history?.peak, ingested.series.values);
+  const mismatch = scaleMismatch(
+    metric ? metric.historyPeak : doc.history?.peak,
+    ingested.series.values,
+  );
   if (mismatch) warnings.push(mismatch);
   if (ingested.series.stepMs !== schedule.stepMs) {
     notes.push(
