@@ -5,6 +5,8 @@ import { writePlan } from '../report/plan-report.js';
 import { capacityRule, metricsRiskLine, riskLine } from '../report/summary.js';
 import { formatReadable } from '../report/tables.js';
 import { runPlan, type PlanOptions, type PlanRun } from '../run/plan.js';
+import type { Forecasted } from '../run/forecast.js';
+import type { Series } from '../types.js';
 import { formatDuration, HOUR_MS } from '../util/duration.js';
 import { formatShort } from '../util/time.js';
 import { table, type CommandOutput } from './output.js';
@@ -48,7 +50,7 @@ export async function planCommand(
   const head = run.metrics
     ? metricsHead(run)
     : [
-        `${ingested.file}: ${ingested.rows} rows of '${ingested.valueColumn}' → ${ingested.series.values.length} × ${formatDuration(ingested.series.stepMs)}; learned from the last ${formatDuration(training.values.length * training.stepMs)}`,
+        `${ingested.file}: ${ingested.rows} rows of '${ingested.valueColumn}' → ${ingested.series.values.length} × ${formatDuration(ingested.series.stepMs)}; ${learnedFrom(forecasted, training)}`,
         modelLine(result),
         `servers for the ${describePlanRule(settings, forecast.quantile)}; band from ${forecast.intervalMethod}`,
         '',
@@ -108,6 +110,15 @@ export async function planCommand(
 }
 
 /** The lines above the table of a plan with several metrics: one per metric. */
+/** What the forecast learned from: the training window, or the saved model's own span. */
+function learnedFrom(forecasted: Forecasted, training: Series): string {
+  const { saved } = forecasted;
+  if (saved) {
+    return `forecast by the model in ${saved.path}, fitted on ${saved.trainedOn.start} → ${saved.trainedOn.end}`;
+  }
+  return `learned from the last ${formatDuration(training.values.length * training.stepMs)}`;
+}
+
 function metricsHead(run: PlanRun): string[] {
   const { runs } = run.metrics!;
   const { forecast } = run.forecasted.result;

@@ -12,7 +12,8 @@ import {
   type EventDay,
 } from '../features/events.js';
 import { readEventsCsv } from '../ingest/events-file.js';
-import { parseModelFile, unreadableModelFile } from '../models/model-file.js';
+import { parseModelFile, unreadableModelFile, type ModelFile } from '../models/model-file.js';
+import { savedModelFindings } from '../models/saved-model-checks.js';
 import { forecastSeries, forecastWithSaved, type ForecastResult } from '../pipeline.js';
 import {
   forecastRequest,
@@ -73,6 +74,8 @@ export interface Forecasted {
   result: ForecastResult;
   zone: string;
   calendar?: EventCalendar;
+  /** With --model-file: the file and what its model was fitted to. */
+  saved?: { path: string; trainedOn: ModelFile['trainedOn'] };
 }
 
 /** The shared first half of `forecast` and `plan`: read the CSV, then fit (or load) and forecast. */
@@ -109,7 +112,20 @@ export async function forecastHistory(ingested: History, s: Settings): Promise<F
     context: { zone: file.state.zone },
   });
   const calendar = (file.state.spec as { calendar?: EventCalendar } | undefined)?.calendar;
-  return { ingested, result, zone: ingest.timezone, calendar };
+  const findings = savedModelFindings(
+    s.modelFile,
+    file,
+    { series: ingested.series, valueColumn: ingested.valueColumn, zone: ingest.timezone },
+    result.forecast.point,
+  );
+  result.notes.push(...findings.notes);
+  return {
+    ingested: { ...ingested, warnings: [...ingested.warnings, ...findings.warnings] },
+    result,
+    zone: ingest.timezone,
+    calendar,
+    saved: { path: s.modelFile, trainedOn: file.trainedOn },
+  };
 }
 
 /**
