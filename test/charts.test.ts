@@ -6,6 +6,7 @@ import {
   PLAN_CHART_SIZE,
   renderForecastChart,
   renderPlanChart,
+  formatTick,
 } from '../src/report/charts.js';
 import type { CapacityPlan, CapacitySettings, Forecast, Series } from '../src/types.js';
 import { loadUnit } from '../src/util/format.js';
@@ -225,5 +226,18 @@ describe('the unit charts name the load in', () => {
     expect(loadUnit(undefined, 'passengers')).toBe('passengers');
     expect(loadUnit(undefined, 'value')).toBe('load');
     expect(loadUnit(undefined, ' Value ')).toBe('load');
+  });
+});
+
+describe('axis ticks', () => {
+  it.each([
+    [0, '0'],
+    [850, '850'],
+    [999_999, '999,999'],
+    [1_500_000, '1.5M'],
+    [25_000_000, '25M'],
+    [5_000_000_000, '5B'],
+  ])('%d reads %s: never wider than the axis', (value, text) => {
+    expect(formatTick(value)).toBe(text);
   });
 });

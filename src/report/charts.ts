@@ -202,9 +202,21 @@ export function bandLabel(quantile: number): string {
 }
 
 const NUMBER_FORMAT = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2 });
+const COMPACT_FORMAT = new Intl.NumberFormat(LOCALE, {
+  notation: 'compact',
+  maximumSignificantDigits: 3,
+});
 
 export function formatNumber(value: number): string {
   return NUMBER_FORMAT.format(value);
+}
+
+/**
+ * An axis tick: digits in full up to 999,999, then 1.5M, 2.5B, so that a tick never outgrows the
+ * axis (five billion in full is wider than the axis and was cut).
+ */
+export function formatTick(value: number): string {
+  return Math.abs(value) >= 1e6 ? COMPACT_FORMAT.format(value) : NUMBER_FORMAT.format(value);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -369,11 +381,13 @@ export function valueAxis(
   return {
     type: 'linear',
     beginAtZero: true,
+    // Room above the highest value: a flat series would otherwise run along the top frame.
+    grace: '5%',
     suggestedMax: extra.suggestedMax,
     ticks: {
       color: COLORS.text,
       precision: extra.integer ? 0 : undefined,
-      callback: (value) => (extra.unlabelledZero && value === 0 ? '' : formatNumber(Number(value))),
+      callback: (value) => (extra.unlabelledZero && value === 0 ? '' : formatTick(Number(value))),
     },
     grid: { color: COLORS.grid },
     border: { display: false },
