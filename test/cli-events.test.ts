@@ -37,6 +37,12 @@ describe('events and holidays', () => {
     expect(base.code).toBe(0);
     expect(lifted.code).toBe(0);
     expect(lifted.stderr).toContain('2014-04-26 launch: forecast × 2');
+    // A CI reader of summary.md sees why that day needs more servers.
+    const summary = await readFile(join(work, 'lifted', 'summary.md'), 'utf8');
+    expect(summary).toMatch(
+      /## Notes\n\n(- .*\n)*- 2014-04-26 launch: forecast × 2 \(the lift in --events\)\n/,
+    );
+    expect(await readFile(join(work, 'base', 'summary.md'), 'utf8')).not.toContain('launch');
     const read = async (dir: string) => readFile(join(work, dir, 'plan.csv'), 'utf8');
     const [before, after] = [await read('base'), await read('lifted')];
     const stamps = before

@@ -81,6 +81,7 @@ export async function writePlan(
         shaped: shaped.record,
         selection: result.selection?.reason,
         warnings,
+        notes,
         charts,
         ...(summaryMetrics && { metrics: summaryMetrics }),
       }),

@@ -34,6 +34,8 @@ export interface SummaryInput {
   /** Why `auto` chose the model, when it did. */
   selection?: string;
   warnings: Warning[];
+  /** What the run noted: events and holidays applied, a short history, columns it chose. */
+  notes?: string[];
   /** The chart files to link, or undefined when none were drawn (`--no-charts`). */
   charts: { forecast: string; plan: string } | undefined;
   /** With several metrics: each one's figures, and per step the one that binds. */
@@ -187,6 +189,9 @@ export function summaryMarkdown(input: SummaryInput): string {
   }
   if (input.warnings.length > 0) {
     lines.push('## Warnings', '', ...input.warnings.map((w) => `- ${markdownText(w.message)}`), '');
+  }
+  if (input.notes && input.notes.length > 0) {
+    lines.push('## Notes', '', ...input.notes.map((n) => `- ${markdownText(n)}`), '');
   }
   // A change led ahead of its step (--lead-time) binds as the step it leads into.
   const bindingAt = (t: number) =>
