@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   behaviorFrom,
+  behaviorFromText,
   FIRST_DESIGN_BEHAVIOR,
   KUBERNETES_DEFAULT,
   type HpaBehavior,
@@ -249,6 +250,29 @@ describe('hpaSync over time: a steady HPA whose load halves', () => {
 });
 
 describe('behaviour from a manifest', () => {
+  it('says which settings of a whole manifest the replay does not take, and the flags for them', () => {
+    const manifest = [
+      'apiVersion: autoscaling/v2',
+      'kind: HorizontalPodAutoscaler',
+      'spec:',
+      '  minReplicas: 6',
+      '  maxReplicas: 60',
+      '  metrics:',
+      '    - type: Resource',
+      '      resource: { name: cpu, target: { type: Utilization, averageUtilization: 50 } }',
+      '  behavior:',
+      '    scaleDown: { stabilizationWindowSeconds: 600 }',
+    ].join('\n');
+    const { behavior, note } = behaviorFromText(manifest, 'hpa.yaml');
+    expect(behavior.scaleDown.stabilizationWindowSeconds).toBe(600);
+    expect(note).toBe(
+      'hpa.yaml: only its spec.behavior is replayed; its minReplicas 6, maxReplicas 60, a cpu target of 50% are not (give --min-servers 6 --max-servers 60 --target-utilization 50% for them)',
+    );
+    expect(behaviorFromText('scaleDown: { stabilizationWindowSeconds: 600 }', 'b.yaml').note).toBe(
+      undefined,
+    );
+  });
+
   it('reads spec.behavior of a HorizontalPodAutoscaler and fills what it leaves out', () => {
     const behavior = behaviorFrom(
       {

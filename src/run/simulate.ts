@@ -172,13 +172,13 @@ async function replaySettings(options: Defaulted) {
   if (!CURRENT_POLICIES.includes(current)) {
     throw new UserError(`--current: expected hpa or step, got '${options.current}'`);
   }
-  const behavior = options.hpaBehavior
+  const given = options.hpaBehavior
     ? behaviorFromText(
         await readTextFile(options.hpaBehavior, 'the HPA behaviour'),
         options.hpaBehavior,
       )
-    : FIRST_DESIGN_BEHAVIOR;
-  const hpa = { tolerance, behavior };
+    : { behavior: FIRST_DESIGN_BEHAVIOR };
+  const hpa = { tolerance, behavior: given.behavior };
   return {
     typed,
     settings,
@@ -194,6 +194,7 @@ async function replaySettings(options: Defaulted) {
     step,
     database,
     current,
+    behaviorNote: given.note,
   };
 }
 
@@ -210,7 +211,7 @@ export async function runSimulate(
   const { series } = ingested;
   const zone = replay.ingest.timezone;
   const warnings: Warning[] = [...ingested.warnings];
-  const notes = [...ingested.notes];
+  const notes = [...ingested.notes, ...(replay.behaviorNote ? [replay.behaviorNote] : [])];
   if (series.stepMs % tickMs !== 0) {
     throw new UserError(
       `--tick ${formatDuration(tickMs)} does not divide the ${formatDuration(series.stepMs)} interval`,

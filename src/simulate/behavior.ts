@@ -154,14 +154,48 @@ export const KUBERNETES_DEFAULT: HpaBehavior = {
 
 /**
  * `behavior` from the text of a YAML or JSON file (e.g. `kubectl get hpa web -o yaml > hpa.yaml`);
- * `file` names it in errors.
+ * `file` names it in errors. A whole manifest's other settings are not the replay's: `note` says
+ * which of them it had, and the flags that set them.
  */
-export function behaviorFromText(text: string, file: string): HpaBehavior {
+export function behaviorFromText(
+  text: string,
+  file: string,
+): { behavior: HpaBehavior; note?: string } {
   let doc: unknown;
   try {
     doc = parse(text);
   } catch (error) {
     throw new UserError(`${file}: not valid YAML or JSON (${(error as Error).message})`);
   }
-  return behaviorFrom(doc, file);
+  return { behavior: behaviorFrom(doc, file), note: otherSettingsOf(doc, file) };
+}
+
+/** The manifest's replica bounds and utilisation target, which the replay takes from flags. */
+function otherSettingsOf(doc: unknown, file: string): string | undefined {
+  if (!isObject(doc) || !isObject(doc.spec)) return undefined;
+  const spec = doc.spec;
+  const found: string[] = [];
+  const flags: string[] = [];
+  if (typeof spec.minReplicas === 'number') {
+    found.push(`minReplicas ${spec.minReplicas}`);
+    flags.push(`--min-servers ${spec.minReplicas}`);
+  }
+  if (typeof spec.maxReplicas === 'number') {
+    found.push(`maxReplicas ${spec.maxReplicas}`);
+    flags.push(`--max-servers ${spec.maxReplicas}`);
+  }
+  const metrics = Array.isArray(spec.metrics) ? spec.metrics : [];
+  for (const metric of metrics) {
+    const target =
+      isObject(metric) && isObject(metric.resource) ? metric.resource.target : undefined;
+    if (isObject(target) && typeof target.averageUtilization === 'number') {
+      found.push(
+        `a ${String((metric as { resource: { name?: unknown } }).resource.name ?? 'resource')} target of ${target.averageUtilization}%`,
+      );
+      flags.push(`--target-utilization ${target.averageUtilization}%`);
+      break;
+    }
+  }
+  if (found.length === 0) return undefined;
+  return `${file}: only its spec.behavior is replayed; its ${found.join(', ')} are not (give ${flags.join(' ')} for them)`;
 }
