@@ -109,7 +109,6 @@ export async function planCommand(
   return { json, text, warnings, notes };
 }
 
-/** The lines above the table of a plan with several metrics: one per metric. */
 /** What the forecast learned from: the training window, or the saved model's own span. */
 function learnedFrom(forecasted: Forecasted, training: Series): string {
   const { saved } = forecasted;
@@ -119,6 +118,7 @@ function learnedFrom(forecasted: Forecasted, training: Series): string {
   return `learned from the last ${formatDuration(training.values.length * training.stepMs)}`;
 }
 
+/** The lines above the table of a plan with several metrics: one per metric. */
 function metricsHead(run: PlanRun): string[] {
   const { runs } = run.metrics!;
   const { forecast } = run.forecasted.result;

@@ -128,7 +128,7 @@ function chosenMetric(planned: PlannedSchedule, name: string | undefined) {
   if (!metric) {
     throw new UserError(
       `--metric-name ${name}: ${planned.origin} plans ${names.join(', ')}`,
-      `give one of them`,
+      'give one of them',
     );
   }
   const numberIn = (key: string, ok: (v: number) => boolean): number => {
