@@ -62,32 +62,32 @@ export const number =
     checkedNumber(value, flag, check, expected);
 
 export const positive = number((v) => v > 0, 'a positive number');
+
+/** A number, or a percentage of one ("70%" is 0.7); NaN for anything else. */
+function numberOrPercent(value: Given): number {
+  if (typeof value === 'number') return value;
+  const text = value.trim();
+  const percent = text.endsWith('%');
+  const digits = percent ? text.slice(0, -1) : text;
+  return DECIMAL.test(digits) ? Number(digits) / (percent ? 100 : 1) : NaN;
+}
+
 /** 0.7, or 70% as the same. */
 export const fraction: Parse<number> = (value, flag) => {
-  const percent = typeof value === 'string' && value.trim().endsWith('%');
-  const digits = percent ? (value as string).trim().slice(0, -1) : value;
-  const n = typeof digits === 'number' ? digits : DECIMAL.test(digits) ? Number(digits) : NaN;
-  const fractionOf = percent ? n / 100 : n;
-  if (!(fractionOf > 0 && fractionOf <= 1)) {
+  const n = numberOrPercent(value);
+  if (!(n > 0 && n <= 1)) {
     throw new UserError(`${flag}: expected a fraction in (0, 1], as 0.7 or 70%, got '${value}'`);
   }
-  return fractionOf;
+  return n;
 };
+
 /** A whole number of at least `least`. */
 export const whole = (least: number) =>
   number((v) => Number.isInteger(v) && v >= least, `a whole number ≥ ${least}`);
 
 /** "1%" or "0.01" (or the config's 0.01) → 0.01: a share from 0 to 50%. */
 export const share: Parse<number> = (value, flag) => {
-  const trimmed = typeof value === 'number' ? undefined : value.trim();
-  const percent = trimmed?.endsWith('%') ?? false;
-  const digits = percent ? trimmed!.slice(0, -1) : trimmed;
-  const n =
-    digits === undefined
-      ? (value as number)
-      : DECIMAL.test(digits)
-        ? Number(digits) / (percent ? 100 : 1)
-        : NaN;
+  const n = numberOrPercent(value);
   if (!(n >= 0 && n <= 0.5)) {
     throw new UserError(`${flag}: expected a share from 0 to 50%, as 1% or 0.01, got '${value}'`);
   }
