@@ -376,7 +376,13 @@ export function timeAxis(
 
 export function valueAxis(
   title: string,
-  extra: { integer?: boolean; suggestedMax?: number; unlabelledZero?: boolean } = {},
+  extra: {
+    integer?: boolean;
+    suggestedMax?: number;
+    unlabelledZero?: boolean;
+    /** Its top label would sit under the panel above it and read as that panel's. */
+    unlabelledTop?: boolean;
+  } = {},
 ): AxisOptions {
   return {
     type: 'linear',
@@ -387,7 +393,10 @@ export function valueAxis(
     ticks: {
       color: COLORS.text,
       precision: extra.integer ? 0 : undefined,
-      callback: (value) => (extra.unlabelledZero && value === 0 ? '' : formatTick(Number(value))),
+      callback: (value, index, ticks) =>
+        (extra.unlabelledZero && value === 0) || (extra.unlabelledTop && index === ticks.length - 1)
+          ? ''
+          : formatTick(Number(value)),
     },
     grid: { color: COLORS.grid },
     border: { display: false },
@@ -833,7 +842,11 @@ export function renderPlanChart(
       // Stacked axes are laid out from the bottom: the servers first, the load above them.
       [SERVERS_AXIS]: {
         // Room above the highest step sets the panels apart.
-        ...valueAxis('servers', { integer: true, suggestedMax: Math.ceil(maxServers * 1.15) + 1 }),
+        ...valueAxis('servers', {
+          integer: true,
+          suggestedMax: Math.ceil(maxServers * 1.15) + 1,
+          unlabelledTop: true,
+        }),
         stack: 'plan',
         stackWeight: PLAN_SERVERS_WEIGHT,
         afterFit: planYAxisWidth,
