@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import {
   dailyPeakPoints,
   FORECAST_CHART_SIZE,
+  heldAtStepStarts,
   PLAN_CHART_SIZE,
   renderForecastChart,
   renderPlanChart,
   formatTick,
 } from '../src/report/charts.js';
-import type { CapacityPlan, CapacitySettings, Forecast, Series } from '../src/types.js';
+import type { CapacityPlan, CapacitySettings, Forecast, Schedule, Series } from '../src/types.js';
 import { loadUnit } from '../src/util/format.js';
 
 const HOUR = 3_600_000;
@@ -239,5 +240,22 @@ describe('axis ticks', () => {
     [5_000_000_000, '5B'],
   ])('%d reads %s: never wider than the axis', (value, text) => {
     expect(formatTick(value)).toBe(text);
+  });
+});
+
+describe('the capacity in the plan chart is what the applied schedule holds', () => {
+  const H = 3_600_000;
+  const plan = { start: 0, stepMs: H, servers: Float64Array.from([3, 3, 5, 5, 2]) } as CapacityPlan;
+  const entry = (timestamp: number, capacity: number) =>
+    ({ timestamp, capacity, change: 0, action: 'scale_up' }) as Schedule['entries'][number];
+
+  it('as each step starts: a scale-up led 5 minutes early counts from the step it leads into', () => {
+    const schedule = {
+      start: 0,
+      end: 5 * H,
+      stepMs: H,
+      entries: [entry(0, 3), entry(2 * H - 5 * 60_000, 5), entry(4 * H, 4)],
+    } as Schedule;
+    expect(Array.from(heldAtStepStarts(schedule, plan))).toEqual([3, 3, 5, 5, 4]);
   });
 });

@@ -633,10 +633,14 @@ function planLoadLines(
   forecast: Forecast,
   plan: CapacityPlan,
   steps: Steps,
+  applied?: Schedule,
 ): { datasets: ChartDataset<'line', Point[]>[]; range: { min: number; max: number } } {
   const s = plan.settings;
   const usable = s.capacityPerServer * s.targetUtilization;
-  const capacity = Array.from(plan.servers, (count) => count * usable);
+  // The capacity that runs: the applied schedule's servers as each step starts (a scale-up led a
+  // few minutes early is in place by then), or the hourly plan's when there is none.
+  const running = applied ? heldAtStepStarts(applied, plan) : plan.servers;
+  const capacity = Array.from(running, (count) => count * usable);
   const capacityPoints = steps(plan.start, plan.stepMs, capacity);
   const plannedPoints = steps(plan.start, plan.stepMs, plan.plannedLoad);
   const forecastPoints = steps(forecast.start, forecast.stepMs, forecast.point);
@@ -647,7 +651,7 @@ function planLoadLines(
   const fullCapacity = steps(
     plan.start,
     plan.stepMs,
-    Array.from(plan.servers, (count) => count * s.capacityPerServer * fullUtilization),
+    Array.from(running, (count) => count * s.capacityPerServer * fullUtilization),
   );
   const datasets = [
     line(`forecast (${forecast.model})`, forecastPoints, COLORS.forecast, {
@@ -800,6 +804,21 @@ function planServerLines(
 }
 
 /** The most servers a schedule holds during each step of the plan. */
+/** The servers a schedule holds as each of the plan's steps starts. */
+export function heldAtStepStarts(schedule: Schedule, plan: CapacityPlan): Float64Array {
+  const held = new Float64Array(plan.servers.length);
+  let next = 0;
+  let count = schedule.entries[0].capacity;
+  for (let i = 0; i < held.length; i++) {
+    const start = plan.start + i * plan.stepMs;
+    while (next < schedule.entries.length && schedule.entries[next].timestamp <= start) {
+      count = schedule.entries[next++].capacity;
+    }
+    held[i] = count;
+  }
+  return held;
+}
+
 function mostPerStep(schedule: Schedule, plan: CapacityPlan): Float64Array {
   const most = new Float64Array(plan.servers.length);
   let held = schedule.entries[0].capacity;
@@ -817,8 +836,8 @@ function mostPerStep(schedule: Schedule, plan: CapacityPlan): Float64Array {
 
 /**
  * A 1200×800 PNG of two panels on one time axis: forecast, planned load and the capacity the
- * planned servers give at target utilisation (top), and the server count (bottom); with
- * `applied`, the shaped schedule that push applies as a second step line over the raw servers.
+ * servers give at target utilisation (top), and the server count (bottom); with `applied`, the
+ * shaped schedule that push applies: its capacity above, and its line over the raw servers below.
  * One chart with two stacked y axes, so the panels share their layout and a legend.
  */
 export function renderPlanChart(
@@ -831,7 +850,7 @@ export function renderPlanChart(
   requireValidZone(options.zone);
   const unit = options.unit ?? 'load';
   const { steps, daily } = planSteps(plan, options.zone);
-  const { datasets, range } = planLoadLines(forecast, plan, steps);
+  const { datasets, range } = planLoadLines(forecast, plan, steps, applied);
   const servers = planServerLines(plan, range, options.zone, applied);
   const maxServers = Math.max(...servers.flatMap((d) => d.data.map((p) => p.y)));
   const { width, height } = PLAN_CHART_SIZE;
