@@ -215,4 +215,13 @@ describe('guardrails', () => {
       "the plan needs 12 servers but MaxSize is 10 (the group's): those actions would fail when they run",
     ]);
   });
+
+  it('counts a MaxSize an earlier --max-size left on the action, which an update keeps', () => {
+    const roomy = { ...group, maxSize: 40, actions: [{ name: 'a', minSize: 3, maxSize: 8 }] };
+    const actions = [{ name: 'a', minSize: 12, capacity: 12 }];
+    expect(guardrailProblems(plan, actions, roomy, 3)).toEqual([
+      'the plan needs 12 servers but MaxSize is 8 (left on a by an earlier --max-size, which an update keeps; give --max-size to change it): those actions would fail when they run',
+    ]);
+    expect(guardrailProblems(plan, [{ ...actions[0], maxSize: 20 }], roomy, 3)).toEqual([]);
+  });
 });

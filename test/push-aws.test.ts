@@ -121,6 +121,24 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
     expect(fake.calls('BatchPutScheduledUpdateGroupAction')).toHaveLength(puts);
   }, 30_000);
 
+  it('a MaxSize left on its actions by an earlier --max-size is named, and refused below the plan', async () => {
+    const capped = await push(['--schedule', schedule, '--max-size', '5', '--apply', '--force']);
+    expect(capped.code, capped.stderr).toBe(0);
+    const kept = [...fake.groups.get('web')!.actions.values()].map((a) => a.maxSize);
+    expect(new Set(kept)).toEqual(new Set([5]));
+    const again = await push(['--schedule', schedule, '--apply']);
+    expect(again.code).toBe(4);
+    expect(again.stderr).toMatch(
+      /needs \d+ servers but MaxSize is 5 \(left on headroom-\S+ by an earlier --max-size, which an update keeps; give --max-size to change it\)/,
+    );
+    const raised = await push(['--schedule', schedule, '--max-size', '40', '--apply']);
+    expect(raised.code, raised.stderr).toBe(0);
+    const quiet = await push(['--schedule', schedule]);
+    expect(quiet.stderr).toMatch(
+      /note: \d+ of headroom's actions keep MaxSize 40 from an earlier --max-size/,
+    );
+  });
+
   it('takes --dry-run as the default it is, and refuses it beside --apply', async () => {
     const plain = await push(['--schedule', schedule]);
     const dry = await push(['--schedule', schedule, '--dry-run']);

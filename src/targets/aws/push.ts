@@ -6,7 +6,13 @@ import type { TargetChanges } from '../target.js';
 import { actionsFor, type ActionSet, type Recurrence } from './actions.js';
 import { applied, CapacityCheck } from './capacity.js';
 import { missingSetup } from './setup.js';
-import { diffActions, type ActionChange, type ActionDiff, type ExistingAction } from './diff.js';
+import {
+  diffActions,
+  type ActionChange,
+  type ActionDiff,
+  type DesiredAction,
+  type ExistingAction,
+} from './diff.js';
 import {
   applyChanges,
   autoScalingClient,
@@ -84,6 +90,10 @@ export function awsChanges(
         existing: group?.actions ?? [],
       });
       notes.push(...set.notes);
+      if (group && settings.maxSize === undefined) {
+        const kept = keptMaxSizes(group.actions, set.actions);
+        if (kept) notes.push(kept);
+      }
       const problems = guardrailProblems(planned, set.actions, group, settings.maxGrowth);
       const diff = group && diffActions(group.actions, set.actions, options.prefix);
       const next =
@@ -157,4 +167,16 @@ function pushOrder(
     careful(actions, remaining) ??
     (force ? nextUnit(actions, remaining, quota, () => true) : undefined);
   return { unit: plain, problem };
+}
+
+/**
+ * Headroom's actions that still carry a MaxSize from an earlier `--max-size`: a push without it
+ * leaves that MaxSize as it is (AWS keeps a field an update leaves out), so say so.
+ */
+function keptMaxSizes(existing: ExistingAction[], desired: DesiredAction[]): string | undefined {
+  const names = new Set(desired.map((a) => a.name));
+  const kept = existing.filter((a) => names.has(a.name) && a.maxSize !== undefined);
+  if (kept.length === 0) return undefined;
+  const sizes = [...new Set(kept.map((a) => a.maxSize))].sort((a, b) => a! - b!).join(', ');
+  return `${kept.length} of headroom's actions keep MaxSize ${sizes} from an earlier --max-size: a push without --max-size leaves it as it is (give --max-size to change it)`;
 }
