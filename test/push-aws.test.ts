@@ -333,6 +333,17 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
     expect(apply.code).toBe(2);
     expect(apply.stderr).toMatch(/no AWS credentials found/);
     expect(apply.stderr).toMatch(/hint: set AWS_PROFILE \(or --profile\)/);
+
+    // An unset CI variable passed on as AWS_REGION= is a missing region too, not AWS refusing.
+    const empty = { ...credentials, AWS_REGION: '', AWS_DEFAULT_REGION: undefined };
+    const blank = await runInProcess(
+      ['push', 'aws', '--group', 'web', ...ANY_AGE, '--schedule', schedule, '--apply'],
+      { env: { ...empty, AWS_ENDPOINT_URL_AUTO_SCALING: fake.url } },
+    );
+    expect(blank.code).toBe(2);
+    expect(blank.stderr).toMatch(/no AWS region \(AWS_REGION is set but empty\)/);
+    expect(blank.stderr).toMatch(/hint: give --region/);
+    expect(fake.requests).toHaveLength(0);
   }, 30_000);
 
   it('plans from a CSV on the fly, and refuses one-off actions for a plan in the past', async () => {

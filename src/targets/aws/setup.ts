@@ -19,6 +19,8 @@ export function missingSetup(error: unknown): string | undefined {
     return 'no AWS credentials found (environment, --profile, SSO, web identity or instance role)';
   }
   if (/region is missing/i.test(message)) return 'no AWS region (--region or AWS_REGION)';
+  // An unset CI variable passed on as AWS_REGION= reaches the SDK as an empty region.
+  if (/region=""/i.test(message)) return 'no AWS region (AWS_REGION is set but empty)';
   return undefined;
 }
 
