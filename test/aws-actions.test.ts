@@ -187,6 +187,56 @@ describe('diff against the group', () => {
   });
 });
 
+describe('the one-off run in force now', () => {
+  const MINUTE = 60_000;
+  const plan = planned(
+    [
+      [NOW - 3 * HOUR, 3],
+      [NOW + 2 * HOUR, 6],
+    ],
+    NOW + 5 * HOUR,
+  );
+  const once = { ...options, recurrence: 'once' as const };
+  const asExisting = (actions: ExistingAction[]) =>
+    actions.map(({ name, startTime, minSize, desiredCapacity }) => ({
+      name,
+      startTime,
+      minSize,
+      desiredCapacity,
+    }));
+
+  it('keeps the action an earlier push placed for it: a second push minutes later changes nothing', () => {
+    const first = actionsFor(plan, once).actions;
+    const later = actionsFor(plan, {
+      ...once,
+      now: NOW + 3 * MINUTE,
+      existing: asExisting(first),
+    }).actions;
+    expect(later).toEqual(first);
+    expect(diffActions(asExisting(first), later, 'headroom-').changes).toEqual([]);
+  });
+
+  it('needs none once AWS has removed the fired action and the group holds its sizes', () => {
+    const [fired, ...rest] = actionsFor(plan, once).actions;
+    const later = actionsFor(plan, {
+      ...once,
+      now: NOW + 3 * MINUTE,
+      existing: asExisting(rest),
+      current: { minSize: fired.minSize!, desiredCapacity: fired.desiredCapacity! },
+    }).actions;
+    expect(later).toEqual(rest);
+    // A group that does not hold them gets the action again.
+    const behind = actionsFor(plan, {
+      ...once,
+      now: NOW + 3 * MINUTE,
+      existing: asExisting(rest),
+      current: { minSize: 1, desiredCapacity: 1 },
+    }).actions;
+    expect(behind).toHaveLength(rest.length + 1);
+    expect(behind[0].minSize).toBe(3);
+  });
+});
+
 describe('guardrails', () => {
   const plan = planned(
     [

@@ -9,6 +9,7 @@ import {
   timelineFromSchedule,
   withLeadTime,
   type Segment,
+  type Timeline,
 } from '../../schedule/timeline.js';
 import {
   compactWeekly,
@@ -51,6 +52,8 @@ export interface ActionOptions {
   now: number;
   /** The group's current actions, so that recurring actions keep their names where they can. */
   existing?: ExistingAction[];
+  /** The group's sizes now: a one-off run already in force needs no action of its own. */
+  current?: { minSize: number; desiredCapacity: number };
 }
 
 export interface ActionSet {
@@ -74,34 +77,7 @@ export function actionsFor(planned: PlannedSchedule, options: ActionOptions): Ac
     ...(options.desired === 'plan' && { desiredCapacity: capacity }),
     ...(options.maxSize !== undefined && { maxSize: options.maxSize }),
   });
-  if (mode === 'weekly') {
-    const profile = weeklyProfile(timeline, planned.timezone);
-    const needed = cronRules(profile).length;
-    if (options.shaped && needed > options.limit) throw tooManyShaped(options.limit, needed);
-    const compact = options.shaped
-      ? profile
-      : compactWeekly(profile, {
-          limit: options.limit,
-          minHoldMinutes: options.minHoldMs / MINUTE_MS,
-        });
-    if (!compact) throw tooMany(options.limit, needed);
-    const rules = cronRules(compact);
-    const names = weeklyNames(rules, options.existing ?? [], options.prefix);
-    const actions = rules.map((rule, i) => ({
-      name: names[i],
-      recurrence: cronExpression(rule),
-      timeZone: planned.timezone,
-      ...sizes(rule.capacity),
-    }));
-    const plannedHours = serverHours(profile.segments, HOUR_MS / MINUTE_MS);
-    return {
-      mode,
-      actions,
-      extraServerHours: serverHours(compact.segments, HOUR_MS / MINUTE_MS) - plannedHours,
-      plannedServerHours: plannedHours,
-      notes: [],
-    };
-  }
+  if (mode === 'weekly') return weeklyActions(planned, timeline, options, sizes);
 
   refuseEndedPlan(
     timeline.end,
@@ -133,17 +109,23 @@ export function actionsFor(planned: PlannedSchedule, options: ActionOptions): Ac
       .filter((a) => !a.name.startsWith(options.prefix) && a.startTime !== undefined)
       .map((a) => [a.startTime!, a.name]),
   );
-  const starts = uniqueStarts(fitted, foreign, fitted[0].start);
+  const inForce = runInForce(fitted, timeline, Math.ceil(earliest / MINUTE_MS) * MINUTE_MS, {
+    ...options,
+    want: sizes,
+  });
+  const placed = inForce.runs;
+  const starts = placed.length > 0 ? uniqueStarts(placed, foreign, placed[0].start) : [];
+  if (inForce.keptStart !== undefined) starts[0] = inForce.keptStart;
   const name = (start: number) =>
     `${options.prefix}once-${DateTime.fromMillis(start, { zone: 'UTC' }).toFormat("yyyyMMdd'T'HHmm'Z'")}`;
-  const actions = fitted.map((s, i) => ({
+  const actions = placed.map((s, i) => ({
     name: name(starts[i]),
     startTime: starts[i],
     ...sizes(s.capacity),
   }));
-  const notes = fitted.flatMap((s, i) => {
+  const notes = placed.flatMap((s, i) => {
     const moved = (starts[i] - s.start) / MINUTE_MS;
-    if (moved === 0) return [];
+    if (moved === 0 || (i === 0 && inForce.keptStart !== undefined)) return [];
     const by = `${Math.abs(moved)} minute${Math.abs(moved) === 1 ? '' : 's'} ${moved < 0 ? 'earlier' : 'later'}`;
     const utc = (ms: number) => DateTime.fromMillis(ms, { zone: 'UTC' }).toFormat('HH:mm');
     return [
@@ -158,6 +140,78 @@ export function actionsFor(planned: PlannedSchedule, options: ActionOptions): Ac
     plannedServerHours: plannedHours,
     notes,
   };
+}
+
+/** Weekly recurring actions: the plan folded onto one local week, fitted within the limit. */
+function weeklyActions(
+  planned: PlannedSchedule,
+  timeline: Timeline,
+  options: ActionOptions,
+  sizes: (capacity: number) => Omit<DesiredAction, 'name'>,
+): ActionSet {
+  const profile = weeklyProfile(timeline, planned.timezone);
+  const needed = cronRules(profile).length;
+  if (options.shaped && needed > options.limit) throw tooManyShaped(options.limit, needed);
+  const compact = options.shaped
+    ? profile
+    : compactWeekly(profile, {
+        limit: options.limit,
+        minHoldMinutes: options.minHoldMs / MINUTE_MS,
+      });
+  if (!compact) throw tooMany(options.limit, needed);
+  const rules = cronRules(compact);
+  const names = weeklyNames(rules, options.existing ?? [], options.prefix);
+  const actions = rules.map((rule, i) => ({
+    name: names[i],
+    recurrence: cronExpression(rule),
+    timeZone: planned.timezone,
+    ...sizes(rule.capacity),
+  }));
+  const plannedHours = serverHours(profile.segments, HOUR_MS / MINUTE_MS);
+  return {
+    mode: 'weekly',
+    actions,
+    extraServerHours: serverHours(compact.segments, HOUR_MS / MINUTE_MS) - plannedHours,
+    plannedServerHours: plannedHours,
+    notes: [],
+  };
+}
+
+/**
+ * The one-off run in force now starts a minute or two from now, and so would again on every push:
+ * keep the action an earlier push placed for it (same sizes, started within the run), or, when it
+ * has fired and AWS has removed it, none if the group already holds those sizes.
+ */
+function runInForce(
+  runs: Segment[],
+  timeline: Timeline,
+  earliestMinute: number,
+  options: Pick<ActionOptions, 'prefix' | 'existing' | 'current'> & {
+    want: (capacity: number) => { minSize: number; desiredCapacity?: number };
+  },
+): { runs: Segment[]; keptStart?: number } {
+  if (runs.length === 0 || runs[0].start !== earliestMinute) return { runs };
+  const want = options.want(runs[0].capacity);
+  const since =
+    segmentsOf(timeline).find(
+      (s) => s.start <= earliestMinute && earliestMinute < s.start + s.duration,
+    )?.start ?? earliestMinute;
+  const placed = (options.existing ?? []).find(
+    (a) =>
+      a.name.startsWith(options.prefix) &&
+      a.recurrence === undefined &&
+      a.startTime !== undefined &&
+      a.startTime >= since &&
+      a.startTime <= earliestMinute &&
+      a.minSize === want.minSize &&
+      a.desiredCapacity === want.desiredCapacity,
+  );
+  if (placed) return { runs, keptStart: placed.startTime };
+  const held =
+    options.current !== undefined &&
+    options.current.minSize === want.minSize &&
+    (want.desiredCapacity === undefined || options.current.desiredCapacity >= want.desiredCapacity);
+  return held ? { runs: runs.slice(1) } : { runs };
 }
 
 /**

@@ -88,6 +88,9 @@ export function awsChanges(
         ...(settings.maxSize !== undefined && { maxSize: settings.maxSize }),
         now,
         existing: group?.actions ?? [],
+        ...(group && {
+          current: { minSize: group.minSize, desiredCapacity: group.desiredCapacity },
+        }),
       });
       notes.push(...set.notes);
       if (group && settings.maxSize === undefined) {
