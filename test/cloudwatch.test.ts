@@ -210,7 +210,30 @@ describe('headroom plan --cloudwatch', () => {
     expect(result.stderr).toMatch(
       /timestamps repeat once per value of column 'series' \('app\/api\/456', 'app\/web\/123'\)/,
     );
-    expect(result.stderr).toMatch(/seriesColumn: series/);
+    // A query is not a file to split: the hint leads to --series, not round to --series-column.
+    const hint = /hint: pick one with --series-column series --series NAME, or narrow the query/;
+    expect(result.stderr).toMatch(hint);
+    const split = await run([
+      'plan',
+      ...[
+        '--cloudwatch-expression',
+        `SEARCH('{AWS/ApplicationELB,LoadBalancer} MetricName="RequestCount"', 'Sum', 300)`,
+      ],
+      ...['--series-column', 'series'],
+      ...['--cloudwatch-endpoint', fake.url, '--out-dir', join(dir, 'search')],
+    ]);
+    expect(split.code).toBe(2);
+    expect(split.stderr).toMatch(hint);
+    const one = await run([
+      'plan',
+      ...[
+        '--cloudwatch-expression',
+        `SEARCH('{AWS/ApplicationELB,LoadBalancer} MetricName="RequestCount"', 'Sum', 300)`,
+      ],
+      ...['--series-column', 'series', '--series', 'app/web/123', '--capacity-per-server', '100'],
+      ...['--cloudwatch-endpoint', fake.url, '--out-dir', join(dir, 'search')],
+    ]);
+    expect(one.code, one.stderr).toBe(0);
   }, 60_000);
 
   it('retries a throttled call, then reads', async () => {

@@ -367,10 +367,23 @@ class RowReader {
         'give one of them with --series (names match exactly, case included)',
       );
     }
-    throw new UserError(
+    throw new SeriesToChooseError(
       `${this.file}: column '${column}' names ${names.length === 1 ? 'one series' : `${names.length} series`} (${listed}); this command reads one`,
       `pick one with ${flag} --series NAME; \`headroom plan ${flag}\` plans each as a service of its own`,
+      column,
     );
+  }
+}
+
+/** Several series where one is read: `column` names them, for a hint that fits the source. */
+export class SeriesToChooseError extends UserError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly column: string,
+  ) {
+    super(message, hint);
+    this.name = 'SeriesToChooseError';
   }
 }
 

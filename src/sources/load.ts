@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { isPipe, loadSeries, loadSpooled, STDIN, type Ingested } from '../ingest/index.js';
 import type { IngestOptions } from '../ingest/options.js';
+import { SeveralSeriesError } from '../ingest/columns.js';
+import { SeriesToChooseError } from '../ingest/read-csv.js';
 import { describeSource, kindOf, type HistorySource, type SourceSpec } from './registry.js';
 
 /** A history read from a source, with the CSV a remote source returned (kept as history.csv). */
@@ -25,14 +27,23 @@ async function readHistory(source: HistorySource, options: IngestOptions): Promi
   const kind = kindOf(spec);
   if (!kind) throw new Error(`no reader for source kind ${spec.kind}`);
   let fetchNotes: string[] = [];
-  const { ingested, text } = await loadSpooled(
+  const spooled = await loadSpooled(
     kind.describe(spec),
     options,
     async (file) => {
       fetchNotes = (await kind.fetch(spec, file, options)) ?? [];
     },
     true,
-  );
+  ).catch((error: unknown) => {
+    // `plan --series-column` splits a file, not a query: from a remote source, one series is read.
+    if (!(error instanceof SeriesToChooseError || error instanceof SeveralSeriesError)) throw error;
+    const column = error.column;
+    throw new UserError(
+      error.message,
+      `pick one with --series-column ${column} --series NAME, or narrow the query to one series`,
+    );
+  });
+  const { ingested, text } = spooled;
   return { ...ingested, notes: [...fetchNotes, ...ingested.notes], fetched: { csv: text ?? '' } };
 }
 
