@@ -452,6 +452,39 @@ describe('merging into your reactive scaling', () => {
       'headroom-weekdays-0855-5',
       'headroom-weekdays-1155-7',
     ]);
+    // The behaviour was the user's (none): set, and no note says it replaced one.
+    expect(run.stderr).not.toMatch(/replaced the HPA behaviour/);
+
+    // Its own output fed back: the same behaviour, so nothing is said to be replaced.
+    const own = join(dir, 'own-scaler.yaml');
+    await writeFile(own, run.stdout);
+    const again = await runInProcess([
+      'push',
+      'k8s',
+      '--schedule',
+      join(FIXTURES, 'weekly.schedule.json'),
+      '--keep-triggers',
+      own,
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toMatch(/replaced the HPA behaviour/);
+
+    // A behaviour of the user's own is replaced, and the note says so.
+    const theirs = join(dir, 'their-scaler.yaml');
+    await writeFile(
+      theirs,
+      run.stdout.replace('stabilizationWindowSeconds: 300', 'stabilizationWindowSeconds: 900'),
+    );
+    const replaced = await runInProcess([
+      'push',
+      'k8s',
+      '--schedule',
+      join(FIXTURES, 'weekly.schedule.json'),
+      '--keep-triggers',
+      theirs,
+    ]);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(replaced.stderr).toMatch(/replaced the HPA behaviour of the existing ScaledObject/);
   });
 });
 

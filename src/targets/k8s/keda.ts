@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   ScaledObject,
   type IScaledObject,
@@ -175,7 +176,9 @@ export function scaledObject(input: ScaledObjectInput): { manifest: Manifest; no
     if (oldMax !== undefined && oldMax !== input.maxReplicas) {
       notes.push(`maxReplicaCount ${oldMax} → ${input.maxReplicas}`);
     }
-    if (oldAdvanced?.horizontalPodAutoscalerConfig?.behavior) {
+    const oldBehavior = oldAdvanced?.horizontalPodAutoscalerConfig?.behavior;
+    // Headroom's own behaviour read back (an object it applied, or its own YAML) is no change.
+    if (oldBehavior && !isDeepStrictEqual(oldBehavior, KEDA_BEHAVIOR)) {
       notes.push(
         'replaced the HPA behaviour of the existing ScaledObject with one under which cron windows end (see docs/push-k8s.md, pitfalls)',
       );
