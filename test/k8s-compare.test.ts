@@ -50,6 +50,23 @@ describe('compareObject', () => {
     expect(again.changes).toEqual([{ path: 'spec.items[1]', old: { name: 'a', value: 2 } }]);
   });
 
+  it('keys an unnamed item by its type and place among the unnamed (a KEDA cpu trigger)', () => {
+    const cron = (name: string, end: string) => ({ type: 'cron', name, metadata: { end } });
+    const scaler = (triggers: object[]) => ({ ...live, spec: { triggers } });
+    const before = scaler([{ type: 'cpu', metadata: { value: '60' } }, cron('w-1', '17')]);
+    const after = scaler([cron('w-2', '18'), { type: 'cpu', metadata: { value: '60' } }]);
+    expect(compareObject('ScaledObject web', before, after).changes).toEqual([
+      { path: 'spec.triggers[w-1]', old: cron('w-1', '17') },
+      { path: 'spec.triggers[w-2]', new: cron('w-2', '18') },
+    ]);
+    const reordered = compareObject(
+      'ScaledObject web',
+      before,
+      scaler([...before.spec.triggers].reverse()),
+    );
+    expect(reordered.status).toBe('unchanged');
+  });
+
   it('an object not in the cluster is to create; the lines carry the marker first', () => {
     const diff = summarise('https://k8s.example', [
       compareObject('Thing new', undefined, live),

@@ -56,12 +56,24 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A list whose items all have distinct string names, as a map "[name]" → item; else undefined. */
+/**
+ * A list of objects of which some have names, as a map "[name]" → item; one without a name (a
+ * KEDA trigger's name is optional) is keyed by its type and place among the unnamed of that
+ * type, "[cpu #1]". Undefined for a list with no names, or two items with one key.
+ */
 function byName(list: unknown[]): Json | undefined {
-  const names = list.map((item) => (isObject(item) ? item.name : undefined));
-  if (list.length === 0 || !names.every((name) => typeof name === 'string')) return undefined;
-  if (new Set(names).size !== names.length) return undefined;
-  return Object.fromEntries(list.map((item, i) => [`[${names[i] as string}]`, item]));
+  if (!list.some((item) => isObject(item) && typeof item.name === 'string')) return undefined;
+  const unnamed = new Map<string, number>();
+  const keys = list.map((item) => {
+    if (!isObject(item)) return undefined;
+    if (typeof item.name === 'string') return `[${item.name}]`;
+    const type = typeof item.type === 'string' ? item.type : 'item';
+    const place = (unnamed.get(type) ?? 0) + 1;
+    unnamed.set(type, place);
+    return `[${type} #${place}]`;
+  });
+  if (keys.some((key) => key === undefined) || new Set(keys).size !== keys.length) return undefined;
+  return Object.fromEntries(list.map((item, i) => [keys[i] as string, item]));
 }
 
 /**
