@@ -7,6 +7,7 @@ import {
   fetchPrometheus,
   maskUrl,
   MAX_POINTS_PER_CALL,
+  prometheusKind,
   prometheusSpec,
   rangeOf,
   readPrometheus,
@@ -16,6 +17,7 @@ import {
   type PrometheusSpec,
 } from '../src/sources/prometheus.js';
 import { UserError } from '../src/errors.js';
+import type { IngestOptions } from '../src/ingest/options.js';
 import { runInProcess } from './helpers/in-process.js';
 import {
   AUTH_ENV,
@@ -100,6 +102,21 @@ describe('reading Prometheus: the range and its calls', () => {
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('pw');
+  });
+
+  it('refuses a --step coarser than --interval before reading: intervals would have no sample', async () => {
+    const spec = prometheusSpec(
+      { prometheus: 'http://127.0.0.1:9', query: 'up', step: '90m', since: '8w' },
+      () => Date.UTC(2024, 0, 8),
+      {},
+    )!;
+    const hour = { intervalMs: 3_600_000 } as IngestOptions;
+    const error = await thrown(() => prometheusKind.fetch(spec, join(tmpdir(), 'never.csv'), hour));
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toBe(
+      '--step 90m is coarser than --interval 1h: some intervals would have no sample',
+    );
+    expect((error as UserError).hint).toMatch(/give --step 1h or finer/);
   });
 
   it('masks credentials in URLs and names series by their labels', () => {

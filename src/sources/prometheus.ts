@@ -472,8 +472,23 @@ export const prometheusKind: SourceKind<PrometheusSpec> = {
   kind: 'prometheus',
   fromOptions: (options) => prometheusSpec(options),
   describe: describePrometheus,
-  fetch: (spec, file) => fetchPrometheus(spec, file),
+  fetch: (spec, file, options) => {
+    refuseCoarseStep(spec.stepMs, options.intervalMs);
+    return fetchPrometheus(spec, file);
+  },
 };
+
+/**
+ * Samples further apart than the interval leave intervals without one, which the ingest would
+ * fill by interpolation (a --step of 90m at --interval 1h invents a third of the hours).
+ */
+function refuseCoarseStep(stepMs: number, intervalMs: number): void {
+  if (stepMs <= intervalMs) return;
+  throw new UserError(
+    `--step ${formatDuration(stepMs)} is coarser than --interval ${formatDuration(intervalMs)}: some intervals would have no sample`,
+    `give --step ${formatDuration(intervalMs)} or finer (e.g. 5m), or plan at --interval ${formatDuration(stepMs)}`,
+  );
+}
 
 /** The real POST, with node:http(s): a custom CA, a timeout and a size limit. */
 export function postForm(
