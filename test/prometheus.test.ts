@@ -16,7 +16,7 @@ import {
   windowsOf,
   type PrometheusSpec,
 } from '../src/sources/prometheus.js';
-import { UserError } from '../src/errors.js';
+import { RemoteError, UserError } from '../src/errors.js';
 import type { IngestOptions } from '../src/ingest/options.js';
 import { runInProcess } from './helpers/in-process.js';
 import {
@@ -447,7 +447,8 @@ describe.skipIf(!available.run)('reading a real Prometheus server', () => {
 
     proxy.failNext(503, 503, 503, 503);
     const error = await fetchPrometheus(spec, join(work, 'never.csv'), io).catch((e) => e);
-    expect(error).toBeInstanceOf(UserError);
+    // The server failed, not the command: a RemoteError, exit 3 (docs/exit-codes.md).
+    expect(error).toBeInstanceOf(RemoteError);
     expect(error.message).toContain('answered HTTP 503 4 times: busy');
     expect(waits).toEqual([500, 1000, 500, 1000, 2000]);
   });

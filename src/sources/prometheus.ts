@@ -11,7 +11,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { UserError } from '../errors.js';
+import { RemoteError, UserError } from '../errors.js';
 import { parseTimestamp, TIMESTAMP_FORMATS } from '../ingest/timestamp.js';
 import { SETTINGS } from '../settings/table.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
@@ -377,7 +377,8 @@ function judge(spec: PrometheusSpec, answer: Answer, attempts: number): Matrix[]
     );
   }
   if (status === 429 || status >= 500) {
-    return fail(
+    // The server, not the command, is what failed: exit 3, as for CloudWatch's throttling.
+    throw new RemoteError(
       `Prometheus at ${where} answered HTTP ${status} ${attempts} times${json.error ? `: ${json.error}` : ''}`,
       'try again later; a shorter --since or a longer --step asks it for less',
     );
