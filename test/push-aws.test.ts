@@ -493,6 +493,17 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
     expect(group.actions.size).toBe(applied.length);
   }, 30_000);
 
+  it('a group whose quota is lower than --max-actions: the refused puts say to give the quota', async () => {
+    fake.limit = 20;
+    const run = await push(['--schedule', schedule, '--apply']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(/\d+ failed and \d+ were not attempted/);
+    expect(run.stdout).toMatch(
+      /AWS refused some as over the group's quota of scheduled actions, which is lower than --max-actions 125: give your quota with --max-actions and push again/,
+    );
+    expect(fake.groups.get('web')!.actions.size).toBe(20);
+  }, 30_000);
+
   it('near the quota, a delete that makes room and the put it makes room for are not split by Ctrl-C', async () => {
     staleActions(60);
     fake.limit = 80;

@@ -261,5 +261,8 @@ function statusLine(
   const blocked = outcome.blocked
     ? ': after those failures, each change left would leave the group below both plans somewhere in the week, so none was attempted'
     : '';
-  return `applied ${applied.length} change(s); ${failed.length} failed and ${notAttempted.length} were not attempted (listed below)${blocked}`;
+  const quota = failed.some((f) => /LimitExceeded/.test(f.error))
+    ? `. AWS refused some as over the group's quota of scheduled actions, which is lower than --max-actions ${options.maxActions}: give your quota with --max-actions and push again`
+    : '';
+  return `applied ${applied.length} change(s); ${failed.length} failed and ${notAttempted.length} were not attempted (listed below)${blocked}${quota}`;
 }
