@@ -27,7 +27,7 @@ async function readHistory(source: HistorySource, options: IngestOptions): Promi
   const kind = kindOf(spec);
   if (!kind) throw new Error(`no reader for source kind ${spec.kind}`);
   let fetchNotes: string[] = [];
-  const spooled = await loadSpooled(
+  const { ingested, text } = await loadSpooled(
     kind.describe(spec),
     options,
     async (file) => {
@@ -43,7 +43,6 @@ async function readHistory(source: HistorySource, options: IngestOptions): Promi
       `pick one with --series-column ${column} --series NAME, or narrow the query to one series`,
     );
   });
-  const { ingested, text } = spooled;
   return { ...ingested, notes: [...fetchNotes, ...ingested.notes], fetched: { csv: text ?? '' } };
 }
 
