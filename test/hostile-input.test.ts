@@ -249,6 +249,41 @@ describe('hostile input: timestamps', () => {
     expect(warning(read.warnings, 'duplicates')).toBeUndefined();
   });
 
+  it.each([
+    // Zones east of +12: New Zealand's summer (+13 → +12) and Chatham's (+13:45 → +12:45).
+    ['Pacific/Auckland', '2027-04-04', ['01', '02', '02', '03'], Date.UTC(2027, 3, 3, 12)],
+    ['Pacific/Chatham', '2027-04-04', ['02', '03', '03', '04'], Date.UTC(2027, 3, 3, 12, 15)],
+    ['America/New_York', '2027-11-07', ['00', '01', '01', '02'], Date.UTC(2027, 10, 7, 4)],
+  ])(
+    'in a %s DST fold (%s), reads the repeated hour as its second, and the hours around it as they are',
+    async (zone, day, hours, start) => {
+      const lines = ['time,requests'];
+      hours.forEach((h, i) => lines.push(`${day} ${h}:00:00,${i}`));
+      const read = await loadSeries(file(lines.join('\n')), options({ timezone: zone }));
+      expect(read.series.start).toBe(start);
+      expect(values(read)).toEqual([0, 1, 2, 3]);
+      expect(warning(read.warnings, 'dst-fold')?.count).toBe(1);
+      expect(warning(read.warnings, 'dst-gap')).toBeUndefined();
+      expect(warning(read.warnings, 'duplicates')).toBeUndefined();
+    },
+  );
+
+  it.each([
+    // The skipped hour has no row: nothing is moved, nothing is merged.
+    ['Pacific/Auckland', '2027-09-26', ['01', '03', '04']],
+    ['Pacific/Chatham', '2027-09-26', ['01', '02', '04']],
+  ])(
+    'in a %s DST gap (%s) without a row in it, reads every row as it is',
+    async (zone, day, hours) => {
+      const lines = ['time,requests'];
+      hours.forEach((h, i) => lines.push(`${day} ${h}:00:00,${i}`));
+      const read = await loadSeries(file(lines.join('\n')), options({ timezone: zone }));
+      expect(values(read)).toEqual([0, 1, 2]);
+      expect(warning(read.warnings, 'dst-gap')).toBeUndefined();
+      expect(warning(read.warnings, 'duplicates')).toBeUndefined();
+    },
+  );
+
   it('in a New York DST gap, moves the missing hour forward and merges it', async () => {
     // 2024-03-10 02:30 does not exist: clocks go from 02:00 EST to 03:00 EDT.
     const lines = ['time,requests'];

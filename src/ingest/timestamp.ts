@@ -89,6 +89,8 @@ function offsetAt(zone: string, ms: number): number {
   return offset;
 }
 
+const PROBE_MS = 26 * HOUR_MS;
+
 /**
  * The instant at which wall-clock time `wall` (written as if UTC) occurs in `zone`. In a fold
  * (the hour repeated when clocks go back) it is the first occurrence; in a gap (the hour skipped
@@ -98,8 +100,11 @@ function localToInstant(
   wall: number,
   zone: string,
 ): { ms: number; inDstGap: boolean; laterMs?: number } {
-  const before = offsetAt(zone, wall - 12 * HOUR_MS);
-  const after = offsetAt(zone, wall + 12 * HOUR_MS);
+  // The instants a wall time can be lie within 14 hours of it (offsets run from −12 to +14), so a
+  // change that touches it falls within a day either side. ±12 hours was too little east of +12
+  // (New Zealand in summer, Chatham, Tonga): the change itself was sampled as "before".
+  const before = offsetAt(zone, wall - PROBE_MS);
+  const after = offsetAt(zone, wall + PROBE_MS);
   const candidates = [wall - Math.max(before, after), wall - Math.min(before, after)];
   const valid = candidates.filter((ms) => ms + offsetAt(zone, ms) === wall);
   if (valid.length === 0) return { ms: wall - before, inDstGap: true };
