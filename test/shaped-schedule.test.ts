@@ -2,6 +2,7 @@ import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dstMovedNote } from '../src/schedule/dst.js';
 import { shapeSchedule } from '../src/schedule/shape.js';
 import { capacityAt, type Timeline } from '../src/schedule/timeline.js';
 import { cronFirings } from '../src/targets/k8s/cron.js';
@@ -134,6 +135,35 @@ describe('shapeSchedule', () => {
       expect(capacityAt(shaped.timeline, t)).toBeGreaterThanOrEqual(capacityAt(raw, t));
     }
     expect(shaped.changes).toBeLessThan(shaped.rawChanges);
+  });
+
+  it('says which changes it moved off the hours DST skips or repeats', () => {
+    // A night rise at 02:00 in New York (07:00 UTC) every day of a week: 02:00 is skipped in March.
+    const day = Array.from({ length: 24 }, (_, h) => (h === 7 ? 6 : 3));
+    const raw = hourly(Array.from({ length: 7 }, () => day).flat());
+    const shaped = shapeSchedule(raw, {
+      leadMs: 0,
+      minHoldMs: 0,
+      maxChanges: 125,
+      zone: 'America/New_York',
+    });
+    expect(shaped.movedForDst).toContain(120);
+    const calm = shapeSchedule(
+      hourly(Array.from({ length: 7 * 24 }, (_, h) => (h % 24 === 15 ? 6 : 3))),
+      {
+        leadMs: 0,
+        minHoldMs: 0,
+        maxChanges: 125,
+        zone: 'America/New_York',
+      },
+    );
+    expect(calm.movedForDst).toEqual([]);
+    expect(dstMovedNote(shaped.movedForDst, 'America/New_York')).toMatch(
+      /^moved changes at \d\d:\d\d(, \d\d:\d\d)* out of the hours that DST skips or repeats in America\/New_York/,
+    );
+    for (let t = T0; t < raw.end; t += 15 * MINUTE) {
+      expect(capacityAt(shaped.timeline, t)).toBeGreaterThanOrEqual(capacityAt(raw, t));
+    }
   });
 });
 

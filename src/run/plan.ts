@@ -10,6 +10,7 @@ import { alignHistories, combineMetricPlans } from '../capacity/metrics.js';
 import { planCapacity } from '../capacity/servers.js';
 import { planFromForecast } from '../pipeline.js';
 import { scheduleFromPlan, scheduleFromTimeline } from '../schedule/changes.js';
+import { dstMovedNote } from '../schedule/dst.js';
 import { shapedRecord, shapeSchedule, type ShapedRecord } from '../schedule/shape.js';
 import { cronObjectsNeeded } from '../targets/k8s/build.js';
 import { timelineFromSchedule } from '../schedule/timeline.js';
@@ -85,6 +86,8 @@ export interface PlanRun {
 export interface Shaped {
   schedule: Schedule;
   record: ShapedRecord;
+  /** Changes moved off the hours DST skips or repeats, said once. */
+  note?: string;
 }
 
 /**
@@ -112,6 +115,7 @@ function shape(schedule: Schedule, typed: Settings, zone: string, limit?: CronLi
   return {
     schedule: scheduleFromTimeline(shaped.timeline, schedule.stepMs),
     record: { ...shapedRecord(shaped, settings), ...(fittedTo && { fittedTo }) },
+    note: dstMovedNote(shaped.movedForDst, zone),
   };
 }
 
@@ -138,6 +142,7 @@ export async function runPlan(source: PlanSource, options: RawOptions): Promise<
   if (assumed) warnings.push(assumed);
   if (plan.cappedSteps > 0) warnings.push(cappedWarning(plan));
   const shaped = shape(schedule, typed, zone, (options as Partial<PlanOptions>).cronLimit);
+  if (shaped.note) notes.push(shaped.note);
   const document = scheduleDocument({
     zone,
     schedule: shaped.schedule,
@@ -226,6 +231,7 @@ async function runMetricsPlan(metrics: MetricSource[], options: RawOptions): Pro
     first.forecasted.zone,
     (options as Partial<PlanOptions>).cronLimit,
   );
+  if (shaped.note) notes.push(shaped.note);
   const document = scheduleDocument({
     zone: first.forecasted.zone,
     schedule: shaped.schedule,

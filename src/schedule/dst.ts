@@ -96,3 +96,11 @@ export function avoidDstRanges(
   );
   return { profile: { ...profile, segments }, moved: [...moved].sort((a, b) => a - b) };
 }
+
+/** What a note says of changes moved off DST hours (`moved`: local minutes of the day). */
+export function dstMovedNote(moved: readonly number[], zone: string): string | undefined {
+  if (moved.length === 0) return undefined;
+  const clock = (m: number) =>
+    `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  return `moved changes at ${moved.map(clock).join(', ')} out of the hours that DST skips or repeats in ${zone} (cron would miss or repeat them once a year), never lowering capacity`;
+}

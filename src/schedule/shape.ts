@@ -55,6 +55,8 @@ export interface ShapedSchedule {
   rawServerHours: number;
   /** Server-hours above the raw plan over its period (never negative). */
   extraServerHours: number;
+  /** Local minutes of the day whose weekly changes were moved off hours DST skips or repeats. */
+  movedForDst: number[];
 }
 
 /**
@@ -79,11 +81,13 @@ export function shapeSchedule(raw: Timeline, settings: ShapeSettings): ShapedSch
   const { zone } = settings;
   const mode = shapeMode(raw.steps[0].start, raw.end, zone);
   const led = withLeadTime(raw, settings.leadMs);
-  const timeline = mode === 'weekly' ? weekly(led, settings) : dated(led, settings);
+  const { timeline, movedForDst } =
+    mode === 'weekly' ? weekly(led, settings) : { timeline: dated(led, settings), movedForDst: [] };
   const rawServerHours = serverHours(segmentsOf(raw), HOUR_MS);
   return {
     mode,
     timeline,
+    movedForDst,
     changes: countChanges(timeline, mode, zone),
     rawChanges: countChanges(raw, mode, zone),
     rawServerHours,
@@ -106,29 +110,40 @@ function dated(led: Timeline, settings: ShapeSettings): Timeline {
  * hours that DST skips or repeats (so cron, KEDA and AWS fire every change once, on every day of
  * the year, as it is written), and laid back on the plan's dates.
  */
-function weekly(led: Timeline, settings: ShapeSettings): Timeline {
+function weekly(
+  led: Timeline,
+  settings: ShapeSettings,
+): { timeline: Timeline; movedForDst: number[] } {
   const { zone } = settings;
   const folded = weeklyProfile(led, zone);
   const ranges = dstRanges(zone, led.steps[0].start);
   const minHoldMinutes = settings.minHoldMs / MINUTE_MS;
-  let profile = folded;
+  let cleared = { profile: folded, moved: [] as number[] };
   // Moving changes off DST hours may need a rule more: fit to fewer until the result fits.
   for (let limit = settings.maxChanges; limit >= 1; limit--) {
-    profile = clearOfDst(compactWeekly(folded, { limit, minHoldMinutes })!, ranges);
-    if (cronRules(profile).length <= settings.maxChanges) break;
+    cleared = clearOfDst(compactWeekly(folded, { limit, minHoldMinutes })!, ranges);
+    if (cronRules(cleared.profile).length <= settings.maxChanges) break;
   }
-  return onDates(profile, led.steps[0].start, led.end);
+  return {
+    timeline: onDates(cleared.profile, led.steps[0].start, led.end),
+    movedForDst: cleared.moved,
+  };
 }
 
 /**
  * The profile with no change in a DST gap or fold, as both KEDA and the CronJob controller need
- * (see avoidDstRanges); each pass only raises capacity, so this ends.
+ * (see avoidDstRanges), and the local minutes of the day it moved; each pass only raises
+ * capacity, so this ends.
  */
 function clearOfDst(profile: WeeklyProfile, ranges: ReturnType<typeof dstRanges>) {
+  const moved = new Set<number>();
   for (let current = profile; ;) {
     const keda = avoidDstRanges(current, ranges, 'keda');
     const cron = avoidDstRanges(keda.profile, ranges, 'cronjob');
-    if (keda.moved.length === 0 && cron.moved.length === 0) return cron.profile;
+    for (const m of [...keda.moved, ...cron.moved]) moved.add(m);
+    if (keda.moved.length === 0 && cron.moved.length === 0) {
+      return { profile: cron.profile, moved: [...moved].sort((a, b) => a - b) };
+    }
     current = cron.profile;
   }
 }

@@ -11,8 +11,7 @@ import {
   weeklyProfile,
   type WeeklyProfile,
 } from '../../schedule/weekly.js';
-import { avoidDstRanges, dstRanges } from '../../schedule/dst.js';
-import { clock } from './windows.js';
+import { avoidDstRanges, dstMovedNote, dstRanges } from '../../schedule/dst.js';
 
 const MINUTE_MS = 60_000;
 
@@ -84,11 +83,8 @@ export function weeklyShape(timeline: Timeline, zone: string, options: ShapeOpti
       `fitted the plan's ${rules} weekly changes into ${compactedRules} (dips under --min-hold filled, fewer changes for the limit; never below the plan)`,
     );
   }
-  if (best.moved.length > 0) {
-    notes.push(
-      `moved changes at ${best.moved.map(clock).join(', ')} out of the hours that DST skips or repeats in ${zone} (cron would miss or repeat them once a year), never lowering capacity`,
-    );
-  }
+  const moved = dstMovedNote(best.moved, zone);
+  if (moved) notes.push(moved);
   return { kind: 'weekly', profile: best.profile, count: best.count, notes };
 }
 
