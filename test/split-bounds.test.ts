@@ -71,23 +71,53 @@ const scratchLeft = (dir: string) => readdirSync(join(dir, 'tmp'));
 describe('the number of series is capped', () => {
   it('more series than --max-series stops at the line of the first one too many', async () => {
     const dir = await fleet(5, 48);
-    const run = await plan(dir, ['--max-series', '3', '--quiet']);
-    expect(run.stderr).toMatch(/long\.csv:5: more than 3 series in column 'service'/);
+    const run = await plan(dir, ['--max-series', '3']);
+    // The service fails alone, as bad data does: exit 5, its message naming file and line.
+    expect(run.stderr).toMatch(/FAILED f: .*long\.csv:5: more than 3 series in column 'service'/);
     expect(run.stderr).toMatch(/--max-series/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(5);
     expect(scratchLeft(dir)).toEqual([]);
   });
 
+  it('a long file that will not split fails as its service; the others are planned', async () => {
+    const dir = await fleet(5, 24 * 15);
+    await writeFile(
+      join(dir, 'headroom.yaml'),
+      [
+        'reports: out',
+        'services:',
+        '  - name: f',
+        '    data: long.csv',
+        '    seriesColumn: service',
+        '    maxSeries: 3',
+        '  - name: whole',
+        '    data: long.csv',
+        '    series: s1',
+        '    seriesColumn: service',
+      ].join('\n') + '\n',
+    );
+    const run = await plan(dir, ['--json', '--capacity-per-server', '50', '--no-charts']);
+    expect(run.code, run.stderr).toBe(5);
+    const { services } = JSON.parse(run.stdout) as {
+      services: { name: string; ok: boolean; error?: string }[];
+    };
+    expect(services.map((s) => [s.name, s.ok])).toEqual([
+      ['f', false],
+      ['whole', true],
+    ]);
+    expect(services[0].error).toMatch(/long\.csv:5: more than 3 series/);
+  }, 60_000);
+
   it('the default cap is 10,000 series; maxSeries in the config raises it', async () => {
     const dir = await fleet(10_001, 1);
-    const run = await plan(dir, ['--quiet']);
+    const run = await plan(dir, []);
     expect(run.stderr).toMatch(/more than 10,000 series/);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(5);
     expect(scratchLeft(dir)).toEqual([]);
 
     const raised = await fleet(4, 48, ['    maxSeries: 4']);
-    const ok = await runInProcess(['plan', '--quiet', '--max-series', '3'], { cwd: raised });
+    const ok = await runInProcess(['plan', '--max-series', '3'], { cwd: raised });
     expect(ok.stderr).toMatch(/more than 3 series/); // the flag wins over the file
     expect((await plan(raised, ['--quiet'])).stderr).not.toMatch(/more than/);
   }, 60_000);

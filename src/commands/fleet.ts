@@ -119,10 +119,20 @@ async function tasksFor(
     }
     const file = service.history as string; // seriesColumn is only allowed beside data
     const label = service.label ?? file;
-    const parts = await splitLongCsv(file, column, await scratch(), {
-      maxSeries: maxSeries ?? service.maxSeries ?? DEFAULT_MAX_SERIES,
-      label,
-    });
+    let parts: Awaited<ReturnType<typeof splitLongCsv>>;
+    try {
+      parts = await splitLongCsv(file, column, await scratch(), {
+        maxSeries: maxSeries ?? service.maxSeries ?? DEFAULT_MAX_SERIES,
+        label,
+      });
+    } catch (error) {
+      // A long file that will not split fails as its service, as bad data does; the rest plan.
+      if (!(error instanceof UserError) || !service.name) throw error;
+      const options = serviceOptions(service, defaults, explicit, join(reports, service.name));
+      const failure = `${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}`;
+      add({ name: service.name, history: file, options, failure }, `service '${service.name}'`);
+      continue;
+    }
     for (const [series, file] of parts) {
       // From the command line (no service name), each series is named by itself.
       const name = service.name ? `${service.name}-${slug(series)}` : slug(series);

@@ -8,6 +8,8 @@ import type { PlanOptions, PlanSource } from '../run/plan.js';
  */
 export interface ServiceTask {
   name: string;
+  /** Why it cannot be planned, found before planning (a long file that would not split). */
+  failure?: string;
   history: PlanSource;
   /** How reports and messages name the history when it is a scratch file (a split series). */
   label?: string;
@@ -70,6 +72,18 @@ export async function runFleet(
           const feed = () => {
             while (held.size < IN_FLIGHT && next < tasks.length) {
               const at = next++;
+              const { name, failure } = tasks[at];
+              if (failure !== undefined) {
+                finish(at, {
+                  name,
+                  ok: false,
+                  seconds: 0,
+                  error: failure,
+                  warnings: [],
+                  notes: [],
+                });
+                continue;
+              }
               held.add(at);
               worker.postMessage({ at, task: tasks[at] } satisfies TaskMessage);
             }
