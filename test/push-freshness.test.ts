@@ -404,5 +404,11 @@ describe('plan: a warning for a stale history', () => {
     expect(old).toMatch(/last timestamp is 2024-02-04 23:00 UTC/);
     const now = await readFile(join(dir, 'reports', 'now', 'summary.md'), 'utf8');
     expect(now).not.toMatch(/last timestamp/);
+    // The fleet's own tables do not call it fine: push would refuse it.
+    expect(run.stdout).toMatch(/\nnow\s+ok\s/);
+    expect(run.stdout).toMatch(/\nold\s+ok, push refuses \(history\)\s/);
+    const fleet = await readFile(join(dir, 'reports', 'summary.md'), 'utf8');
+    expect(fleet).toMatch(/\| old \| ok, push refuses \(history\) \|/);
+    expect(fleet).toMatch(/\| now \| ok \|/);
   }, 60_000);
 });

@@ -27,6 +27,7 @@ import {
   appliedChanges,
   fleetHtml,
   fleetMarkdown,
+  plannedStatus,
   type FleetEntry,
   type PlanJson,
 } from '../report/fleet.js';
@@ -179,14 +180,17 @@ function progressReporter(total: number, quiet: boolean) {
 
 /** The overview table's rows, for a whole fleet, a shard or a merge. */
 export function fleetRows(
-  outcomes: readonly Pick<ServiceOutcome, 'name' | 'ok' | 'seconds' | 'json' | 'error'>[],
+  outcomes: readonly Pick<
+    ServiceOutcome,
+    'name' | 'ok' | 'seconds' | 'json' | 'error' | 'warnings'
+  >[],
 ) {
   return outcomes.map((o) => {
     const summary = o.json?.summary as PlanJson['summary'] | undefined;
     return o.ok && summary
       ? [
           o.name,
-          'ok',
+          plannedStatus(o.warnings),
           `${summary.minServers}–${summary.peakServers}`,
           appliedChanges({ summary, shaped: o.json?.shaped as PlanJson['shaped'] }),
           `${o.seconds.toFixed(1)} s`,

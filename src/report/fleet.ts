@@ -2,6 +2,7 @@ import { escapeHtml, markdownText } from './escape.js';
 import { cappedText } from '../capacity/limits.js';
 import { bindingLine } from '../capacity/metrics.js';
 import { parseDuration } from '../util/duration.js';
+import { STALE_HISTORY } from '../schedule/freshness.js';
 import { shapedText, type ShapedRecord } from '../schedule/shape.js';
 import { formatReadable } from './tables.js';
 
@@ -89,7 +90,7 @@ function overviewRow(e: FleetEntry): string {
     return `<tr class="failed"><td><a href="#${anchor(e.name)}">${escapeHtml(e.name)}</a></td><td>failed</td><td colspan="6">${escapeHtml(e.error ?? '')}</td></tr>`;
   }
   const s = e.plan.summary;
-  return `<tr><td><a href="#${anchor(e.name)}">${escapeHtml(e.name)}</a></td><td>ok</td><td>${escapeHtml(e.plan.source.model)}</td><td class="n">${s.minServers}–${s.peakServers}</td><td class="n">${escapeHtml(formatReadable(s.peakForecast))}</td><td class="n">${escapeHtml(formatReadable(s.serverHours))}</td><td class="n">${appliedChanges(e.plan)}</td><td class="n">${e.warnings.length}</td></tr>`;
+  return `<tr><td><a href="#${anchor(e.name)}">${escapeHtml(e.name)}</a></td><td>${escapeHtml(plannedStatus(e.warnings))}</td><td>${escapeHtml(e.plan.source.model)}</td><td class="n">${s.minServers}–${s.peakServers}</td><td class="n">${escapeHtml(formatReadable(s.peakForecast))}</td><td class="n">${escapeHtml(formatReadable(s.serverHours))}</td><td class="n">${appliedChanges(e.plan)}</td><td class="n">${e.warnings.length}</td></tr>`;
 }
 
 function serviceSection(e: FleetEntry): string {
@@ -175,6 +176,14 @@ ${entries.map(serviceSection).join('\n')}
 `;
 }
 
+/**
+ * A planned service's status: "ok", or, when its history is stale or ends in the future, that
+ * `push` will refuse it, so a CI summary does not call it fine.
+ */
+export function plannedStatus(warnings: readonly string[]): string {
+  return warnings.some((w) => w.startsWith(STALE_HISTORY)) ? 'ok, push refuses (history)' : 'ok';
+}
+
 /** The fleet in Markdown, for $GITHUB_STEP_SUMMARY: one row per service. */
 export function fleetMarkdown(entries: FleetEntry[], missing?: MissingShards): string {
   const failed = entries.filter((e) => !e.ok).length;
@@ -182,7 +191,7 @@ export function fleetMarkdown(entries: FleetEntry[], missing?: MissingShards): s
     if (!e.ok || !e.plan)
       return `| ${markdownText(e.name)} | **failed** | ${markdownText((e.error ?? '').split('\n')[0])} | | | |`;
     const s = e.plan.summary;
-    return `| ${markdownText(e.name)} | ok | ${markdownText(e.plan.source.model)} | ${s.minServers}–${s.peakServers} | ${formatReadable(s.serverHours)} | ${appliedChanges(e.plan)} |`;
+    return `| ${markdownText(e.name)} | ${plannedStatus(e.warnings)} | ${markdownText(e.plan.source.model)} | ${s.minServers}–${s.peakServers} | ${formatReadable(s.serverHours)} | ${appliedChanges(e.plan)} |`;
   });
   // Planned without charts, the folders hold none (a fleet that all failed says what it would).
   const charted = entries.some((e) => e.ok && !e.noCharts) || entries.every((e) => !e.ok);
