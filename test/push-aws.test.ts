@@ -418,6 +418,8 @@ describe('headroom push aws against a loopback Auto Scaling endpoint', () => {
     const result = JSON.parse(run.stdout);
     expect(result.services.map((s: { name: string }) => s.name)).toEqual(['web', 'taxi', 'gone']);
     expect(result.services[2].error).toMatch(/no Auto Scaling group named 'no-such-group'/);
+    // A service's warnings say whose they are.
+    expect(run.stderr).toMatch(/warning: taxi: 1 short gap\(s\)/);
     const web = [...fake.groups.get('web')!.actions.values()];
     const taxi = [...fake.groups.get('taxi-asg')!.actions.values()];
     expect(web.length).toBeGreaterThan(0);

@@ -84,7 +84,9 @@ async function pushFleet(
       })),
     },
     text: fleetText(target, results, interrupted),
-    warnings: results.flatMap((r) => r.output?.warnings ?? []),
+    warnings: results.flatMap((r) =>
+      (r.output?.warnings ?? []).map((w) => ({ ...w, message: `${r.name}: ${w.message}` })),
+    ),
     notes: results.flatMap((r) => (r.output?.notes ?? []).map((n) => `${r.name}: ${n}`)),
     ...(exitCode !== undefined && { exitCode }),
   };
