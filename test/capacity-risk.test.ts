@@ -129,6 +129,21 @@ describe('the risk budget', () => {
     expect(plan.risk?.expectedShortShare).toBeGreaterThan(0.01);
   });
 
+  it('a step held at --max-servers does not make the other steps chase the budget it cannot meet', () => {
+    // Step 0 needs far more than the cap; steps 1–9 are quiet. Their servers are what they get
+    // without the busy step, not the most their tails could ever use.
+    const point = [100, ...Array(9).fill(100)];
+    const scale = [1000, ...Array(9).fill(100)];
+    const capped = planCapacity(forecast(point, scale, uniform), settings({ maxServers: 4 }));
+    const quiet = planCapacity(
+      forecast(point.slice(1), scale.slice(1), uniform),
+      settings({ maxServers: 4, risk: (0.01 * 10) / 9 }),
+    );
+    expect(capped.servers[0]).toBe(4);
+    expect(Array.from(capped.servers.slice(1))).toEqual(Array.from(quiet.servers));
+    expect(capped.risk?.expectedShortShare).toBeGreaterThan(0.01);
+  });
+
   it('meets the budget it is given, and a wider budget never adds a server', () => {
     const step = fc.record({
       point: fc.double({ min: 0, max: 5000, noNaN: true }),

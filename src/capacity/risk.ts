@@ -48,7 +48,7 @@ function rangeAt(
   scores: Scores,
   floor: number,
   settings: CapacitySettings,
-): { floor: number; ceiling: number } {
+): { floor: number; ceiling: number; capped: boolean } {
   const { capacityPerServer: c, maxServers } = settings;
   const top = scoreQuantile(scores, 1 - NEGLIGIBLE);
   // Counts beyond MAX_SERVERS are never worth listing; the floor has been checked against it.
@@ -56,7 +56,8 @@ function rangeAt(
   // Landing on the largest score itself still leaves half a score above it.
   while (safest < MAX_SERVERS && exceedance(point, scale, scores, safest * c) > NEGLIGIBLE)
     safest++;
-  return { floor, ceiling: Math.min(maxServers, Math.max(floor, safest)) };
+  const wanted = Math.max(floor, safest);
+  return { floor, ceiling: Math.min(maxServers, wanted), capped: maxServers < wanted };
 }
 
 function optionsAt(
@@ -180,11 +181,16 @@ export function serversWithinBudget(
     const added = shortfall[corners[j - 1]] - shortfall[corners[j]];
     queue.push({ step: t, added, price: added / (counts[corners[j]] - counts[corners[j - 1]]) });
   };
+  // A step held below its safest count by --max-servers keeps a shortfall no server can remove:
+  // outside the budget, which the other steps would otherwise chase by growing (to no avail).
+  let unavoidable = 0;
   options.forEach((o, t) => {
-    expected += o.shortfall[o.corners[chosen[t]]];
+    const start = o.shortfall[o.corners[chosen[t]]];
+    expected += start;
+    if (ranges[t].capped) unavoidable += start;
     offer(t);
   });
-  const allowed = budget * point.length;
+  const allowed = budget * point.length + unavoidable;
   for (let next = queue.pop(); next; next = queue.pop()) {
     if (expected + next.added > allowed * (1 + 1e-12)) break;
     expected += next.added;
