@@ -15,7 +15,7 @@ parentPort?.on('message', async ({ at, task }: TaskMessage) => {
     // As `plan` of one history: a warning when it is older than --max-staleness (push refuses it).
     const stale = staleHistoryWarning(ingested.series, zone, Date.now(), task.options.maxStaleness);
     if (stale) run.warnings.push(stale);
-    const { json } = await writePlan(run, task.options);
+    const { json } = await writePlan(run, { ...task.options, service: task.name });
     outcome = {
       name: task.name,
       ok: true,

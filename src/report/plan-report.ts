@@ -29,7 +29,8 @@ const metricChart = (runs: MetricRun[], i: number) =>
 
 export async function writePlan(
   run: PlanRun,
-  options: Pick<PlanOptions, 'outDir' | 'unit' | 'charts'>,
+  /** `service`: the fleet service the plan is for, which its summary is titled by. */
+  options: Pick<PlanOptions, 'outDir' | 'unit' | 'charts'> & { service?: string },
   /** A single plan's own index.html (a fleet writes one for all its services instead). */
   page?: { generatedAt: string },
 ): Promise<{ files: string[]; json: Record<string, unknown> }> {
@@ -82,6 +83,7 @@ export async function writePlan(
         selection: result.selection?.reason,
         warnings,
         notes,
+        ...(options.service !== undefined && { service: options.service }),
         charts,
         ...(summaryMetrics && { metrics: summaryMetrics }),
       }),

@@ -36,6 +36,8 @@ export interface SummaryInput {
   warnings: Warning[];
   /** What the run noted: events and holidays applied, a short history, columns it chose. */
   notes?: string[];
+  /** The fleet service the plan is for. */
+  service?: string;
   /** The chart files to link, or undefined when none were drawn (`--no-charts`). */
   charts: { forecast: string; plan: string } | undefined;
   /** With several metrics: each one's figures, and per step the one that binds. */
@@ -89,7 +91,7 @@ function metricsHead(input: SummaryInput, m: SummaryMetrics, f: PlanFigures): st
   const risk = metricsRiskLine(f, s, (forecast.point.length * forecast.stepMs) / HOUR_MS);
   const names = m.rows.map((r) => r.name);
   return [
-    `# Capacity plan for ${names.map(markdownCode).join(', ')}`,
+    `# Capacity plan for ${input.service === undefined ? '' : `${markdownText(input.service)}: `}${names.map(markdownCode).join(', ')}`,
     '',
     `${m.rows.length} metrics, each forecast and planned on its own; the plan takes the most servers any of them needs: ${horizon} from ${formatShort(forecast.start, zone)} (${zone}) at ${formatDuration(forecast.stepMs)} steps.`,
     '',
@@ -154,7 +156,9 @@ export function summaryMarkdown(input: SummaryInput): string {
   const lines = metrics
     ? metricsHead(input, metrics, f)
     : [
-        `# Capacity plan for ${markdownCode(input.valueColumn)}`,
+        input.service === undefined
+          ? `# Capacity plan for ${markdownCode(input.valueColumn)}`
+          : `# Capacity plan for ${markdownText(input.service)} (${markdownCode(input.valueColumn)})`,
         '',
         `From ${markdownCode(input.file)}: ${horizon} from ${formatShort(forecast.start, zone)} (${zone}) ` +
           `at ${formatDuration(forecast.stepMs)} steps, model ${markdownCode(forecast.model)}` +
