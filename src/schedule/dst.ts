@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { mergeRuns } from './timeline.js';
-import { DAY_MINUTES, WEEK_MINUTES, type WeeklyProfile } from './weekly.js';
+import { clock, DAY_MINUTES, WEEK_MINUTES, type WeeklyProfile } from './weekly.js';
 import { ZoneClock } from '../util/zone-clock.js';
 
 const MINUTE_MS = 60_000;
@@ -100,7 +100,5 @@ export function avoidDstRanges(
 /** What a note says of changes moved off DST hours (`moved`: local minutes of the day). */
 export function dstMovedNote(moved: readonly number[], zone: string): string | undefined {
   if (moved.length === 0) return undefined;
-  const clock = (m: number) =>
-    `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
   return `moved changes at ${moved.map(clock).join(', ')} out of the hours that DST skips or repeats in ${zone} (cron would miss or repeat them once a year), never lowering capacity`;
 }

@@ -5,6 +5,10 @@ import { maxOf } from '../util/extremes.js';
 import { localMinuteOfWeek } from '../util/zone-offset.js';
 
 export const DAY_MINUTES = 24 * 60;
+
+/** A minute of the day as a clock reads it: 475 → "07:55". */
+export const clock = (minuteOfDay: number) =>
+  `${String(Math.floor(minuteOfDay / 60)).padStart(2, '0')}:${String(minuteOfDay % 60).padStart(2, '0')}`;
 export const WEEK_MINUTES = 7 * DAY_MINUTES;
 const MINUTE_MS = 60_000;
 

@@ -12,6 +12,7 @@ import {
   type Timeline,
 } from '../../schedule/timeline.js';
 import {
+  clock,
   compactWeekly,
   coversLocalWeek,
   cronExpression,
@@ -288,9 +289,7 @@ export function weeklyNames(
   }
   rules.forEach((rule, i) => {
     if (names[i] !== undefined) return;
-    const hh = String(Math.floor(rule.minuteOfDay / 60)).padStart(2, '0');
-    const mm = String(rule.minuteOfDay % 60).padStart(2, '0');
-    const base = `${prefix}weekly-${hh}${mm}`;
+    const base = `${prefix}weekly-${clock(rule.minuteOfDay).replace(':', '')}`;
     let name = base;
     for (let n = 2; taken.has(name) || used.has(name); n++) name = `${base}-${n}`;
     names[i] = name;

@@ -8,7 +8,7 @@ import {
   type Timeline,
 } from '../../schedule/timeline.js';
 import { refuseEndedPlan } from '../../schedule/ended.js';
-import { cronExpression, cronRules } from '../../schedule/weekly.js';
+import { clock, cronExpression, cronRules } from '../../schedule/weekly.js';
 import { formatDuration } from '../../util/duration.js';
 import type { PruneSpec } from './apply.js';
 import { cronFirings } from './cron.js';
@@ -29,7 +29,6 @@ import {
 } from './verify.js';
 import {
   bandsOf,
-  clock,
   datedWindows,
   daysTag,
   daysText,

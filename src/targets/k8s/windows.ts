@@ -1,6 +1,12 @@
 import { DateTime } from 'luxon';
 import type { Segment } from '../../schedule/timeline.js';
-import { cronDays, DAY_MINUTES, WEEK_MINUTES, type WeeklyProfile } from '../../schedule/weekly.js';
+import {
+  clock,
+  cronDays,
+  DAY_MINUTES,
+  WEEK_MINUTES,
+  type WeeklyProfile,
+} from '../../schedule/weekly.js';
 import { wallTimeInstants } from './cron.js';
 import { minOf } from '../../util/extremes.js';
 
@@ -100,8 +106,6 @@ export function daysText(days: number[]): string {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
-export const clock = (minuteOfDay: number) =>
-  `${pad(Math.floor(minuteOfDay / 60))}:${pad(minuteOfDay % 60)}`;
 const cronTime = (minuteOfDay: number) => `${minuteOfDay % 60} ${Math.floor(minuteOfDay / 60)}`;
 
 /**
