@@ -81,22 +81,13 @@ describe('the number of series is capped', () => {
   });
 
   it('a long file that will not split fails as its service; the others are planned', async () => {
-    const dir = await fleet(5, 24 * 15);
-    await writeFile(
-      join(dir, 'headroom.yaml'),
-      [
-        'reports: out',
-        'services:',
-        '  - name: f',
-        '    data: long.csv',
-        '    seriesColumn: service',
-        '    maxSeries: 3',
-        '  - name: whole',
-        '    data: long.csv',
-        '    series: s1',
-        '    seriesColumn: service',
-      ].join('\n') + '\n',
-    );
+    const dir = await fleet(5, 24 * 15, [
+      '    maxSeries: 3',
+      '  - name: whole',
+      '    data: long.csv',
+      '    series: s1',
+      '    seriesColumn: service',
+    ]);
     const run = await plan(dir, ['--json', '--capacity-per-server', '50', '--no-charts']);
     expect(run.code, run.stderr).toBe(5);
     const { services } = JSON.parse(run.stdout) as {
