@@ -285,37 +285,28 @@ describe('fit and reuse a model', () => {
     const taxi = join(DATA, 'nyc_taxi.csv');
     const elb = join(DATA, 'elb_request_count_8c0756.csv');
     expect((await runInProcess(['fit', taxi, '--agg', 'sum', '--save', model])).code).toBe(0);
-    const own = await runInProcess([
-      'plan',
-      taxi,
-      '--agg',
-      'sum',
-      '--model-file',
-      model,
-      '--capacity-per-server',
-      '2000',
-      '--no-charts',
-      '--out-dir',
-      join(work, 'own'),
-    ]);
+    // The saved model's plan of a history, at a capacity that suits it.
+    const planOn = (csv: string, capacity: string, out: string) =>
+      runInProcess([
+        'plan',
+        csv,
+        '--agg',
+        'sum',
+        '--model-file',
+        model,
+        '--capacity-per-server',
+        capacity,
+        '--no-charts',
+        '--out-dir',
+        join(work, out),
+      ]);
+    const own = await planOn(taxi, '2000', 'own');
     expect(own.code, own.stderr).toBe(0);
     expect(own.stderr).not.toMatch(/is it the model of this series/);
     expect(own.stdout).toMatch(
       /forecast by the model in .*taxi-model\.json, fitted on .* → 2015-02-01T00:00:00Z/,
     );
-    const other = await runInProcess([
-      'plan',
-      elb,
-      '--agg',
-      'sum',
-      '--model-file',
-      model,
-      '--capacity-per-server',
-      '100',
-      '--no-charts',
-      '--out-dir',
-      join(work, 'other'),
-    ]);
+    const other = await planOn(elb, '100', 'other');
     expect(other.code, other.stderr).toBe(0);
     expect(other.stderr).toMatch(
       /warning: the model in .*taxi-model\.json forecasts [\d,.]+ on average, but the last week of this history averages [\d,.]+ \([\d,.]+× apart\): is it the model of this series\?/,
