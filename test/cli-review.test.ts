@@ -71,6 +71,19 @@ const review = (...args: string[]) =>
     ...args,
   ]);
 
+/**
+ * 23 generated days as `<prefix>later.csv` (the load that came) and their first 21 as
+ * `<prefix>history.csv` (what a plan learns from), with the later file's lines.
+ */
+async function historyAndLater(prefix: string) {
+  const later = join(work, `${prefix}later.csv`);
+  const history = join(work, `${prefix}history.csv`);
+  expect((await runInProcess(['generate', '--days', '23', '--out', later])).code).toBe(0);
+  const lines = (await readFile(later, 'utf8')).trim().split('\n');
+  await writeFile(history, lines.slice(0, 1 + 21 * 24).join('\n') + '\n');
+  return { later, history, lines };
+}
+
 describe('headroom review', () => {
   it('scores the plan against the load, prints every figure as JSON and writes the chart and summary', async () => {
     const out = join(work, 'json');
@@ -229,11 +242,7 @@ describe('headroom review', () => {
   });
 
   it('a plan of several metrics is reviewed as the metric the load is (--metric-name)', async () => {
-    const later = join(work, 'metrics-later.csv');
-    const history = join(work, 'metrics-history.csv');
-    expect((await runInProcess(['generate', '--days', '23', '--out', later])).code).toBe(0);
-    const lines = (await readFile(later, 'utf8')).trim().split('\n');
-    await writeFile(history, lines.slice(0, 1 + 21 * 24).join('\n') + '\n');
+    const { later, history } = await historyAndLater('metrics-');
     const planDir = join(work, 'metrics-plan');
     const plan = await runInProcess([
       'plan',
@@ -280,11 +289,7 @@ describe('headroom review', () => {
   });
 
   it('reviews a schedule the real `headroom plan` wrote, against the days after its history', async () => {
-    const history = join(work, 'history.csv');
-    const later = join(work, 'later.csv');
-    expect((await runInProcess(['generate', '--days', '23', '--out', later])).code).toBe(0);
-    const lines = (await readFile(later, 'utf8')).trim().split('\n');
-    await writeFile(history, lines.slice(0, 1 + 21 * 24).join('\n') + '\n');
+    const { later, history, lines } = await historyAndLater('');
     const planDir = join(work, 'plan');
     const plan = await runInProcess([
       'plan',
