@@ -89,11 +89,12 @@ export function actionsFor(planned: PlannedSchedule, options: ActionOptions): Ac
       ? 'plan again from fresh data, or push it as weekly recurring actions with --recurrence weekly'
       : 'plan again from fresh data',
   );
-  const earliest = options.now + START_MARGIN_MS;
-  // The run in force now starts at `earliest`; everything before it is past.
-  const future = segmentsOf(timeline)
+  // The run in force now starts at the first whole minute after the margin; before it is past.
+  const earliest = Math.ceil((options.now + START_MARGIN_MS) / MINUTE_MS) * MINUTE_MS;
+  const segments = segmentsOf(timeline);
+  const future = segments
     .map((s) => {
-      const start = Math.max(s.start, Math.ceil(earliest / MINUTE_MS) * MINUTE_MS);
+      const start = Math.max(s.start, earliest);
       return { ...s, start, duration: s.start + s.duration - start };
     })
     .filter((s) => s.duration > 0);
@@ -110,7 +111,7 @@ export function actionsFor(planned: PlannedSchedule, options: ActionOptions): Ac
       .filter((a) => !a.name.startsWith(options.prefix) && a.startTime !== undefined)
       .map((a) => [a.startTime!, a.name]),
   );
-  const inForce = runInForce(fitted, timeline, Math.ceil(earliest / MINUTE_MS) * MINUTE_MS, {
+  const inForce = runInForce(fitted, segments, earliest, {
     ...options,
     want: sizes,
   });
@@ -185,7 +186,7 @@ function weeklyActions(
  */
 function runInForce(
   runs: Segment[],
-  timeline: Timeline,
+  planned: Segment[],
   earliestMinute: number,
   options: Pick<ActionOptions, 'prefix' | 'existing' | 'current'> & {
     want: (capacity: number) => { minSize: number; desiredCapacity?: number };
@@ -194,9 +195,8 @@ function runInForce(
   if (runs.length === 0 || runs[0].start !== earliestMinute) return { runs };
   const want = options.want(runs[0].capacity);
   const since =
-    segmentsOf(timeline).find(
-      (s) => s.start <= earliestMinute && earliestMinute < s.start + s.duration,
-    )?.start ?? earliestMinute;
+    planned.find((s) => s.start <= earliestMinute && earliestMinute < s.start + s.duration)
+      ?.start ?? earliestMinute;
   const placed = (options.existing ?? []).find(
     (a) =>
       a.name.startsWith(options.prefix) &&
