@@ -225,6 +225,17 @@ describe('headroom review', () => {
     expect(swapped.code).toBe(2);
     expect(swapped.stderr).toContain('not valid JSON');
 
+    // A capacity without its capacity per server: the key is named as missing.
+    const capacity: Partial<typeof schedule.capacity> = { ...schedule.capacity };
+    delete capacity.capacityPerServer;
+    const uncapped = join(work, 'no-capacity.json');
+    await writeFile(uncapped, JSON.stringify({ ...schedule, capacity }));
+    const noCapacity = await runInProcess(['review', uncapped, join(work, 'after.csv')]);
+    expect(noCapacity.code).toBe(2);
+    expect(noCapacity.stderr).toContain(
+      '"capacity.capacityPerServer" must be a positive number, found nothing (the key is missing)',
+    );
+
     const before = join(work, 'before.csv');
     await writeFile(before, 'timestamp,load\n2024-04-20T00:00:00Z,1\n2024-04-20T01:00:00Z,2\n');
     const empty = await runInProcess([

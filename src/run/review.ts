@@ -6,7 +6,7 @@
 import { DEFAULT_CAPACITY, formatShare } from '../capacity/servers.js';
 import { UserError } from '../errors.js';
 import { reviewSchedule } from '../evaluate/review.js';
-import { readScheduleDocument, type PlannedSchedule } from '../schedule/document.js';
+import { found, readScheduleDocument, type PlannedSchedule } from '../schedule/document.js';
 import { ingestOptions, parseSettings, parseShare, type RawOptions } from '../settings/parse.js';
 import type { CapacitySettings, Warning } from '../types.js';
 import { formatDuration } from '../util/duration.js';
@@ -65,7 +65,7 @@ function planSettings(planned: PlannedSchedule): CapacitySettings {
   const raw = (planned.document.capacity ?? {}) as Partial<Record<keyof CapacitySettings, unknown>>;
   const fail = (field: string, expected: string): never => {
     throw new UserError(
-      `${planned.origin}: "capacity.${field}" must be ${expected}, found ${JSON.stringify(raw[field as keyof CapacitySettings])}`,
+      `${planned.origin}: "capacity.${field}" must be ${expected}, found ${found(raw[field as keyof CapacitySettings])}`,
       SCHEDULE_HINT,
     );
   };
@@ -135,7 +135,7 @@ function chosenMetric(planned: PlannedSchedule, name: string | undefined) {
     const value = metric[key];
     if (typeof value === 'number' && ok(value)) return value;
     throw new UserError(
-      `${planned.origin}: metric '${name}' has no valid "${key}" (found ${JSON.stringify(value) ?? 'nothing'})`,
+      `${planned.origin}: metric '${name}' has no valid "${key}" (found ${found(value)})`,
       SCHEDULE_HINT,
     );
   };

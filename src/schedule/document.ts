@@ -7,7 +7,7 @@ import { maxOf } from '../util/extremes.js';
 import type { ShapedRecord } from './shape.js';
 
 /** A value for a message: the JSON of it, or that the key is missing. */
-const found = (value: unknown) =>
+export const found = (value: unknown) =>
   value === undefined ? 'nothing (the key is missing)' : JSON.stringify(value);
 
 export const SCHEDULE_FORMAT = 'headroom.schedule/v1';
